@@ -1,0 +1,1 @@
+"""Pulumi component resources of the data platform, one Azure concern per module."""

@@ -1,0 +1,232 @@
+"""The data-generation Function app: Linux, Python 3.11, Flex Consumption, identity everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+from pulumi_azure_native import storage, web
+
+from components.diagnostics import send_diagnostics
+from components.key_vault import put_secret, secret_reference
+from components.roles import assign_role
+from components.zip_deploy import ZipDeploy, sha256_of
+
+DEPLOYMENT_CONTAINER = "app-package"
+APP_INSIGHTS_SECRET = "appinsights-connection-string"
+FUNCTION_KEY_SECRET = "generator-function-key"
+
+
+@dataclass(frozen=True)
+class FunctionAppArgs:
+    """Inputs of the Function app."""
+
+    resource_group_name: pulumi.Input[str]
+    """The resource group."""
+    location: str
+    """Azure region."""
+    app_name: pulumi.Input[str]
+    """Globally unique app name (<name>.azurewebsites.net)."""
+    plan_name: str
+    """Flex Consumption plan name."""
+    host_storage_account_name: pulumi.Input[str]
+    """Account for the Functions host and the deployment package (not the lake)."""
+    subscription_id: pulumi.Input[str]
+    """Subscription, for role definition ids."""
+    lake_blob_endpoint: pulumi.Input[str]
+    """Blob endpoint of the lake the generator writes to."""
+    bronze_container_id: pulumi.Input[str]
+    """The bronze container; the app may write there and nowhere else in the lake."""
+    vault_id: pulumi.Input[str]
+    """Key Vault holding the app's secrets."""
+    vault_name: pulumi.Input[str]
+    """Key Vault name, for the function key secret."""
+    vault_uri: pulumi.Input[str]
+    """Key Vault URI, for Key Vault references in app settings."""
+    vault_write_gate: pulumi.Resource
+    """Completes once the deployer may write secrets."""
+    app_insights_id: pulumi.Input[str]
+    """Application Insights component the app reports to."""
+    workspace_id: pulumi.Input[str]
+    """Log Analytics workspace for diagnostics."""
+    maximum_instance_count: int
+    """Scale-out limit."""
+    instance_memory_mb: int
+    """Instance size."""
+    generator_schedule: str
+    """NCRONTAB schedule of the timer trigger."""
+    dirty_share: float
+    """Share of deliberately dirty rows in generated batches."""
+    package_path: str
+    """The built deployment zip (`make package`)."""
+    tags: dict[str, str]
+    """Tags for every taggable child."""
+
+
+class FunctionApp(pulumi.ComponentResource):
+    """Reads its secrets through Key Vault references and reaches storage with its managed identity."""
+
+    app_name: pulumi.Output[str]
+    app_id: pulumi.Output[str]
+    default_host_name: pulumi.Output[str]
+    principal_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: FunctionAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("data-platform:compute:FunctionApp", name, {}, opts)
+
+        host_storage = storage.StorageAccount(
+            f"{name}-host-storage",
+            account_name=args.host_storage_account_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            kind=storage.Kind.STORAGE_V2,
+            sku={"name": "Standard_LRS"},
+            enable_https_traffic_only=True,
+            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
+            allow_blob_public_access=False,
+            allow_shared_key_access=False,
+            default_to_o_auth_authentication=True,
+            allow_cross_tenant_replication=False,
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        package_container = storage.BlobContainer(
+            f"{name}-package-container",
+            account_name=host_storage.name,
+            resource_group_name=args.resource_group_name,
+            container_name=DEPLOYMENT_CONTAINER,
+            public_access=storage.PublicAccess.NONE,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        plan = web.AppServicePlan(
+            f"{name}-plan",
+            name=args.plan_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            kind="functionapp",
+            reserved=True,
+            sku={"name": "FC1", "tier": "FlexConsumption"},
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        app_settings = [
+            {"name": "AzureWebJobsStorage__accountName", "value": host_storage.name},
+            {
+                "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
+                "value": secret_reference(args.vault_uri, APP_INSIGHTS_SECRET),
+            },
+            {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD"},
+            {"name": "LAKE_BLOB_ENDPOINT", "value": args.lake_blob_endpoint},
+            {"name": "GENERATOR_SCHEDULE", "value": args.generator_schedule},
+            {"name": "GENERATOR_DIRTY_SHARE", "value": str(args.dirty_share)},
+        ]
+        app = web.WebApp(
+            f"{name}-app",
+            name=args.app_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            kind="functionapp,linux",
+            server_farm_id=plan.id,
+            https_only=True,
+            identity={"type": web.ManagedServiceIdentityType.SYSTEM_ASSIGNED},
+            key_vault_reference_identity="SystemAssigned",
+            function_app_config={
+                "deployment": {
+                    "storage": {
+                        "type": "blobContainer",
+                        "value": pulumi.Output.concat(
+                            host_storage.primary_endpoints.apply(lambda e: e.blob), DEPLOYMENT_CONTAINER
+                        ),
+                        "authentication": {"type": "SystemAssignedIdentity"},
+                    }
+                },
+                "runtime": {"name": "python", "version": "3.11"},
+                "scale_and_concurrency": {
+                    "maximum_instance_count": args.maximum_instance_count,
+                    "instance_memory_mb": args.instance_memory_mb,
+                },
+            },
+            site_config={
+                "app_settings": app_settings,
+                "ftps_state": web.FtpsState.DISABLED,
+                "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+                "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+                "http20_enabled": True,
+            },
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[package_container]),
+        )
+        # Basic-auth publishing credentials off: deployments authenticate with Entra ID.
+        for endpoint, resource in (("ftp", web.WebAppFtpAllowed), ("scm", web.WebAppScmAllowed)):
+            resource(
+                f"{name}-{endpoint}-basic-auth-off",
+                name=app.name,
+                resource_group_name=args.resource_group_name,
+                allow=False,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+        principal_id = app.identity.apply(lambda i: i.principal_id if i else "")
+        grants = [
+            ("host-storage-blob-owner", "Storage Blob Data Owner", host_storage.id),
+            ("bronze-blob-contributor", "Storage Blob Data Contributor", args.bronze_container_id),
+            ("key-vault-secrets-user", "Key Vault Secrets User", args.vault_id),
+            ("app-insights-publisher", "Monitoring Metrics Publisher", args.app_insights_id),
+        ]
+        for grant, role, scope in grants:
+            assign_role(
+                f"{name}-{grant}",
+                role=role,
+                scope=scope,
+                principal_id=principal_id,
+                principal_type="ServicePrincipal",
+                subscription_id=args.subscription_id,
+                parent=self,
+            )
+
+        host_keys = web.list_web_app_host_keys_output(
+            name=app.name,
+            resource_group_name=args.resource_group_name,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app]),
+        )
+        put_secret(
+            f"{name}-{FUNCTION_KEY_SECRET}",
+            secret_name=FUNCTION_KEY_SECRET,
+            value=pulumi.Output.secret(host_keys.apply(lambda keys: (keys.function_keys or {}).get("default", ""))),
+            vault_name=args.vault_name,
+            resource_group_name=args.resource_group_name,
+            gate=args.vault_write_gate,
+            parent=self,
+        )
+
+        package = Path(args.package_path)
+        if package.is_file():
+            ZipDeploy(
+                f"{name}-package",
+                app_name=app.name,
+                package_path=str(package),
+                package_sha256=sha256_of(package),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[app]),
+            )
+        elif pulumi.runtime.is_dry_run():
+            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
+        else:
+            raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
+
+        send_diagnostics(
+            f"{name}-diagnostics",
+            resource_uri=app.id,
+            workspace_id=args.workspace_id,
+            log_categories=("FunctionAppLogs",),
+            parent=self,
+        )
+
+        self.app_name = app.name
+        self.app_id = app.id
+        self.default_host_name = app.default_host_name
+        self.principal_id = principal_id
+        self.register_outputs(
+            {"app_name": self.app_name, "app_id": self.app_id, "default_host_name": self.default_host_name}
+        )

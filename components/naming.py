@@ -1,0 +1,135 @@
+"""Azure names for every resource of a stack, built and checked in one place.
+
+Names follow the Cloud Adoption Framework: `<abbreviation>-<prefix>-<environment>-<region>`.
+Resources whose name must be unique across Azure (storage accounts, Key Vault, the
+factory, the Function app, the SQL server) end in a random suffix that pulumi-random
+keeps in the stack state, so it never changes between runs. Storage accounts and the
+Key Vault allow only 24 characters; their names drop hyphens or the region to fit.
+
+Every name is checked against its resource type's rules when it is built, with a
+placeholder of the suffix's length, so a prefix that would produce an invalid name
+fails before any resource is registered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pulumi
+
+from components.config import ConfigError, PlatformConfig
+
+SUFFIX_LENGTH = 4
+_PLACEHOLDER = "0" * SUFFIX_LENGTH
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """Azure's length and character rules for one resource type."""
+
+    resource: str
+    min_length: int
+    max_length: int
+    pattern: str
+    allowed: str
+
+    def check(self, name: str) -> str:
+        if not self.min_length <= len(name) <= self.max_length:
+            raise ConfigError(
+                f"the {self.resource} name '{name}' is {len(name)} characters; Azure allows "
+                f"{self.min_length}-{self.max_length}. Shorten {_PREFIX_KEY}."
+            )
+        if not re.fullmatch(self.pattern, name):
+            raise ConfigError(f"the {self.resource} name '{name}' is invalid; Azure allows {self.allowed}")
+        return name
+
+
+_PREFIX_KEY = "data-platform:prefix"
+_HYPHENATED = r"[a-zA-Z0-9](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]"
+
+RULES = {
+    "resource_group": NameRule(
+        "resource group", 1, 90, r"[\w\-.()]*[\w\-()]", "letters, digits, _-.() not ending in '.'"
+    ),
+    "storage_account": NameRule("storage account", 3, 24, r"[a-z0-9]+", "lowercase letters and digits"),
+    "key_vault": NameRule(
+        "Key Vault",
+        3,
+        24,
+        r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]",
+        "letters, digits and single hyphens, starting with a letter",
+    ),
+    "data_factory": NameRule(
+        "Data Factory",
+        3,
+        63,
+        r"[a-zA-Z0-9](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]",
+        "letters, digits and single hyphens, starting and ending with a letter or digit",
+    ),
+    "function_app": NameRule("Function app", 2, 60, _HYPHENATED, "letters, digits and hyphens, not at either end"),
+    "app_service_plan": NameRule("App Service plan", 1, 60, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
+    "log_analytics": NameRule(
+        "Log Analytics workspace", 4, 63, r"[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]", "letters, digits and hyphens"
+    ),
+    "app_insights": NameRule("Application Insights", 1, 255, r"[^%&\\?/]+", "any characters but %&\\?/"),
+    "sql_server": NameRule(
+        "SQL server",
+        1,
+        63,
+        r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?",
+        "lowercase letters, digits and hyphens, not at either end",
+    ),
+    "sql_database": NameRule("SQL database", 1, 128, r"[^<>*%&:\\/?]*[^<>*%&:\\/?. ]", "any characters but <>*%&:\\/?"),
+    "action_group": NameRule("action group", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
+    "action_group_short": NameRule("action group short name", 1, 12, r"[a-zA-Z0-9]+", "letters and digits"),
+    "metric_alert": NameRule("metric alert", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
+}
+
+
+@dataclass(frozen=True)
+class Names:
+    """The Azure names of one stack. Globally unique names are templates with `{suffix}`."""
+
+    resource_group: str
+    storage_account: str
+    function_storage_account: str
+    key_vault: str
+    data_factory: str
+    function_app: str
+    app_service_plan: str
+    log_analytics: str
+    app_insights: str
+    sql_server: str
+    sql_database: str
+    action_group: str
+    action_group_short: str
+    failed_runs_alert: str
+
+    def with_suffix(self, template: str, suffix: pulumi.Input[str]) -> pulumi.Output[str]:
+        """Fill a globally unique name's template with the stack's random suffix."""
+        return pulumi.Output.from_input(suffix).apply(lambda s: template.format(suffix=s))
+
+
+def build_names(cfg: PlatformConfig) -> Names:
+    """Build and check every name of the stack; raise ConfigError on the first that Azure would reject."""
+    p, e, r = cfg.prefix, cfg.environment, cfg.region_code
+    templates = {
+        "resource_group": ("resource_group", f"rg-{p}-{e}-{r}"),
+        "storage_account": ("storage_account", f"st{p}{e}{r}{{suffix}}"),
+        "function_storage_account": ("storage_account", f"stfn{p}{e}{{suffix}}"),
+        "key_vault": ("key_vault", f"kv-{p}-{e}-{{suffix}}"),
+        "data_factory": ("data_factory", f"adf-{p}-{e}-{r}-{{suffix}}"),
+        "function_app": ("function_app", f"func-{p}-{e}-{r}-{{suffix}}"),
+        "app_service_plan": ("app_service_plan", f"asp-{p}-{e}-{r}"),
+        "log_analytics": ("log_analytics", f"log-{p}-{e}-{r}"),
+        "app_insights": ("app_insights", f"appi-{p}-{e}-{r}"),
+        "sql_server": ("sql_server", f"sql-{p}-{e}-{r}-{{suffix}}"),
+        "sql_database": ("sql_database", f"sqldb-{p}-{e}"),
+        "action_group": ("action_group", f"ag-{p}-{e}"),
+        "action_group_short": ("action_group_short", f"{p[:8]}{e}"[:12]),
+        "failed_runs_alert": ("metric_alert", f"alert-{p}-{e}-adf-failed-runs"),
+    }
+    for rule_key, template in templates.values():
+        RULES[rule_key].check(template.format(suffix=_PLACEHOLDER))
+    return Names(**{field: template for field, (_, template) in templates.items()})

@@ -1,0 +1,28 @@
+"""Protection of stateful resources: Pulumi `protect`, `retain_on_delete` and Azure delete locks."""
+
+from __future__ import annotations
+
+import pulumi
+from pulumi_azure_native import authorization
+
+
+def stateful_options(parent: pulumi.Resource, protect: bool) -> pulumi.ResourceOptions:
+    """Options for a resource that holds data.
+
+    `retain_on_delete` keeps the Azure resource (and its data) when it leaves the
+    program, for example after a rename; `protect` refuses deletes in the plan.
+    """
+    return pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=True)
+
+
+def delete_lock(
+    name: str, *, scope: pulumi.Input[str], what: str, parent: pulumi.Resource
+) -> authorization.ManagementLockByScope:
+    """A CanNotDelete lock, so that even a portal user cannot delete the resource by mistake."""
+    return authorization.ManagementLockByScope(
+        name,
+        scope=scope,
+        level=authorization.LockLevel.CAN_NOT_DELETE,
+        notes=f"Protects the {what}; remove the lock through the stack config, not the portal.",
+        opts=pulumi.ResourceOptions(parent=parent),
+    )

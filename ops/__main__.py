@@ -1,0 +1,46 @@
+"""`python -m ops <command>`: the platform's command-line tooling.
+
+Exit codes: 0 success; 2 the input is wrong (stack config, ADF content, schema);
+1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from components.config import ConfigError
+    from ops.plan import PlanError, render_tree, run_plan
+    from ops.schema import SchemaCheckError
+
+    try:
+        plan = run_plan(args.stack)
+    except (ConfigError, PlanError, SchemaCheckError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(plan.document(), sys.stdout, indent=2, sort_keys=False)
+        sys.stdout.write("\n")
+    else:
+        print(render_tree(plan))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__.splitlines()[0] if __doc__ else None)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    plan = commands.add_parser("plan", help="plan a stack offline under the mock engine")
+    plan.add_argument("--stack", required=True, help="stack name: dev, test or prod")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.set_defaults(handler=_plan)
+
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,306 @@
+"""Mocks that answer like Azure, and a monitor that records every registration.
+
+Outputs are derived from inputs the way the provider and Azure derive them: a
+resource's name from its own `*Name` input (or auto-naming), ARM ids from the
+resource type and its parents, endpoints and host names from names, managed
+identity principal ids, and the Key Vault URI. References between resources then
+carry realistic values through the program. Everything derived is a pure function
+of the stack and the resource's URN, so two plans of the same program are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+
+MOCK_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001"
+MOCK_TENANT_ID = "00000000-0000-4000-8000-000000000002"
+MOCK_DEPLOYER_OBJECT_ID = "00000000-0000-4000-8000-000000000003"
+MOCK_DEPLOYER_CLIENT_ID = "00000000-0000-4000-8000-000000000004"
+
+SECRET = "[secret]"
+UNKNOWN = "[unknown]"
+
+_NAMESPACE = uuid.UUID("5b0f3d1e-6a7c-4f59-9d0e-0b8c4f1e2a11")
+
+# ARM provider namespaces of the azure-native modules (the SDK module names are lowercased).
+_ARM_NAMESPACES = {
+    "applicationinsights": "Microsoft.Insights",
+    "authorization": "Microsoft.Authorization",
+    "datafactory": "Microsoft.DataFactory",
+    "keyvault": "Microsoft.KeyVault",
+    "monitor": "Microsoft.Insights",
+    "operationalinsights": "Microsoft.OperationalInsights",
+    "resources": "Microsoft.Resources",
+    "sql": "Microsoft.Sql",
+    "storage": "Microsoft.Storage",
+    "web": "Microsoft.Web",
+}
+
+# ARM paths below the provider namespace, where they differ from "<types>/<name>".
+_ARM_PATHS = {
+    "storage:BlobContainer": "storageAccounts/{accountName}/blobServices/default/containers/{name}",
+    "storage:BlobServiceProperties": "storageAccounts/{accountName}/blobServices/{name}",
+    "storage:ManagementPolicy": "storageAccounts/{accountName}/managementPolicies/{name}",
+    "keyvault:Vault": "vaults/{name}",
+    "keyvault:Secret": "vaults/{vaultName}/secrets/{name}",
+    "sql:Server": "servers/{name}",
+    "sql:Database": "servers/{serverName}/databases/{name}",
+    "sql:FirewallRule": "servers/{serverName}/firewallRules/{name}",
+    "web:AppServicePlan": "serverfarms/{name}",
+    "web:WebApp": "sites/{name}",
+    "web:WebAppFtpAllowed": "sites/{name}/basicPublishingCredentialsPolicies/ftp",
+    "web:WebAppScmAllowed": "sites/{name}/basicPublishingCredentialsPolicies/scm",
+    "datafactory:Factory": "factories/{name}",
+    "datafactory:LinkedService": "factories/{factoryName}/linkedservices/{name}",
+    "datafactory:Dataset": "factories/{factoryName}/datasets/{name}",
+    "datafactory:Pipeline": "factories/{factoryName}/pipelines/{name}",
+    "datafactory:DataFlow": "factories/{factoryName}/dataflows/{name}",
+    "datafactory:Trigger": "factories/{factoryName}/triggers/{name}",
+    "operationalinsights:Workspace": "workspaces/{name}",
+    "applicationinsights:Component": "components/{name}",
+    "monitor:ActionGroup": "actionGroups/{name}",
+    "monitor:MetricAlert": "metricAlerts/{name}",
+}
+# Extension resources live below the resource they attach to.
+_SCOPED = {
+    "authorization:RoleAssignment": ("scope", "Microsoft.Authorization/roleAssignments"),
+    "authorization:ManagementLockByScope": ("scope", "Microsoft.Authorization/locks"),
+    "monitor:DiagnosticSetting": ("resourceUri", "Microsoft.Insights/diagnosticSettings"),
+}
+
+
+def _stable_uuid(*parts: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.rstrip("_").split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+@cache
+def own_name_input(type_token: str) -> str | None:
+    """The input that names the resource itself, read from the SDK's Args class.
+
+    Parent names (`accountName` of a container) are required arguments; the
+    resource's own name is the optional `*_name` (or `name`) argument.
+    """
+    package, module_name, type_name = type_token.split(":")
+    if package != "azure-native":
+        return None
+    module = importlib.import_module(f"pulumi_azure_native.{module_name}")
+    args_class = getattr(module, f"{type_name}Args", None) or getattr(module, f"{type_name}InitArgs", None)
+    if args_class is None:
+        return None
+    for param in inspect.signature(args_class.__init__).parameters.values():
+        if param.default is inspect.Parameter.empty:
+            continue
+        if (param.name == "name" or param.name.endswith("_name")) and param.name != "sku_name":
+            return _camel(param.name)
+    return None
+
+
+def _plural(type_name: str) -> str:
+    word = type_name[:1].lower() + type_name[1:]
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
+def arm_id(module: str, type_name: str, name: str, inputs: dict[str, Any]) -> str:
+    """The ARM id Azure would give this resource."""
+    key = f"{module}:{type_name}"
+    subscription = f"/subscriptions/{MOCK_SUBSCRIPTION_ID}"
+    if key == "resources:ResourceGroup":
+        return f"{subscription}/resourceGroups/{name}"
+    if key in _SCOPED:
+        scope_input, path = _SCOPED[key]
+        return f"{inputs.get(scope_input, subscription)}/providers/{path}/{name}"
+    template = _ARM_PATHS.get(key, _plural(type_name) + "/{name}")
+    fields = {k: v for k, v in inputs.items() if isinstance(v, str)}
+    path = template.format_map({**fields, "name": name})
+    namespace = _ARM_NAMESPACES.get(module, f"Microsoft.{module.capitalize()}")
+    group = inputs.get("resourceGroupName", "rg")
+    return f"{subscription}/resourceGroups/{group}/providers/{namespace}/{path}"
+
+
+def _identity(inputs: dict[str, Any], seed: str) -> dict[str, Any] | None:
+    identity = inputs.get("identity")
+    if not isinstance(identity, dict) or "SystemAssigned" not in str(identity.get("type", "")):
+        return identity if isinstance(identity, dict) else None
+    return {**identity, "principalId": _stable_uuid(seed, "principal"), "tenantId": MOCK_TENANT_ID}
+
+
+def _random_string(seed: str, inputs: dict[str, Any]) -> str:
+    alphabet = ""
+    if inputs.get("lower", True):
+        alphabet += "abcdefghijklmnopqrstuvwxyz"
+    if inputs.get("numeric", True):
+        alphabet += "0123456789"
+    if inputs.get("upper", True):
+        alphabet += "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    digest = hashlib.sha256(seed.encode()).digest()
+    return "".join(alphabet[b % len(alphabet)] for b in digest[: int(inputs.get("length", 8))])
+
+
+class PlatformMocks(pulumi_mocks.Mocks):
+    """Provider answers for the resource and function types the platform uses; others echo their inputs."""
+
+    def __init__(self, stack: str) -> None:
+        self.stack = stack
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        seed = f"{self.stack}/{args.typ}/{args.name}"
+        inputs = dict(args.inputs)
+        if args.typ.startswith("random:"):
+            result = _random_string(seed, inputs)
+            return _stable_uuid(seed), {**inputs, "result": result}
+        if not args.typ.startswith("azure-native:"):
+            return _stable_uuid(seed), inputs
+        _, module, type_name = args.typ.split(":")
+        own = own_name_input(args.typ)
+        name = inputs.get(own) if own else None
+        if not isinstance(name, str):
+            name = args.name + _stable_uuid(seed)[:8].replace("-", "")
+        resource_id = arm_id(module, type_name, name, inputs)
+        state: dict[str, Any] = {**inputs, "name": name, "id": resource_id, "azureApiVersion": "mock"}
+        identity = _identity(inputs, seed)
+        if identity is not None:
+            state["identity"] = identity
+        state.update(self._computed(module, type_name, name, inputs, seed))
+        return resource_id, state
+
+    def _computed(self, module: str, type_name: str, name: str, inputs: dict[str, Any], seed: str) -> dict[str, Any]:
+        key = f"{module}:{type_name}"
+        if key == "storage:StorageAccount":
+            return {
+                "primaryEndpoints": {
+                    service: f"https://{name}.{service}.core.windows.net/"
+                    for service in ("blob", "dfs", "file", "queue", "table", "web")
+                }
+            }
+        if key == "keyvault:Vault":
+            return {"properties": {**inputs.get("properties", {}), "vaultUri": f"https://{name}.vault.azure.net/"}}
+        if key == "keyvault:Secret":
+            uri = f"https://{inputs.get('vaultName')}.vault.azure.net/secrets/{name}"
+            return {"properties": {**inputs.get("properties", {}), "secretUri": uri}}
+        if key == "web:WebApp":
+            return {"defaultHostName": f"{name}.azurewebsites.net"}
+        if key == "sql:Server":
+            return {"fullyQualifiedDomainName": f"{name}.database.windows.net"}
+        if key == "applicationinsights:Component":
+            key_id = _stable_uuid(seed, "instrumentation-key")
+            location = inputs.get("location", "westeurope")
+            return {
+                "instrumentationKey": key_id,
+                "connectionString": f"InstrumentationKey={key_id};IngestionEndpoint=https://{location}.in.applicationinsights.azure.com/",
+            }
+        if key == "operationalinsights:Workspace":
+            return {"customerId": _stable_uuid(seed, "customer")}
+        return {}
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {
+                "clientId": MOCK_DEPLOYER_CLIENT_ID,
+                "objectId": MOCK_DEPLOYER_OBJECT_ID,
+                "subscriptionId": MOCK_SUBSCRIPTION_ID,
+                "tenantId": MOCK_TENANT_ID,
+            }
+        if args.token == "azure-native:web:listWebAppHostKeys":
+            seed = f"{self.stack}/{args.args.get('name')}"
+            return {
+                "masterKey": hashlib.sha256(f"{seed}/master".encode()).hexdigest(),
+                "functionKeys": {"default": hashlib.sha256(f"{seed}/default".encode()).hexdigest()},
+            }
+        return {}
+
+
+@dataclass
+class Registration:
+    """One resource as the engine saw it."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    depends_on: list[str]
+    protect: bool
+    inputs: dict[str, Any]
+
+
+_SECRET_SIG = rpc._special_secret_sig
+_SIG_KEY = rpc._special_sig_key
+_RESOURCE_SIG = rpc._special_resource_sig
+_UNKNOWN_VALUE = rpc.UNKNOWN
+
+
+def display_value(value: Any) -> Any:
+    """Plain JSON for a registered value: secrets and unknowns become markers, references their URN."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG_KEY)
+        if sig == _SECRET_SIG:
+            return SECRET
+        if sig == _RESOURCE_SIG:
+            return value.get("urn", UNKNOWN)
+        return {key: display_value(item) for key, item in value.items() if key != "__provider"}
+    if isinstance(value, list):
+        return [display_value(item) for item in value]
+    if value == _UNKNOWN_VALUE:
+        return UNKNOWN
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A MockMonitor that keeps each registration's parent, dependencies, protect flag and inputs."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self.stack_urn: str | None = None
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the engine's RPC name
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = response.urn
+            return response
+        raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
+        self.registrations.append(
+            Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent or None,
+                depends_on=sorted(set(request.dependencies)),
+                protect=bool(request.protect),
+                inputs=display_value(raw),
+            )
+        )
+        return response
+
+
+__all__ = [
+    "MOCK_DEPLOYER_OBJECT_ID",
+    "MOCK_SUBSCRIPTION_ID",
+    "MOCK_TENANT_ID",
+    "SECRET",
+    "UNKNOWN",
+    "PlatformMocks",
+    "RecordingMonitor",
+    "Registration",
+    "arm_id",
+    "display_value",
+    "own_name_input",
+]
