@@ -67,29 +67,31 @@ class KeyVault(pulumi.ComponentResource):
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:security:KeyVault", name, {}, opts)
 
+        properties: dict[str, object] = {
+            "tenant_id": args.tenant_id,
+            "sku": {"family": "A", "name": args.sku},
+            "enable_rbac_authorization": True,
+            "enable_soft_delete": True,
+            "soft_delete_retention_in_days": args.soft_delete_days,
+            "enabled_for_deployment": False,
+            "enabled_for_disk_encryption": False,
+            "enabled_for_template_deployment": False,
+            "public_network_access": "Enabled",
+            "network_acls": {
+                "default_action": args.network_default_action,
+                "bypass": "AzureServices",
+                "ip_rules": [{"value": ip} for ip in args.allowed_ip_ranges],
+            },
+        }
+        if args.purge_protection:
+            # Azure rejects an explicit false; leaving the key out means off.
+            properties["enable_purge_protection"] = True
         vault = keyvault.Vault(
             f"{name}-vault",
             vault_name=args.vault_name,
             resource_group_name=args.resource_group_name,
             location=args.location,
-            properties={
-                "tenant_id": args.tenant_id,
-                "sku": {"family": "A", "name": args.sku},
-                "enable_rbac_authorization": True,
-                "enable_soft_delete": True,
-                "soft_delete_retention_in_days": args.soft_delete_days,
-                # Azure rejects an explicit false; leaving it unset means off.
-                "enable_purge_protection": True if args.purge_protection else None,
-                "enabled_for_deployment": False,
-                "enabled_for_disk_encryption": False,
-                "enabled_for_template_deployment": False,
-                "public_network_access": "Enabled",
-                "network_acls": {
-                    "default_action": args.network_default_action,
-                    "bypass": "AzureServices",
-                    "ip_rules": [{"value": ip} for ip in args.allowed_ip_ranges],
-                },
-            },
+            properties=properties,
             tags=args.tags,
             opts=stateful_options(self, args.protect),
         )

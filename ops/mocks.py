@@ -99,7 +99,12 @@ def own_name_input(type_token: str) -> str | None:
     if package != "azure-native":
         return None
     module = importlib.import_module(f"pulumi_azure_native.{module_name}")
-    args_class = getattr(module, f"{type_name}Args", None) or getattr(module, f"{type_name}InitArgs", None)
+    resource_class = getattr(module, type_name, None)
+    if resource_class is None:
+        return None
+    # The Args class sits beside the resource; `<Type>InitArgs` when `<Type>Args` names a nested input type.
+    resource_module = importlib.import_module(resource_class.__module__)
+    args_class = getattr(resource_module, f"{type_name}InitArgs", None) or getattr(resource_module, f"{type_name}Args", None)
     if args_class is None:
         return None
     for param in inspect.signature(args_class.__init__).parameters.values():

@@ -1,0 +1,93 @@
+"""The Data Factory: managed identity, linked services without secrets, roles, diagnostics and alerting."""
+
+from __future__ import annotations
+
+from ops.plan import Plan
+from tests.conftest import one
+
+FACTORY = "azure-native:datafactory:Factory"
+LINKED = "azure-native:datafactory:LinkedService"
+
+
+def linked(plan: Plan) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {reg.inputs["linkedServiceName"]: reg.inputs["properties"] for reg in plan.by_type(LINKED)}
+
+
+def test_factory_has_identity_global_parameter_and_configured_network_access(dev: Plan) -> None:
+    factory = one(dev, FACTORY).inputs
+    assert factory["identity"] == {"type": "SystemAssigned"}
+    assert factory["globalParameters"] == {"environment": {"type": "String", "value": "dev"}}
+    assert factory["publicNetworkAccess"] == "Enabled"
+
+
+def test_public_network_access_follows_config(plan_with) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_with("dev", **{"data-platform:dataFactory": {"publicNetworkAccess": False}})
+    assert one(plan, FACTORY).inputs["publicNetworkAccess"] == "Disabled"
+
+
+def test_linked_services_point_at_this_stacks_resources(dev: Plan) -> None:
+    services = linked(dev)
+    lake = one(dev, "azure-native:storage:StorageAccount", "lake-account").inputs["accountName"]
+    vault = one(dev, "azure-native:keyvault:Vault").inputs["vaultName"]
+    server = one(dev, "azure-native:sql:Server").inputs["serverName"]
+    assert services["LS_DataLake"]["url"] == f"https://{lake}.dfs.core.windows.net/"
+    assert services["LS_KeyVault"]["baseUrl"] == f"https://{vault}.vault.azure.net/"
+    assert services["LS_AzureSql"]["server"] == f"{server}.database.windows.net"
+    assert services["LS_AzureSql"]["database"] == "sqldb-konnektmack-dev"
+    assert services["LS_GeneratorFunction"]["functionAppUrl"].startswith("https://func-konnektmack-dev-weu-")
+
+
+def test_no_linked_service_holds_a_credential(dev: Plan) -> None:
+    for name, properties in linked(dev).items():
+        for key in ("password", "accountKey", "connectionString", "sasUri", "sasToken", "servicePrincipalKey"):
+            assert key not in properties, f"{name} has {key}"
+    assert linked(dev)["LS_AzureSql"]["authenticationType"] == "SystemAssignedManagedIdentity"
+    key = linked(dev)["LS_GeneratorFunction"]["functionKey"]
+    assert key == {
+        "type": "AzureKeyVaultSecret",
+        "store": {"type": "LinkedServiceReference", "referenceName": "LS_KeyVault"},
+        "secretName": "generator-function-key",
+    }
+
+
+def test_linked_services_wait_for_the_factory_roles(dev: Plan) -> None:
+    roles = {reg.urn for reg in dev.by_type("azure-native:authorization:RoleAssignment") if "platform-adf-" in reg.name}
+    assert len(roles) == 2
+    lake = one(dev, LINKED, "LS_DataLake")
+    assert roles <= set(lake.depends_on)
+    function = one(dev, LINKED, "LS_GeneratorFunction")
+    assert one(dev, LINKED, "LS_KeyVault").urn in function.depends_on
+
+
+def test_factory_roles_are_blob_contributor_on_the_lake_and_secrets_user_on_the_vault(dev: Plan) -> None:
+    grants = {
+        reg.name: reg.inputs
+        for reg in dev.by_type("azure-native:authorization:RoleAssignment")
+        if reg.name.startswith("platform-adf-")
+    }
+    lake = grants["platform-adf-lake-blob-contributor"]
+    assert lake["roleDefinitionId"].endswith("ba92f5b4-2d11-453d-a403-e96b0029c9fe")
+    assert "/storageAccounts/stkonnektmackdevweu" in lake["scope"]
+    vault = grants["platform-adf-key-vault-secrets-user"]
+    assert vault["roleDefinitionId"].endswith("4633458b-17de-408a-b874-0445c86b69e6")
+    assert "/vaults/kv-konnektmack-dev-" in vault["scope"]
+
+
+def test_run_history_goes_to_the_workspace(dev: Plan) -> None:
+    setting = one(dev, "azure-native:monitor:DiagnosticSetting", "adf-diagnostics").inputs
+    assert [log["category"] for log in setting["logs"]] == ["PipelineRuns", "ActivityRuns", "TriggerRuns"]
+    assert setting["logAnalyticsDestinationType"] == "Dedicated"
+
+
+def test_failed_pipeline_runs_raise_an_alert_to_the_action_group(dev: Plan) -> None:
+    alert = one(dev, "azure-native:monitor:MetricAlert").inputs
+    factory = one(dev, FACTORY).inputs["factoryName"]
+    assert alert["scopes"] == [
+        f"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-konnektmack-dev-weu"
+        f"/providers/Microsoft.DataFactory/factories/{factory}"
+    ]
+    (criterion,) = alert["criteria"]["allOf"]
+    assert criterion["metricName"] == "PipelineFailedRuns"
+    assert criterion["operator"] == "GreaterThan"
+    assert criterion["threshold"] == 0
+    assert alert["actions"][0]["actionGroupId"].endswith("/actionGroups/ag-konnektmack-dev")

@@ -1,0 +1,93 @@
+"""The generator Function app: Flex Consumption, identity-based storage, Key Vault references, least privilege."""
+
+from __future__ import annotations
+
+from ops.mocks import SECRET
+from ops.plan import Plan
+from tests.conftest import one
+
+APP = "azure-native:web:WebApp"
+ROLE = "azure-native:authorization:RoleAssignment"
+
+
+def settings(plan: Plan) -> dict[str, str]:
+    return {s["name"]: s["value"] for s in one(plan, APP).inputs["siteConfig"]["appSettings"]}
+
+
+def test_app_is_linux_python_311_on_flex_consumption(dev: Plan) -> None:
+    app = one(dev, APP).inputs
+    plan = one(dev, "azure-native:web:AppServicePlan").inputs
+    assert plan["sku"] == {"name": "FC1", "tier": "FlexConsumption"}
+    assert plan["reserved"] is True
+    assert app["kind"] == "functionapp,linux"
+    assert app["functionAppConfig"]["runtime"] == {"name": "python", "version": "3.11"}
+    assert app["functionAppConfig"]["scaleAndConcurrency"] == {"maximumInstanceCount": 10, "instanceMemoryMB": 2048}
+
+
+def test_app_has_an_identity_https_only_no_ftps_and_tls12(dev: Plan) -> None:
+    app = one(dev, APP).inputs
+    assert app["identity"] == {"type": "SystemAssigned"}
+    assert app["httpsOnly"] is True
+    assert app["siteConfig"]["ftpsState"] == "Disabled"
+    assert app["siteConfig"]["minTlsVersion"] == "1.2"
+    assert app["siteConfig"]["scmMinTlsVersion"] == "1.2"
+    for policy in ("WebAppFtpAllowed", "WebAppScmAllowed"):
+        assert one(dev, f"azure-native:web:{policy}").inputs["allow"] is False
+
+
+def test_host_storage_is_identity_based_with_no_connection_string(dev: Plan) -> None:
+    app_settings = settings(dev)
+    host = one(dev, "azure-native:storage:StorageAccount", "host-storage").inputs
+    assert app_settings["AzureWebJobsStorage__accountName"] == host["accountName"]
+    assert "AzureWebJobsStorage" not in app_settings
+    assert host["allowSharedKeyAccess"] is False
+    assert not any("AccountKey=" in value for value in app_settings.values())
+    deployment = one(dev, APP).inputs["functionAppConfig"]["deployment"]["storage"]
+    assert deployment["authentication"] == {"type": "SystemAssignedIdentity"}
+    assert deployment["value"] == f"https://{host['accountName']}.blob.core.windows.net/app-package"
+
+
+def test_app_settings_take_secrets_from_key_vault_references(dev: Plan) -> None:
+    reference = settings(dev)["APPLICATIONINSIGHTS_CONNECTION_STRING"]
+    assert reference.startswith("@Microsoft.KeyVault(SecretUri=https://kv-konnektmack-dev-")
+    assert reference.endswith(".vault.azure.net/secrets/appinsights-connection-string/)")
+    assert settings(dev)["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == "Authorization=AAD"
+    assert one(dev, APP).inputs["keyVaultReferenceIdentity"] == "SystemAssigned"
+
+
+def test_app_settings_carry_the_generator_schedule_and_lake(dev: Plan) -> None:
+    app_settings = settings(dev)
+    lake = one(dev, "azure-native:storage:StorageAccount", "lake-account").inputs["accountName"]
+    assert app_settings["LAKE_BLOB_ENDPOINT"] == f"https://{lake}.blob.core.windows.net/"
+    assert app_settings["GENERATOR_SCHEDULE"] == "0 */15 * * * *"
+
+
+def test_each_grant_is_the_least_role_on_the_narrowest_scope(dev: Plan) -> None:
+    app_principal = None
+    grants = {}
+    for reg in dev.by_type(ROLE):
+        if reg.name.startswith("platform-generator-"):
+            grants[reg.name.removeprefix("platform-generator-")] = reg.inputs
+            app_principal = reg.inputs["principalId"]
+    assert set(grants) == {
+        "host-storage-blob-owner",
+        "bronze-blob-contributor",
+        "key-vault-secrets-user",
+        "app-insights-publisher",
+    }
+    assert grants["bronze-blob-contributor"]["scope"].endswith("/blobServices/default/containers/bronze")
+    assert grants["bronze-blob-contributor"]["roleDefinitionId"].endswith("ba92f5b4-2d11-453d-a403-e96b0029c9fe")
+    assert grants["key-vault-secrets-user"]["roleDefinitionId"].endswith("4633458b-17de-408a-b874-0445c86b69e6")
+    assert all(g["principalType"] == "ServicePrincipal" for g in grants.values())
+    assert all(g["principalId"] == app_principal for g in grants.values())
+    assert app_principal and app_principal != "[unknown]"
+
+
+def test_function_key_is_stored_in_key_vault_as_a_secret(dev: Plan) -> None:
+    secret = one(dev, "azure-native:keyvault:Secret", "generator-function-key").inputs
+    assert secret["properties"]["value"] == SECRET
+
+
+def test_function_logs_go_to_the_workspace(dev: Plan) -> None:
+    setting = one(dev, "azure-native:monitor:DiagnosticSetting", "generator-diagnostics").inputs
+    assert [log["category"] for log in setting["logs"]] == ["FunctionAppLogs"]

@@ -1,0 +1,92 @@
+"""Key Vault: RBAC only, retention and purge protection per stack, and secrets that never race their role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ops.mocks import MOCK_DEPLOYER_OBJECT_ID, SECRET
+from ops.plan import Plan
+from tests.conftest import by_urn, one
+
+VAULT = "azure-native:keyvault:Vault"
+SECRET_TYPE = "azure-native:keyvault:Secret"
+
+
+def test_vault_uses_rbac_and_no_access_policies(dev: Plan) -> None:
+    properties = one(dev, VAULT).inputs["properties"]
+    assert properties["enableRbacAuthorization"] is True
+    assert "accessPolicies" not in properties
+    assert properties["enableSoftDelete"] is True
+
+
+def test_purge_protection_only_where_config_asks(plans: dict[str, Plan]) -> None:
+    assert "enablePurgeProtection" not in one(plans["dev"], VAULT).inputs["properties"]
+    assert one(plans["prod"], VAULT).inputs["properties"]["enablePurgeProtection"] is True
+    assert one(plans["prod"], VAULT).inputs["properties"]["softDeleteRetentionInDays"] == 90
+    assert one(plans["dev"], VAULT).inputs["properties"]["softDeleteRetentionInDays"] == 7
+
+
+def test_network_acls_follow_the_stack(plans: dict[str, Plan]) -> None:
+    acls = one(plans["test"], VAULT).inputs["properties"]["networkAcls"]
+    assert acls == {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": [{"value": "203.0.113.0/24"}]}
+
+
+def test_deployer_gets_secrets_officer_on_the_vault(dev: Plan) -> None:
+    officer = one(dev, "azure-native:authorization:RoleAssignment", "deployer-secrets-officer").inputs
+    assert officer["principalId"] == MOCK_DEPLOYER_OBJECT_ID
+    assert officer["roleDefinitionId"].endswith("b86a8fe4-44ce-4948-aee5-eccb2c155cd7")
+    assert officer["scope"].endswith("/providers/Microsoft.KeyVault/vaults/kv-konnektmack-dev-" + officer["scope"][-4:])
+
+
+def test_every_secret_waits_for_the_role_to_be_effective(dev: Plan) -> None:
+    resources = by_urn(dev)
+    gate = one(dev, "pulumi-python:dynamic:Resource", "secrets-officer-effective")
+    officer = one(dev, "azure-native:authorization:RoleAssignment", "deployer-secrets-officer")
+    assert officer.urn in gate.depends_on
+    assert gate.inputs["probe_url"].startswith("https://kv-konnektmack-dev-")
+    assert gate.inputs["probe_url"].endswith(".vault.azure.net/secrets?api-version=7.4&maxresults=1")
+    secrets = dev.by_type(SECRET_TYPE)
+    assert secrets, "the program writes secrets"
+    for secret in secrets:
+        assert gate.urn in secret.depends_on, f"{secret.name} does not wait for the access gate"
+        assert resources[gate.urn]
+
+
+def test_secret_values_are_pulumi_secrets(dev: Plan) -> None:
+    names = {reg.inputs["secretName"]: reg.inputs for reg in dev.by_type(SECRET_TYPE)}
+    assert {"appinsights-connection-string", "sql-connection-string", "generator-function-key"} <= set(names)
+    for inputs in names.values():
+        assert inputs["properties"]["value"] == SECRET
+
+
+def test_config_secrets_are_written_and_stay_secret(plan_with: Callable[..., Plan]) -> None:
+    from ops import plan as plan_module
+
+    values, secret_keys = plan_module.read_stack_config(plan_module.PROJECT_DIR, "dev")
+    original = plan_module.read_stack_config
+
+    def with_secret(project_dir, stack):  # type: ignore[no-untyped-def]
+        values["data-platform:secrets"] = '{"partner-api-token": "hunter2-value"}'
+        return values, [*secret_keys, "data-platform:secrets"]
+
+    plan_module.read_stack_config = with_secret  # type: ignore[assignment]
+    try:
+        plan = plan_with("dev")
+    finally:
+        plan_module.read_stack_config = original  # type: ignore[assignment]
+    secret = one(plan, SECRET_TYPE, "partner-api-token").inputs
+    assert secret["properties"]["value"] == SECRET
+    assert "hunter2-value" not in str(plan.document())
+
+
+def test_prod_vault_is_protected_and_locked(prod: Plan) -> None:
+    vault = one(prod, VAULT)
+    assert vault.protect
+    lock = one(prod, "azure-native:authorization:ManagementLockByScope", "key-vault-lock").inputs
+    assert lock["level"] == "CanNotDelete"
+    assert lock["scope"].endswith(vault.inputs["vaultName"])
+
+
+def test_audit_logs_go_to_the_workspace(dev: Plan) -> None:
+    setting = one(dev, "azure-native:monitor:DiagnosticSetting", "key-vault-diagnostics").inputs
+    assert {log["category"] for log in setting["logs"]} == {"AuditEvent", "AzurePolicyEvaluationDetails"}

@@ -1,0 +1,50 @@
+"""One harness for every test: the real program, planned under the mock engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from ops.mocks import Registration
+from ops.plan import Plan, run_plan
+
+STACKS = ("dev", "test", "prod")
+
+
+@pytest.fixture(scope="session")
+def plans() -> dict[str, Plan]:
+    """Each committed stack, planned once per test session."""
+    return {stack: run_plan(stack) for stack in STACKS}
+
+
+@pytest.fixture(scope="session")
+def dev(plans: dict[str, Plan]) -> Plan:
+    return plans["dev"]
+
+
+@pytest.fixture(scope="session")
+def prod(plans: dict[str, Plan]) -> Plan:
+    return plans["prod"]
+
+
+@pytest.fixture
+def plan_with() -> Callable[..., Plan]:
+    """Plan a stack with some config keys replaced (`None` removes a key)."""
+
+    def _plan(stack: str = "dev", **overrides: Any) -> Plan:
+        return run_plan(stack, config_overrides=overrides)
+
+    return _plan
+
+
+def one(plan: Plan, type_token: str, name_suffix: str = "") -> Registration:
+    """The single resource of a type (and logical-name suffix); fails if there is not exactly one."""
+    found = [reg for reg in plan.by_type(type_token) if reg.name.endswith(name_suffix)]
+    assert len(found) == 1, f"expected one {type_token} *{name_suffix}, found {[r.name for r in found]}"
+    return found[0]
+
+
+def by_urn(plan: Plan) -> dict[str, Registration]:
+    return {reg.urn: reg for reg in plan.resources}
