@@ -198,6 +198,7 @@ class FunctionApp(pulumi.ComponentResource):
             vault_name=args.vault_name,
             resource_group_name=args.resource_group_name,
             gate=args.vault_write_gate,
+            tags=args.tags,
             parent=self,
         )
 

@@ -121,6 +121,7 @@ class KeyVault(pulumi.ComponentResource):
                 vault_name=vault.name,
                 resource_group_name=args.resource_group_name,
                 gate=self.write_gate,
+                tags=args.tags,
                 parent=self,
             )
 
@@ -149,6 +150,7 @@ def put_secret(
     vault_name: pulumi.Input[str],
     resource_group_name: pulumi.Input[str],
     gate: pulumi.Resource,
+    tags: dict[str, str],
     parent: pulumi.Resource,
 ) -> keyvault.Secret:
     """Write one secret, as a Pulumi secret, after the deployer's access is effective."""
@@ -158,5 +160,6 @@ def put_secret(
         vault_name=vault_name,
         resource_group_name=resource_group_name,
         properties={"value": pulumi.Output.secret(value), "content_type": "text/plain"},
+        tags=tags,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[gate], additional_secret_outputs=["properties"]),
     )

@@ -11,7 +11,6 @@ of the stack and the resource's URN, so two plans of the same program are identi
 from __future__ import annotations
 
 import hashlib
-import importlib
 import inspect
 import uuid
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+
+from ops import schema
 
 MOCK_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001"
 MOCK_TENANT_ID = "00000000-0000-4000-8000-000000000002"
@@ -95,19 +96,12 @@ def own_name_input(type_token: str) -> str | None:
     Parent names (`accountName` of a container) are required arguments; the
     resource's own name is the optional `*_name` (or `name`) argument.
     """
-    package, module_name, type_name = type_token.split(":")
-    if package != "azure-native":
+    if not type_token.startswith("azure-native:"):
         return None
-    module = importlib.import_module(f"pulumi_azure_native.{module_name}")
-    resource_class = getattr(module, type_name, None)
-    if resource_class is None:
-        return None
-    # The Args class sits beside the resource; `<Type>InitArgs` when `<Type>Args` names a nested input type.
-    resource_module = importlib.import_module(resource_class.__module__)
-    args_class = getattr(resource_module, f"{type_name}InitArgs", None) or getattr(resource_module, f"{type_name}Args", None)
+    args_class = schema.args_class(type_token)
     if args_class is None:
         return None
-    for param in inspect.signature(args_class.__init__).parameters.values():
+    for param in inspect.signature(args_class).parameters.values():
         if param.default is inspect.Parameter.empty:
             continue
         if (param.name == "name" or param.name.endswith("_name")) and param.name != "sku_name":
@@ -241,6 +235,7 @@ class Registration:
     depends_on: list[str]
     protect: bool
     inputs: dict[str, Any]
+    retain_on_delete: bool = False
 
 
 _SECRET_SIG = rpc._special_secret_sig
@@ -291,6 +286,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 depends_on=sorted(set(request.dependencies)),
                 protect=bool(request.protect),
                 inputs=display_value(raw),
+                retain_on_delete=bool(request.retainOnDelete),
             )
         )
         return response

@@ -45,7 +45,7 @@ class Plan:
     stack_urn: str | None
 
     def document(self) -> dict[str, Any]:
-        """The `--json` document."""
+        """The `--json` document; resources sorted by URN, since registration order varies between runs."""
 
         def parent(reg: Registration) -> str | None:
             return None if reg.parent == self.stack_urn else reg.parent
@@ -63,7 +63,7 @@ class Plan:
                     "protect": reg.protect,
                     "inputs": reg.inputs,
                 }
-                for reg in self.resources
+                for reg in sorted(self.resources, key=lambda r: r.urn)
             ],
         }
 
@@ -203,7 +203,7 @@ def _summary(reg: Registration) -> str:
 def render_tree(plan: Plan) -> str:
     """A preview-like tree: indented by parent, protected resources marked."""
     children: dict[str | None, list[Registration]] = {}
-    for reg in plan.resources:
+    for reg in sorted(plan.resources, key=lambda r: r.urn):
         parent = None if reg.parent == plan.stack_urn else reg.parent
         children.setdefault(parent, []).append(reg)
     lines = [

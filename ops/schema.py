@@ -664,6 +664,19 @@ def _target(type_token: str) -> _Target:
     return target
 
 
+def args_class(type_token: str) -> type | None:
+    """The SDK's input class for a resource type; None outside the checked packages or for an unknown type."""
+    if type_token.split(":", 1)[0] not in CHECKED_PACKAGES:
+        return None
+    return _target(type_token).args_cls
+
+
+def is_taggable(type_token: str) -> bool:
+    """Whether the resource type takes `tags`, read from its SDK input class."""
+    cls = args_class(type_token)
+    return cls is not None and "tags" in inspect.signature(_init_of(cls)).parameters
+
+
 def check_inputs(type_token: str, inputs: Mapping[str, Any], resource: str = "") -> list[SchemaViolation]:
     """Validate one resource's registered (camelCase) inputs against the installed SDK.
 

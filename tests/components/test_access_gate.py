@@ -20,7 +20,7 @@ class FakeClock:
         return self.now
 
 
-def scripted(statuses: list[int]):  # type: ignore[no-untyped-def]
+def scripted(statuses: list[int]):
     calls: list[tuple[str, str]] = []
 
     def probe(url: str, scope: str) -> int:

@@ -9,7 +9,7 @@ FACTORY = "azure-native:datafactory:Factory"
 LINKED = "azure-native:datafactory:LinkedService"
 
 
-def linked(plan: Plan) -> dict[str, dict]:  # type: ignore[type-arg]
+def linked(plan: Plan) -> dict[str, dict]:
     return {reg.inputs["linkedServiceName"]: reg.inputs["properties"] for reg in plan.by_type(LINKED)}
 
 
@@ -20,7 +20,7 @@ def test_factory_has_identity_global_parameter_and_configured_network_access(dev
     assert factory["publicNetworkAccess"] == "Enabled"
 
 
-def test_public_network_access_follows_config(plan_with) -> None:  # type: ignore[no-untyped-def]
+def test_public_network_access_follows_config(plan_with) -> None:
     plan = plan_with("dev", **{"data-platform:dataFactory": {"publicNetworkAccess": False}})
     assert one(plan, FACTORY).inputs["publicNetworkAccess"] == "Disabled"
 

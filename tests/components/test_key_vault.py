@@ -65,15 +65,15 @@ def test_config_secrets_are_written_and_stay_secret(plan_with: Callable[..., Pla
     values, secret_keys = plan_module.read_stack_config(plan_module.PROJECT_DIR, "dev")
     original = plan_module.read_stack_config
 
-    def with_secret(project_dir, stack):  # type: ignore[no-untyped-def]
+    def with_secret(project_dir, stack):
         values["data-platform:secrets"] = '{"partner-api-token": "hunter2-value"}'
         return values, [*secret_keys, "data-platform:secrets"]
 
-    plan_module.read_stack_config = with_secret  # type: ignore[assignment]
+    plan_module.read_stack_config = with_secret
     try:
         plan = plan_with("dev")
     finally:
-        plan_module.read_stack_config = original  # type: ignore[assignment]
+        plan_module.read_stack_config = original
     secret = one(plan, SECRET_TYPE, "partner-api-token").inputs
     assert secret["properties"]["value"] == SECRET
     assert "hunter2-value" not in str(plan.document())

@@ -9,7 +9,7 @@ from components.naming import RULES, SUFFIX_LENGTH, NameRule, build_names
 from ops.plan import PROJECT_DIR, read_stack_config
 
 
-def config_for(prefix: str, environment: str, location: str):  # type: ignore[no-untyped-def]
+def config_for(prefix: str, environment: str, location: str):
     values, secret_keys = read_stack_config(PROJECT_DIR, "dev")
     values["data-platform:prefix"] = prefix
     values["data-platform:environment"] = environment
@@ -75,7 +75,7 @@ def test_a_name_that_does_not_fit_fails_naming_the_prefix_key(monkeypatch: pytes
     assert "storage account" in str(info.value)
 
 
-def test_resource_names_in_the_plan_pass_their_rules(plans) -> None:  # type: ignore[no-untyped-def]
+def test_resource_names_in_the_plan_pass_their_rules(plans) -> None:
     checks = {
         "azure-native:storage:StorageAccount": ("accountName", "storage_account"),
         "azure-native:keyvault:Vault": ("vaultName", "key_vault"),
@@ -88,4 +88,3 @@ def test_resource_names_in_the_plan_pass_their_rules(plans) -> None:  # type: ig
         for type_token, (key, rule) in checks.items():
             for reg in plan.by_type(type_token):
                 RULES[rule].check(reg.inputs[key])
-

@@ -1,0 +1,95 @@
+"""`python -m ops plan`: the JSON document, the tree, and failures that name what is wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ops.__main__ import main
+from ops.plan import PROJECT_DIR, Plan, PlanError, read_stack_config, render_tree, run_plan
+
+
+def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stack", "dev", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert set(document) == {"project", "stack", "resources"}
+    assert document["project"] == "data-platform"
+    assert document["stack"] == "dev"
+    urns = {r["urn"] for r in document["resources"]}
+    for resource in document["resources"]:
+        assert set(resource) == {"urn", "type", "name", "parent", "dependsOn", "protect", "inputs"}
+        assert resource["parent"] is None or resource["parent"] in urns
+        assert set(resource["dependsOn"]) <= urns
+        assert isinstance(resource["protect"], bool)
+    roots = [r for r in document["resources"] if r["parent"] is None]
+    assert [r["type"] for r in roots] == ["data-platform:index:DataPlatform"]
+
+
+def test_inputs_are_camel_case_as_registered(dev: Plan) -> None:
+    lake = next(r for r in dev.document()["resources"] if r["name"] == "platform-lake-account")
+    assert "allowSharedKeyAccess" in lake["inputs"]
+    assert "allow_shared_key_access" not in lake["inputs"]
+
+
+def test_tree_is_indented_by_parent_and_marks_protection(prod: Plan) -> None:
+    tree = render_tree(prod)
+    lines = tree.splitlines()
+    platform = next(i for i, line in enumerate(lines) if "data-platform:index:DataPlatform platform" in line)
+    lake = next(line for line in lines if line.strip().startswith("+ data-platform:storage:DataLake"))
+    account = next(line for line in lines if "platform-lake-account" in line)
+    assert lines[platform].startswith("    + ")
+    assert lake.startswith("        + ")
+    assert account.startswith("            + ") and "[protected]" in account
+    assert "accountName=stkonnektmackprodweu" in account
+    assert tree.rstrip().endswith("(3 protected)")
+
+
+def test_unknown_stack_lists_the_available_ones() -> None:
+    with pytest.raises(PlanError) as info:
+        run_plan("staging")
+    assert "Pulumi.staging.yaml: no such stack file; stacks: dev, prod, test" in str(info.value)
+
+
+def test_encrypted_values_reach_the_program_as_secrets(tmp_path: Path) -> None:
+    for name in ("Pulumi.yaml",):
+        (tmp_path / name).write_text((PROJECT_DIR / name).read_text())
+    stack = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
+    stack += "  data-platform:secrets:\n    partner-api-token:\n      secure: v1:AAAABBBBCCCC\n"
+    (tmp_path / "Pulumi.dev.yaml").write_text(stack)
+    values, secret_keys = read_stack_config(tmp_path, "dev")
+    assert secret_keys == ["data-platform:secrets"]
+    assert "v1:AAAABBBBCCCC" not in values["data-platform:secrets"]
+
+
+def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
+    for name in ("components", "ops", "pipelines_json"):
+        if (PROJECT_DIR / name).is_dir():
+            shutil.copytree(PROJECT_DIR / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("__main__.py", "Pulumi.yaml"):
+        shutil.copy(PROJECT_DIR / name, tmp_path / name)
+    broken = (PROJECT_DIR / "Pulumi.dev.yaml").read_text().replace("environment: dev", "environment: staging")
+    (tmp_path / "Pulumi.dev.yaml").write_text(broken)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from ops.__main__ import main; sys.exit(main(sys.argv[1:]))",
+            "plan",
+            "--stack",
+            "dev",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Pulumi.dev.yaml: data-platform:environment" in result.stderr
+    assert "'dev', 'test' or 'prod'" in result.stderr
+    assert result.stdout == ""
