@@ -17,7 +17,8 @@ def main() -> int:
         "# Benchmarks",
         "",
         "Reproduce with `make bench` (it installs everything first). Numbers below are from the last run:",
-        f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}.",
+        f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.machine()}.",
         "",
     ]
     failed = False
