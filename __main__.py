@@ -1,14 +1,22 @@
-"""Entry point: read and validate the stack config, build the platform, export what operators need."""
+"""Entry point: read and validate the stack config and ADF content, build the platform, export what operators need.
+
+Everything that can be wrong with the input is checked before the first resource is registered.
+"""
 
 import pulumi
 
+from components import data_factory_content
 from components.config import load_config
 from components.data_platform import DataPlatform
 from components.naming import build_names
 
 config = load_config()
 names = build_names(config)
-platform = DataPlatform("platform", config, names)
+content = data_factory_content.load()
+enabled_triggers = data_factory_content.enabled_triggers(
+    config.data_factory, content, f"Pulumi.{pulumi.get_stack()}.yaml"
+)
+platform = DataPlatform("platform", config, names, content)
 
 pulumi.export("environment", config.environment)
 pulumi.export("resource_group_name", platform.resource_group_name)
@@ -18,3 +26,4 @@ pulumi.export("function_app_name", platform.function_app_name)
 pulumi.export("factory_name", platform.factory_name)
 pulumi.export("sql_server_fqdn", platform.sql_server_fqdn)
 pulumi.export("sql_database_name", platform.sql_database_name)
+pulumi.export("enabled_triggers", enabled_triggers)

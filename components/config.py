@@ -151,10 +151,13 @@ class FunctionAppConfig(_Model):
 
 
 class DataFactoryConfig(_Model):
-    """The Data Factory."""
+    """The Data Factory. Triggers are deployed stopped; these keys say which `ops triggers start` starts."""
 
     public_network_access: bool = True
     triggers_enabled: bool = False
+    """Whether triggers run in this stack, unless `triggers` names them."""
+    triggers: dict[str, bool] = {}
+    """Per-trigger exceptions to `triggersEnabled`, by trigger name."""
 
 
 class SqlConfig(_Model):

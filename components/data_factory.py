@@ -1,21 +1,17 @@
-"""The Data Factory: a managed identity, linked services that hold no secret, diagnostics and a failed-run alert."""
+"""The Data Factory: a managed identity with least-privilege grants, its content, diagnostics and a failed-run alert."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import datafactory, monitor
 
+from components.adf_content import AdfContent
+from components.data_factory_content import DataFactoryContent, DataFactoryContentArgs
 from components.diagnostics import send_diagnostics
-from components.function_app import FUNCTION_KEY_SECRET
 from components.roles import assign_role
-
-KEY_VAULT_LINKED_SERVICE = "LS_KeyVault"
-LAKE_LINKED_SERVICE = "LS_DataLake"
-SQL_LINKED_SERVICE = "LS_AzureSql"
-FUNCTION_LINKED_SERVICE = "LS_GeneratorFunction"
 
 
 @dataclass(frozen=True)
@@ -36,18 +32,12 @@ class DataFactoryArgs:
     """Subscription, for role definition ids."""
     lake_account_id: pulumi.Input[str]
     """The lake; the factory gets Storage Blob Data Contributor on it."""
-    lake_dfs_endpoint: pulumi.Input[str]
-    """The lake's dfs endpoint."""
     vault_id: pulumi.Input[str]
     """Key Vault; the factory gets Key Vault Secrets User on it."""
-    vault_uri: pulumi.Input[str]
-    """Key Vault URI for the Key Vault linked service."""
-    sql_server_fqdn: pulumi.Input[str]
-    """Azure SQL server."""
-    sql_database_name: pulumi.Input[str]
-    """Azure SQL database."""
-    function_host_name: pulumi.Input[str]
-    """The generator Function app's host name."""
+    content: AdfContent
+    """Linked services, datasets, data flows, pipelines and triggers from pipelines_json/."""
+    stack_values: Mapping[str, pulumi.Input[str]]
+    """Per-stack values for pipelines_json/overrides.json."""
     workspace_id: pulumi.Input[str]
     """Log Analytics workspace for run history."""
     action_group_id: pulumi.Input[str]
@@ -59,12 +49,12 @@ class DataFactoryArgs:
 
 
 class DataFactory(pulumi.ComponentResource):
-    """The factory and the connections its pipelines use; pipelines themselves come from pipelines_json/."""
+    """The factory, its identity and grants, its content from pipelines_json/, run history and alerting."""
 
     factory_name: pulumi.Output[str]
     factory_id: pulumi.Output[str]
     principal_id: pulumi.Output[str]
-    linked_services: dict[str, datafactory.LinkedService]
+    content: DataFactoryContent
 
     def __init__(self, name: str, args: DataFactoryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:integration:DataFactory", name, {}, opts)
@@ -98,68 +88,17 @@ class DataFactory(pulumi.ComponentResource):
             for grant, role, scope in grants
         ]
 
-        def linked_service(
-            service_name: str, properties: dict[str, object], after: Sequence[pulumi.Resource]
-        ) -> datafactory.LinkedService:
-            return datafactory.LinkedService(
-                f"{name}-{service_name}",
-                linked_service_name=service_name,
+        self.content = DataFactoryContent(
+            f"{name}-content",
+            DataFactoryContentArgs(
+                content=args.content,
                 factory_name=factory.name,
                 resource_group_name=args.resource_group_name,
-                properties=properties,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
-            )
-
-        key_vault = linked_service(
-            KEY_VAULT_LINKED_SERVICE,
-            # Union-typed inputs are not key-translated by the SDK, so ADF properties use camelCase.
-            {
-                "type": "AzureKeyVault",
-                "baseUrl": args.vault_uri,
-                "description": "Secrets, read with the factory's identity",
-            },
-            role_assignments,
+                stack_values=args.stack_values,
+                linked_services_after=role_assignments,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        self.linked_services = {
-            KEY_VAULT_LINKED_SERVICE: key_vault,
-            LAKE_LINKED_SERVICE: linked_service(
-                LAKE_LINKED_SERVICE,
-                {
-                    "type": "AzureBlobFS",
-                    "url": args.lake_dfs_endpoint,
-                    "description": "The lake, with the factory's identity",
-                },
-                role_assignments,
-            ),
-            SQL_LINKED_SERVICE: linked_service(
-                SQL_LINKED_SERVICE,
-                {
-                    "type": "AzureSqlDatabase",
-                    "version": "2.0",
-                    "server": args.sql_server_fqdn,
-                    "database": args.sql_database_name,
-                    "encrypt": "mandatory",
-                    "trustServerCertificate": False,
-                    "authenticationType": "SystemAssignedManagedIdentity",
-                    "description": "Azure SQL, with the factory's identity",
-                },
-                [],
-            ),
-            FUNCTION_LINKED_SERVICE: linked_service(
-                FUNCTION_LINKED_SERVICE,
-                {
-                    "type": "AzureFunction",
-                    "functionAppUrl": pulumi.Output.concat("https://", args.function_host_name),
-                    "functionKey": {
-                        "type": "AzureKeyVaultSecret",
-                        "store": {"type": "LinkedServiceReference", "referenceName": KEY_VAULT_LINKED_SERVICE},
-                        "secretName": FUNCTION_KEY_SECRET,
-                    },
-                    "description": "The data generator; its key comes from Key Vault",
-                },
-                [key_vault],
-            ),
-        }
 
         send_diagnostics(
             f"{name}-diagnostics",

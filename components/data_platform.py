@@ -6,6 +6,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization
 
+from components.adf_content import AdfContent
 from components.config import PlatformConfig
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
@@ -32,7 +33,12 @@ class DataPlatform(pulumi.ComponentResource):
     sql_database_name: pulumi.Output[str]
 
     def __init__(
-        self, name: str, cfg: PlatformConfig, names: Names, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        cfg: PlatformConfig,
+        names: Names,
+        content: AdfContent,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("data-platform:index:DataPlatform", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -177,12 +183,19 @@ class DataPlatform(pulumi.ComponentResource):
                 public_network_access=cfg.data_factory.public_network_access,
                 subscription_id=client.subscription_id,
                 lake_account_id=lake.account_id,
-                lake_dfs_endpoint=lake.dfs_endpoint,
                 vault_id=vault.vault_id,
-                vault_uri=vault.vault_uri,
-                sql_server_fqdn=database.server_fqdn,
-                sql_database_name=database.database_name,
-                function_host_name=function_app.default_host_name,
+                content=content,
+                stack_values={
+                    "lake.dfsUrl": lake.dfs_endpoint,
+                    "lake.blobUrl": lake.blob_endpoint,
+                    "lake.accountId": lake.account_id,
+                    "keyVault.uri": vault.vault_uri,
+                    "sql.server": database.server_fqdn,
+                    "sql.database": database.database_name,
+                    "functionApp.url": pulumi.Output.concat("https://", function_app.default_host_name),
+                    "timeZone": cfg.time_zone,
+                    "environment": cfg.environment,
+                },
                 workspace_id=monitoring.workspace_id,
                 action_group_id=monitoring.action_group_id,
                 alert_name=names.failed_runs_alert,
