@@ -559,11 +559,9 @@ def _split_path(path: str) -> tuple[str | int, ...]:
 def _lookup(document: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
     current = document
     for part in path:
-        if (isinstance(part, int) and isinstance(current, list) and part < len(current)) or (
-            isinstance(part, str) and isinstance(current, dict) and part in current
-        ):
+        try:
             current = current[part]
-        else:
+        except (KeyError, IndexError, TypeError):
             return False, None
     return True, current
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ STACK_VALUES = frozenset(
 )
 """The stack values `pipelines_json/overrides.json` may put into files."""
 
-_RESOURCE_CLASSES: Mapping[str, type[pulumi.CustomResource]] = {
+_RESOURCE_CLASSES: Mapping[str, Callable[..., pulumi.CustomResource]] = {
     "linkedService": datafactory.LinkedService,
     "dataset": datafactory.Dataset,
     "dataflow": datafactory.DataFlow,
@@ -96,7 +96,9 @@ class DataFactoryContent(pulumi.ComponentResource):
             inputs = to_inputs(resolved)
             if item.kind == "pipeline":
                 inputs = {_snake(key): value for key, value in inputs.items()}
-            depends_on = [self.resources[(kind, ref.lower())] for kind, ref in sorted(item.depends_on())]
+            depends_on: list[pulumi.Resource] = [
+                self.resources[(kind, ref.lower())] for kind, ref in sorted(item.depends_on())
+            ]
             if item.kind == "linkedService":
                 depends_on += list(args.linked_services_after)
             self.resources[(item.kind, item.name.lower())] = _RESOURCE_CLASSES[item.kind](
