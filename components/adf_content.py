@@ -559,6 +559,8 @@ def _split_path(path: str) -> tuple[str | int, ...]:
 def _lookup(document: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
     current = document
     for part in path:
+        if isinstance(current, str):
+            return False, None
         try:
             current = current[part]
         except (KeyError, IndexError, TypeError):
