@@ -19,6 +19,7 @@ enabled_triggers = data_factory_content.enabled_triggers(
 platform = DataPlatform("platform", config, names, content)
 
 pulumi.export("environment", config.environment)
+pulumi.export("subscription_id", platform.subscription_id)
 pulumi.export("resource_group_name", platform.resource_group_name)
 pulumi.export("storage_account_name", platform.storage_account_name)
 pulumi.export("key_vault_uri", platform.key_vault_uri)

@@ -24,6 +24,7 @@ SQL_CONNECTION_SECRET = "sql-connection-string"
 class DataPlatform(pulumi.ComponentResource):
     """Resource group, monitoring, lake, SQL, Key Vault, generator Function app and Data Factory."""
 
+    subscription_id: pulumi.Output[str]
     resource_group_name: pulumi.Output[str]
     storage_account_name: pulumi.Output[str]
     key_vault_uri: pulumi.Output[str]
@@ -204,6 +205,7 @@ class DataPlatform(pulumi.ComponentResource):
             opts=child,
         )
 
+        self.subscription_id = client.subscription_id
         self.resource_group_name = rg
         self.storage_account_name = lake.account_name
         self.key_vault_uri = vault.vault_uri
@@ -213,6 +215,7 @@ class DataPlatform(pulumi.ComponentResource):
         self.sql_database_name = database.database_name
         self.register_outputs(
             {
+                "subscription_id": self.subscription_id,
                 "resource_group_name": self.resource_group_name,
                 "storage_account_name": self.storage_account_name,
                 "key_vault_uri": self.key_vault_uri,

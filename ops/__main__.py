@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     plan.add_argument("--json", action="store_true", help="print the plan as JSON")
     plan.set_defaults(handler=_plan)
 
+    from ops import sql
+
+    sql_parser = commands.add_parser("sql", help="apply the versioned SQL scripts in sql/ to a stack's database")
+    sql.add_arguments(sql_parser)
+    sql_parser.set_defaults(handler=sql.main)
+
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from ops.plan import Plan
 from tests.conftest import one
 
@@ -91,3 +95,67 @@ def test_failed_pipeline_runs_raise_an_alert_to_the_action_group(dev: Plan) -> N
     assert criterion["operator"] == "GreaterThan"
     assert criterion["threshold"] == 0
     assert alert["actions"][0]["actionGroupId"].endswith("/actionGroups/ag-konnektmack-dev")
+
+
+def test_content_resources_depend_on_what_their_files_reference(dev: Plan) -> None:
+    from components.data_factory_content import load
+
+    content = load()
+    urns = {
+        (kind, name.lower()): reg.urn
+        for reg in dev.resources
+        for kind in ("linkedService", "dataset", "dataflow", "pipeline", "trigger")
+        if reg.name.startswith(f"platform-adf-content-{kind}-")
+        for name in [reg.name.removeprefix(f"platform-adf-content-{kind}-")]
+    }
+    assert len(urns) == len(content.items)
+    registrations = {reg.urn: reg for reg in dev.resources}
+    for item in content.items:
+        registered = registrations[urns[(item.kind, item.name.lower())]]
+        for kind, name in item.depends_on():
+            assert urns[(kind, name.lower())] in registered.depends_on, f"{item.file} does not wait for {kind}/{name}"
+
+
+def test_overrides_put_this_stacks_values_into_the_content(prod: Plan) -> None:
+    services = linked(prod)
+    vault = one(prod, "azure-native:keyvault:Vault").inputs["vaultName"]
+    assert services["LS_KeyVault"]["baseUrl"] == f"https://{vault}.vault.azure.net/"
+    assert "dev" not in json.dumps(services)
+    lake_id = one(prod, "azure-native:storage:StorageAccount", "lake-account")
+    for trigger in prod.by_type("azure-native:datafactory:Trigger"):
+        properties = trigger.inputs["properties"]
+        if properties["type"] == "BlobEventsTrigger":
+            assert properties["scope"].endswith("/storageAccounts/" + lake_id.inputs["accountName"])
+        if properties["type"] == "ScheduleTrigger":
+            assert properties["recurrence"]["timeZone"] == "UTC"
+
+
+def test_time_zone_of_schedule_triggers_follows_config(plan_with) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_with("dev", **{"data-platform:timeZone": "W. Europe Standard Time"})
+    schedules = [
+        t.inputs["properties"]
+        for t in plan.by_type("azure-native:datafactory:Trigger")
+        if t.inputs["properties"]["type"] == "ScheduleTrigger"
+    ]
+    assert schedules
+    assert all(s["recurrence"]["timeZone"] == "W. Europe Standard Time" for s in schedules)
+
+
+def test_unknown_trigger_in_config_fails_naming_the_key(plan_with) -> None:  # type: ignore[no-untyped-def]
+    from components.config import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        plan_with("dev", **{"data-platform:dataFactory": {"triggers": {"TR_Nope": True}}})
+    assert "Pulumi.dev.yaml: data-platform:dataFactory.triggers.TR_Nope: no such trigger" in str(info.value)
+
+
+def test_enabled_triggers_follow_config() -> None:
+    from components.config import DataFactoryConfig
+    from components.data_factory_content import enabled_triggers, load
+
+    content = load()
+    names = content.names("trigger")
+    assert enabled_triggers(DataFactoryConfig(triggers_enabled=False), content, "Pulumi.dev.yaml") == []
+    assert enabled_triggers(DataFactoryConfig(triggers_enabled=True), content, "Pulumi.dev.yaml") == names
+    only = DataFactoryConfig(triggers_enabled=False, triggers={names[0]: True})
+    assert enabled_triggers(only, content, "Pulumi.dev.yaml") == [names[0]]
