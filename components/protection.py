@@ -21,6 +21,7 @@ def delete_lock(
     """A CanNotDelete lock, so that even a portal user cannot delete the resource by mistake."""
     return authorization.ManagementLockByScope(
         name,
+        lock_name="do-not-delete",
         scope=scope,
         level=authorization.LockLevel.CAN_NOT_DELETE,
         notes=f"Protects the {what}; remove the lock through the stack config, not the portal.",

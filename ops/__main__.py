@@ -12,16 +12,29 @@ import sys
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from components.adf_content import ContentError
     from components.config import ConfigError
     from ops.plan import PlanError, render_tree, run_plan
     from ops.schema import SchemaCheckError
 
     try:
         plan = run_plan(args.stack)
-    except (ConfigError, PlanError, SchemaCheckError) as exc:
+    except (ConfigError, ContentError, PlanError, SchemaCheckError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        registered = getattr(exc, "registered_before_failure", 0)
+        if isinstance(exc, SchemaCheckError):
+            print("nothing was deployed: the schema check runs on the planned resources", file=sys.stderr)
+        elif registered:
+            print(f"{registered} resource(s) were registered before the error", file=sys.stderr)
+        else:
+            print("no resource was registered", file=sys.stderr)
         return 2
-    if args.json:
+    if args.names:
+        from ops.plan import azure_names
+
+        json.dump(azure_names(plan), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.json:
         json.dump(plan.document(), sys.stdout, indent=2, sort_keys=False)
         sys.stdout.write("\n")
     else:
@@ -35,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = commands.add_parser("plan", help="plan a stack offline under the mock engine")
     plan.add_argument("--stack", required=True, help="stack name: dev, test or prod")
-    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    output = plan.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the plan as JSON")
+    output.add_argument("--names", action="store_true", help="print logical name -> Azure name as JSON")
     plan.set_defaults(handler=_plan)
 
     from ops import sql

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import re
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -93,20 +94,26 @@ def _camel(snake: str) -> str:
 def own_name_input(type_token: str) -> str | None:
     """The input that names the resource itself, read from the SDK's Args class.
 
-    Parent names (`accountName` of a container) are required arguments; the
-    resource's own name is the optional `*_name` (or `name`) argument.
+    Parent names (`accountName` of a container) are required arguments, so the own
+    name is an optional `*_name` or `name` argument: the one whose stem the type's
+    name contains (`account_name` of StorageAccount), else `name`, else the first.
     """
     if not type_token.startswith("azure-native:"):
         return None
     args_class = schema.args_class(type_token)
     if args_class is None:
         return None
-    for param in inspect.signature(args_class).parameters.values():
-        if param.default is inspect.Parameter.empty:
-            continue
-        if (param.name == "name" or param.name.endswith("_name")) and param.name != "sku_name":
-            return _camel(param.name)
-    return None
+    candidates = [
+        param.name
+        for param in inspect.signature(args_class).parameters.values()
+        if param.default is not inspect.Parameter.empty
+        and (param.name == "name" or param.name.endswith(("_name", "_name_")))
+        and param.name != "sku_name"
+    ]
+    type_snake = re.sub(r"(?<!^)(?=[A-Z])", "_", type_token.rsplit(":", 1)[1]).lower()
+    stems = [c for c in candidates if c != "name" and c.rstrip("_").removesuffix("_name") in type_snake]
+    chosen = stems[0] if stems else "name" if "name" in candidates else (candidates[0] if candidates else None)
+    return _camel(chosen) if chosen else None
 
 
 def _plural(type_name: str) -> str:

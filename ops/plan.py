@@ -165,6 +165,10 @@ def run_plan(
     try:
         with _program_context(project_dir):
             _sync_await(run_pulumi_func(lambda: _run_program(project_dir)))
+    except Exception as exc:
+        # Input errors must stop the program before it registers anything; callers can tell.
+        exc.registered_before_failure = len(monitor.registrations)  # type: ignore[attr-defined]
+        raise
     finally:
         settings.reset_options()
         runtime_config.set_all_config({}, [])
@@ -178,6 +182,26 @@ def run_plan(
             if reg.custom and reg.type.startswith(("azure-native:", "random:"))
         )
     return plan
+
+
+def azure_names(plan: Plan) -> dict[str, str]:
+    """Logical name -> Azure name of every named azure-native resource.
+
+    A change here in prod means Azure would replace the resource (a new storage account,
+    vault or database), so the prod names are kept as a reviewed snapshot. ADF content
+    (named by its files) is left out: it is not stateful and changes with every pipeline.
+    """
+    from components.adf_content import RESOURCE_TYPES
+    from ops.mocks import own_name_input
+
+    names = {}
+    for reg in plan.resources:
+        if reg.type in RESOURCE_TYPES.values():
+            continue
+        own = own_name_input(reg.type) if reg.custom else None
+        if own and isinstance(reg.inputs.get(own), str):
+            names[reg.name] = reg.inputs[own]
+    return dict(sorted(names.items()))
 
 
 _KEY_PROPERTIES = ("location", "kind", "sku", "scope", "type")
