@@ -70,7 +70,10 @@ TIME_ZONES = (
     "Singapore Standard Time",
 )
 
-PREFIX_PATTERN = r"^[a-z][a-z0-9]{1,10}$"
+# Lowercase letters and digits, because storage account names allow nothing else. Whether a
+# prefix is short enough is decided by the names it produces (components/naming.py): at most
+# 11 characters fit every name.
+PREFIX_PATTERN = r"^[a-z][a-z0-9]{1,19}$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SECRET_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

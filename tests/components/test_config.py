@@ -94,7 +94,7 @@ def test_out_of_range_value_says_the_bound() -> None:
 def test_prefix_must_be_short_lowercase_alphanumeric() -> None:
     message = error_of(**{f"{P}__prefix": "Konnekt-Mack-Platform"})
     assert "data-platform:prefix" in message
-    assert "^[a-z][a-z0-9]{1,10}$" in message
+    assert "^[a-z][a-z0-9]{1,19}$" in message
 
 
 def test_invalid_alert_email() -> None:

@@ -17,7 +17,7 @@ def config_for(prefix: str, environment: str, location: str):
     return parse_config(values, set(secret_keys), "Pulumi.dev.yaml")
 
 
-LONGEST_PREFIX = "k" * 11  # the longest the prefix pattern admits
+LONGEST_PREFIX = "k" * 11  # the longest prefix whose names all fit
 LONGEST_REGION = max(REGION_CODES, key=lambda region: len(REGION_CODES[region]))
 
 
@@ -30,6 +30,15 @@ def test_longest_allowed_config_gives_names_azure_accepts(environment: str) -> N
     assert RULES["storage_account"].check(storage) == storage
     assert len(names.key_vault.format(suffix=worst_suffix)) <= 24
     assert len(names.action_group_short) <= 12
+
+
+@pytest.mark.parametrize(("environment", "length"), [("dev", 13), ("prod", 12)])
+def test_a_prefix_too_long_for_the_names_fails_with_the_name_and_the_key(environment: str, length: int) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_names(config_for("k" * length, environment, LONGEST_REGION))
+    message = str(info.value)
+    assert "Shorten data-platform:prefix" in message
+    assert "Azure allows 3-24" in message
 
 
 def test_names_follow_the_caf_pattern() -> None:
