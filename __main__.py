@@ -10,12 +10,11 @@ from components.config import load_config
 from components.data_platform import DataPlatform
 from components.naming import build_names
 
+stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
 config = load_config()
-names = build_names(config)
+names = build_names(config, stack_file)
 content = data_factory_content.load()
-enabled_triggers = data_factory_content.enabled_triggers(
-    config.data_factory, content, f"Pulumi.{pulumi.get_stack()}.yaml"
-)
+enabled_triggers = data_factory_content.enabled_triggers(config.data_factory, content, stack_file)
 platform = DataPlatform("platform", config, names, content)
 
 pulumi.export("environment", config.environment)

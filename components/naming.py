@@ -111,7 +111,7 @@ class Names:
         return pulumi.Output.from_input(suffix).apply(lambda s: template.format(suffix=s))
 
 
-def build_names(cfg: PlatformConfig) -> Names:
+def build_names(cfg: PlatformConfig, stack_file: str = "") -> Names:
     """Build and check every name of the stack; raise ConfigError on the first that Azure would reject."""
     p, e, r = cfg.prefix, cfg.environment, cfg.region_code
     templates = {
@@ -131,5 +131,8 @@ def build_names(cfg: PlatformConfig) -> Names:
         "failed_runs_alert": ("metric_alert", f"alert-{p}-{e}-adf-failed-runs"),
     }
     for rule_key, template in templates.values():
-        RULES[rule_key].check(template.format(suffix=_PLACEHOLDER))
+        try:
+            RULES[rule_key].check(template.format(suffix=_PLACEHOLDER))
+        except ConfigError as exc:
+            raise ConfigError(f"{stack_file}: {exc}" if stack_file else str(exc)) from None
     return Names(**{field: template for field, (_, template) in templates.items()})
