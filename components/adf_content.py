@@ -155,15 +155,28 @@ class AdfContent:
 # ---------------------------------------------------------------------------- conversion
 
 
+# Keys ADF Studio writes that azure-native spells differently, by ADF type.
+RENAMED_KEYS = {"ExecuteDataFlow": {"dataflow": "dataFlow"}}
+
+
 def _merge_type_properties(obj: dict[str, Any], where: str, problems: list[str] | None) -> dict[str, Any]:
     """`{..., typeProperties: {...}}` -> the same object with typeProperties' keys merged in."""
     out = {key: value for key, value in obj.items() if key != "typeProperties"}
     type_properties = obj.get("typeProperties")
+    renames: Mapping[str, str] = RENAMED_KEYS.get(str(obj.get("type")), {})
     if isinstance(type_properties, dict):
         for key, value in type_properties.items():
             if key in out and problems is not None:
-                problems.append(f"{where}.typeProperties.{key}: also set outside typeProperties; it must be set once")
-            out[key] = value
+                hint = (
+                    "; azure-native flattens typeProperties, so a dataset's SQL schema collides with its column "
+                    "schema (pulumi/pulumi-azure-native#2006): use typeProperties.tableName '[schema].[table]'"
+                    if key == "schema"
+                    else ""
+                )
+                problems.append(
+                    f"{where}.typeProperties.{key}: also set outside typeProperties; it must be set once{hint}"
+                )
+            out[renames.get(str(key)) or str(key)] = value
     return out
 
 

@@ -135,6 +135,16 @@ def _program_context(project_dir: Path) -> Iterator[None]:
         sys.path.remove(str(project_dir))
 
 
+def _check_sql(project_dir: Path) -> None:
+    """The SQL scripts parse and define every table and procedure the ADF content names."""
+    from ops.sql_catalog import project_problems
+
+    if (project_dir / "sql").is_dir():
+        problems = project_problems(project_dir / "sql", project_dir / "pipelines_json")
+        if problems:
+            raise PlanError(f"{len(problems)} problem(s) in sql/:\n  " + "\n  ".join(problems))
+
+
 def _run_program(project_dir: Path) -> None:
     runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
 
@@ -144,6 +154,7 @@ def run_plan(
     project_dir: Path = PROJECT_DIR,
     config_overrides: Mapping[str, Any] | None = None,
     check_schema: bool = True,
+    check_sql: bool = True,
 ) -> Plan:
     """Run the program for `stack` under the mocks and return what it registered.
 
@@ -152,6 +163,8 @@ def run_plan(
     """
     project = _project_name(project_dir)
     values, secret_keys = read_stack_config(project_dir, stack)
+    if check_sql:
+        _check_sql(project_dir)
     for key, value in (config_overrides or {}).items():
         if value is None:
             values.pop(key, None)

@@ -23,12 +23,26 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-_SCRIPT_NAME = re.compile(r"^V(\d{3,})__([A-Za-z0-9_]+)\.sql$")
-_GO = re.compile(r"^\s*GO\s*(?:--.*)?$", re.IGNORECASE | re.MULTILINE)
-_VARIABLE = re.compile(r"\$\((\w+)\)")
+SCRIPT_NAME = re.compile(r"^V(?P<version>\d{3})__[a-z0-9]+(?:_[a-z0-9]+)*\.sql$")
+"""`V001__create_tables.sql`: three digits, then lowercase words joined by underscores."""
+GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
+"""sqlcmd's batch separator: a line holding only GO (with an optional count and comment)."""
+SQLCMD_VARIABLE = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def split_batches(text: str) -> list[tuple[int, str]]:
+    """The script's batches (split on `GO` lines) with the 1-based line each starts on; blank batches dropped."""
+    batches: list[tuple[int, str]] = []
+    start = 0
+    for match in GO.finditer(text):
+        batches.append((start, text[start : match.start()]))
+        start = match.end() + 1  # past the GO line's newline
+    batches.append((start, text[start:]))
+    return [(text.count("\n", 0, offset) + 1, batch) for offset, batch in batches if batch.strip()]
+
 
 JOURNAL_DDL = """IF OBJECT_ID(N'dbo.schema_versions', N'U') IS NULL
 CREATE TABLE dbo.schema_versions (
@@ -78,15 +92,15 @@ class Script:
         return hashlib.sha256(self.text.encode()).hexdigest()
 
     def variables(self) -> set[str]:
-        return set(_VARIABLE.findall(self.text))
+        return set(SQLCMD_VARIABLE.findall(self.text))
 
     def batches(self, variables: Mapping[str, str]) -> list[str]:
         """The script's batches with `$(Name)` filled in."""
         missing = sorted(self.variables() - set(variables))
         if missing:
             raise SqlInputError(f"sql/{self.name}: needs the variable(s) {', '.join(missing)}; pass --var NAME=VALUE")
-        text = _VARIABLE.sub(lambda m: variables[m.group(1)], self.text)
-        return [batch.strip() for batch in _GO.split(text) if batch.strip()]
+        text = SQLCMD_VARIABLE.sub(lambda m: variables[m.group(1)], self.text)
+        return [batch.strip() for _line, batch in split_batches(text)]
 
 
 def discover(sql_dir: Path = SQL_DIR) -> list[Script]:
@@ -94,11 +108,11 @@ def discover(sql_dir: Path = SQL_DIR) -> list[Script]:
     scripts: dict[int, Script] = {}
     problems = []
     for path in sorted(sql_dir.glob("*.sql")):
-        match = _SCRIPT_NAME.match(path.name)
+        match = SCRIPT_NAME.match(path.name)
         if not match:
             problems.append(f"sql/{path.name}: expected a name like V001__create_tables.sql")
             continue
-        version = int(match.group(1))
+        version = int(match.group("version"))
         if version in scripts:
             problems.append(f"sql/{path.name}: version {version} is also {scripts[version].name}")
             continue
@@ -118,10 +132,13 @@ def apply(
     for script in scripts:
         script.batches(variables)  # every variable is checked before anything runs
     cursor = connection.cursor()
-    cursor.execute(JOURNAL_DDL)
-    connection.commit()
-    cursor.execute(JOURNAL_SELECT)
-    journal = {int(row[0]): (str(row[1]), str(row[2]).strip()) for row in cursor.fetchall()}
+    try:
+        cursor.execute(JOURNAL_DDL)
+        connection.commit()
+        cursor.execute(JOURNAL_SELECT)
+        journal = {int(row[0]): (str(row[1]), str(row[2]).strip()) for row in cursor.fetchall()}
+    except Exception as exc:
+        raise SqlApplyError(f"cannot read or create the journal table dbo.schema_versions: {exc}") from exc
     for script in scripts:
         if script.version in journal and journal[script.version][1] != script.checksum:
             raise SqlInputError(
@@ -157,8 +174,7 @@ def connect(server: str, database: str) -> Connection:
         f"Server=tcp:{server},1433;Database={database};Authentication=ActiveDirectoryDefault;"
         "Encrypt=yes;TrustServerCertificate=no;Connection Timeout=60"
     )
-    connection: Connection = mssql_python.connect(connection_string, autocommit=False)
-    return connection
+    return cast(Connection, mssql_python.connect(connection_string, autocommit=False))
 
 
 def _variables(pairs: Sequence[str]) -> dict[str, str]:
@@ -187,25 +203,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, outputs: Callable[[str], Mapping[str, Any]] | None = None) -> int:
-    """Resolve the database and variables from flags or stack outputs, then apply."""
+    """Resolve the database and variables from flags or stack outputs, then apply.
+
+    A stack that has never been deployed has no database yet: that is not an error, the
+    first `pulumi up` creates it and the next `ops sql apply` fills it.
+    """
+    from ops.arm import stack_outputs
+
+    read_outputs = outputs or stack_outputs
     try:
         scripts = discover()
         variables = _variables(args.var)
         server, database = args.server, args.database
         if not (server and database and "FactoryIdentityName" in variables):
-            if outputs is None:
-                from ops.arm import stack_outputs as outputs
-            found = outputs(args.stack)
+            found = read_outputs(args.stack)
+            if not found.get("sql_server_fqdn") and not server:
+                print(f"stack '{args.stack}' has no database yet (no sql_server_fqdn output); nothing to apply")
+                return 0
             server = server or found.get("sql_server_fqdn")
             database = database or found.get("sql_database_name")
             variables.setdefault("FactoryIdentityName", str(found.get("factory_name", "")))
         if not server or not database or not variables.get("FactoryIdentityName"):
-            raise SqlInputError("pass --server, --database and --var FactoryIdentityName=<factory>, or deploy first")
+            raise SqlInputError("pass --server, --database and --var FactoryIdentityName=<factory>")
     except (SqlInputError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        apply(connect(server, database), scripts, variables)
+        apply(connect(str(server), str(database)), scripts, variables)
     except SqlInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -457,3 +457,28 @@ def test_repository_content_loads_and_every_override_applies() -> None:
     for trigger in content.of_kind("trigger"):
         if trigger.adf_type in ("ScheduleTrigger", "BlobEventsTrigger"):
             assert ("trigger", trigger.name) in targets, f"{trigger.name} would keep the dev factory's values"
+
+
+def test_execute_data_flow_key_is_renamed_to_azure_natives_spelling(tmp_path: Path) -> None:
+    files = fixture_files()
+    files["pipeline/PL_Copy"]["properties"]["activities"].append(
+        {
+            "name": "Cleanse",
+            "type": "ExecuteDataFlow",
+            "typeProperties": {"dataflow": {"referenceName": "DF_Cleanse", "type": "DataFlowReference"}},
+        }
+    )
+    files["dataflow/DF_Cleanse"] = {"name": "DF_Cleanse", "properties": {"type": "MappingDataFlow"}}
+    content = load(write(tmp_path, files))
+    activity = to_inputs(next(i for i in content.items if i.name == "PL_Copy"))["activities"][2]
+    assert activity["dataFlow"] == {"referenceName": "DF_Cleanse", "type": "DataFlowReference"}
+    assert "dataflow" not in activity
+
+
+def test_sql_schema_colliding_with_the_column_schema_explains_the_workaround(tmp_path: Path) -> None:
+    files = fixture_files()
+    files["dataset/DS_Files"]["properties"]["schema"] = []
+    files["dataset/DS_Files"]["properties"]["typeProperties"]["schema"] = "dbo"
+    message = problems_of(tmp_path, files)
+    assert "properties.typeProperties.schema: also set outside typeProperties" in message
+    assert "use typeProperties.tableName" in message

@@ -130,7 +130,7 @@ def test_overrides_put_this_stacks_values_into_the_content(prod: Plan) -> None:
             assert properties["recurrence"]["timeZone"] == "UTC"
 
 
-def test_time_zone_of_schedule_triggers_follows_config(plan_with) -> None:  # type: ignore[no-untyped-def]
+def test_time_zone_of_schedule_triggers_follows_config(plan_with) -> None:
     plan = plan_with("dev", **{"data-platform:timeZone": "W. Europe Standard Time"})
     schedules = [
         t.inputs["properties"]
@@ -141,7 +141,7 @@ def test_time_zone_of_schedule_triggers_follows_config(plan_with) -> None:  # ty
     assert all(s["recurrence"]["timeZone"] == "W. Europe Standard Time" for s in schedules)
 
 
-def test_unknown_trigger_in_config_fails_naming_the_key(plan_with) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_trigger_in_config_fails_naming_the_key(plan_with) -> None:
     from components.config import ConfigError
 
     with pytest.raises(ConfigError) as info:

@@ -127,11 +127,12 @@ def test_sqlcmd_variables_are_filled_and_a_missing_one_stops_everything(tmp_path
 
 
 def test_badly_named_or_repeated_versions_are_refused(tmp_path: Path) -> None:
-    scripts_in(tmp_path, {"create_tables.sql": "", "V001__a.sql": "", "V0001__b.sql": ""})
+    scripts_in(tmp_path, {"create_tables.sql": "", "V001__a.sql": "", "V001__b.sql": "", "V0002__c.sql": ""})
     with pytest.raises(SqlInputError) as info:
         discover(tmp_path)
     assert "sql/create_tables.sql: expected a name like V001__create_tables.sql" in str(info.value)
-    assert "sql/V001__a.sql: version 1 is also V0001__b.sql" in str(info.value)
+    assert "sql/V0002__c.sql: expected a name like V001__create_tables.sql" in str(info.value)
+    assert "sql/V001__b.sql: version 1 is also V001__a.sql" in str(info.value)
 
 
 def test_repository_scripts_are_versioned_and_need_only_the_factory_identity() -> None:
@@ -139,3 +140,48 @@ def test_repository_scripts_are_versioned_and_need_only_the_factory_identity() -
     assert scripts
     assert [s.version for s in scripts] == sorted({s.version for s in scripts})
     assert set().union(*(s.variables() for s in scripts)) <= {"FactoryIdentityName"}
+
+
+def test_cli_applies_to_the_database_named_by_the_stack_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from ops import sql
+
+    database = FakeDatabase()
+    connected: list[tuple[str, str]] = []
+
+    def connect(server: str, name: str) -> FakeDatabase:
+        connected.append((server, name))
+        return database
+
+    monkeypatch.setattr(sql, "connect", connect)
+    outputs = {"sql_server_fqdn": "sql-x.database.windows.net", "sql_database_name": "db", "factory_name": "adf-x"}
+    args = argparse.Namespace(stack="dev", server=None, database=None, var=[])
+    assert sql.main(args, outputs=lambda stack: outputs) == 0
+    assert connected == [("sql-x.database.windows.net", "db")]
+    assert any("CREATE USER [adf-x] FROM EXTERNAL PROVIDER" in s for s in database.executed)
+
+
+def test_cli_on_a_stack_without_a_database_yet_applies_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from ops import sql
+
+    args = argparse.Namespace(stack="dev", server=None, database=None, var=[])
+    assert sql.main(args, outputs=lambda stack: {}) == 0
+    assert "has no database yet" in capsys.readouterr().out
+
+
+def test_cli_reports_a_refused_script_with_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from ops import sql
+
+    monkeypatch.setattr(sql, "connect", lambda server, name: FakeDatabase(fail_on="usp_merge_users"))
+    args = argparse.Namespace(stack="dev", server="s", database="d", var=["FactoryIdentityName=adf"])
+    assert sql.main(args, outputs=lambda stack: {}) == 3
+    captured = capsys.readouterr()
+    assert "applied sql/V001__schemas.sql" in captured.out
+    assert "error: sql/V002__users.sql: batch 1 of 2 failed: Incorrect syntax" in captured.err
