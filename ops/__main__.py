@@ -53,11 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     output.add_argument("--names", action="store_true", help="print logical name -> Azure name as JSON")
     plan.set_defaults(handler=_plan)
 
-    from ops import sql
+    from ops import diagram, runs, sql, triggers
+
+    trigger_parser = commands.add_parser("triggers", help="stop triggers before a deployment, start them after")
+    triggers.add_arguments(trigger_parser)
+    trigger_parser.set_defaults(handler=triggers.main)
+
+    run_parser = commands.add_parser("run", help="run a pipeline; --wait follows it to its end")
+    runs.add_arguments(run_parser)
+    run_parser.set_defaults(handler=runs.main)
 
     sql_parser = commands.add_parser("sql", help="apply the versioned SQL scripts in sql/ to a stack's database")
     sql.add_arguments(sql_parser)
     sql_parser.set_defaults(handler=sql.main)
+
+    diagram_parser = commands.add_parser("diagram", help="draw a stack's architecture from the offline plan")
+    diagram.add_arguments(diagram_parser)
+    diagram_parser.set_defaults(handler=diagram.main)
 
     args = parser.parse_args(argv)
     return int(args.handler(args))

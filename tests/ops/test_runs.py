@@ -1,0 +1,321 @@
+"""`ops run` and `run_pipeline()` against the fake ARM: the run id, parameters, progress, and how a run ends."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from ops import arm, runs
+from tests.ops.arm_server import (
+    FACTORY,
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
+    Activity,
+    ArmServer,
+    FakeCredential,
+    RunFrame,
+    make_certificate,
+)
+
+Cli = Callable[..., int]
+SOURCE_MISSING = {
+    "errorCode": "2200",
+    "message": "ErrorCode=UserErrorSourceBlobNotExists,'The required Blob is missing. Container: landing, "
+    "Path: events/2025-01-31.csv.'",
+    "failureType": "UserError",
+    "target": "Copy_Events",
+}
+INNER_FAILED = {
+    "errorCode": "",
+    "message": "Activity failed because an inner activity failed",
+    "failureType": "UserError",
+    "target": "ForEach_Table",
+}
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def server(tls: tuple[Path, Path]) -> Iterator[ArmServer]:
+    with ArmServer(*tls) as fake:
+        yield fake
+
+
+@pytest.fixture
+def factory(server: ArmServer, tls: tuple[Path, Path]) -> Iterator[arm.Factory]:
+    with arm.connect(
+        server.coordinates,
+        credential=FakeCredential(),
+        endpoint=server.endpoint,
+        polling_interval=0,
+        connection_verify=str(tls[0]),
+        retry_total=0,
+    ) as connected:
+        yield connected
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m ops run")
+    runs.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+@pytest.fixture
+def cli(server: ArmServer, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path]) -> Cli:
+    """`run <argv>` for stack dev against the fake factory, signed in with the fake credential."""
+    monkeypatch.setattr(arm, "make_credential", FakeCredential)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
+
+    def run(*argv: str) -> int:
+        where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
+        extra = ["--stack", "dev", *where, "--endpoint", server.endpoint, "--poll-seconds", "0.01"]
+        return runs.main(parse([*argv, *extra]))
+
+    return run
+
+
+def succeeding() -> list[RunFrame]:
+    return [
+        RunFrame("Queued"),
+        RunFrame("InProgress", [Activity("Copy_Events", "InProgress")]),
+        RunFrame(
+            "InProgress",
+            [
+                Activity("Copy_Events", "Succeeded"),
+                Activity("Transform", "InProgress", type="ExecuteDataFlow", started=2),
+            ],
+        ),
+        RunFrame(
+            "Succeeded",
+            [
+                Activity("Copy_Events", "Succeeded"),
+                Activity("Transform", "Succeeded", type="ExecuteDataFlow", started=2, ended=3),
+            ],
+        ),
+    ]
+
+
+def failing() -> list[RunFrame]:
+    """A ForEach whose inner copy fails: the ForEach fails later, with a message that says nothing."""
+    running = [
+        Activity("ForEach_Table", "InProgress", type="ForEach"),
+        Activity("Copy_Events", "InProgress", started=1),
+    ]
+    failed = [
+        Activity("ForEach_Table", "Failed", type="ForEach", error=INNER_FAILED, ended=10),
+        Activity("Copy_Events", "Failed", error=SOURCE_MISSING, started=1, ended=5),
+    ]
+    return [
+        RunFrame("InProgress", running),
+        RunFrame(
+            "Failed",
+            failed,
+            message="Operation on target ForEach_Table failed: Activity failed because an inner activity failed",
+        ),
+    ]
+
+
+def test_run_prints_the_run_id_and_passes_parameters_as_json_or_strings(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add_pipeline("PL_Ingest")
+
+    code = cli(
+        "PL_Ingest",
+        "--param",
+        "day=2025-01-31",
+        "--param",
+        "count=3",
+        "--param",
+        "full=true",
+        "--param",
+        'tables=["events","users"]',
+        "--param",
+        "label=NaN",
+        "--param",
+        "empty=",
+    )
+
+    assert code == 0
+    (run_id,) = server.runs
+    assert capsys.readouterr().out == f"{run_id}\n"
+    assert server.runs[run_id].parameters == {
+        "day": "2025-01-31",
+        "count": 3,
+        "full": True,
+        "tables": ["events", "users"],
+        "label": "NaN",
+        "empty": "",
+    }
+    assert server.actions("GET pipelineruns") == [], "without --wait the command does not follow the run"
+
+
+def test_wait_follows_the_run_to_success_and_shows_each_activitys_state(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.activity_page_size = 1  # activity runs come a page at a time, through continuationToken
+    server.add_pipeline("PL_Ingest", succeeding())
+
+    assert cli("PL_Ingest", "--wait") == 0
+
+    captured = capsys.readouterr()
+    (run_id,) = server.runs
+    assert captured.out == f"{run_id}\n"
+    progress = captured.err.splitlines()
+    assert progress == [
+        "PL_Ingest Queued | no activity started yet",
+        "PL_Ingest InProgress | Copy_Events: InProgress",
+        "PL_Ingest InProgress | Copy_Events: Succeeded, Transform: InProgress",
+        "PL_Ingest Succeeded | Copy_Events: Succeeded, Transform: Succeeded",
+        f"PL_Ingest run {run_id} Succeeded",
+    ]
+    assert len(server.actions(f"POST pipelineruns/{run_id}/queryActivityruns")) > len(
+        server.actions("GET pipelineruns")
+    )
+
+
+def test_a_failed_run_exits_5_naming_the_failing_activity_and_its_error(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add_pipeline("PL_Ingest", failing())
+
+    assert cli("PL_Ingest", "--wait") == 5
+
+    err = capsys.readouterr().err
+    (run_id,) = server.runs
+    assert (
+        f"error: PL_Ingest run {run_id} Failed: activity 'Copy_Events' failed: 2200: "
+        "ErrorCode=UserErrorSourceBlobNotExists,'The required Blob is missing." in err
+    )
+
+
+def test_a_cancelled_run_exits_5(server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    server.add_pipeline("PL_Ingest", [RunFrame("InProgress"), RunFrame("Cancelled", message="Cancelled by alice")])
+
+    assert cli("PL_Ingest", "--wait") == 5
+
+    assert "Cancelled: Cancelled by alice" in capsys.readouterr().err
+
+
+def test_waiting_is_bounded_and_a_timeout_exits_4(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add_pipeline(
+        "PL_Ingest", [RunFrame("Queued"), RunFrame("InProgress", [Activity("Copy_Events", "InProgress")])]
+    )
+
+    assert cli("PL_Ingest", "--wait", "--timeout-seconds", "0.1") == 4
+
+    assert "is still InProgress after 0.1 s; it goes on in Azure" in capsys.readouterr().err
+
+
+def test_a_missing_pipeline_is_reported_with_azures_message(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("PL_Nope", "--wait") == 3
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        f"error: pipeline 'PL_Nope': PipelineNotFound: Pipeline 'PL_Nope' does not exist in factory '{FACTORY}'."
+        in captured.err
+    )
+
+
+def test_bad_and_repeated_params_are_usage_errors(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        parse(["PL_Ingest", "--stack", "dev", "--param", "no-equals-sign"])
+    assert info.value.code == 2
+    assert "'no-equals-sign': expected NAME=VALUE" in capsys.readouterr().err
+
+    assert cli("PL_Ingest", "--param", "a=1", "--param", "a=2") == 2
+    assert "--param a is given more than once" in capsys.readouterr().err
+
+
+def test_without_flags_or_the_pulumi_cli_the_error_says_which_flags_to_pass(
+    server: ArmServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    assert runs.main(parse(["PL_Ingest", "--stack", "dev", "--factory", FACTORY])) == 2
+
+    err = capsys.readouterr().err
+    assert "the Pulumi CLI is not installed" in err
+    assert "pass --subscription, --resource-group" in err
+    assert server.requests == []
+
+
+# ---------------------------------------------------------------------------- the library
+
+
+def test_run_pipeline_returns_the_outcome_and_reports_progress(server: ArmServer, factory: arm.Factory) -> None:
+    server.add_pipeline("PL_Ingest", failing())
+    seen: list[runs.RunResult] = []
+
+    result = runs.run_pipeline(
+        factory, "PL_Ingest", {"day": "2025-01-31"}, wait=True, poll_seconds=0.01, on_progress=seen.append
+    )
+
+    assert [r.status for r in seen] == ["Queued", "InProgress", "Failed"]
+    assert result == seen[-1]
+    assert result.run_id in server.runs
+    assert result.status == "Failed" and not result.succeeded and not result.timed_out
+    assert result.failed_activity == "Copy_Events", "the inner failure, not the ForEach that failed because of it"
+    assert result.error is not None and result.error.startswith("2200: ErrorCode=UserErrorSourceBlobNotExists")
+    assert [(a.name, a.type, a.status) for a in result.activities] == [
+        ("ForEach_Table", "ForEach", "Failed"),
+        ("Copy_Events", "Copy", "Failed"),
+    ]
+
+
+def test_run_pipeline_takes_coordinates_and_a_credential(
+    server: ArmServer, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path]
+) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
+    server.add_pipeline("PL_Ingest")
+
+    result = runs.run_pipeline(server.coordinates, "PL_Ingest", credential=FakeCredential(), endpoint=server.endpoint)
+
+    assert result.status == "Queued" and result.run_id in server.runs
+    assert server.actions("POST") == ["POST pipelines/PL_Ingest/createRun"]
+
+
+def test_run_pipeline_times_out_with_the_last_known_state(server: ArmServer, factory: arm.Factory) -> None:
+    server.add_pipeline("PL_Ingest", [RunFrame("InProgress", [Activity("Copy_Events", "InProgress")])])
+
+    result = runs.run_pipeline(factory, "PL_Ingest", wait=True, timeout_seconds=0.05, poll_seconds=0.01)
+
+    assert result.timed_out and result.status == "InProgress" and not result.finished
+    assert [a.status for a in result.activities] == ["InProgress"]
+
+
+def test_on_a_terminal_the_display_is_a_live_view_of_every_activity() -> None:
+    screen = io.StringIO()
+    display = runs.RunDisplay(Console(file=screen, force_terminal=True, width=100))
+    activities = (
+        runs.ActivityState("Copy_Events", "Copy", "Succeeded"),
+        runs.ActivityState("Transform", "ExecuteDataFlow", "InProgress"),
+    )
+    with display:
+        display.update(runs.RunResult("PL_Ingest", "run-1", "InProgress", activities))
+
+    text = screen.getvalue()
+    assert "\x1b[" in text, "rendered with terminal control codes"
+    for expected in ("PL_Ingest", "run-1", "Copy_Events", "Succeeded", "Transform", "ExecuteDataFlow", "InProgress"):
+        assert expected in text
+
+
+def test_param_values_are_json_when_they_parse() -> None:
+    assert runs.parse_param("n=3") == ("n", 3)
+    assert runs.parse_param('obj={"a": [1, null]}') == ("obj", {"a": [1, None]})
+    assert runs.parse_param("text=a=b") == ("text", "a=b")
+    assert runs.parse_param('quoted="3"') == ("quoted", "3")
+    assert runs.parse_param("inf=Infinity") == ("inf", "Infinity")
