@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: install plan plan-all test lint typecheck unit bench package clean
+.PHONY: install graphviz plan plan-all test lint typecheck unit bench package clean
+GRAPHVIZ_HINT := Graphviz is required for python -m ops diagram and its tests: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +17,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# Graphviz is a system package; as root on Debian (CI) it is installed here, elsewhere the hint says how.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else echo "$(GRAPHVIZ_HINT)" >&2; exit 1; fi; }
+
+install: $(VENV)/.installed node_modules/.installed graphviz
 
 plan: $(VENV)/.installed
 	$(PY) -m ops plan --stack $(STACK)
