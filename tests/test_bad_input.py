@@ -1,0 +1,309 @@
+"""Bad input, proved: `python -m ops plan` on copies of the project broken one way each.
+
+Each case must exit non-zero, name the file or key that is wrong, and stop before any
+resource is registered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+COPIED = ("components", "ops", "pipelines_json", "sql", "policy", "__main__.py", "Pulumi.yaml")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    breaks: Callable[[Path], object]
+    names: tuple[str, ...]
+    """Fragments the error must contain: the file or key, and what is wrong."""
+
+
+def edit_text(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / relative
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1))
+
+    return apply
+
+
+def edit_json(relative: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / relative
+        document = json.loads(path.read_text())
+        change(document)
+        path.write_text(json.dumps(document, indent=2))
+
+    return apply
+
+
+def write_file(relative: str, text: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / relative).write_text(text)
+
+    return apply
+
+
+def add_config(line: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / "Pulumi.dev.yaml"
+        path.write_text(path.read_text() + line)
+
+    return apply
+
+
+def first(folder: str) -> str:
+    """The first file of an ADF folder, as a project-relative path."""
+    return f"pipelines_json/{folder}/" + sorted(p.name for p in (PROJECT / "pipelines_json" / folder).glob("*.json"))[0]
+
+
+def trigger_of_type(adf_type: str) -> str:
+    for path in sorted((PROJECT / "pipelines_json" / "trigger").glob("*.json")):
+        if json.loads(path.read_text())["properties"]["type"] == adf_type:
+            return f"pipelines_json/trigger/{path.name}"
+    raise AssertionError(f"no {adf_type} in pipelines_json/trigger")
+
+
+def pipeline_with_depends_on() -> tuple[str, int]:
+    for path in sorted((PROJECT / "pipelines_json" / "pipeline").glob("*.json")):
+        activities = json.loads(path.read_text())["properties"]["activities"]
+        for index, activity in enumerate(activities):
+            if activity.get("dependsOn"):
+                return f"pipelines_json/pipeline/{path.name}", index
+    raise AssertionError("no pipeline with dependsOn")
+
+
+def twin_in_other_case(root: Path, relative: str) -> None:
+    """A second file whose name differs from the first only in case (ADF names ignore case)."""
+    document = json.loads((root / relative).read_text())
+    document["name"] = document["name"].lower()
+    (root / relative).with_name(f"{document['name']}.json").write_text(json.dumps(document))
+
+
+SCHEDULE = trigger_of_type("ScheduleTrigger")
+PIPELINE, DEPENDENT = pipeline_with_depends_on()
+DATASET = first("dataset")
+
+
+def set_in(*path: str | int, value: object) -> Callable[[dict], None]:
+    def change(document: dict) -> None:
+        target = document
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+CASES = [
+    # ---- stack config
+    Case(
+        "config-missing-key",
+        edit_text("Pulumi.dev.yaml", "  data-platform:owner: data-platform-team\n", ""),
+        ("Pulumi.dev.yaml: data-platform:owner: required key is missing",),
+    ),
+    Case(
+        "config-wrong-type",
+        edit_text("Pulumi.dev.yaml", "softDeleteDays: 7\n    archive", "softDeleteDays: a week\n    archive"),
+        ("data-platform:storage.softDeleteDays", "valid integer"),
+    ),
+    Case(
+        "config-unknown-key",
+        add_config("  data-platform:storageSku: Standard_LRS\n"),
+        ("data-platform:storageSku: unknown key",),
+    ),
+    Case(
+        "config-unknown-environment",
+        edit_text("Pulumi.dev.yaml", "environment: dev", "environment: staging"),
+        ("data-platform:environment", "'dev', 'test' or 'prod'"),
+    ),
+    Case(
+        "config-unknown-region",
+        edit_text("Pulumi.dev.yaml", "location: westeurope", "location: moon-south"),
+        ("azure-native:location: 'moon-south' is not a supported region",),
+    ),
+    Case(
+        "config-name-too-long",
+        add_config("  data-platform:prefix: konnektmackdataplat\n"),
+        ("Pulumi.dev.yaml: the storage account name", "is 31 characters; Azure allows 3-24", "data-platform:prefix"),
+    ),
+    Case(
+        "config-secret-in-plain-text",
+        add_config("  data-platform:secrets:\n    partner-api-token: hunter2\n"),
+        ("data-platform:secrets: holds secret values in plain text",),
+    ),
+    Case(
+        "config-bad-email",
+        edit_text("Pulumi.dev.yaml", "alertEmail: data-platform-dev@example.com", "alertEmail: oncall"),
+        ("data-platform:monitoring.alertEmail: 'oncall' is not an email address",),
+    ),
+    Case(
+        "config-existing-sql-without-names",
+        edit_text("Pulumi.dev.yaml", "create: true", "create: false"),
+        ("data-platform:sql", "missing serverName, serverResourceGroup, databaseName"),
+    ),
+    Case(
+        "config-unknown-trigger",
+        add_config("  data-platform:dataFactory:\n    triggers:\n      TR_Nope: true\n"),
+        ("data-platform:dataFactory",),
+    ),
+    Case(
+        "config-not-yaml",
+        write_file("Pulumi.dev.yaml", "config:\n  data-platform:owner: [unclosed\n"),
+        ("Pulumi.dev.yaml: not valid YAML",),
+    ),
+    # ---- ADF content
+    Case(
+        "adf-malformed-json",
+        write_file(DATASET, '{"name": "broken", "properties": {'),
+        (f"{DATASET}: line 1 column", "malformed JSON"),
+    ),
+    Case(
+        "adf-name-differs-from-file",
+        edit_json(DATASET, set_in("name", value="DS_Renamed")),
+        (f"{DATASET}: name: 'DS_Renamed' differs from the file name",),
+    ),
+    Case(
+        "adf-duplicate-name",
+        lambda root: twin_in_other_case(root, DATASET),
+        ("is also the name of",),
+    ),
+    Case(
+        "adf-dangling-reference",
+        edit_json(DATASET, set_in("properties", "linkedServiceName", "referenceName", value="LS_Nowhere")),
+        (f"{DATASET}: properties.linkedServiceName.referenceName: linkedService 'LS_Nowhere' does not exist",),
+    ),
+    Case(
+        "adf-depends-on-unknown-activity",
+        edit_json(PIPELINE, set_in("properties", "activities", DEPENDENT, "dependsOn", 0, "activity", value="Ghost")),
+        (f"{PIPELINE}: properties.activities[{DEPENDENT}].dependsOn[0].activity: 'Ghost' is not an activity",),
+    ),
+    Case(
+        "adf-dependency-cycle",
+        edit_json(
+            PIPELINE,
+            lambda d: d["properties"]["activities"][0].__setitem__(
+                "dependsOn",
+                [{"activity": d["properties"]["activities"][DEPENDENT]["name"], "dependencyConditions": ["Succeeded"]}],
+            ),
+        ),
+        (f"{PIPELINE}: properties.activities: dependsOn forms a cycle",),
+    ),
+    Case(
+        "adf-invalid-schedule",
+        edit_json(SCHEDULE, set_in("properties", "typeProperties", "recurrence", "frequency", value="Fortnight")),
+        (f"{SCHEDULE}: properties.typeProperties.recurrence.frequency: 'Fortnight' is not one of",),
+    ),
+    Case(
+        "adf-trigger-passes-undeclared-parameter",
+        edit_json(
+            SCHEDULE,
+            lambda d: d["properties"]["pipelines"][0].setdefault("parameters", {}).__setitem__("notDeclared", "x"),
+        ),
+        (f"{SCHEDULE}: properties.pipelines[0].parameters.notDeclared", "declares no parameter 'notDeclared'"),
+    ),
+    Case(
+        "adf-undeclared-pipeline-parameter",
+        edit_json(PIPELINE, set_in("properties", "description", value="@pipeline().parameters.nope")),
+        (f"{PIPELINE}: properties.description: references undeclared pipeline parameter 'nope'",),
+    ),
+    Case(
+        "adf-undeclared-variable",
+        edit_json(PIPELINE, set_in("properties", "description", value="@{variables('ghost')}")),
+        (f"{PIPELINE}: properties.description: references undeclared variable 'ghost'",),
+    ),
+    Case(
+        "adf-unknown-folder",
+        lambda root: (root / "pipelines_json" / "pipelines").mkdir(),
+        ("pipelines_json/pipelines/: unknown folder",),
+    ),
+    Case(
+        "adf-override-unknown-stack-value",
+        edit_json(
+            "pipelines_json/overrides.json",
+            set_in("linkedService/LS_DataLake", "properties.typeProperties.url", value="lake.url"),
+        ),
+        (
+            "pipelines_json/overrides.json: linkedService/LS_DataLake.properties.typeProperties.url: "
+            "unknown stack value",
+        ),
+    ),
+    Case(
+        "adf-override-missing-path",
+        edit_json(
+            "pipelines_json/overrides.json",
+            set_in("linkedService/LS_DataLake", "properties.typeProperties.uri", value="lake.dfsUrl"),
+        ),
+        ("LS_DataLake.properties.typeProperties.uri: the path does not exist",),
+    ),
+    # ---- SQL scripts
+    Case(
+        "sql-syntax-error",
+        edit_text("sql/V002__users.sql", "CREATE TABLE dbo.users (", "CREATE TABEL dbo.users ("),
+        ("sql/V002__users.sql", "problem(s) in sql/"),
+    ),
+    Case(
+        "sql-missing-object",
+        edit_text(
+            "pipelines_json/pipeline/PL_Reporting_AggregateHourly.json",
+            "[analytics].[usp_aggregate_hourly]",
+            "[analytics].[usp_aggregate_daily]",
+        ),
+        (
+            "pipelines_json/pipeline/PL_Reporting_AggregateHourly.json",
+            "procedure analytics.usp_aggregate_daily is not defined in sql/",
+        ),
+    ),
+    Case(
+        "sql-badly-named-script",
+        write_file("sql/create_more_tables.sql", "CREATE TABLE dbo.more (id int);"),
+        ("sql/create_more_tables.sql",),
+    ),
+]
+
+
+def copy_project(target: Path) -> None:
+    for name in COPIED:
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy(source, target / name)
+    shutil.copy(PROJECT / "Pulumi.dev.yaml", target / "Pulumi.dev.yaml")
+
+
+def test_there_are_at_least_25_cases() -> None:
+    assert len(CASES) >= 25
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_broken_project_fails_naming_the_problem_before_registering_anything(tmp_path: Path, case: Case) -> None:
+    copy_project(tmp_path)
+    case.breaks(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "ops", "plan", "--stack", "dev"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, f"exit {result.returncode}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    for fragment in case.names:
+        assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
+    assert "no resource was registered" in result.stderr
+    assert result.stdout == ""
+    assert not re.search(r"Traceback", result.stderr)
