@@ -34,7 +34,7 @@ plan-all: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check components ops bench tests __main__.py
+	$(VENV)/bin/ruff format --check components ops bench policy tests __main__.py
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy

@@ -218,6 +218,14 @@ class MonitoringConfig(_Model):
         return value
 
 
+class PolicyOverride(_Model):
+    """Lowers (or pins) one rule of the security baseline (policy/rules.py) for this stack."""
+
+    enforcement: Literal["advisory", "mandatory"]
+    reason: str = Field(min_length=1, max_length=1000)
+    """Why this stack may deviate; reviewed with the change that lowers it."""
+
+
 class PlatformConfig(_Model):
     """The whole stack configuration (keys are camelCase in Pulumi.<stack>.yaml)."""
 
@@ -235,6 +243,8 @@ class PlatformConfig(_Model):
     sql: SqlConfig
     monitoring: MonitoringConfig
     secrets: dict[str, SecretStr] = {}
+    policy: dict[str, PolicyOverride] = {}
+    """Per-rule enforcement of the security baseline; every rule is mandatory unless lowered here."""
 
     @field_validator("location")
     @classmethod

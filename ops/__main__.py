@@ -16,14 +16,15 @@ def _plan(args: argparse.Namespace) -> int:
     from components.config import ConfigError
     from ops.plan import PlanError, render_tree, run_plan
     from ops.schema import SchemaCheckError
+    from policy.offline import PolicyConfigError, PolicyError
 
     try:
         plan = run_plan(args.stack)
-    except (ConfigError, ContentError, PlanError, SchemaCheckError) as exc:
+    except (ConfigError, ContentError, PlanError, SchemaCheckError, PolicyError, PolicyConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         registered = getattr(exc, "registered_before_failure", 0)
-        if isinstance(exc, SchemaCheckError):
-            print("nothing was deployed: the schema check runs on the planned resources", file=sys.stderr)
+        if isinstance(exc, (SchemaCheckError, PolicyError)):
+            print("nothing was deployed: this check runs on the planned resources", file=sys.stderr)
         elif registered:
             print(f"{registered} resource(s) were registered before the error", file=sys.stderr)
         else:

@@ -155,6 +155,7 @@ def run_plan(
     config_overrides: Mapping[str, Any] | None = None,
     check_schema: bool = True,
     check_sql: bool = True,
+    check_policy: bool = True,
 ) -> Plan:
     """Run the program for `stack` under the mocks and return what it registered.
 
@@ -194,6 +195,10 @@ def run_plan(
             for reg in plan.resources
             if reg.custom and reg.type.startswith(("azure-native:", "random:"))
         )
+    if check_policy:
+        from policy.offline import check as check_security_baseline
+
+        check_security_baseline(plan, values)
     return plan
 
 

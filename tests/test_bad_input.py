@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_project
+
 PROJECT = Path(__file__).resolve().parent.parent
-COPIED = ("components", "ops", "pipelines_json", "sql", "policy", "__main__.py", "Pulumi.yaml")
 
 
 @dataclass(frozen=True)
@@ -272,16 +272,6 @@ CASES = [
         ("sql/create_more_tables.sql",),
     ),
 ]
-
-
-def copy_project(target: Path) -> None:
-    for name in COPIED:
-        source = PROJECT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy(source, target / name)
-    shutil.copy(PROJECT / "Pulumi.dev.yaml", target / "Pulumi.dev.yaml")
 
 
 def test_there_are_at_least_25_cases() -> None:

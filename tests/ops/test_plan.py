@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from ops.__main__ import main
 from ops.plan import PROJECT_DIR, Plan, PlanError, read_stack_config, render_tree, run_plan
+from tests.conftest import copy_project
 
 
 def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,11 +67,7 @@ def test_encrypted_values_reach_the_program_as_secrets(tmp_path: Path) -> None:
 
 
 def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
-    for name in ("components", "ops", "pipelines_json"):
-        if (PROJECT_DIR / name).is_dir():
-            shutil.copytree(PROJECT_DIR / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("__main__.py", "Pulumi.yaml"):
-        shutil.copy(PROJECT_DIR / name, tmp_path / name)
+    copy_project(tmp_path, stacks=())
     broken = (PROJECT_DIR / "Pulumi.dev.yaml").read_text().replace("environment: dev", "environment: staging")
     (tmp_path / "Pulumi.dev.yaml").write_text(broken)
     result = subprocess.run(
