@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: install graphviz plan plan-all test lint typecheck unit bench package clean
+.PHONY: install graphviz plan plan-all test lint typecheck unit bench package generate-local clean
 GRAPHVIZ_HINT := Graphviz is required for python -m ops diagram and its tests: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/
 
 $(VENV)/.installed: requirements.txt
@@ -34,7 +34,7 @@ plan-all: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check components ops bench policy tests __main__.py
+	$(VENV)/bin/ruff format --check components ops bench policy functions tests __main__.py
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
@@ -49,6 +49,10 @@ bench: install
 
 package: $(VENV)/.installed
 	$(PY) -m ops.function_package --output dist/function.zip
+
+# Start Azurite, generate one batch into bronze, show it, stop Azurite.
+generate-local: install
+	$(PY) -m ops.generate_local --rows 1000 --seed 42 --date 2026-11-01
 
 clean:
 	rm -rf $(VENV) node_modules dist build .pytest_cache .mypy_cache .ruff_cache

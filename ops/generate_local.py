@@ -17,11 +17,11 @@ authenticates with ``DefaultAzureCredential``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
-import os
+import logging
 import queue
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -107,8 +107,8 @@ class Azurite:
             stderr=subprocess.STDOUT,
             text=True,
             cwd=self.location or REPO_ROOT,
-            start_new_session=True,
         )
+        _running.add(self)
         lines: queue.Queue[str | None] = queue.Queue()
         assert self.process.stdout is not None
         threading.Thread(target=_pump, args=(self.process.stdout, lines, self.output), daemon=True).start()
@@ -132,13 +132,14 @@ class Azurite:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop gracefully (SIGTERM lets Azurite flush its metadata), SIGKILL if it hangs."""
         process, self.process = self.process, None
+        _running.discard(self)
         if process is None or process.poll() is not None:
             return
-        os.killpg(process.pid, signal.SIGTERM)
+        process.terminate()
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait(timeout=timeout)
 
     def restart(self) -> Azurite:
@@ -152,6 +153,16 @@ class Azurite:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+_running: set[Azurite] = set()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """Never leave an emulator behind when the interpreter exits (e.g. on Ctrl-C)."""
+    for server in list(_running):
+        server.stop()
 
 
 def _pump(stream: Any, lines: queue.Queue[str | None], output: list[str]) -> None:
@@ -183,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dirty-share", default=None, help="share of dirty rows, 0..1 (default 0.05)")
     parser.add_argument("--head", type=int, default=10, help="lines of the blob to print (default 10)")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("azure").setLevel(logging.WARNING)
 
     with functions_on_path():
         from eventgen.batch import http_batch
