@@ -8,20 +8,23 @@ STACK ?= dev
 .PHONY: install graphviz plan plan-all test lint typecheck unit bench package generate-local clean
 GRAPHVIZ_HINT := Graphviz is required for python -m ops diagram and its tests: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Graphviz is a system package; as root on Debian (CI) it is installed here, elsewhere the hint says how.
+# Graphviz is a system package: installed with apt-get where that is allowed (root, or passwordless sudo on CI
+# agents), elsewhere the hint says how.
 graphviz:
 	@command -v dot >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo=none; fi; \
+	  if [ "$$sudo" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
 	  else echo "$(GRAPHVIZ_HINT)" >&2; exit 1; fi; }
 
 install: $(VENV)/.installed node_modules/.installed graphviz
