@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bench.measure import measure
+from ops.plan import copy_program
 
 PROJECT = Path(__file__).resolve().parent.parent
 SIZES = (10, 100, 500)
@@ -22,12 +23,9 @@ TARGET_SECONDS_500 = 15.0
 
 def copy_project(target: Path) -> None:
     """The program and the dev stack, with only the linked services of the real content."""
-    for name in ("components", "ops"):
-        shutil.copytree(PROJECT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml"):
-        shutil.copy(PROJECT / name, target / name)
-    shutil.copytree(PROJECT / "pipelines_json" / "linkedService", target / "pipelines_json" / "linkedService")
-    shutil.copy(PROJECT / "pipelines_json" / "overrides.json", target / "pipelines_json" / "overrides.json")
+    copy_program(target, ("dev",), PROJECT)
+    for folder in ("dataset", "dataflow", "pipeline", "trigger"):
+        shutil.rmtree(target / "pipelines_json" / folder, ignore_errors=True)
 
 
 def generate(content: Path, count: int) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import runpy
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -143,6 +144,22 @@ def _check_sql(project_dir: Path) -> None:
         problems = project_problems(project_dir / "sql", project_dir / "pipelines_json")
         if problems:
             raise PlanError(f"{len(problems)} problem(s) in sql/:\n  " + "\n  ".join(problems))
+
+
+PROGRAM = ("components", "ops", "policy", "pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
+"""What running the program and `python -m ops plan` need from the repository."""
+
+
+def copy_program(target: Path, stacks: tuple[str, ...] = ("dev",), source: Path = PROJECT_DIR) -> Path:
+    """A copy of the program and the given stack files: tests and benchmarks change one thing in it."""
+    for name in PROGRAM:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source / name, target / name)
+    for stack in stacks:
+        shutil.copy(source / f"Pulumi.{stack}.yaml", target / f"Pulumi.{stack}.yaml")
+    return target
 
 
 def _run_program(project_dir: Path) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ops.mocks import Registration
-from ops.plan import PROJECT_DIR, Plan, run_plan
+from ops.plan import Plan, run_plan
 
 STACKS = ("dev", "test", "prod")
 
@@ -50,20 +48,3 @@ def one(plan: Plan, type_token: str, name_suffix: str = "") -> Registration:
 
 def by_urn(plan: Plan) -> dict[str, Registration]:
     return {reg.urn: reg for reg in plan.resources}
-
-
-PROGRAM = ("components", "ops", "policy", "pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
-"""What `python -m ops plan` needs in a copy of the project."""
-
-
-def copy_project(target: Path, stacks: tuple[str, ...] = ("dev",)) -> Path:
-    """A copy of the program and the given stack files, for tests that break one thing in it."""
-    for name in PROGRAM:
-        source = PROJECT_DIR / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, target / name)
-    for stack in stacks:
-        shutil.copy(PROJECT_DIR / f"Pulumi.{stack}.yaml", target / f"Pulumi.{stack}.yaml")
-    return target

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project
+from ops.plan import copy_program
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -281,7 +281,7 @@ def test_there_are_at_least_25_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_broken_project_fails_naming_the_problem_before_registering_anything(tmp_path: Path, case: Case) -> None:
-    copy_project(tmp_path)
+    copy_program(tmp_path)
     case.breaks(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "ops", "plan", "--stack", "dev"],

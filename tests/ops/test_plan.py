@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from ops.__main__ import main
-from ops.plan import PROJECT_DIR, Plan, PlanError, read_stack_config, render_tree, run_plan
-from tests.conftest import copy_project
+from ops.plan import PROJECT_DIR, Plan, PlanError, copy_program, read_stack_config, render_tree, run_plan
 
 
 def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,7 +66,7 @@ def test_encrypted_values_reach_the_program_as_secrets(tmp_path: Path) -> None:
 
 
 def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
-    copy_project(tmp_path, stacks=())
+    copy_program(tmp_path, stacks=())
     broken = (PROJECT_DIR / "Pulumi.dev.yaml").read_text().replace("environment: dev", "environment: staging")
     (tmp_path / "Pulumi.dev.yaml").write_text(broken)
     result = subprocess.run(
