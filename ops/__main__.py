@@ -7,6 +7,7 @@ Exit codes: 0 success; 2 the input is wrong (stack config, ADF content, schema);
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 
@@ -43,6 +44,14 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+COMMANDS = {
+    "triggers": ("ops.triggers", "stop triggers before a deployment, start them after"),
+    "run": ("ops.runs", "run a pipeline; --wait follows it to its end"),
+    "sql": ("ops.sql", "apply the versioned SQL scripts in sql/ to a stack's database"),
+    "diagram": ("ops.diagram", "draw a stack's architecture from the offline plan"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__.splitlines()[0] if __doc__ else None)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -54,23 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     output.add_argument("--names", action="store_true", help="print logical name -> Azure name as JSON")
     plan.set_defaults(handler=_plan)
 
-    from ops import diagram, runs, sql, triggers
-
-    trigger_parser = commands.add_parser("triggers", help="stop triggers before a deployment, start them after")
-    triggers.add_arguments(trigger_parser)
-    trigger_parser.set_defaults(handler=triggers.main)
-
-    run_parser = commands.add_parser("run", help="run a pipeline; --wait follows it to its end")
-    runs.add_arguments(run_parser)
-    run_parser.set_defaults(handler=runs.main)
-
-    sql_parser = commands.add_parser("sql", help="apply the versioned SQL scripts in sql/ to a stack's database")
-    sql.add_arguments(sql_parser)
-    sql_parser.set_defaults(handler=sql.main)
-
-    diagram_parser = commands.add_parser("diagram", help="draw a stack's architecture from the offline plan")
-    diagram.add_arguments(diagram_parser)
-    diagram_parser.set_defaults(handler=diagram.main)
+    # Each command's module is imported only when that command runs (or for --help), so that
+    # `plan` does not pay for the diagram, ARM and SQL clients it does not use.
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    load_all = chosen not in ("plan", *COMMANDS)  # no command yet, or a wrong one: argparse lists them all
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text)
+        if load_all or chosen == name:
+            module = importlib.import_module(module_name)
+            module.add_arguments(sub)
+            sub.set_defaults(handler=module.main)
 
     args = parser.parse_args(argv)
     return int(args.handler(args))
