@@ -107,6 +107,17 @@ class Factory:
         self.close()
 
 
+def seconds(text: str) -> float:
+    """argparse type for a non-negative number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
 def add_factory_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags every command that talks to the factory takes."""
     parser.add_argument("--stack", required=True, help="stack name, e.g. dev, test or prod")

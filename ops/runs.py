@@ -309,16 +309,6 @@ class RunDisplay:
 # ---------------------------------------------------------------------------- CLI
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`run <pipeline> --stack <name> [--param k=v ...] [--wait]`."""
     parser.description = "Start a pipeline run in the stack's factory; with --wait, follow it to its end."
@@ -337,9 +327,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--wait", action="store_true", help="follow the run until it ends; exit 5 unless Succeeded")
     parser.add_argument(
-        "--timeout-seconds", type=_seconds, default=3600.0, help="give up waiting after this long (default: 3600)"
+        "--timeout-seconds", type=arm.seconds, default=3600.0, help="give up waiting after this long (default: 3600)"
     )
-    parser.add_argument("--poll-seconds", type=_seconds, default=15.0, help="interval between polls (default: 15)")
+    parser.add_argument("--poll-seconds", type=arm.seconds, default=15.0, help="interval between polls (default: 15)")
 
 
 def _final_report(result: RunResult, timeout_seconds: float) -> int:

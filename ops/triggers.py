@@ -351,16 +351,6 @@ def _discard_recording(path: Path, factory_id: str, say: Say) -> None:
 # ---------------------------------------------------------------------------- CLI
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return value
-
-
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
     arm.add_factory_arguments(parser)
     parser.add_argument(
@@ -371,7 +361,7 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--poll-seconds",
-        type=_seconds,
+        type=arm.seconds,
         default=5.0,
         help="interval between polls of Azure operations and event subscriptions (default: 5)",
     )
@@ -409,7 +399,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     start.add_argument(
         "--event-wait-seconds",
-        type=_seconds,
+        type=arm.seconds,
         default=300.0,
         help="how long to wait for event subscriptions to become Enabled (default: 300)",
     )

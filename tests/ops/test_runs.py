@@ -19,7 +19,6 @@ from tests.ops.arm_server import (
     ArmServer,
     FakeCredential,
     RunFrame,
-    make_certificate,
 )
 
 Cli = Callable[..., int]
@@ -36,17 +35,6 @@ INNER_FAILED = {
     "failureType": "UserError",
     "target": "ForEach_Table",
 }
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return make_certificate(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture
-def server(tls: tuple[Path, Path]) -> Iterator[ArmServer]:
-    with ArmServer(*tls) as fake:
-        yield fake
 
 
 @pytest.fixture

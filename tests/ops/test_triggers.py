@@ -8,7 +8,7 @@ import os
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,22 +25,10 @@ from tests.ops.arm_server import (
     TOKEN,
     ArmServer,
     FakeCredential,
-    make_certificate,
 )
 
 Cli = Callable[..., int]
 REFUSAL = (400, "TriggerStartFailed", "Trigger TR_Daily cannot be started: pipeline 'PL_Ingest' is not published.")
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return make_certificate(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture
-def server(tls: tuple[Path, Path]) -> Iterator[ArmServer]:
-    with ArmServer(*tls) as fake:
-        yield fake
 
 
 @pytest.fixture
