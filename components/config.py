@@ -281,7 +281,7 @@ class PlatformConfig(_Model):
 SECRET_KEYS = ("secrets",)
 
 
-def _parse(raw: Any) -> Any:
+def parse_value(raw: Any) -> Any:
     """Pulumi hands structured config over as JSON strings; scalars stay strings for pydantic to coerce."""
     if isinstance(raw, str) and raw[:1] in ("{", "["):
         try:
@@ -338,9 +338,9 @@ def parse_config(values: Mapping[str, Any], secret_keys: set[str], stack_file: s
     for full_key, raw in sorted(values.items()):
         namespace, _, key = full_key.partition(":")
         if full_key == LOCATION_KEY:
-            data["location"] = _parse(raw)
+            data["location"] = parse_value(raw)
         elif namespace == PROJECT:
-            data[key] = _parse(raw)
+            data[key] = parse_value(raw)
             if key in SECRET_KEYS and full_key not in secret_keys:
                 problems.append(
                     f"{stack_file}: {full_key}: holds secret values in plain text; "

@@ -21,10 +21,11 @@ the stack config key `data-platform:policy`:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
+
+from components.config import parse_value
 
 PROJECT = "data-platform"
 POLICY_KEY = f"{PROJECT}:policy"
@@ -68,21 +69,12 @@ class PolicySettings:
         return override.reason if override else None
 
 
-def _parse_json(raw: Any) -> Any:
-    if isinstance(raw, str) and raw[:1] in ("{", "["):
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
-            return raw
-    return raw
-
-
 def normalize_overrides(raw: Any, source: str) -> dict[str, Override]:
     """`{rule: {enforcement, reason}}` (mappings or objects with those attributes) -> `{rule: Override}`.
 
     Lowering a rule to advisory needs a written reason; anything but advisory/mandatory is refused.
     """
-    raw = _parse_json(raw)
+    raw = parse_value(raw)
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
