@@ -64,6 +64,10 @@ class CoordinatesError(LookupError):
     """The factory cannot be located: neither the flags nor the stack outputs name it."""
 
 
+class NotDeployedError(CoordinatesError):
+    """The stack has no outputs at all: it was never deployed, so there is no factory yet."""
+
+
 @dataclass(frozen=True)
 class FactoryCoordinates:
     """Where the factory lives; everything an ARM call needs besides a credential."""
@@ -186,6 +190,10 @@ def resolve_coordinates(
             outputs = stack_outputs(stack, project_dir)
         except StackOutputsError as exc:
             raise CoordinatesError(f"{exc}; to name the factory, pass {', '.join(missing_flags)}") from exc
+        if not outputs:
+            raise NotDeployedError(
+                f"stack '{stack}' has no outputs: it has not been deployed, so it has no factory yet"
+            )
         for key in given:
             if not given[key] and isinstance(outputs.get(key), str) and outputs[key]:
                 given[key] = outputs[key]

@@ -423,7 +423,13 @@ def _report(outcome: Outcome, verb: str) -> int:
 
 def _stop(args: argparse.Namespace) -> int:
     state_file = args.state_file or default_state_file(args.stack)
-    with arm.connect_from_args(args, polling_interval=args.poll_seconds) as factory:
+    try:
+        factory_context = arm.connect_from_args(args, polling_interval=args.poll_seconds)
+    except arm.NotDeployedError as exc:
+        # A first deployment: nothing runs yet, so nothing is stopped and nothing needs restoring.
+        _say(f"{exc}; nothing to stop")
+        return arm.EXIT_OK
+    with factory_context as factory:
         outcome = stop_triggers(factory, state_file, _say)
     return _report(outcome, "stop")
 

@@ -436,3 +436,27 @@ def test_the_subscribe_operation_is_an_lro_the_sdks_poller_follows(server: ArmSe
         assert poller.result().status == "Enabled"
     polls = server.actions("GET operationResults/")
     assert len(polls) == 3, "202 while Provisioning, then 200 with the status"
+
+
+def test_stop_on_a_stack_that_was_never_deployed_stops_nothing_and_succeeds(
+    server: ArmServer, cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_pulumi(tmp_path / "bin", "echo '{}'\n")  # a new stack has no outputs
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    state_file = tmp_path / "state.json"
+
+    assert cli("stop", "--state-file", str(state_file), coordinates=False) == 0
+
+    assert "has not been deployed" in capsys.readouterr().out
+    assert not state_file.exists()
+    assert server.requests == []
+
+
+def test_start_on_a_stack_that_was_never_deployed_is_an_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_pulumi(tmp_path / "bin", "echo '{}'\n")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+    assert cli("start", coordinates=False) == 2
+    assert "has not been deployed" in capsys.readouterr().err
