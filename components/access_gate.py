@@ -5,6 +5,10 @@ depends only on the assignment can fail with 403 in that window. This dynamic
 resource probes the data plane with the deploying identity's token and completes only
 once the probe succeeds, or fails after a bounded wait with a message that says what
 to check. Resources that need the access depend on the gate, not on the assignment.
+
+Pulumi pickles dynamic providers with dill; classes from this module are pickled by
+reference, so the provider process imports `components` from the project directory,
+where Pulumi starts it. Moving this module means a replace of the resources using it.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ disabled (pulumi/pulumi-azure-native#2015), and Flex Consumption apps take code 
 through the publish ("one deploy") API, which stores the package in the app's
 deployment container itself. The package's SHA-256 is an input, so a new build, and
 only a new build, redeploys.
+
+Pulumi pickles dynamic providers with dill; classes from this module are pickled by
+reference, so the provider process imports `components` from the project directory,
+where Pulumi starts it. Moving this module means a replace of the resources using it.
 """
 
 from __future__ import annotations
