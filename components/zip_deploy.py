@@ -8,7 +8,8 @@ only a new build, redeploys.
 
 Pulumi pickles dynamic providers with dill; classes from this module are pickled by
 reference, so the provider process imports `components` from the project directory,
-where Pulumi starts it. Moving this module means a replace of the resources using it.
+where Pulumi starts it. Keep the module path stable: a delete runs the provider stored in the
+stack state, which names it.
 """
 
 from __future__ import annotations
