@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("azure").setLevel(logging.WARNING)
 
     with functions_on_path():
-        from eventgen.batch import http_batch
+        from eventgen.batch import request_batch
         from eventgen.params import ParameterError, parse_generate_request
         from eventgen.service import write_batch
         from eventgen.storage import make_container_client
@@ -213,13 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    spec = http_batch(
-        rows=request.rows,
-        seed=request.seed,
-        window_start=request.window_start,
-        window_end=request.window_end,
-        dirty_share=request.dirty_share,
-    )
+    spec = request_batch(request)
     try:
         with Azurite() as azurite:
             print(f"Azurite blob endpoint: {azurite.account_url}")

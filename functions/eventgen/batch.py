@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eventgen.generator import GeneratorConfig
+from eventgen.params import GenerateRequest
 
 BLOB_PREFIX = "events"
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
@@ -94,6 +95,17 @@ def http_batch(*, rows: int, seed: int, window_start: datetime, window_end: date
         window_start=window_start,
         window_end=window_end,
         dirty_share=dirty_share,
+    )
+
+
+def request_batch(request: GenerateRequest) -> BatchSpec:
+    """The batch an HTTP request (or the local runner, which parses the same parameters) asks for."""
+    return http_batch(
+        rows=request.rows,
+        seed=request.seed,
+        window_start=request.window_start,
+        window_end=request.window_end,
+        dirty_share=request.dirty_share,
     )
 
 

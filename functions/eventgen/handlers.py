@@ -15,7 +15,7 @@ import azure.functions as func
 from azure.core.exceptions import HttpResponseError
 from azure.storage.blob import ContainerClient
 
-from eventgen.batch import BatchSpec, http_batch, scheduled_occurrence, timer_batch
+from eventgen.batch import BatchSpec, request_batch, scheduled_occurrence, timer_batch
 from eventgen.logs import log_event
 from eventgen.params import MAX_ROWS, ParameterError, parse_generate_request
 from eventgen.service import BatchResult, write_batch
@@ -120,13 +120,7 @@ def handle_http(req: func.HttpRequest, runtime: AppRuntime) -> func.HttpResponse
     except ParameterError as error:
         log_event(logger, logging.INFO, "request_rejected", parameter=error.parameter, error=str(error))
         return _json(400, {"error": "invalid_parameter", "parameter": error.parameter, "message": str(error)})
-    spec = http_batch(
-        rows=request.rows,
-        seed=request.seed,
-        window_start=request.window_start,
-        window_end=request.window_end,
-        dirty_share=request.dirty_share,
-    )
+    spec = request_batch(request)
     try:
         result = runtime.write(spec, settings)
     except SettingsError as error:
