@@ -225,24 +225,25 @@ def to_inputs(item: AdfItem, problems: list[str] | None = None) -> dict[str, Any
 # ---------------------------------------------------------------------------- walking
 
 
-def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+def walk_json(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every value in a JSON document with its path (`a.b[0].c`), the document itself first."""
     yield path, value
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}" if path else str(key))
+            yield from walk_json(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
+            yield from walk_json(item, f"{path}[{index}]")
 
 
 def _references(document: Any) -> Iterator[Reference]:
-    for path, value in _walk(document):
+    for path, value in walk_json(document):
         if isinstance(value, dict) and value.get("type") in REFERENCE_KINDS and "referenceName" in value:
             yield Reference(REFERENCE_KINDS[value["type"]], str(value["referenceName"]), f"{path}.referenceName")
 
 
 def _expressions(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    for where, item in _walk(value, path):
+    for where, item in walk_json(value, path):
         if isinstance(item, str) and ("@" in item) and not item.startswith("@@"):
             yield where, item
 
@@ -505,7 +506,7 @@ def _trigger_pipelines(properties: Mapping[str, Any]) -> Iterator[tuple[str, str
 
 def _check_passed_parameters(item: AdfItem, by_key: Mapping[tuple[str, str], AdfItem], problems: list[str]) -> None:
     """Parameters passed along a dataset/pipeline/data flow reference must be declared by the target."""
-    for path, value in _walk(item.document):
+    for path, value in walk_json(item.document):
         if not (isinstance(value, dict) and value.get("type") in ("DatasetReference", "PipelineReference")):
             continue
         parameters = value.get("parameters")

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import pulumi
 from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 
 PROJECT = "data-platform"
 """The Pulumi project name; config keys live in this namespace."""
@@ -314,7 +314,7 @@ def _describe(error: Mapping[str, Any], allowed_keys: list[str]) -> str:
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
     model: type[BaseModel] = PlatformConfig
     for part in loc[:-1]:
-        field = model.model_fields.get(_snake(str(part)))
+        field = model.model_fields.get(to_snake(str(part)))
         annotation = field.annotation if field else None
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             model = annotation
@@ -325,10 +325,6 @@ def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
             [f"{PROJECT}:{f.alias}" for n, f in model.model_fields.items() if n != "location"] + [LOCATION_KEY]
         )
     return sorted(f.alias or n for n, f in model.model_fields.items())
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def parse_config(values: Mapping[str, Any], secret_keys: set[str], stack_file: str) -> PlatformConfig:

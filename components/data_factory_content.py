@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
 from pulumi_azure_native import datafactory
+from pydantic.alias_generators import to_camel, to_snake
 
 from components.adf_content import NAME_INPUTS, AdfContent, apply_overrides, load_content, to_inputs
 from components.config import ConfigError, DataFactoryConfig
@@ -40,14 +40,10 @@ _RESOURCE_CLASSES: Mapping[str, Callable[..., pulumi.CustomResource]] = {
 }
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def pipeline_properties() -> frozenset[str]:
     """The pipeline properties azure-native takes as arguments (camelCase), read from the SDK's PipelineArgs."""
     arguments = set(inspect.signature(datafactory.PipelineArgs).parameters) - {"factory_name", "resource_group_name"}
-    return frozenset(re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name) for name in arguments - {"pipeline_name"})
+    return frozenset(to_camel(name) for name in arguments - {"pipeline_name"})
 
 
 def load(root: Path = PIPELINES_DIR) -> AdfContent:
@@ -95,7 +91,7 @@ class DataFactoryContent(pulumi.ComponentResource):
             resolved = apply_overrides(item, args.content.overrides, args.stack_values)
             inputs = to_inputs(resolved)
             if item.kind == "pipeline":
-                inputs = {_snake(key): value for key, value in inputs.items()}
+                inputs = {to_snake(key): value for key, value in inputs.items()}
             depends_on: list[pulumi.Resource] = [
                 self.resources[(kind, ref.lower())] for kind, ref in sorted(item.depends_on())
             ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import re
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +20,7 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pydantic.alias_generators import to_camel, to_snake
 
 from ops import schema
 
@@ -85,11 +85,6 @@ def _stable_uuid(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
 
-def _camel(snake: str) -> str:
-    head, *rest = snake.rstrip("_").split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 @cache
 def own_name_input(type_token: str) -> str | None:
     """The input that names the resource itself, read from the SDK's Args class.
@@ -110,10 +105,10 @@ def own_name_input(type_token: str) -> str | None:
         and (param.name == "name" or param.name.endswith(("_name", "_name_")))
         and param.name != "sku_name"
     ]
-    type_snake = re.sub(r"(?<!^)(?=[A-Z])", "_", type_token.rsplit(":", 1)[1]).lower()
+    type_snake = to_snake(type_token.rsplit(":", 1)[1])
     stems = [c for c in candidates if c != "name" and c.rstrip("_").removesuffix("_name") in type_snake]
     chosen = stems[0] if stems else "name" if "name" in candidates else (candidates[0] if candidates else None)
-    return _camel(chosen) if chosen else None
+    return to_camel(chosen.rstrip("_")) if chosen else None
 
 
 def _plural(type_name: str) -> str:

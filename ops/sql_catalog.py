@@ -36,6 +36,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from components.adf_content import walk_json
 from ops.sql import SCRIPT_NAME, SQLCMD_VARIABLE, SqlInputError, discover, split_batches
 
 # sqlglot logs each statement it keeps opaque (GRANT, CREATE USER, ...); those are expected here.
@@ -401,16 +402,6 @@ def dataset_tables(
     return []
 
 
-def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    yield path, value
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
-
-
 def _sql_text_tables(text: str, where: str) -> list[SqlReference]:
     tables: set[str] = set()
     for statement in parse_sql(text, where):
@@ -444,7 +435,7 @@ def pipeline_references(
                 schema = _literal(entry.get("schema")) or DEFAULT_SCHEMA
                 where = f"{file}: properties.parameters.{name}.defaultValue[{index}]"
                 refs.append(SqlReference("table", qualify(f"[{schema}].[{entry['table']}]"), where))
-    for path, node in _walk(properties, f"{file}: properties"):
+    for path, node in walk_json(properties, f"{file}: properties"):
         if not isinstance(node, Mapping):
             continue
         if node.get("type") == "DatasetReference":
