@@ -37,7 +37,7 @@ plan-all: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check components ops bench policy functions tests __main__.py
+	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
@@ -51,11 +51,11 @@ bench: install
 	$(PY) -m bench
 
 package: $(VENV)/.installed
-	$(PY) -m ops.function_package --output dist/function.zip
+	$(PY) -m tools.function_package --output dist/function.zip
 
 # Start Azurite, generate one batch into bronze, show it, stop Azurite.
 generate-local: install
-	$(PY) -m ops.generate_local --rows 1000 --seed 42 --date 2026-11-01
+	$(PY) -m tools.generate_local --rows 1000 --seed 42 --date 2026-11-01
 
 clean:
 	rm -rf $(VENV) node_modules dist build .pytest_cache .mypy_cache .ruff_cache

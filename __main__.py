@@ -5,16 +5,16 @@ Everything that can be wrong with the input is checked before the first resource
 
 import pulumi
 
-from components import data_factory_content
-from components.config import load_config
+from adf import load as adf_load
 from components.data_platform import DataPlatform
-from components.naming import build_names
+from stack.config import load_config
+from stack.naming import build_names
 
 stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
 config = load_config()
 names = build_names(config, stack_file)
-content = data_factory_content.load()
-enabled_triggers = data_factory_content.enabled_triggers(config.data_factory, content, stack_file)
+content = adf_load.load()
+enabled_triggers = adf_load.enabled_triggers(config.data_factory, content, stack_file)
 platform = DataPlatform("platform", config, names, content)
 
 pulumi.export("environment", config.environment)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bench.measure import measure
-from ops.plan import copy_program
+from preview.plan import copy_program
 
 PROJECT = Path(__file__).resolve().parent.parent
 SIZES = (10, 100, 500)

@@ -149,7 +149,7 @@ def faker_baseline(rows: int = FAKER_ROWS) -> tuple[float, float]:
 def package_and_import() -> tuple[str, str, str]:
     """Zip size, cold import of function_app from the zip (no bytecode), and with bytecode cached."""
     sys.path.insert(0, str(REPO_ROOT))
-    from ops.function_package import PackageError, build_package
+    from tools.function_package import PackageError, build_package
 
     with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
         try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import datafactory, monitor
 
-from components.adf_content import AdfContent
+from adf.content import AdfContent
 from components.data_factory_content import DataFactoryContent, DataFactoryContentArgs
 from components.diagnostics import send_diagnostics
 from components.roles import assign_role

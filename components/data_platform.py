@@ -6,17 +6,17 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization
 
-from components.adf_content import AdfContent
-from components.config import PlatformConfig
+from adf.content import AdfContent
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
 from components.function_app import APP_INSIGHTS_SECRET, FunctionApp, FunctionAppArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.monitoring import Monitoring, MonitoringArgs
-from components.naming import SUFFIX_LENGTH, Names
 from components.resource_group import ResourceGroup, ResourceGroupArgs
 from components.sql_database import SqlDatabase, SqlDatabaseArgs
-from components.tags import base_tags
+from stack.config import PlatformConfig
+from stack.naming import SUFFIX_LENGTH, Names
+from stack.tags import base_tags
 
 SQL_CONNECTION_SECRET = "sql-connection-string"
 

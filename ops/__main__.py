@@ -1,7 +1,7 @@
 """`python -m ops <command>`: the platform's command-line tooling.
 
-Exit codes: 0 success; 2 the input is wrong (stack config, ADF content, schema);
-1 anything unexpected.
+Every command shares the exit codes in `ops/exit_codes.py`. Bad input of any kind is an
+`InputError`, caught here once: its message and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,29 +11,16 @@ import importlib
 import json
 import sys
 
+from ops import exit_codes
+from stack.errors import InputError
+
 
 def _plan(args: argparse.Namespace) -> int:
-    from components.adf_content import ContentError
-    from components.config import ConfigError
-    from ops.plan import PlanError, render_tree, run_plan
-    from ops.schema import SchemaCheckError
-    from policy.offline import PolicyConfigError, PolicyError
+    from ops.plan import run_plan
+    from preview.plan import azure_names, render_tree
 
-    try:
-        plan = run_plan(args.stack)
-    except (ConfigError, ContentError, PlanError, SchemaCheckError, PolicyError, PolicyConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        registered = getattr(exc, "registered_before_failure", 0)
-        if isinstance(exc, (SchemaCheckError, PolicyError)):
-            print("nothing was deployed: this check runs on the planned resources", file=sys.stderr)
-        elif registered:
-            print(f"{registered} resource(s) were registered before the error", file=sys.stderr)
-        else:
-            print("no resource was registered", file=sys.stderr)
-        return 2
+    plan = run_plan(args.stack)
     if args.names:
-        from ops.plan import azure_names
-
         json.dump(azure_names(plan), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.json:
@@ -41,7 +28,21 @@ def _plan(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(render_tree(plan))
-    return 0
+    return exit_codes.OK
+
+
+def _report_input_error(exc: InputError) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    from policy.offline import PolicyError
+    from preview.schema import SchemaCheckError
+
+    if isinstance(exc, (SchemaCheckError, PolicyError)):
+        print("nothing was deployed: this check runs on the planned resources", file=sys.stderr)
+    elif exc.registered_before_failure:
+        print(f"{exc.registered_before_failure} resource(s) were registered before the error", file=sys.stderr)
+    else:
+        print("no resource was registered", file=sys.stderr)
+    return exit_codes.USAGE
 
 
 COMMANDS = {
@@ -53,7 +54,12 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m ops",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        epilog=exit_codes.HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     plan = commands.add_parser("plan", help="plan a stack offline under the mock engine")
@@ -76,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             sub.set_defaults(handler=module.main)
 
     args = parser.parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except InputError as exc:
+        return _report_input_error(exc)
 
 
 if __name__ == "__main__":

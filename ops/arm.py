@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError
 
-from ops.plan import PROJECT_DIR
+from stack.paths import PROJECT_DIR
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -29,24 +29,6 @@ if TYPE_CHECKING:
 
 DEFAULT_ENDPOINT = "https://management.azure.com"
 API_VERSION = "2018-06-01"
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_AZURE = 3
-EXIT_TIMEOUT = 4
-EXIT_RUN_FAILED = 5
-
-EXIT_CODES_HELP = """\
-exit codes:
-  0  success
-  1  unexpected error (a bug: please report it with the traceback)
-  2  usage or configuration error: bad flags, unknown stack, factory coordinates missing,
-     no trigger recording to restore, a trigger the stack names does not exist in the factory
-  3  Azure refused or failed an operation (sign-in, a trigger that would not start or stop,
-     a pipeline that does not exist, the endpoint unreachable)
-  4  timed out: an event subscription still not Enabled, or a run still going after --timeout-seconds
-  5  the pipeline run ended Failed or Cancelled
-When several kinds of failure happen in one command, the lowest of 2, 3, 4 is returned."""
 
 # Stack output -> the flag that replaces it.
 STACK_OUTPUTS = {

@@ -1,169 +1,30 @@
-"""The offline plan: run the real program against a stack's config under Pulumi's mock engine.
+"""The offline plan with every check over it: what `ops plan` and `ops diagram` both run.
 
-Pulumi's CLI and the Azure provider cannot preview without Azure credentials, so this
-runs `__main__.py` exactly as `pulumi preview` would, with `Pulumi.<stack>.yaml` as
-its config, and records what the program registers. Encrypted (`secure:`) config
-values cannot be decrypted offline; they reach the program as secret placeholders.
+The engine (`preview`) runs the program under mocks; this module adds the checks that
+need other packages, so the engine depends on none of them: the SQL scripts against
+the ADF content (`migrations`), every resource against the provider schema
+(`preview.schema`) and the security baseline (`policy`). Each check raises an
+`InputError`, which the command line turns into exit code 2.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import runpy
-import shutil
-import sys
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pulumi.runtime import config as runtime_config
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
-
-from ops.mocks import PlatformMocks, RecordingMonitor, Registration
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-OFFLINE_SECRET = "offline-placeholder-for-an-encrypted-value"
+from preview.plan import Plan, run_program
+from stack.paths import PROJECT_DIR
 
 
-class PlanError(Exception):
-    """The program cannot be planned: bad config, bad content, or a schema violation."""
-
-
-@dataclass
-class Plan:
-    """What the program registered, in registration order."""
-
-    project: str
-    stack: str
-    resources: list[Registration]
-    stack_urn: str | None
-
-    def document(self) -> dict[str, Any]:
-        """The `--json` document; resources sorted by URN, since registration order varies between runs."""
-
-        def parent(reg: Registration) -> str | None:
-            return None if reg.parent == self.stack_urn else reg.parent
-
-        return {
-            "project": self.project,
-            "stack": self.stack,
-            "resources": [
-                {
-                    "urn": reg.urn,
-                    "type": reg.type,
-                    "name": reg.name,
-                    "parent": parent(reg),
-                    "dependsOn": reg.depends_on,
-                    "protect": reg.protect,
-                    "inputs": reg.inputs,
-                }
-                for reg in sorted(self.resources, key=lambda r: r.urn)
-            ],
-        }
-
-    def by_type(self, type_token: str) -> list[Registration]:
-        return [reg for reg in self.resources if reg.type == type_token]
-
-
-def _project_name(project_dir: Path) -> str:
-    with (project_dir / "Pulumi.yaml").open() as handle:
-        return str(yaml.safe_load(handle)["name"])
-
-
-def _unsecure(value: Any) -> tuple[Any, bool]:
-    """Replace `{secure: ...}` leaves with a placeholder; report whether any was found."""
-    if isinstance(value, dict):
-        if set(value) == {"secure"}:
-            return OFFLINE_SECRET, True
-        found = False
-        out = {}
-        for key, item in value.items():
-            out[key], item_secret = _unsecure(item)
-            found = found or item_secret
-        return out, found
-    if isinstance(value, list):
-        pairs = [_unsecure(item) for item in value]
-        return [p[0] for p in pairs], any(p[1] for p in pairs)
-    return value, False
-
-
-def read_stack_config(project_dir: Path, stack: str) -> tuple[dict[str, str], list[str]]:
-    """Config as the Pulumi CLI hands it to a program: strings, JSON for objects, plus the secret keys."""
-    path = project_dir / f"Pulumi.{stack}.yaml"
-    if not path.is_file():
-        available = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
-        raise PlanError(f"{path.name}: no such stack file; stacks: {', '.join(available) or 'none'}")
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise PlanError(f"{path.name}: not valid YAML: {exc}") from exc
-    raw = document.get("config") or {}
-    if not isinstance(raw, dict):
-        raise PlanError(f"{path.name}: 'config' must be a mapping of keys to values")
-    values: dict[str, str] = {}
-    secret_keys: list[str] = []
-    project = _project_name(project_dir)
-    for key, value in raw.items():
-        full_key = key if ":" in key else f"{project}:{key}"
-        plain, is_secret = _unsecure(value)
-        if is_secret:
-            secret_keys.append(full_key)
-        if isinstance(plain, (dict, list)):
-            values[full_key] = json.dumps(plain)
-        elif isinstance(plain, bool):
-            values[full_key] = "true" if plain else "false"
-        else:
-            values[full_key] = str(plain)
-    return values, secret_keys
-
-
-@contextlib.contextmanager
-def _program_context(project_dir: Path) -> Iterator[None]:
-    previous_cwd = os.getcwd()
-    sys.path.insert(0, str(project_dir))
-    os.chdir(project_dir)
-    try:
-        yield
-    finally:
-        os.chdir(previous_cwd)
-        sys.path.remove(str(project_dir))
-
-
-def _check_sql(project_dir: Path) -> None:
+def check_sql(project_dir: Path) -> None:
     """The SQL scripts parse and define every table and procedure the ADF content names."""
-    from ops.sql_catalog import project_problems
+    from migrations.catalog import SqlScriptError, project_problems
 
     if (project_dir / "sql").is_dir():
         problems = project_problems(project_dir / "sql", project_dir / "pipelines_json")
         if problems:
-            raise PlanError(f"{len(problems)} problem(s) in sql/:\n  " + "\n  ".join(problems))
-
-
-PROGRAM = ("components", "ops", "policy", "pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
-"""What running the program and `python -m ops plan` need from the repository."""
-
-
-def copy_program(target: Path, stacks: tuple[str, ...] = ("dev",), source: Path = PROJECT_DIR) -> Path:
-    """A copy of the program and the given stack files: tests and benchmarks change one thing in it."""
-    for name in PROGRAM:
-        if (source / name).is_dir():
-            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source / name, target / name)
-    for stack in stacks:
-        shutil.copy(source / f"Pulumi.{stack}.yaml", target / f"Pulumi.{stack}.yaml")
-    return target
-
-
-def _run_program(project_dir: Path) -> None:
-    runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+            raise SqlScriptError(f"{len(problems)} problem(s) in sql/:\n  " + "\n  ".join(problems))
 
 
 def run_plan(
@@ -171,41 +32,15 @@ def run_plan(
     project_dir: Path = PROJECT_DIR,
     config_overrides: Mapping[str, Any] | None = None,
     check_schema: bool = True,
-    check_sql: bool = True,
+    check_sql_scripts: bool = True,
     check_policy: bool = True,
 ) -> Plan:
-    """Run the program for `stack` under the mocks and return what it registered.
-
-    `config_overrides` replaces config keys (full `namespace:key` names) after the
-    stack file is read; a value of None removes the key. Tests use it to break config.
-    """
-    project = _project_name(project_dir)
-    values, secret_keys = read_stack_config(project_dir, stack)
-    if check_sql:
-        _check_sql(project_dir)
-    for key, value in (config_overrides or {}).items():
-        if value is None:
-            values.pop(key, None)
-        else:
-            values[key] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
-
-    settings.reset_options(project=project, stack=stack, preview=True)
-    runtime_config.set_all_config(values, secret_keys)
-    monitor = RecordingMonitor(PlatformMocks(stack))
-    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
-    try:
-        with _program_context(project_dir):
-            _sync_await(run_pulumi_func(lambda: _run_program(project_dir)))
-    except Exception as exc:
-        # Input errors must stop the program before it registers anything; callers can tell.
-        exc.registered_before_failure = len(monitor.registrations)  # type: ignore[attr-defined]
-        raise
-    finally:
-        settings.reset_options()
-        runtime_config.set_all_config({}, [])
-    plan = Plan(project=project, stack=stack, resources=monitor.registrations, stack_urn=monitor.stack_urn)
+    """Plan `stack` offline and run the checks; raise the first check's `InputError`."""
+    if check_sql_scripts:
+        check_sql(project_dir)
+    plan = run_program(stack, project_dir, config_overrides)
     if check_schema:
-        from ops.schema import assert_valid
+        from preview.schema import assert_valid
 
         assert_valid(
             (reg.urn, reg.type, reg.inputs)
@@ -215,73 +50,5 @@ def run_plan(
     if check_policy:
         from policy.offline import check as check_security_baseline
 
-        check_security_baseline(plan, values)
+        check_security_baseline(plan, plan.config)
     return plan
-
-
-def azure_names(plan: Plan) -> dict[str, str]:
-    """Logical name -> Azure name of every named azure-native resource.
-
-    A change here in prod means Azure would replace the resource (a new storage account,
-    vault or database), so the prod names are kept as a reviewed snapshot. ADF content
-    (named by its files) is left out: it is not stateful and changes with every pipeline.
-    """
-    from components.adf_content import RESOURCE_TYPES
-    from ops.mocks import own_name_input
-
-    names = {}
-    for reg in plan.resources:
-        if reg.type in RESOURCE_TYPES.values():
-            continue
-        own = own_name_input(reg.type) if reg.custom else None
-        if own and isinstance(reg.inputs.get(own), str):
-            names[reg.name] = reg.inputs[own]
-    return dict(sorted(names.items()))
-
-
-_KEY_PROPERTIES = ("location", "kind", "sku", "scope", "type")
-
-
-def _summary(reg: Registration) -> str:
-    from ops.mocks import own_name_input
-
-    parts = []
-    if reg.type.startswith("azure-native:"):
-        own = own_name_input(reg.type)
-        if own and own in reg.inputs:
-            parts.append(f"{own}={reg.inputs[own]}")
-    for key in _KEY_PROPERTIES:
-        value = reg.inputs.get(key)
-        if isinstance(value, dict):
-            value = value.get("name", None)
-        if isinstance(value, (str, int, float)):
-            parts.append(f"{key}={value}")
-    return " ".join(parts)
-
-
-def render_tree(plan: Plan) -> str:
-    """A preview-like tree: indented by parent, protected resources marked."""
-    children: dict[str | None, list[Registration]] = {}
-    for reg in sorted(plan.resources, key=lambda r: r.urn):
-        parent = None if reg.parent == plan.stack_urn else reg.parent
-        children.setdefault(parent, []).append(reg)
-    lines = [
-        f"Previewing {plan.project}/{plan.stack} (offline, mock engine)",
-        "",
-        f"+ pulumi:pulumi:Stack {plan.project}-{plan.stack}",
-    ]
-
-    def walk(parent: str | None, depth: int) -> None:
-        for reg in children.get(parent, []):
-            marker = " [protected]" if reg.protect else ""
-            summary = _summary(reg)
-            lines.append(f"{'    ' * depth}+ {reg.type} {reg.name}{marker}" + (f"  {summary}" if summary else ""))
-            walk(reg.urn, depth + 1)
-
-    walk(None, 1)
-    protected = sum(1 for reg in plan.resources if reg.protect)
-    lines += ["", f"Resources: {len(plan.resources)} to create ({protected} protected)"]
-    return "\n".join(lines)
-
-
-__all__ = ["Plan", "PlanError", "read_stack_config", "render_tree", "run_plan"]

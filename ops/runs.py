@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from azure.core.exceptions import AzureError
 
-from ops import arm
+from ops import arm, exit_codes
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -312,7 +312,7 @@ class RunDisplay:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`run <pipeline> --stack <name> [--param k=v ...] [--wait]`."""
     parser.description = "Start a pipeline run in the stack's factory; with --wait, follow it to its end."
-    parser.epilog = arm.EXIT_CODES_HELP
+    parser.epilog = exit_codes.HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("pipeline", help="the pipeline's name, as in pipelines_json/pipeline/")
     arm.add_factory_arguments(parser)
@@ -339,16 +339,16 @@ def _final_report(result: RunResult, timeout_seconds: float) -> int:
             f"error: {name} is still {result.status} after {timeout_seconds:g} s; it goes on in Azure",
             file=sys.stderr,
         )
-        return arm.EXIT_TIMEOUT
+        return exit_codes.TIMEOUT
     if result.succeeded:
         print(f"{name} Succeeded", file=sys.stderr)
-        return arm.EXIT_OK
+        return exit_codes.OK
     if result.failed_activity:
         cause = f"activity '{result.failed_activity}' failed: {result.error or 'no error message'}"
     else:
         cause = result.error or "no error message"
     print(f"error: {name} {result.status}: {cause}", file=sys.stderr)
-    return arm.EXIT_RUN_FAILED
+    return exit_codes.RUN_FAILED
 
 
 def main(args: argparse.Namespace) -> int:
@@ -357,7 +357,7 @@ def main(args: argparse.Namespace) -> int:
     for name, value in args.params:
         if name in parameters:
             print(f"error: --param {name} is given more than once", file=sys.stderr)
-            return arm.EXIT_USAGE
+            return exit_codes.USAGE
         parameters[name] = value
     try:
         coordinates = arm.resolve_coordinates(
@@ -365,7 +365,7 @@ def main(args: argparse.Namespace) -> int:
         )
     except arm.CoordinatesError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return arm.EXIT_USAGE
+        return exit_codes.USAGE
 
     run_id: str | None = None
     display = RunDisplay()
@@ -397,11 +397,11 @@ def main(args: argparse.Namespace) -> int:
     except AzureError as exc:
         where = f"run {run_id} of pipeline '{args.pipeline}'" if run_id else f"pipeline '{args.pipeline}'"
         print(f"error: {where}: {arm.describe_error(exc)}", file=sys.stderr)
-        return arm.EXIT_AZURE
+        return exit_codes.AZURE
     except KeyboardInterrupt:
         if run_id:
             print(f"stopped waiting; run {run_id} goes on in Azure", file=sys.stderr)
-        return 130
+        return exit_codes.INTERRUPTED
     if not args.wait:
-        return arm.EXIT_OK
+        return exit_codes.OK
     return _final_report(result, args.timeout_seconds)

@@ -48,7 +48,7 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 
-from ops import arm
+from ops import arm, exit_codes
 
 EVENT_TRIGGER_TYPES = frozenset({"BlobEventsTrigger", "CustomEventsTrigger"})
 OPERATION_TIMEOUT_SECONDS = 300.0
@@ -98,7 +98,7 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
-        return min((f.exit_code for f in self.failures), default=arm.EXIT_OK)
+        return min((f.exit_code for f in self.failures), default=exit_codes.OK)
 
 
 def _text(value: Any) -> str:
@@ -169,10 +169,10 @@ def _run_lro(begin: Callable[..., Any], factory: arm.Factory, name: str, verb: s
         poller.result(timeout=OPERATION_TIMEOUT_SECONDS)
         if not poller.done():
             return Failure(
-                name, f"Azure did not finish the {verb} within {OPERATION_TIMEOUT_SECONDS:.0f} s", arm.EXIT_TIMEOUT
+                name, f"Azure did not finish the {verb} within {OPERATION_TIMEOUT_SECONDS:.0f} s", exit_codes.TIMEOUT
             )
     except AzureError as exc:
-        return Failure(name, f"Azure refused to {verb} it: {arm.describe_error(exc)}", arm.EXIT_AZURE)
+        return Failure(name, f"Azure refused to {verb} it: {arm.describe_error(exc)}", exit_codes.AZURE)
     return None
 
 
@@ -221,7 +221,7 @@ def _request_subscriptions(factory: arm.Factory, names: Sequence[str], outcome: 
             statuses[name] = status
         except AzureError as exc:
             reason = f"Azure refused to subscribe it to events: {arm.describe_error(exc)}"
-            outcome.failures.append(Failure(name, reason, arm.EXIT_AZURE))
+            outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
     return statuses
 
 
@@ -243,7 +243,7 @@ def _await_subscriptions(
                 pending[name] = _subscription_status(factory, name)
             except AzureError as exc:
                 reason = f"Azure refused to report its event subscription: {arm.describe_error(exc)}"
-                outcome.failures.append(Failure(name, reason, arm.EXIT_AZURE))
+                outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
                 del pending[name]
                 continue
             if pending[name] == "Enabled":
@@ -258,7 +258,7 @@ def _await_subscriptions(
                     "(starting it before the subscription is Enabled fails with "
                     "'Resource cannot be updated during provisioning')"
                 )
-                outcome.failures.append(Failure(name, reason, arm.EXIT_TIMEOUT))
+                outcome.failures.append(Failure(name, reason, exit_codes.TIMEOUT))
             break
         if pending:
             time.sleep(min(poll_seconds, remaining))
@@ -288,7 +288,7 @@ def start_triggers(
         if actual is None:
             available = ", ".join(sorted(triggers)) or "none"
             reason = f"does not exist in factory {factory.name}; the factory has: {available}"
-            outcome.failures.append(Failure(target, reason, arm.EXIT_USAGE))
+            outcome.failures.append(Failure(target, reason, exit_codes.USAGE))
         else:
             wanted.append(actual)
     if outcome.failures and fail_fast_on_missing:
@@ -322,18 +322,18 @@ def start_triggers(
 
 def stack_enabled_triggers(project_dir: Path, stack: str) -> list[str]:
     """What the stack enables, computed offline exactly as the program computes its `enabled_triggers` output."""
-    from components import data_factory_content
-    from components.adf_content import ContentError
-    from components.config import ConfigError, parse_config
-    from ops.plan import PlanError, read_stack_config
+    from adf import load as adf_load
+    from stack.config import parse_config
+    from stack.errors import InputError
+    from stack.files import read_stack_config
 
     stack_file = f"Pulumi.{stack}.yaml"
     try:
         values, secret_keys = read_stack_config(project_dir, stack)
         config = parse_config(values, set(secret_keys), stack_file)
-        content = data_factory_content.load(project_dir / "pipelines_json")
-        return data_factory_content.enabled_triggers(config.data_factory, content, stack_file)
-    except (PlanError, ConfigError, ContentError) as exc:
+        content = adf_load.load(project_dir / "pipelines_json")
+        return adf_load.enabled_triggers(config.data_factory, content, stack_file)
+    except InputError as exc:
         raise UsageError(str(exc)) from exc
 
 
@@ -370,7 +370,7 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`triggers stop` and `triggers start`, each with its own flags."""
     parser.description = "Stop a factory's triggers before a deployment and start them after."
-    parser.epilog = arm.EXIT_CODES_HELP
+    parser.epilog = exit_codes.HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     actions = parser.add_subparsers(dest="action", required=True, metavar="{stop,start}")
     stop = actions.add_parser(
@@ -379,7 +379,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="Record the started triggers in the state file, then stop them.\n"
         "A repeated stop keeps the recording: it adds what is started now to what was\n"
         "recorded for the same factory, and never removes anything.",
-        epilog=arm.EXIT_CODES_HELP,
+        epilog=exit_codes.HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common_arguments(stop)
@@ -390,7 +390,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "dataFactory.triggers), or with --restore those `stop` recorded; stop every other\n"
         "running trigger. Event triggers are subscribed to events and started once the\n"
         "subscription is Enabled. A start without errors deletes the recording.",
-        epilog=arm.EXIT_CODES_HELP,
+        epilog=exit_codes.HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common_arguments(start)
@@ -428,7 +428,7 @@ def _stop(args: argparse.Namespace) -> int:
     except arm.NotDeployedError as exc:
         # A first deployment: nothing runs yet, so nothing is stopped and nothing needs restoring.
         _say(f"{exc}; nothing to stop")
-        return arm.EXIT_OK
+        return exit_codes.OK
     with factory_context as factory:
         outcome = stop_triggers(factory, state_file, _say)
     return _report(outcome, "stop")
@@ -474,7 +474,7 @@ def main(args: argparse.Namespace) -> int:
         return _stop(args) if args.action == "stop" else _start(args)
     except (UsageError, arm.CoordinatesError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return arm.EXIT_USAGE
+        return exit_codes.USAGE
     except AzureError as exc:
         print(f"error: {arm.describe_error(exc)}", file=sys.stderr)
-        return arm.EXIT_AZURE
+        return exit_codes.AZURE

@@ -25,10 +25,11 @@ from pulumi_policy import (
 
 from policy.rules import RULE_NAMES, build_policies
 from policy.settings import PolicyConfigError, PolicySettings, settings_from_config
+from stack.errors import InputError
 
 
 class Registered(Protocol):
-    """What the offline path reads from an `ops.mocks.Registration`."""
+    """What the offline path reads from an `preview.mocks.Registration`."""
 
     urn: str
     type: str
@@ -56,7 +57,7 @@ class Violation:
         return text + (f" (advisory for this stack: {self.reason})" if self.reason else "")
 
 
-class PolicyError(Exception):
+class PolicyError(InputError):
     """The plan breaks mandatory rules of the security baseline; lists every such violation."""
 
     def __init__(self, violations: Iterable[Violation]) -> None:
@@ -151,7 +152,7 @@ def check(
 ) -> None:
     """Raise `PolicyError` listing every mandatory violation; print advisory ones as warnings (stderr).
 
-    `plan`: an `ops.plan.Plan` (or anything with `.resources`) or an iterable of registrations.
+    `plan`: an `preview.plan.Plan` (or anything with `.resources`) or an iterable of registrations.
     """
     resources = plan.resources if hasattr(plan, "resources") else plan
     violations = evaluate(resources, cfg, overrides)

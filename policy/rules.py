@@ -27,8 +27,6 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from components.tags import REQUIRED_TAGS
-from ops.schema import is_taggable
 from policy.settings import PolicyConfigError, PolicySettings
 from policy.values import (
     KEY_VAULT_REFERENCE,
@@ -43,6 +41,8 @@ from policy.values import (
     plain,
     secret_kind,
 )
+from preview.schema import is_taggable
+from stack.tags import REQUIRED_TAGS
 
 PACK_NAME = "data-platform-security-baseline"
 

@@ -25,7 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
-from components.config import parse_value
+from stack.config import parse_value
+from stack.errors import InputError
 
 PROJECT = "data-platform"
 POLICY_KEY = f"{PROJECT}:policy"
@@ -35,7 +36,7 @@ Enforcement = Literal["advisory", "mandatory"]
 ENFORCEMENT_LEVELS: tuple[Enforcement, ...] = ("advisory", "mandatory")
 
 
-class PolicyConfigError(ValueError):
+class PolicyConfigError(InputError, ValueError):
     """The policy overrides in the stack config (or passed in) are not valid."""
 
 
@@ -111,7 +112,7 @@ def _from_raw(values: Mapping[str, Any]) -> tuple[str | None, bool | None, Any]:
     """Raw `namespace:key` config; validated by the platform's own config model when it is there."""
     if ENVIRONMENT_KEY not in values:
         return None, None, values.get(POLICY_KEY)
-    from components.config import parse_config
+    from stack.config import parse_config
 
     # Every key counts as secret here: whether secret values were encrypted is the program's check, not the pack's.
     return _from_model(parse_config(values, set(values), "stack config"))

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from ops.mocks import Registration
-from ops.plan import Plan, run_plan
+from ops.plan import run_plan
+from preview.mocks import Registration
+from preview.plan import Plan
 
 STACKS = ("dev", "test", "prod")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.plan import copy_program
+from preview.plan import copy_program
 
 PROJECT = Path(__file__).resolve().parent.parent
 

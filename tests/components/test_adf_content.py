@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from components.adf_content import AdfContent, AdfItem, ContentError, load_content, to_inputs
-from components.data_factory_content import PIPELINES_DIR, STACK_VALUES, pipeline_properties
+from adf.content import AdfContent, AdfItem, ContentError, load_content, to_inputs
+from adf.load import STACK_VALUES, pipeline_properties
+from stack.paths import PIPELINES_DIR
 
 POLICY = {"timeout": "0.01:00:00", "retry": 2, "retryIntervalInSeconds": 60}
 

@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from components.config import ConfigError, parse_config
-from ops.plan import PROJECT_DIR, Plan, read_stack_config
+from preview.plan import Plan
+from stack.config import ConfigError, parse_config
+from stack.files import read_stack_config
+from stack.paths import PROJECT_DIR
 
 P = "data-platform"
 
@@ -149,7 +151,7 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_config_error_stops_the_program_before_any_resource_is_registered(
     plan_with: Callable[..., Plan],
 ) -> None:
-    from ops import plan as plan_module
+    from preview import plan as plan_module
 
     registered: list[object] = []
     original = plan_module.RecordingMonitor.RegisterResource

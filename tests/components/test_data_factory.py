@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ops.plan import Plan
+from preview.plan import Plan
 from tests.conftest import one
 
 FACTORY = "azure-native:datafactory:Factory"
@@ -98,7 +98,7 @@ def test_failed_pipeline_runs_raise_an_alert_to_the_action_group(dev: Plan) -> N
 
 
 def test_content_resources_depend_on_what_their_files_reference(dev: Plan) -> None:
-    from components.data_factory_content import load
+    from adf.load import load
 
     content = load()
     urns = {
@@ -142,7 +142,7 @@ def test_time_zone_of_schedule_triggers_follows_config(plan_with) -> None:
 
 
 def test_unknown_trigger_in_config_fails_naming_the_key(plan_with) -> None:
-    from components.config import ConfigError
+    from stack.config import ConfigError
 
     with pytest.raises(ConfigError) as info:
         plan_with("dev", **{"data-platform:dataFactory": {"triggers": {"TR_Nope": True}}})
@@ -150,8 +150,8 @@ def test_unknown_trigger_in_config_fails_naming_the_key(plan_with) -> None:
 
 
 def test_enabled_triggers_follow_config() -> None:
-    from components.config import DataFactoryConfig
-    from components.data_factory_content import enabled_triggers, load
+    from adf.load import enabled_triggers, load
+    from stack.config import DataFactoryConfig
 
     content = load()
     names = content.names("trigger")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ops.plan import Plan
+from preview.plan import Plan
 from tests.conftest import one
 
 ACCOUNT = "azure-native:storage:StorageAccount"

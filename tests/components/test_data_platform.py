@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from components.tags import REQUIRED_TAGS
-from ops import schema
-from ops.mocks import MOCK_SUBSCRIPTION_ID
-from ops.plan import Plan, run_plan
+from ops.plan import run_plan
+from preview import schema
+from preview.mocks import MOCK_SUBSCRIPTION_ID
+from preview.plan import Plan
+from stack.tags import REQUIRED_TAGS
 from tests.conftest import STACKS, by_urn, one
 
 STATEFUL = ("azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:sql:Database")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ops.mocks import SECRET
-from ops.plan import Plan
+from preview.mocks import SECRET
+from preview.plan import Plan
 from tests.conftest import one
 
 APP = "azure-native:web:WebApp"

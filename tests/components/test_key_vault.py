@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ops.mocks import MOCK_DEPLOYER_OBJECT_ID, SECRET
-from ops.plan import Plan
+from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, SECRET
+from preview.plan import Plan
 from tests.conftest import by_urn, one
 
 VAULT = "azure-native:keyvault:Vault"
@@ -60,7 +60,7 @@ def test_secret_values_are_pulumi_secrets(dev: Plan) -> None:
 
 
 def test_config_secrets_are_written_and_stay_secret(plan_with: Callable[..., Plan]) -> None:
-    from ops import plan as plan_module
+    from preview import plan as plan_module
 
     values, secret_keys = plan_module.read_stack_config(plan_module.PROJECT_DIR, "dev")
     original = plan_module.read_stack_config

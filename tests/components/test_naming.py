@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components.config import REGION_CODES, ConfigError, parse_config
-from components.naming import RULES, SUFFIX_LENGTH, NameRule, build_names
-from ops.plan import PROJECT_DIR, read_stack_config
+from stack.config import REGION_CODES, ConfigError, parse_config
+from stack.files import read_stack_config
+from stack.naming import RULES, SUFFIX_LENGTH, NameRule, build_names
+from stack.paths import PROJECT_DIR
 
 
 def config_for(prefix: str, environment: str, location: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ops.plan import Plan
+from preview.plan import Plan
 from tests.conftest import one
 
 EXISTING = {

@@ -19,8 +19,8 @@ from eventgen.generator import generate_csv
 from eventgen.handlers import AppRuntime
 from eventgen.storage import RetryPolicy, UploadError
 
-from ops.generate_local import Azurite, free_port
 from tests.functions.conftest import blob_names, no_sleep
+from tools.generate_local import Azurite, free_port
 
 NOON = datetime(2024, 5, 1, 12, 0, 0, 250_000, tzinfo=UTC)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.function_package import SITE_PACKAGES, PackageError, build_package, main
+from tools.function_package import SITE_PACKAGES, PackageError, build_package, main
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import copy
 import dataclasses
 import html
@@ -13,18 +12,18 @@ from typing import Any
 
 import pytest
 
-from ops.diagram import (
+from ops.__main__ import main
+from preview.diagram import (
     EDGE_STYLES,
     GRAPHVIZ_HINT,
     ICON_ROOT,
     GraphvizNotFoundError,
-    add_arguments,
     diagram_source,
-    main,
     render,
 )
-from ops.mocks import Registration
-from ops.plan import PROJECT_DIR, Plan
+from preview.mocks import Registration
+from preview.plan import Plan
+from stack.paths import PROJECT_DIR
 from tests.conftest import one
 
 COMMITTED_DOT = PROJECT_DIR / "docs" / "architecture-dev.dot"
@@ -266,11 +265,8 @@ def test_a_new_copy_activity_draws_a_new_lineage_edge(dev: Plan, dot: Dot) -> No
 # ---------------------------------------------------------------------------- rendering
 
 
-def _args(**values: Any) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    argv = [item for key, value in values.items() for item in (f"--{key}", str(value))]
-    return parser.parse_args(argv)
+def _args(**values: Any) -> list[str]:
+    return ["diagram", *(item for key, value in values.items() for item in (f"--{key}", str(value)))]
 
 
 def test_renders_png_with_graphviz(dev_source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

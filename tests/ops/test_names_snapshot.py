@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ops.plan import Plan, azure_names, run_plan
+from ops.plan import run_plan
+from preview.plan import Plan, azure_names
 
 SNAPSHOT = Path(__file__).resolve().parent.parent / "snapshots" / "prod-names.json"
 STATEFUL = ("platform-lake-account", "platform-key-vault-vault", "platform-sql-database", "platform-sql-server")

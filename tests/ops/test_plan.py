@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from ops.__main__ import main
-from ops.plan import PROJECT_DIR, Plan, PlanError, copy_program, read_stack_config, render_tree, run_plan
+from ops.plan import run_plan
+from preview.plan import Plan, copy_program, render_tree
+from stack.files import StackFileError, read_stack_config
+from stack.paths import PROJECT_DIR
 
 
 def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -49,7 +52,7 @@ def test_tree_is_indented_by_parent_and_marks_protection(prod: Plan) -> None:
 
 
 def test_unknown_stack_lists_the_available_ones() -> None:
-    with pytest.raises(PlanError) as info:
+    with pytest.raises(StackFileError) as info:
         run_plan("staging")
     assert "Pulumi.staging.yaml: no such stack file; stacks: dev, prod, test" in str(info.value)
 

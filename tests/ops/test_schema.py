@@ -1,4 +1,4 @@
-"""Behaviour of ops.schema against the installed provider SDKs (no network, no engine)."""
+"""Behaviour of preview.schema against the installed provider SDKs (no network, no engine)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from pulumi import _types as pulumi_types
 from pulumi_azure_native import storage
 
-from ops import schema
-from ops.schema import (
+from preview import schema
+from preview.schema import (
     SECRET,
     UNKNOWN,
     SchemaCheckError,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ops.sql import (
+from migrations.scripts import (
     JOURNAL_INSERT,
     JOURNAL_SELECT,
     SqlApplyError,

@@ -17,7 +17,7 @@ import yaml
 from azure.core.exceptions import ClientAuthenticationError
 
 from ops import arm, triggers
-from ops.plan import PROJECT_DIR
+from preview.plan import PROJECT_DIR
 from tests.ops.arm_server import (
     FACTORY,
     RESOURCE_GROUP,
@@ -406,7 +406,7 @@ def test_help_documents_the_exit_codes() -> None:
             parser.parse_args([action, "--help"])
     text = parser.format_help()
     assert "exit codes:" in text
-    for line in ("  0  success", "  2  usage or configuration error", "  3  Azure refused", "  4  timed out"):
+    for line in ("  0  success", "  2  bad input: flags, stack config", "  3  Azure refused", "  4  timed out"):
         assert line in text
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ops.plan import Plan
+from preview.plan import Plan
 
 
 def deployed(plan: Plan, type_token: str) -> dict[str, dict[str, Any]]:

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from ops.sql import SCRIPT_NAME, split_batches
-from ops.sql_catalog import (
+from migrations.catalog import (
     SQL_DIR,
     SQLCMD_SAMPLE_VALUES,
     SqlCatalog,
@@ -30,6 +29,7 @@ from ops.sql_catalog import (
     script_files,
     script_problems,
 )
+from migrations.scripts import SCRIPT_NAME, split_batches
 
 __all__ = [
     "SqlCatalog",

@@ -9,9 +9,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ops.mocks import Registration
-from ops.plan import PROJECT_DIR, Plan, read_stack_config, run_plan
+from ops.plan import run_plan
 from policy.offline import Violation, evaluate
+from preview.mocks import Registration
+from preview.plan import Plan
+from stack.files import read_stack_config
+from stack.paths import PROJECT_DIR
 
 
 def stack_values(stack: str, **overrides: Any) -> dict[str, str]:

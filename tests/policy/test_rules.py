@@ -22,12 +22,12 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-from components.config import parse_config
-from ops.mocks import MOCK_SUBSCRIPTION_ID, Registration
-from ops.plan import PROJECT_DIR, Plan
 from policy.offline import PolicyError, Violation, check, evaluate
 from policy.rules import PACK_NAME, RULE_NAMES, RULES, build_policies
 from policy.settings import POLICY_KEY, PolicyConfigError, settings_from_config
+from preview.mocks import MOCK_SUBSCRIPTION_ID, Registration
+from preview.plan import PROJECT_DIR, Plan
+from stack.config import parse_config
 from tests.conftest import STACKS
 from tests.policy.fixtures import (
     added,

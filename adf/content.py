@@ -25,7 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from components.config import TIME_ZONES
+from stack.config import TIME_ZONES
+from stack.errors import InputError
 
 KINDS = ("linkedService", "dataset", "dataflow", "pipeline", "trigger")
 """ADF Studio's folder names, in the order resources must be created."""
@@ -82,7 +83,7 @@ _EXPRESSION_RULES = {
 }
 
 
-class ContentError(Exception):
+class ContentError(InputError):
     """ADF content that cannot be deployed; lists every problem found."""
 
     def __init__(self, problems: list[str]) -> None:

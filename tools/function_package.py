@@ -1,6 +1,6 @@
 """Build the generator Function app's deployment zip, reproducibly.
 
-    python -m ops.function_package --output dist/function.zip
+    python -m tools.function_package --output dist/function.zip
 
 The zip holds the app root (``functions/``: ``function_app.py``, ``host.json``,
 ``requirements.txt`` and the ``eventgen`` package) plus the runtime
@@ -144,7 +144,7 @@ def _write_zip(output: Path, files: dict[str, Path]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.function_package", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.function_package", description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=REPO_ROOT / "dist" / "function.zip")
     parser.add_argument("--source", type=Path, default=SOURCE_DIR, help="app root (default: functions/)")
     parser.add_argument("--requirements", type=Path, default=None, help="default: <source>/requirements.txt")

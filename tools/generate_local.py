@@ -1,6 +1,6 @@
 """Generate one batch into a throw-away local Azurite and show it.
 
-    python -m ops.generate_local --rows 1000 --seed 42 --date 2024-05-01
+    python -m tools.generate_local --rows 1000 --seed 42 --date 2024-05-01
 
 Starts Azurite (``node_modules/.bin/azurite-blob``, installed by ``npm ci``) on
 a free port of 127.0.0.1 with in-memory storage, creates the ``bronze``
@@ -187,7 +187,7 @@ def functions_on_path() -> Iterator[None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.generate_local", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.generate_local", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="1000", help="rows to generate (1..1000000, default 1000)")
     parser.add_argument("--seed", default="42", help="seed (default 42)")
     parser.add_argument("--date", default=None, help="YYYY-MM-DD (a UTC day) or YYYY-MM-DDTHH:MM:SSZ (an hour)")

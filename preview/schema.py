@@ -42,6 +42,8 @@ import pulumi
 from pulumi import _types as pulumi_types
 from pulumi.runtime import rpc as pulumi_rpc
 
+from stack.errors import InputError
+
 __all__ = [
     "CHECKED_PACKAGES",
     "SECRET",
@@ -96,7 +98,7 @@ class SchemaViolation:
         return f"{head}: {self.path}: {self.reason}" if self.path else f"{head}: {self.reason}"
 
 
-class SchemaCheckError(Exception):
+class SchemaCheckError(InputError):
     """Raised by :func:`assert_valid`; lists every violation, not just the first."""
 
     def __init__(self, violations: Iterable[SchemaViolation]) -> None:

@@ -19,6 +19,8 @@ from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel, to_snake
 
+from stack.errors import InputError
+
 PROJECT = "data-platform"
 """The Pulumi project name; config keys live in this namespace."""
 
@@ -71,7 +73,7 @@ TIME_ZONES = (
 )
 
 # Lowercase letters and digits, because storage account names allow nothing else. Whether a
-# prefix is short enough is decided by the names it produces (components/naming.py): at most
+# prefix is short enough is decided by the names it produces (stack/naming.py): at most
 # 11 characters fit every name.
 PREFIX_PATTERN = r"^[a-z][a-z0-9]{1,19}$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -79,7 +81,7 @@ _SECRET_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
-class ConfigError(Exception):
+class ConfigError(InputError):
     """Raised for stack configuration that the platform cannot deploy."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.config import PlatformConfig
+from stack.config import PlatformConfig
 
 REQUIRED_TAGS = ("environment", "project", "owner", "cost-center", "managed-by")
 

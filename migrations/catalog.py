@@ -36,15 +36,14 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from components.adf_content import walk_json
-from ops.sql import SCRIPT_NAME, SQLCMD_VARIABLE, SqlInputError, discover, split_batches
+from adf.content import walk_json
+from migrations.scripts import SCRIPT_NAME, SQLCMD_VARIABLE, SqlInputError, discover, split_batches
+from stack.errors import InputError
+from stack.paths import PIPELINES_DIR, SQL_DIR
 
 # sqlglot logs each statement it keeps opaque (GRANT, CREATE USER, ...); those are expected here.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SQL_DIR = REPO_ROOT / "sql"
-PIPELINES_DIR = REPO_ROOT / "pipelines_json"
 
 DIALECT = "tsql"
 DEFAULT_SCHEMA = "dbo"
@@ -76,7 +75,7 @@ _GRANT_OBJECT = re.compile(rf"\bON\s+OBJECT\s*::\s*(?P<name>{_QUALIFIED})", re.I
 _DATASET_PARAMETER = re.compile(r"^@dataset\(\)\.([A-Za-z_]\w*)$")
 
 
-class SqlScriptError(Exception):
+class SqlScriptError(InputError):
     """SQL that cannot be parsed; the message names the file (and line) it came from."""
 
 

@@ -22,7 +22,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pydantic.alias_generators import to_camel, to_snake
 
-from ops import schema
+from preview import schema
 
 MOCK_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001"
 MOCK_TENANT_ID = "00000000-0000-4000-8000-000000000002"

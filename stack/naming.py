@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.config import ConfigError, PlatformConfig
+from stack.config import ConfigError, PlatformConfig
 
 SUFFIX_LENGTH = 4
 _PLACEHOLDER = "0" * SUFFIX_LENGTH

@@ -1,0 +1,226 @@
+"""The offline plan: run the real program against a stack's config under Pulumi's mock engine.
+
+Pulumi's CLI and the Azure provider cannot preview without Azure credentials, so this
+runs `__main__.py` exactly as `pulumi preview` would, with `Pulumi.<stack>.yaml` as
+its config, and records what the program registers. Encrypted (`secure:`) config
+values cannot be decrypted offline; they reach the program as secret placeholders.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import runpy
+import shutil
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from preview.mocks import PlatformMocks, RecordingMonitor, Registration
+from stack.config import PlatformConfig, parse_config
+from stack.errors import InputError
+from stack.files import project_name, read_stack_config
+from stack.paths import PROJECT_DIR
+
+
+@dataclass
+class Plan:
+    """What the program registered, in registration order."""
+
+    project: str
+    stack: str
+    resources: list[Registration]
+    stack_urn: str | None
+    config: PlatformConfig
+    """The stack's config, parsed once from its stack file."""
+
+    def document(self) -> dict[str, Any]:
+        """The `--json` document; resources sorted by URN, since registration order varies between runs."""
+
+        def parent(reg: Registration) -> str | None:
+            return None if reg.parent == self.stack_urn else reg.parent
+
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "resources": [
+                {
+                    "urn": reg.urn,
+                    "type": reg.type,
+                    "name": reg.name,
+                    "parent": parent(reg),
+                    "dependsOn": reg.depends_on,
+                    "protect": reg.protect,
+                    "inputs": reg.inputs,
+                }
+                for reg in sorted(self.resources, key=lambda r: r.urn)
+            ],
+        }
+
+    def by_type(self, type_token: str) -> list[Registration]:
+        return [reg for reg in self.resources if reg.type == type_token]
+
+
+@contextlib.contextmanager
+def _program_context(project_dir: Path) -> Iterator[None]:
+    previous_cwd = os.getcwd()
+    sys.path.insert(0, str(project_dir))
+    os.chdir(project_dir)
+    try:
+        yield
+    finally:
+        os.chdir(previous_cwd)
+        sys.path.remove(str(project_dir))
+
+
+PROGRAM = (
+    "stack",
+    "adf",
+    "components",
+    "preview",
+    "policy",
+    "migrations",
+    "ops",
+    "pipelines_json",
+    "sql",
+    "__main__.py",
+    "Pulumi.yaml",
+)
+"""What running the program and `python -m ops plan` need from the repository."""
+
+
+def copy_program(target: Path, stacks: tuple[str, ...] = ("dev",), source: Path = PROJECT_DIR) -> Path:
+    """A copy of the program and the given stack files: tests and benchmarks change one thing in it."""
+    for name in PROGRAM:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source / name, target / name)
+    for stack in stacks:
+        shutil.copy(source / f"Pulumi.{stack}.yaml", target / f"Pulumi.{stack}.yaml")
+    return target
+
+
+def _run_program(project_dir: Path) -> None:
+    runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+
+def run_program(
+    stack: str,
+    project_dir: Path = PROJECT_DIR,
+    config_overrides: Mapping[str, Any] | None = None,
+) -> Plan:
+    """Run the program for `stack` under the mocks and return what it registered, with the parsed config.
+
+    `config_overrides` replaces config keys (full `namespace:key` names) after the
+    stack file is read; a value of None removes the key. Tests use it to break config.
+    The stack file is read and validated once, here; the checks over the plan take `Plan.config`.
+    """
+    project = project_name(project_dir)
+    values, secret_keys = read_stack_config(project_dir, stack)
+    for key, value in (config_overrides or {}).items():
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+
+    settings.reset_options(project=project, stack=stack, preview=True)
+    runtime_config.set_all_config(values, secret_keys)
+    monitor = RecordingMonitor(PlatformMocks(stack))
+    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
+    try:
+        with _program_context(project_dir):
+            _sync_await(run_pulumi_func(lambda: _run_program(project_dir)))
+    except InputError as exc:
+        # Input errors must stop the program before it registers anything; callers can tell.
+        exc.registered_before_failure = len(monitor.registrations)
+        raise
+    finally:
+        settings.reset_options()
+        runtime_config.set_all_config({}, [])
+    # Parsed after the run, so that the program's own config check is the one that refuses bad input.
+    config = parse_config(values, set(secret_keys), f"Pulumi.{stack}.yaml")
+    return Plan(
+        project=project,
+        stack=stack,
+        resources=monitor.registrations,
+        stack_urn=monitor.stack_urn,
+        config=config,
+    )
+
+
+def azure_names(plan: Plan) -> dict[str, str]:
+    """Logical name -> Azure name of every named azure-native resource.
+
+    A change here in prod means Azure would replace the resource (a new storage account,
+    vault or database), so the prod names are kept as a reviewed snapshot. ADF content
+    (named by its files) is left out: it is not stateful and changes with every pipeline.
+    """
+    from adf.content import RESOURCE_TYPES
+    from preview.mocks import own_name_input
+
+    names = {}
+    for reg in plan.resources:
+        if reg.type in RESOURCE_TYPES.values():
+            continue
+        own = own_name_input(reg.type) if reg.custom else None
+        if own and isinstance(reg.inputs.get(own), str):
+            names[reg.name] = reg.inputs[own]
+    return dict(sorted(names.items()))
+
+
+_KEY_PROPERTIES = ("location", "kind", "sku", "scope", "type")
+
+
+def _summary(reg: Registration) -> str:
+    from preview.mocks import own_name_input
+
+    parts = []
+    if reg.type.startswith("azure-native:"):
+        own = own_name_input(reg.type)
+        if own and own in reg.inputs:
+            parts.append(f"{own}={reg.inputs[own]}")
+    for key in _KEY_PROPERTIES:
+        value = reg.inputs.get(key)
+        if isinstance(value, dict):
+            value = value.get("name", None)
+        if isinstance(value, (str, int, float)):
+            parts.append(f"{key}={value}")
+    return " ".join(parts)
+
+
+def render_tree(plan: Plan) -> str:
+    """A preview-like tree: indented by parent, protected resources marked."""
+    children: dict[str | None, list[Registration]] = {}
+    for reg in sorted(plan.resources, key=lambda r: r.urn):
+        parent = None if reg.parent == plan.stack_urn else reg.parent
+        children.setdefault(parent, []).append(reg)
+    lines = [
+        f"Previewing {plan.project}/{plan.stack} (offline, mock engine)",
+        "",
+        f"+ pulumi:pulumi:Stack {plan.project}-{plan.stack}",
+    ]
+
+    def walk(parent: str | None, depth: int) -> None:
+        for reg in children.get(parent, []):
+            marker = " [protected]" if reg.protect else ""
+            summary = _summary(reg)
+            lines.append(f"{'    ' * depth}+ {reg.type} {reg.name}{marker}" + (f"  {summary}" if summary else ""))
+            walk(reg.urn, depth + 1)
+
+    walk(None, 1)
+    protected = sum(1 for reg in plan.resources if reg.protect)
+    lines += ["", f"Resources: {len(plan.resources)} to create ({protected} protected)"]
+    return "\n".join(lines)
+
+
+__all__ = ["Plan", "copy_program", "render_tree", "run_program"]
