@@ -11,7 +11,7 @@ from pulumi_azure_native import storage, web
 from components.diagnostics import send_diagnostics
 from components.key_vault import put_secret, secret_reference
 from components.roles import assign_role
-from components.zip_deploy import ZipDeploy, sha256_of
+from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
 
 DEPLOYMENT_CONTAINER = "app-package"
 APP_INSIGHTS_SECRET = "appinsights-connection-string"
@@ -175,8 +175,9 @@ class FunctionApp(pulumi.ComponentResource):
             ("key-vault-secrets-user", "Key Vault Secrets User", args.vault_id),
             ("app-insights-publisher", "Monitoring Metrics Publisher", args.app_insights_id),
         ]
+        assignments = {}
         for grant, role, scope in grants:
-            assign_role(
+            assignments[grant] = assign_role(
                 f"{name}-{grant}",
                 role=role,
                 scope=scope,
@@ -207,9 +208,15 @@ class FunctionApp(pulumi.ComponentResource):
             ZipDeploy(
                 f"{name}-package",
                 app_name=app.name,
+                scm_url=pulumi.Output.all(app.host_name_ssl_states, app.enabled_host_names).apply(
+                    lambda hosts: scm_base_url(hosts[0], hosts[1])
+                ),
                 package_path=str(package),
                 package_sha256=sha256_of(package),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[app]),
+                # The platform writes the package to the host storage with the app's identity (the deployment
+                # storage's SystemAssignedIdentity); before the role is effective that write gets 403
+                # (Azure/azure-functions-core-tools#4346).
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
             )
         elif pulumi.runtime.is_dry_run():
             pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")

@@ -6,25 +6,80 @@ through the publish ("one deploy") API, which stores the package in the app's
 deployment container itself. The package's SHA-256 is an input, so a new build, and
 only a new build, redeploys.
 
-Pulumi pickles dynamic providers with dill; classes from this module are pickled by
-reference, so the provider process imports `components` from the project directory,
-where Pulumi starts it. Keep the module path stable: a delete runs the provider stored in the
-stack state, which names it.
+The publish is asynchronous: it answers 202 with a deployment id, and the deployment
+is polled until it succeeds or fails. The SCM base URL is an input read from the site,
+and the package path is resolved when the program runs, so the provider host finds
+both wherever it runs.
+
+The provider runs in Pulumi's provider host (see `components/dynamic_provider.py`). Keep
+this module path and the class name stable: a delete runs the provider stored in the
+stack state, which names them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pulumi
 import pulumi.dynamic
+from pulumi.runtime import rpc
 
-_ATTEMPTS = 4
+from components.azure_credential import bearer_token
+from components.dynamic_provider import ProjectProvider
+
+# Kudu takes an Entra ID token for Azure Resource Manager, as `az webapp deploy` and the Teams
+# toolkit send it (Azure/azure-cli#26982, OfficeDev/microsoft-365-agents-toolkit#8574).
+TOKEN_SCOPE = "https://management.azure.com/.default"
+
+# The Flex Consumption publish contract, as the Functions team specified it for client tools
+# (Azure/azure-dev#3658): POST <scm>/api/publish answers with the deployment id as its body;
+# GET <scm>/api/deployments/<id> reports `status`, and tools should poll no more often than every
+# ~2 s. Kudu's classic DeployStatus enum is the same for 0-4
+# (https://github.com/projectkudu/kudu/wiki/REST-API, "Deployment").
+SUCCESS = 4
+STATUS_NAMES = {
+    -1: "was cancelled",
+    0: "is pending",
+    1: "is building",
+    2: "is deploying",
+    3: "failed",
+    4: "succeeded",
+    5: "met a conflicting deployment",
+    6: "succeeded only partly",
+}
+FINAL_FAILURES = frozenset({-1, 3, 5, 6})
+
+# A fresh Storage Blob Data Owner assignment of the app's identity is not yet effective when the
+# platform writes the package to the deployment container, which fails with storage's 403
+# (Azure/azure-dev#4439, Azure/azure-functions-core-tools#4346); publish answers 400 with a
+# BlobUploadFailed error wrapping it, as handled by Publish-FlexConsumptionFunctionApp in
+# https://www.powershellgallery.com/packages/ZeroFailed.Deploy.Azure/1.8.4/Content/functions%5CPublish-FlexConsumptionFunctionApp.ps1
+BLOB_UPLOAD_FAILED = "BlobUploadFailed"
+
+
+@dataclass(frozen=True)
+class PublishTiming:
+    """How long and how often to retry and poll; inputs, so a test can make them short."""
+
+    poll_interval_seconds: float = 2.0
+    deploy_timeout_seconds: float = 900.0
+    retry_seconds: float = 600.0
+    """How long a fresh role (BlobUploadFailed), throttling or a server error is retried."""
+    retry_interval_seconds: float = 10.0
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> PublishTiming:
+        defaults = cls()
+        return cls(**{key: float(props.get(key) or getattr(defaults, key)) for key in asdict(defaults)})
 
 
 def sha256_of(path: Path) -> str:
@@ -35,43 +90,190 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def publish_zip(app_name: str, package_path: str) -> None:
-    """POST the zip to https://<app>.scm.azurewebsites.net/api/publish, retrying transient failures."""
-    from azure.identity import DefaultAzureCredential
+def scm_base_url(host_name_ssl_states: Sequence[Any] | None, enabled_host_names: Sequence[str] | None) -> str:
+    """The app's SCM (Kudu) base URL, read from the site the way the Azure CLI reads it.
 
+    New apps get hashed, regional host names (`<app>-<hash>.scm.<region>.azurewebsites.net`,
+    Azure/azure-functions-host#10090), so `<app>.scm.azurewebsites.net` cannot be assumed. The CLI
+    takes the `hostNameSslStates` entry of type Repository (`_get_scm_url` in
+    https://github.com/Azure/azure-cli/blob/dev/src/azure-cli/azure/cli/command_modules/appservice/custom.py).
+    """
+    for state in host_name_ssl_states or ():
+        host_type = _field(state, "host_type", "hostType")
+        name = _field(state, "name", "name")
+        if host_type == "Repository" and name:
+            return f"https://{name}"
+    for host in enabled_host_names or ():
+        if ".scm." in host:
+            return f"https://{host}"
+    raise ValueError("the site reports no SCM host name (no Repository entry in hostNameSslStates)")
+
+
+def _field(value: Any, attribute: str, key: str) -> Any:
+    found = getattr(value, attribute, None)
+    if found is None and isinstance(value, Mapping):
+        found = value.get(key)
+    return found
+
+
+def _request(
+    method: str, url: str, token: str, body: bytes | None = None, timeout: float = 30
+) -> tuple[int, str, str | None]:
+    """(status, body text, Location header); HTTP errors are answers here, not exceptions."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if body is not None:
+        headers["Content-Type"] = "application/zip"
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), response.read().decode("utf-8", "replace"), response.headers.get("Location")
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read().decode("utf-8", "replace"), exc.headers.get("Location")
+
+
+def _deployment_id(text: str) -> str | None:
+    """The publish answer's deployment id: a JSON string (or an object with `id`), or the bare id."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = text.strip()
+    if isinstance(parsed, dict):
+        parsed = parsed.get("id")
+    return parsed if isinstance(parsed, str) and parsed and " " not in parsed else None
+
+
+def publish_zip(
+    scm_url: str,
+    package_path: str,
+    package_sha256: str,
+    timing: PublishTiming | None = None,
+    *,
+    token: Callable[[str], str] = bearer_token,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
+    """POST the package to `<scm_url>/api/publish`, then poll the deployment until it completes; return its id."""
+    timing = timing or PublishTiming()
+    scm_url = scm_url.rstrip("/")
     body = Path(package_path).read_bytes()
-    url = f"https://{app_name}.scm.azurewebsites.net/api/publish?type=zip&RemoteBuild=false"
-    for attempt in range(1, _ATTEMPTS + 1):
-        token = DefaultAzureCredential().get_token("https://management.azure.com/.default").token
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/zip"},
+    actual = hashlib.sha256(body).hexdigest()
+    if actual != package_sha256:
+        raise RuntimeError(
+            f"{package_path} changed after the program hashed it (SHA-256 {actual}, expected {package_sha256}); "
+            "run pulumi up again"
         )
-        try:
-            with urllib.request.urlopen(request, timeout=600):
+
+    url = f"{scm_url}/api/publish?type=zip&RemoteBuild=false"
+    deadline = clock() + timing.retry_seconds
+    attempt = 0
+    while True:
+        attempt += 1
+        status, text, location = _request("POST", url, token(TOKEN_SCOPE), body, timeout=600)
+        if status in (200, 202):
+            break
+        fresh_role = status == 400 and BLOB_UPLOAD_FAILED in text
+        if not (fresh_role or status == 429 or status >= 500):
+            raise RuntimeError(f"publishing {package_path} to {scm_url} failed: HTTP {status} {text[:500]}")
+        if clock() + timing.retry_interval_seconds > deadline:
+            hint = (
+                "the app's identity still cannot write its deployment container: check its Storage Blob Data "
+                "Owner assignment on the host storage account and that account's network rules"
+                if fresh_role
+                else "the publish endpoint kept failing"
+            )
+            raise RuntimeError(
+                f"publishing {package_path} to {scm_url} failed after {timing.retry_seconds:.0f} s "
+                f"({attempt} attempts, last HTTP {status} {text[:300]}): {hint}"
+            )
+        sleep(timing.retry_interval_seconds)
+
+    deployment_id = _deployment_id(text)
+    status_url = f"{scm_url}/api/deployments/{deployment_id}" if deployment_id else location
+    if not status_url:
+        raise RuntimeError(f"{url} answered HTTP {status} without a deployment id to follow: {text[:300]}")
+    _wait_for_deployment(status_url, timing, token, sleep, clock)
+    return deployment_id or status_url
+
+
+def _wait_for_deployment(
+    status_url: str,
+    timing: PublishTiming,
+    token: Callable[[str], str],
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> None:
+    deadline = clock() + timing.deploy_timeout_seconds
+    last = "no answer"
+    while True:
+        status, text, _ = _request("GET", status_url, token(TOKEN_SCOPE))
+        if status == 200:
+            info = json.loads(text)
+            code = int(info.get("status", 0))
+            if code == SUCCESS:
                 return
-        except urllib.error.HTTPError as exc:
-            if (exc.code < 500 and exc.code != 429) or attempt == _ATTEMPTS:
-                raise RuntimeError(
-                    f"publishing {package_path} to {app_name} failed: HTTP {exc.code} {exc.read()[:500]!r}"
-                ) from exc
-        time.sleep(10 * attempt)
+            last = STATUS_NAMES.get(code, f"has status {code}")
+            if code in FINAL_FAILURES:
+                detail = info.get("status_text") or info.get("message") or ""
+                raise RuntimeError(f"the deployment {status_url} {last}: {detail} (log: {info.get('log_url')})")
+        elif status == 404 or status == 429 or status >= 500:
+            # Not visible yet, throttled, or the SCM site restarting (Azure/azure-dev#4439).
+            last = f"HTTP {status}"
+        else:
+            raise RuntimeError(f"reading the deployment status {status_url} failed: HTTP {status} {text[:300]}")
+        if clock() + timing.poll_interval_seconds > deadline:
+            raise RuntimeError(
+                f"the deployment {status_url} did not complete within {timing.deploy_timeout_seconds:.0f} s (it {last})"
+            )
+        sleep(timing.poll_interval_seconds)
 
 
-class _ZipDeployProvider(pulumi.dynamic.ResourceProvider):
+def _known(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and value != rpc.UNKNOWN
+
+
+class _ZipDeployProvider(ProjectProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
+        failures = []
+        path = news.get("package_path")
+        if _known(path) and not os.path.isabs(path):
+            failures.append(
+                pulumi.dynamic.CheckFailure(
+                    "package_path",
+                    f"{path!r} is relative, but the provider host may run in another directory than the program "
+                    f"(here {os.getcwd()}); pass the path resolved when the program runs",
+                )
+            )
+        elif _known(path) and not os.path.isfile(path):
+            failures.append(
+                pulumi.dynamic.CheckFailure("package_path", f"{path} not found; build it with make package")
+            )
+        scm_url = news.get("scm_url")
+        if _known(scm_url) and not scm_url.startswith(("https://", "http://")):
+            failures.append(pulumi.dynamic.CheckFailure("scm_url", f"{scm_url!r} is not an http(s) URL"))
+        return pulumi.dynamic.CheckResult(news, failures)
+
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        publish_zip(props["app_name"], props["package_path"])
-        return pulumi.dynamic.CreateResult(id_=f"{props['app_name']}@{props['package_sha256']}", outs=props)
+        return pulumi.dynamic.CreateResult(id_=props["app_name"], outs=self._publish(props))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        changed = [k for k in ("app_name", "package_sha256") if olds.get(k) != news.get(k)]
-        return pulumi.dynamic.DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
+        replaces = [key for key in ("app_name",) if olds.get(key) != news.get(key)]
+        republish = olds.get("package_sha256") != news.get("package_sha256") or (
+            # States written before the SCM URL was an input have none; that alone is no reason to redeploy.
+            olds.get("scm_url") is not None and olds.get("scm_url") != news.get("scm_url")
+        )
+        return pulumi.dynamic.DiffResult(
+            changes=bool(replaces) or republish, replaces=replaces, delete_before_replace=False
+        )
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
-        publish_zip(news["app_name"], news["package_path"])
-        return pulumi.dynamic.UpdateResult(outs=news)
+        return pulumi.dynamic.UpdateResult(outs=self._publish(news))
+
+    @staticmethod
+    def _publish(props: dict[str, Any]) -> dict[str, Any]:
+        deployment_id = publish_zip(
+            props["scm_url"], props["package_path"], props["package_sha256"], PublishTiming.from_props(props)
+        )
+        return {**props, "deployment_id": deployment_id}
 
 
 class ZipDeploy(pulumi.dynamic.Resource):
@@ -82,13 +284,23 @@ class ZipDeploy(pulumi.dynamic.Resource):
         name: str,
         *,
         app_name: pulumi.Input[str],
+        scm_url: pulumi.Input[str],
         package_path: str,
         package_sha256: str,
+        timing: PublishTiming | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
             _ZipDeployProvider(),
             name,
-            {"app_name": app_name, "package_path": package_path, "package_sha256": package_sha256},
+            {
+                "app_name": app_name,
+                "scm_url": scm_url,
+                # Resolved here, where the program runs: the provider host may run elsewhere.
+                "package_path": str(Path(package_path).resolve()),
+                "package_sha256": package_sha256,
+                **asdict(timing or PublishTiming()),
+                "deployment_id": None,
+            },
             opts,
         )

@@ -194,7 +194,15 @@ class PlatformMocks(pulumi_mocks.Mocks):
             uri = f"https://{inputs.get('vaultName')}.vault.azure.net/secrets/{name}"
             return {"properties": {**inputs.get("properties", {}), "secretUri": uri}}
         if key == "web:WebApp":
-            return {"defaultHostName": f"{name}.azurewebsites.net"}
+            host, scm = f"{name}.azurewebsites.net", f"{name}.scm.azurewebsites.net"
+            return {
+                "defaultHostName": host,
+                "enabledHostNames": [host, scm],
+                "hostNameSslStates": [
+                    {"name": host, "sslState": "Disabled", "hostType": "Standard"},
+                    {"name": scm, "sslState": "Disabled", "hostType": "Repository"},
+                ],
+            }
         if key == "sql:Server":
             return {"fullyQualifiedDomainName": f"{name}.database.windows.net"}
         if key == "applicationinsights:Component":

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from pathlib import Path
+
 from preview.mocks import SECRET
 from preview.plan import Plan
+from stack.paths import PROJECT_DIR
 from tests.conftest import one
 
 APP = "azure-native:web:WebApp"
@@ -91,3 +96,16 @@ def test_function_key_is_stored_in_key_vault_as_a_secret(dev: Plan) -> None:
 def test_function_logs_go_to_the_workspace(dev: Plan) -> None:
     setting = one(dev, "azure-native:monitor:DiagnosticSetting", "generator-diagnostics").inputs
     assert [log["category"] for log in setting["logs"]] == ["FunctionAppLogs"]
+
+
+def test_code_is_published_after_the_app_may_write_its_package(plan_with: Callable[..., Plan], tmp_path: Path) -> None:
+    package = tmp_path / "function.zip"
+    package.write_bytes(b"PK\x05\x06" + bytes(18))
+    relative = os.path.relpath(package, PROJECT_DIR)
+    plan = plan_with("dev", **{"data-platform:functionApp": {"maximumInstanceCount": 10, "packagePath": relative}})
+    deploy = one(plan, "pulumi-python:dynamic:Resource", "generator-package")
+    app = one(plan, APP)
+    blob_owner = one(plan, ROLE, "host-storage-blob-owner")
+    assert deploy.inputs["package_path"] == str(package.resolve()), "resolved where the program runs"
+    assert deploy.inputs["scm_url"] == f"https://{app.inputs['name']}.scm.azurewebsites.net"
+    assert {app.urn, blob_owner.urn} <= set(deploy.depends_on)

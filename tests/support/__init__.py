@@ -1,0 +1,1 @@
+"""Test helpers that stand in for services the tests cannot reach."""
