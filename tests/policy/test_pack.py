@@ -25,6 +25,7 @@ from policy.rules import PACK_NAME, RULE_NAMES, RULES, build_policies
 from policy.settings import POLICY_KEY, from_pulumi_runtime, settings_from_config
 from preview.mocks import Registration
 from preview.plan import PROJECT_DIR, Plan
+from stack.config import ConfigError
 from tests.policy.fixtures import LAKE, LOWERED, VAULT, reg_named, stack_config, stack_values, without
 
 
@@ -78,6 +79,18 @@ def test_main_reads_the_stack_config_pulumi_passes(monkeypatch: pytest.MonkeyPat
     assert levels["keyvault-rbac-authorization"] == EnforcementLevel.MANDATORY
     settings = from_pulumi_runtime()
     assert (settings.environment, settings.data_factory_public_network_access) == ("prod", False)
+
+
+def test_pack_refuses_a_stack_config_the_program_would_refuse(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(stack_values("prod", **{"data-platform:environment": "staging"})))
+    with pytest.raises(ConfigError, match="data-platform:environment"):
+        from_pulumi_runtime()
+
+
+def test_pack_without_this_projects_config_derives_nothing_from_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"other-project:environment": "prod"}))
+    settings = from_pulumi_runtime()
+    assert (settings.environment, settings.data_factory_public_network_access, settings.overrides) == (None, None, {})
 
 
 # ------------------------------------------------------------------ through pulumi_policy's own analyzer
