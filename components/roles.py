@@ -7,14 +7,7 @@ import uuid
 import pulumi
 from pulumi_azure_native import authorization
 
-# Built-in role definition ids are the same in every Azure tenant.
-ROLE_IDS = {
-    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-    "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-    "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-    "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
-    "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
-}
+from stack.roles import ROLE_IDS
 
 _NAMESPACE = uuid.UUID("8a0f6b62-9a53-4a4e-9a43-0f5c2d1e7b10")
 

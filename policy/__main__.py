@@ -22,5 +22,5 @@ PolicyPack(
     name=PACK_NAME,
     policies=build_policies(from_pulumi_runtime()),
     enforcement_level=EnforcementLevel.MANDATORY,
-    description="Security baseline of the Azure data platform; rules and reasons in policy/rules.py.",
+    description="Security baseline of the Azure data platform; rules and reasons in policy/rules/.",
 )

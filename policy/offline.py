@@ -25,6 +25,8 @@ from pulumi_policy import (
 
 from policy.rules import RULE_NAMES, build_policies
 from policy.settings import PolicyConfigError, PolicySettings, settings_from_config
+from preview.plan import Plan
+from stack.config import PlatformConfig
 from stack.errors import InputError
 
 
@@ -105,15 +107,15 @@ def stack_args(regs: Iterable[Registered]) -> StackValidationArgs:
 
 def evaluate(
     plan_resources: Iterable[Registered],
-    stack_config: Any = None,
+    config: PlatformConfig | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> list[Violation]:
     """Every violation of the baseline in the plan, mandatory and advisory, sorted by rule then URN.
 
-    `stack_config`: the parsed `PlatformConfig`, the raw `namespace:key` config values, or None.
+    `config`: the stack's parsed config (`Plan.config`), or None when no stack config is known.
     `overrides`: `{rule: {"enforcement": "advisory", "reason": "..."}}`, on top of the config's `policy` key.
     """
-    settings = settings_from_config(stack_config, overrides, secrets_masked=True)
+    settings = settings_from_config(config, overrides, secrets_masked=True)
     return evaluate_with(list(plan_resources), settings)
 
 
@@ -145,17 +147,17 @@ def evaluate_with(regs: list[Registered], settings: PolicySettings) -> list[Viol
 
 
 def check(
-    plan: Any,
-    cfg: Any = None,
+    plan: Plan | Iterable[Registered],
+    config: PlatformConfig | None = None,
     overrides: Mapping[str, Any] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> None:
     """Raise `PolicyError` listing every mandatory violation; print advisory ones as warnings (stderr).
 
-    `plan`: an `preview.plan.Plan` (or anything with `.resources`) or an iterable of registrations.
+    `plan`: a `preview.plan.Plan` or an iterable of registrations.
     """
-    resources = plan.resources if hasattr(plan, "resources") else plan
-    violations = evaluate(resources, cfg, overrides)
+    resources = plan.resources if isinstance(plan, Plan) else plan
+    violations = evaluate(resources, config, overrides)
     emit = warn or (lambda line: print(line, file=sys.stderr))
     for violation in violations:
         if violation.enforcement == "advisory":

@@ -2,9 +2,10 @@
 
 The source is always the stack's own config (`Pulumi.<stack>.yaml`):
 
-* offline, `policy.offline` gets the parsed `PlatformConfig` or the raw `namespace:key` values;
+* offline, `policy.offline` gets the `PlatformConfig` the plan already parsed from the stack file;
 * in a real preview, the Pulumi engine starts the pack with the stack's config in the
-  `PULUMI_CONFIG` environment variable (as it does for the program), read by `from_pulumi_runtime`.
+  `PULUMI_CONFIG` environment variable (as it does for the program); `from_pulumi_runtime`
+  parses it into a `PlatformConfig` with the program's own config model.
 
 So no separate pack config is needed. Without any stack config (the pack run against another
 project) the environment is derived from each resource's `environment` tag and the rules that
@@ -25,10 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
-from stack.config import parse_value
+from stack.config import PROJECT, PlatformConfig, parse_config, parse_value
 from stack.errors import InputError
 
-PROJECT = "data-platform"
 POLICY_KEY = f"{PROJECT}:policy"
 ENVIRONMENT_KEY = f"{PROJECT}:environment"
 
@@ -75,7 +75,6 @@ def normalize_overrides(raw: Any, source: str) -> dict[str, Override]:
 
     Lowering a rule to advisory needs a written reason; anything but advisory/mandatory is refused.
     """
-    raw = parse_value(raw)
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
@@ -102,54 +101,36 @@ def normalize_overrides(raw: Any, source: str) -> dict[str, Override]:
     return out
 
 
-def _from_model(cfg: Any) -> tuple[str | None, bool | None, Any]:
-    data_factory = getattr(cfg, "data_factory", None)
-    public = getattr(data_factory, "public_network_access", None)
-    return getattr(cfg, "environment", None), public, getattr(cfg, "policy", None)
-
-
-def _from_raw(values: Mapping[str, Any]) -> tuple[str | None, bool | None, Any]:
-    """Raw `namespace:key` config; validated by the platform's own config model when it is there."""
-    if ENVIRONMENT_KEY not in values:
-        return None, None, values.get(POLICY_KEY)
-    from stack.config import parse_config
-
-    # Every key counts as secret here: whether secret values were encrypted is the program's check, not the pack's.
-    return _from_model(parse_config(values, set(values), "stack config"))
-
-
 def settings_from_config(
-    stack_config: Any = None,
+    config: PlatformConfig | None = None,
     overrides: Mapping[str, Any] | None = None,
     *,
     secrets_masked: bool,
 ) -> PolicySettings:
-    """Settings from a `PlatformConfig` (or any object shaped like it), raw config values, or None.
+    """Settings from the stack's parsed `PlatformConfig` (None: no stack config known).
 
     `overrides` (same shape as `data-platform:policy`) win over the ones in the config.
     """
-    if stack_config is None:
-        environment, public, raw_policy = None, None, None
-    elif isinstance(stack_config, Mapping):
-        environment, public, raw_policy = _from_raw(stack_config)
-    else:
-        environment, public, raw_policy = _from_model(stack_config)
-    merged = normalize_overrides(raw_policy, POLICY_KEY)
+    merged = normalize_overrides(config.policy if config else None, POLICY_KEY)
     merged.update(normalize_overrides(overrides, "policy overrides"))
     return PolicySettings(
-        environment=environment,
-        data_factory_public_network_access=public,
+        environment=config.environment if config else None,
+        data_factory_public_network_access=config.data_factory.public_network_access if config else None,
         overrides=merged,
         secrets_masked=secrets_masked,
     )
 
 
 def from_pulumi_runtime() -> PolicySettings:
-    """Settings in a real preview: the stack config the engine hands the pack in `PULUMI_CONFIG`."""
+    """Settings in a real preview: the stack config the engine hands the pack in `PULUMI_CONFIG`, parsed once."""
     from pulumi.runtime import config as runtime_config
 
     values: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return settings_from_config(values or None, secrets_masked=False)
+    if ENVIRONMENT_KEY not in values:
+        # Not a stack of this project: nothing to compare against, only the overrides it may carry.
+        return settings_from_config(None, parse_value(values.get(POLICY_KEY)), secrets_masked=False)
+    # Every key counts as secret here: whether secret values were encrypted is the program's check, not the pack's.
+    return settings_from_config(parse_config(values, set(values), "stack config"), secrets_masked=False)
 
 
 __all__ = [

@@ -48,10 +48,10 @@ from diagrams.azure.security import KeyVaults
 from diagrams.azure.storage import ArchiveStorage, BlobStorage, DataLakeStorage, StorageAccounts
 from diagrams.azure.web import AppServices
 
-from components.roles import ROLE_IDS
 from preview.mocks import Registration, arm_id, own_name_input
 from preview.plan import Plan
 from stack.errors import InputError
+from stack.roles import ROLE_IDS
 
 GRAPHVIZ_HINT = (
     "Graphviz's `dot` was not found on PATH; it renders the diagram. Install Graphviz: "

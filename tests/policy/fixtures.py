@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -13,8 +12,22 @@ from ops.plan import run_plan
 from policy.offline import Violation, evaluate
 from preview.mocks import Registration
 from preview.plan import Plan
+from stack.config import PlatformConfig, parse_config
 from stack.files import read_stack_config
 from stack.paths import PROJECT_DIR
+
+# Logical names of registrations in the committed stacks that the rule tests break copies of.
+LAKE = "platform-lake-account"
+HOST_STORAGE = "platform-generator-host-storage"
+VAULT = "platform-key-vault-vault"
+APP = "platform-generator-app"
+FACTORY = "platform-adf-factory"
+LS_SQL = "platform-adf-content-linkedService-LS_AzureSql"
+LS_LAKE = "platform-adf-content-linkedService-LS_DataLake"
+ROLE = "platform-generator-bronze-blob-contributor"
+
+LOWERED = {"storage-https-only": {"enforcement": "advisory", "reason": "Legacy client until PLAT-42 ships."}}
+"""A stack's `data-platform:policy` that lowers one rule to advisory, with its reason."""
 
 
 def stack_values(stack: str, **overrides: Any) -> dict[str, str]:
@@ -28,12 +41,39 @@ def stack_values(stack: str, **overrides: Any) -> dict[str, str]:
     return values
 
 
+def stack_config(stack: str, **overrides: Any) -> PlatformConfig:
+    """A stack's config parsed with the program's model, as `Plan.config` holds it, with overrides applied."""
+    values = stack_values(stack, **overrides)
+    return parse_config(values, set(values), f"Pulumi.{stack}.yaml")
+
+
 def plan_unchecked(stack: str, **overrides: Any) -> Plan:
     """Plan a stack with config overrides, without the plan's own policy check (to inspect what it would catch)."""
-    kwargs: dict[str, Any] = {"config_overrides": overrides}
-    if "check_policy" in inspect.signature(run_plan).parameters:
-        kwargs["check_policy"] = False
-    return run_plan(stack, **kwargs)
+    return run_plan(stack, config_overrides=overrides, check_policy=False)
+
+
+def set_input(*path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """An edit that sets the input at `path` (creating mappings on the way)."""
+
+    def change(inputs: dict[str, Any]) -> None:
+        target = inputs
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = value
+
+    return change
+
+
+def drop_input(*path: str) -> Callable[[dict[str, Any]], None]:
+    """An edit that removes the input at `path`."""
+
+    def change(inputs: dict[str, Any]) -> None:
+        target = inputs
+        for key in path[:-1]:
+            target = target[key]
+        del target[path[-1]]
+
+    return change
 
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None], **fields: Any) -> list[Registration]:
@@ -61,9 +101,19 @@ def reg_named(plan: Plan, name: str) -> Registration:
     return next(reg for reg in plan.resources if reg.name == name)
 
 
+def input_of(plan: Plan, reg_name: str, key: str) -> str:
+    """One input of a registration, as text (the Azure names the messages quote)."""
+    return str(reg_named(plan, reg_name).inputs[key])
+
+
 def of_rule(violations: list[Violation], rule: str) -> list[Violation]:
     return [v for v in violations if v.policy == rule]
 
 
+def only(violations: list[Violation]) -> Violation:
+    assert len(violations) == 1, [str(v) for v in violations]
+    return violations[0]
+
+
 def violations_of(regs: list[Registration], stack: str, rule: str, **config: Any) -> list[Violation]:
-    return of_rule(evaluate(regs, stack_values(stack, **config)), rule)
+    return of_rule(evaluate(regs, stack_config(stack, **config)), rule)

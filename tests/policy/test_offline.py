@@ -1,0 +1,69 @@
+"""The offline check: enforcement levels from the stack config, and the error listing mandatory violations."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from policy.offline import PolicyError, check, evaluate
+from policy.settings import POLICY_KEY, PolicyConfigError
+from preview.plan import Plan
+from tests.policy.fixtures import LAKE, LOWERED, VAULT, edited, only, reg_named, set_input, stack_config
+
+
+def test_config_lowered_rule_is_advisory_and_check_passes(prod: Plan, capsys: pytest.CaptureFixture[str]) -> None:
+    regs = edited(prod, LAKE, set_input("enableHttpsTrafficOnly", value=False))
+    config = stack_config("prod", **{POLICY_KEY: LOWERED})
+    found = only(evaluate(regs, config))
+    assert (found.policy, found.enforcement) == ("storage-https-only", "advisory")
+    assert found.reason == "Legacy client until PLAT-42 ships."
+    check(regs, config)
+    warning = capsys.readouterr().err
+    assert "warning: policy [advisory] storage-https-only:" in warning
+    assert "Legacy client until PLAT-42 ships." in warning
+
+
+def test_overrides_passed_in_lower_a_rule_the_config_keeps_mandatory(prod: Plan) -> None:
+    regs = edited(prod, LAKE, set_input("enableHttpsTrafficOnly", value=False))
+    config = stack_config("prod")
+    assert only(evaluate(regs, config)).enforcement == "mandatory"
+    assert only(evaluate(regs, config, overrides=LOWERED)).enforcement == "advisory"
+    warnings: list[str] = []
+    check(regs, config, overrides=LOWERED, warn=warnings.append)
+    assert len(warnings) == 1
+
+
+def test_overrides_passed_in_win_over_the_config(prod: Plan) -> None:
+    regs = edited(prod, LAKE, set_input("enableHttpsTrafficOnly", value=False))
+    config = stack_config("prod", **{POLICY_KEY: LOWERED})
+    pinned = {"storage-https-only": {"enforcement": "mandatory", "reason": "Fixed in PLAT-42."}}
+    assert only(evaluate(regs, config, overrides=pinned)).enforcement == "mandatory"
+
+
+def test_check_raises_listing_each_mandatory_violation(prod: Plan) -> None:
+    regs = edited(prod, LAKE, set_input("enableHttpsTrafficOnly", value=False))
+    regs = [dataclasses.replace(r, protect=False) if r.name == VAULT else r for r in regs]
+    with pytest.raises(PolicyError) as info:
+        check(regs, stack_config("prod"))
+    text = str(info.value)
+    assert text.startswith("2 mandatory policy violation(s) in the security baseline:")
+    lake, vault = reg_named(prod, LAKE), reg_named(prod, VAULT)
+    assert f"  - storage-https-only: {lake.urn} ({LAKE}): storage account '" in text
+    assert f"  - prod-stateful-protected: {vault.urn} ({VAULT}): Key Vault '" in text
+    assert [v.policy for v in info.value.violations] == ["storage-https-only", "prod-stateful-protected"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"no-such-rule": {"enforcement": "advisory", "reason": "x"}}, "unknown rule(s): no-such-rule"),
+        ({"storage-https-only": {"enforcement": "advisory"}}, "lowering a rule to advisory needs a written reason"),
+        ({"storage-https-only": {"enforcement": "disabled", "reason": "x"}}, "must be one of advisory, mandatory"),
+    ],
+)
+def test_bad_overrides_are_refused(dev: Plan, overrides: dict[str, Any], problem: str) -> None:
+    with pytest.raises(PolicyConfigError) as info:
+        evaluate(dev.resources, stack_config("dev"), overrides=overrides)
+    assert problem in str(info.value)
