@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adf.order import dependency_order, find_cycle
 from tests.support.adf_tree import fixture_files, load, problems_of, write
 
 
@@ -46,3 +47,34 @@ def test_dependency_cycle(tmp_path: Path) -> None:
     activities[0]["dependsOn"] = [{"activity": "Probe", "dependencyConditions": ["Succeeded"]}]
     message = problems_of(tmp_path, files)
     assert "properties.activities: dependsOn forms a cycle: EachFolder -> Probe -> EachFolder" in message
+
+
+def test_items_become_ready_in_waves_each_in_name_order() -> None:
+    graph = {"A": ["Z"], "B": [], "Z": [], "C": ["A"]}
+    assert dependency_order(graph) == ["B", "Z", "A", "C"]
+
+
+def test_a_cycle_follows_the_dependencies_from_its_alphabetically_first_node() -> None:
+    assert find_cycle({"x": ["c"], "c": ["b"], "b": ["d"], "d": ["c"]}) == ["b", "d", "c", "b"]
+    assert find_cycle({"a": ["b"], "b": []}) is None
+
+
+def test_linked_services_referencing_each_other_in_a_cycle_are_refused(tmp_path: Path) -> None:
+    files = fixture_files()
+    files["linkedService/LS_Vault"] = {
+        "name": "LS_Vault",
+        "properties": {
+            "type": "AzureKeyVault",
+            "typeProperties": {"baseUrl": {"referenceName": "LS_Lake", "type": "LinkedServiceReference"}},
+        },
+    }
+    lake = files["linkedService/LS_Lake"]["properties"]["typeProperties"]
+    lake["accountKey"] = {
+        "type": "AzureKeyVaultSecret",
+        "store": {"referenceName": "LS_Vault", "type": "LinkedServiceReference"},
+    }
+    message = problems_of(tmp_path, files)
+    assert (
+        "pipelines_json/linkedService/: items reference each other in a cycle: LS_Lake -> LS_Vault -> LS_Lake"
+        in message
+    )
