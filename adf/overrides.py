@@ -40,6 +40,7 @@ def _lookup(document: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
 def read_overrides(
     root: Path, items: list[AdfItem], stack_values: frozenset[str], problems: list[str]
 ) -> list[Override]:
+    """The overrides in `root/overrides.json` (none without the file); `stack_values` are the keys it may use."""
     path = root / OVERRIDES_FILE
     file = path.relative_to(root.parent).as_posix()
     if not path.is_file():
@@ -54,39 +55,43 @@ def read_overrides(
         return []
     overrides: list[Override] = []
     for target, entries in document.items():
-        if target.startswith("$"):
-            continue  # "$comment" and the like
-        kind, _, name = target.partition("/")
-        if kind not in KINDS or not name:
-            problems.append(f"{file}: {target}: expected '<kind>/<name>' with kind one of {', '.join(KINDS)}")
-            continue
-        matches = [i for i in items if i.kind == kind and (name == "*" or i.name == name)]
-        if name != "*" and not matches:
+        if not target.startswith("$"):  # "$comment" and the like
+            overrides += _target_overrides(file, target, entries, items, stack_values, problems)
+    return overrides
+
+
+def _target_overrides(
+    file: str, target: str, entries: Any, items: list[AdfItem], stack_values: frozenset[str], problems: list[str]
+) -> list[Override]:
+    """The overrides of one `<kind>/<name>` (or `<kind>/*`) entry."""
+    kind, _, name = target.partition("/")
+    if kind not in KINDS or not name:
+        problems.append(f"{file}: {target}: expected '<kind>/<name>' with kind one of {', '.join(KINDS)}")
+        return []
+    matches = [i for i in items if i.kind == kind and (name == "*" or i.name == name)]
+    if name != "*" and not matches:
+        problems.append(
+            f"{file}: {target}: no such {kind}; available: "
+            + ", ".join(sorted(i.name for i in items if i.kind == kind))
+        )
+        return []
+    if not isinstance(entries, dict):
+        problems.append(f"{file}: {target}: expected an object of '<json path>': '<stack value>'")
+        return []
+    overrides: list[Override] = []
+    for json_path, value in entries.items():
+        if value not in stack_values:
             problems.append(
-                f"{file}: {target}: no such {kind}; available: "
-                + ", ".join(sorted(i.name for i in items if i.kind == kind))
+                f"{file}: {target}.{json_path}: unknown stack value {value!r}; "
+                f"allowed: {', '.join(sorted(stack_values))}"
             )
             continue
-        if not isinstance(entries, dict):
-            problems.append(f"{file}: {target}: expected an object of '<json path>': '<stack value>'")
-            continue
-        for json_path, value in entries.items():
-            if value not in stack_values:
-                problems.append(
-                    f"{file}: {target}.{json_path}: unknown stack value {value!r}; "
-                    f"allowed: {', '.join(sorted(stack_values))}"
-                )
-                continue
-            parts = _split_path(json_path)
-            applied = False
-            for item in matches:
-                found, _ = _lookup(item.document, parts)
-                # Overrides replace values; a named item must hold the property, a wildcard skips items without it.
-                if found:
-                    overrides.append(Override(item.kind, item.name, parts, value))
-                    applied = True
-            if name != "*" and not applied:
-                problems.append(f"{file}: {target}.{json_path}: the path does not exist in {matches[0].file}")
+        parts = _split_path(json_path)
+        # Overrides replace values; a named item must hold the property, a wildcard skips items without it.
+        found = [item for item in matches if _lookup(item.document, parts)[0]]
+        overrides += [Override(item.kind, item.name, parts, value) for item in found]
+        if name != "*" and not found:
+            problems.append(f"{file}: {target}.{json_path}: the path does not exist in {matches[0].file}")
     return overrides
 
 

@@ -44,7 +44,7 @@ def test_the_allowed_keys_are_the_keys_of_the_fields() -> None:
 
 def test_every_value_is_required() -> None:
     with pytest.raises(TypeError, match="environment"):
-        StackValues(**{f.name: "x" for f in fields(StackValues) if f.name != "environment"})  # type: ignore[arg-type]
+        StackValues(**{f.name: "x" for f in fields(StackValues) if f.name != "environment"})
 
 
 def test_overrides_json_uses_only_known_keys_and_points_at_where_they_are_defined() -> None:
