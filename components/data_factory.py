@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import datafactory, monitor
 
-from adf.content import AdfContent
+from adf.model import AdfContent
+from adf.stack_values import StackValues
 from components.data_factory_content import DataFactoryContent, DataFactoryContentArgs
 from components.diagnostics import send_diagnostics
 from components.roles import assign_role
@@ -36,7 +36,7 @@ class DataFactoryArgs:
     """Key Vault; the factory gets Key Vault Secrets User on it."""
     content: AdfContent
     """Linked services, datasets, data flows, pipelines and triggers from pipelines_json/."""
-    stack_values: Mapping[str, pulumi.Input[str]]
+    stack_values: StackValues
     """Per-stack values for pipelines_json/overrides.json."""
     workspace_id: pulumi.Input[str]
     """Log Analytics workspace for run history."""

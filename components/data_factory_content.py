@@ -9,7 +9,10 @@ import pulumi
 from pulumi_azure_native import datafactory
 from pydantic.alias_generators import to_snake
 
-from adf.content import NAME_INPUTS, AdfContent, apply_overrides, to_inputs
+from adf.convert import to_inputs
+from adf.model import NAME_INPUTS, AdfContent
+from adf.overrides import apply_overrides
+from adf.stack_values import StackValues
 
 _RESOURCE_CLASSES: Mapping[str, Callable[..., pulumi.CustomResource]] = {
     "linkedService": datafactory.LinkedService,
@@ -30,8 +33,8 @@ class DataFactoryContentArgs:
     """The factory the content belongs to."""
     resource_group_name: pulumi.Input[str]
     """The factory's resource group."""
-    stack_values: Mapping[str, pulumi.Input[str]]
-    """Values for overrides.json, by stack value name."""
+    stack_values: StackValues
+    """The stack's values for overrides.json."""
     linked_services_after: Sequence[pulumi.Resource] = field(default_factory=tuple)
     """What linked services wait for (the factory's role assignments)."""
 
@@ -44,8 +47,9 @@ class DataFactoryContent(pulumi.ComponentResource):
     def __init__(self, name: str, args: DataFactoryContentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:integration:DataFactoryContent", name, {}, opts)
         self.resources = {}
+        values = args.stack_values.by_key()
         for item in args.content.items:
-            resolved = apply_overrides(item, args.content.overrides, args.stack_values)
+            resolved = apply_overrides(item, args.content.overrides, values)
             inputs = to_inputs(resolved)
             if item.kind == "pipeline":
                 inputs = {to_snake(key): value for key, value in inputs.items()}

@@ -6,7 +6,8 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization
 
-from adf.content import AdfContent
+from adf.model import AdfContent
+from adf.stack_values import StackValues
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
 from components.function_app import APP_INSIGHTS_SECRET, FunctionApp, FunctionAppArgs
@@ -186,17 +187,17 @@ class DataPlatform(pulumi.ComponentResource):
                 lake_account_id=lake.account_id,
                 vault_id=vault.vault_id,
                 content=content,
-                stack_values={
-                    "lake.dfsUrl": lake.dfs_endpoint,
-                    "lake.blobUrl": lake.blob_endpoint,
-                    "lake.accountId": lake.account_id,
-                    "keyVault.uri": vault.vault_uri,
-                    "sql.server": database.server_fqdn,
-                    "sql.database": database.database_name,
-                    "functionApp.url": pulumi.Output.concat("https://", function_app.default_host_name),
-                    "timeZone": cfg.time_zone,
-                    "environment": cfg.environment,
-                },
+                stack_values=StackValues(
+                    lake_dfs_url=lake.dfs_endpoint,
+                    lake_blob_url=lake.blob_endpoint,
+                    lake_account_id=lake.account_id,
+                    key_vault_uri=vault.vault_uri,
+                    sql_server=database.server_fqdn,
+                    sql_database=database.database_name,
+                    function_app_url=pulumi.Output.concat("https://", function_app.default_host_name),
+                    time_zone=cfg.time_zone,
+                    environment=cfg.environment,
+                ),
                 workspace_id=monitoring.workspace_id,
                 action_group_id=monitoring.action_group_id,
                 alert_name=names.failed_runs_alert,

@@ -36,7 +36,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from adf.content import walk_json
+from adf.walk import walk_json
 from migrations.scripts import SCRIPT_NAME, SQLCMD_VARIABLE, SqlInputError, discover, split_batches
 from stack.errors import InputError
 from stack.paths import PIPELINES_DIR, SQL_DIR

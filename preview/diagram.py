@@ -48,6 +48,7 @@ from diagrams.azure.security import KeyVaults
 from diagrams.azure.storage import ArchiveStorage, BlobStorage, DataLakeStorage, StorageAccounts
 from diagrams.azure.web import AppServices
 
+from adf.walk import activity_property, walk_activities
 from preview.mocks import Registration, arm_id, own_name_input
 from preview.plan import Plan
 from stack.errors import InputError
@@ -135,7 +136,6 @@ LINKED_TARGETS = frozenset(
     {"keyvault:Vault", "sql:Database", "sql:Server", "storage:BlobContainer", "storage:StorageAccount", "web:WebApp"}
 )
 """What a linked service can point at, found among its dependencies."""
-NESTED_ACTIVITY_LISTS = ("activities", "ifTrueActivities", "ifFalseActivities", "defaultActivities")
 CONTENT_KINDS = (
     ("LinkedService", "linked service"),
     ("Dataset", "dataset"),
@@ -177,26 +177,6 @@ def _two_per_line(parts: list[str]) -> str:
 def _criterion(criterion: dict[str, Any]) -> str:
     operator = str(criterion.get("operator"))
     return f"{criterion.get('metricName')} {OPERATORS.get(operator, operator)} {criterion.get('threshold')}"
-
-
-def _walk_activities(activities: Any) -> Iterator[dict[str, Any]]:
-    for activity in activities if isinstance(activities, list) else []:
-        if not isinstance(activity, dict):
-            continue
-        yield activity
-        # azure-native takes typeProperties flattened into the activity; accept both shapes.
-        for holder in (activity, activity.get("typeProperties") or {}):
-            for key in NESTED_ACTIVITY_LISTS:
-                yield from _walk_activities(holder.get(key))
-            for case in holder.get("cases") or []:
-                if isinstance(case, dict):
-                    yield from _walk_activities(case.get("activities"))
-
-
-def _activity_property(activity: dict[str, Any], key: str) -> Any:
-    if key in activity:
-        return activity[key]
-    return (activity.get("typeProperties") or {}).get(key)
 
 
 class _Builder:
@@ -491,14 +471,14 @@ class _Builder:
         for reg in self.of_type("datafactory:Pipeline"):
             factory = str(reg.inputs.get("factoryName"))
             pipeline = str(reg.inputs.get("pipelineName", reg.name))
-            for activity in _walk_activities(reg.inputs.get("activities")):
+            for activity in walk_activities(reg.inputs.get("activities")):
                 kind = activity.get("type")
                 if kind == "Copy":
                     sources = stores(factory, activity.get("inputs"))
                     sinks = stores(factory, activity.get("outputs"))
                     label = pipeline
                 elif kind == "ExecuteDataFlow":
-                    flow_name = _ref_name(_activity_property(activity, "dataFlow"))
+                    flow_name = _ref_name(activity_property(activity, "dataFlow"))
                     flow = flows.get((factory, flow_name or ""))
                     if flow is None:
                         continue

@@ -165,7 +165,7 @@ def azure_names(plan: Plan) -> dict[str, str]:
     vault or database), so the prod names are kept as a reviewed snapshot. ADF content
     (named by its files) is left out: it is not stateful and changes with every pipeline.
     """
-    from adf.content import RESOURCE_TYPES
+    from adf.model import RESOURCE_TYPES
     from preview.mocks import own_name_input
 
     names = {}

@@ -1,0 +1,135 @@
+"""Checks of the content as a whole: references, activity lists, expressions and passed parameters.
+
+Each check appends `<file>: <JSON path>: <reason>` messages to `problems`, so every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from adf.model import KINDS, REFERENCE_KINDS, AdfItem
+from adf.order import find_cycle
+from adf.walk import activity_lists, walk_json
+
+GLOBAL_PARAMETERS = frozenset({"environment"})
+_PIPELINE_PARAMETER = re.compile(r"pipeline\(\)\s*\.\s*parameters\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*'([^']+)'\s*\])")
+_VARIABLE = re.compile(r"variables\(\s*'([^']+)'\s*\)")
+_GLOBAL_PARAMETER = re.compile(r"pipeline\(\)\s*\.\s*globalParameters\s*\.\s*([A-Za-z_]\w*)")
+_DATASET_PARAMETER = re.compile(r"dataset\(\)\s*\.\s*([A-Za-z_]\w*)")
+_LINKED_SERVICE_PARAMETER = re.compile(r"linkedService\(\)\s*\.\s*([A-Za-z_]\w*)")
+# Per kind: (pattern, what it names, where it must be declared).
+_EXPRESSION_RULES = {
+    "pipeline": (
+        (_PIPELINE_PARAMETER, "pipeline parameter", "parameters"),
+        (_VARIABLE, "variable", "variables"),
+        (_GLOBAL_PARAMETER, "global parameter", "global"),
+    ),
+    "dataset": ((_DATASET_PARAMETER, "dataset parameter", "parameters"),),
+    "linkedService": ((_LINKED_SERVICE_PARAMETER, "linked service parameter", "parameters"),),
+}
+
+
+def declared(properties: Mapping[str, Any], key: str) -> set[str]:
+    """The names declared under `key` (parameters, variables) of an item's properties."""
+    value = properties.get(key)
+    return set(value) if isinstance(value, dict) else set()
+
+
+def check_duplicates(items: list[AdfItem], problems: list[str]) -> dict[tuple[str, str], AdfItem]:
+    """Items by (kind, lower-case name), reporting names used twice (ADF names ignore case)."""
+    seen: dict[tuple[str, str], AdfItem] = {}
+    for item in items:
+        key = (item.kind, item.name.lower())
+        if key in seen:
+            problems.append(
+                f"{item.file}: name: '{item.name}' is also the name of {seen[key].file} (ADF names ignore case)"
+            )
+        seen.setdefault(key, item)
+    return seen
+
+
+def check_references(items: list[AdfItem], problems: list[str]) -> None:
+    known = {(item.kind, item.name.lower()) for item in items}
+    names = {kind: sorted(i.name for i in items if i.kind == kind) for kind in KINDS}
+    for item in items:
+        for ref in item.references():
+            if (ref.kind, ref.name.lower()) not in known:
+                available = ", ".join(names[ref.kind]) or "none"
+                problems.append(
+                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}"
+                )
+
+
+def check_activities(item: AdfItem, problems: list[str]) -> None:
+    """Within each activity list: unique names, dependsOn naming an activity of the same list, no cycle."""
+    for path, activities in activity_lists(item.properties.get("activities"), "properties.activities"):
+        names = [str(a.get("name")) for a in activities]
+        index_of = {name: i for i, name in enumerate(names)}
+        for name in {n for n in names if names.count(n) > 1}:
+            problems.append(f"{item.file}: {path}: activity name '{name}' is used more than once")
+        graph: dict[str, list[str]] = {}
+        for i, activity in enumerate(activities):
+            edges = graph.setdefault(names[i], [])
+            for d, dependency in enumerate(activity.get("dependsOn") or []):
+                target = dependency.get("activity") if isinstance(dependency, dict) else None
+                if target not in index_of:
+                    problems.append(
+                        f"{item.file}: {path}[{i}].dependsOn[{d}].activity: '{target}' is not an activity of this "
+                        f"list; activities here: {', '.join(names)}"
+                    )
+                else:
+                    edges.append(str(target))
+        cycle = find_cycle(graph)
+        if cycle:
+            problems.append(f"{item.file}: {path}: dependsOn forms a cycle: {' -> '.join(cycle)}")
+
+
+def _expressions(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    for where, item in walk_json(value, path):
+        if isinstance(item, str) and ("@" in item) and not item.startswith("@@"):
+            yield where, item
+
+
+def check_expressions(item: AdfItem, problems: list[str]) -> None:
+    """Parameters, variables and global parameters named in expressions must be declared."""
+    rules = _EXPRESSION_RULES.get(item.kind, ())
+    scopes = {
+        "parameters": declared(item.properties, "parameters"),
+        "variables": declared(item.properties, "variables"),
+        "global": set(GLOBAL_PARAMETERS),
+    }
+    for path, text in _expressions(item.document.get("properties"), "properties"):
+        for pattern, what, scope in rules:
+            for match in pattern.finditer(text):
+                name = next(group for group in match.groups() if group)
+                if name not in scopes[scope]:
+                    allowed = ", ".join(sorted(scopes[scope])) or "none"
+                    problems.append(f"{item.file}: {path}: references undeclared {what} '{name}'; declared: {allowed}")
+
+
+def check_passed_parameters(item: AdfItem, by_key: Mapping[tuple[str, str], AdfItem], problems: list[str]) -> None:
+    """Parameters passed along a dataset/pipeline/data flow reference must be declared by the target."""
+    for path, value in walk_json(item.document):
+        if not (isinstance(value, dict) and value.get("type") in ("DatasetReference", "PipelineReference")):
+            continue
+        parameters = value.get("parameters")
+        target = by_key.get((REFERENCE_KINDS[value["type"]], str(value.get("referenceName", "")).lower()))
+        if not isinstance(parameters, dict) or target is None or item.kind == "trigger":
+            continue
+        names = declared(target.properties, "parameters")
+        for name in parameters:
+            if name not in names:
+                problems.append(
+                    f"{item.file}: {path}.parameters.{name}: {target.kind} '{target.name}' declares no parameter "
+                    f"'{name}'; declared: {', '.join(sorted(names)) or 'none'}"
+                )
+
+
+def check_pipeline_properties(item: AdfItem, allowed: frozenset[str], problems: list[str]) -> None:
+    for key in item.properties:
+        if key not in allowed:
+            problems.append(
+                f"{item.file}: properties.{key}: not a pipeline property; allowed: {', '.join(sorted(allowed))}"
+            )

@@ -1,0 +1,157 @@
+"""Checks of trigger files: recurrences, tumbling windows, blob events and the parameters they pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from adf.checks import declared
+from adf.model import AdfItem
+from stack.config import TIME_ZONES
+
+_TIMESPAN = re.compile(r"^-?(\d+\.)?\d{1,2}:\d{2}:\d{2}$")
+_FREQUENCIES = {
+    "ScheduleTrigger": ("Minute", "Hour", "Day", "Week", "Month"),
+    "TumblingWindowTrigger": ("Minute", "Hour", "Month"),
+}
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_BLOB_EVENTS = ("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobDeleted")
+Bad = Callable[[str, str], None]
+"""Reports a problem at a path under the trigger's typeProperties."""
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _check_int(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def check_trigger(item: AdfItem, pipelines: Mapping[str, AdfItem], problems: list[str]) -> None:
+    """A trigger's own settings by type, and the parameters it passes to the pipelines it runs."""
+    type_properties = item.properties.get("typeProperties") or {}
+    where = f"{item.file}: properties.typeProperties"
+
+    def bad(path: str, reason: str) -> None:
+        problems.append(f"{where}.{path}: {reason}")
+
+    kind = item.adf_type
+    if kind in ("ScheduleTrigger", "TumblingWindowTrigger"):
+        _check_recurrence(kind, type_properties, bad)
+    elif kind == "BlobEventsTrigger":
+        _check_blob_events(type_properties, bad)
+    _check_trigger_parameters(item, pipelines, problems)
+
+
+def _check_recurrence(kind: str, type_properties: Mapping[str, Any], bad: Bad) -> None:
+    spec = type_properties.get("recurrence", {}) if kind == "ScheduleTrigger" else type_properties
+    prefix = "recurrence." if kind == "ScheduleTrigger" else ""
+    if not isinstance(spec, dict):
+        bad("recurrence", "missing; a schedule trigger needs a recurrence")
+        spec = {}
+    allowed = _FREQUENCIES[kind]
+    if spec.get("frequency") not in allowed:
+        bad(f"{prefix}frequency", f"{spec.get('frequency')!r} is not one of: {', '.join(allowed)}")
+    if not _check_int(spec.get("interval"), 1, 1000):
+        bad(f"{prefix}interval", f"{spec.get('interval')!r} must be a whole number of at least 1")
+    start = _parse_time(spec.get("startTime"))
+    if start is None:
+        bad(f"{prefix}startTime", f"{spec.get('startTime')!r} is not an ISO 8601 date-time")
+    end = spec.get("endTime")
+    end_time = _parse_time(end)
+    if end is not None and (end_time is None or (start is not None and end_time <= start)):
+        bad(f"{prefix}endTime", f"{end!r} must be an ISO 8601 date-time after startTime")
+    if kind == "ScheduleTrigger":
+        _check_schedule(spec, bad)
+    else:
+        _check_tumbling_window(spec, bad)
+
+
+def _check_blob_events(type_properties: Mapping[str, Any], bad: Bad) -> None:
+    events = type_properties.get("events")
+    if not isinstance(events, list) or not events or any(e not in _BLOB_EVENTS for e in events):
+        bad("events", f"{events!r} must be a non-empty list of: {', '.join(_BLOB_EVENTS)}")
+    begins, ends = type_properties.get("blobPathBeginsWith"), type_properties.get("blobPathEndsWith")
+    if not begins and not ends:
+        bad("blobPathBeginsWith", "a blob events trigger needs blobPathBeginsWith or blobPathEndsWith")
+    if begins and not re.match(r"^/[a-z0-9$][a-z0-9-]{1,62}/blobs/", str(begins)):
+        bad("blobPathBeginsWith", f"'{begins}' must look like '/<container>/blobs/<folder>/'")
+    if not type_properties.get("scope"):
+        bad("scope", "missing; the storage account's resource id (filled per stack through overrides.json)")
+
+
+def _check_trigger_parameters(item: AdfItem, pipelines: Mapping[str, AdfItem], problems: list[str]) -> None:
+    for path, reference, parameters in _trigger_pipelines(item.properties):
+        target = pipelines.get(str(reference).lower())
+        if target is None:
+            continue  # reported as a missing reference
+        names = declared(target.properties, "parameters")
+        for name in parameters:
+            if name not in names:
+                problems.append(
+                    f"{item.file}: {path}.parameters.{name}: pipeline '{target.name}' declares no parameter "
+                    f"'{name}'; declared: {', '.join(sorted(names)) or 'none'}"
+                )
+
+
+def _check_schedule(spec: Mapping[str, Any], bad: Bad) -> None:
+    time_zone = spec.get("timeZone")
+    if time_zone is not None and time_zone not in TIME_ZONES:
+        bad("recurrence.timeZone", f"{time_zone!r} is not a supported time zone; allowed: {', '.join(TIME_ZONES)}")
+    schedule = spec.get("schedule")
+    if schedule is None:
+        return
+    if not isinstance(schedule, dict):
+        bad("recurrence.schedule", "must be an object")
+        return
+    if spec.get("frequency") in ("Minute", "Hour") and schedule:
+        bad("recurrence.schedule", "is only allowed with frequency Day, Week or Month")
+    for key, low, high in (("minutes", 0, 59), ("hours", 0, 23)):
+        values = schedule.get(key, [])
+        if not isinstance(values, list) or not all(_check_int(v, low, high) for v in values):
+            bad(f"recurrence.schedule.{key}", f"{values!r} must be whole numbers from {low} to {high}")
+    week_days = schedule.get("weekDays", [])
+    if not isinstance(week_days, list) or any(day not in _WEEKDAYS for day in week_days):
+        bad("recurrence.schedule.weekDays", f"{week_days!r} must be day names: {', '.join(_WEEKDAYS)}")
+    month_days = schedule.get("monthDays", [])
+    if not isinstance(month_days, list) or not all(_check_int(d, -31, 31) and d != 0 for d in month_days):
+        bad("recurrence.schedule.monthDays", f"{month_days!r} must be days 1..31 or -31..-1")
+
+
+def _check_tumbling_window(spec: Mapping[str, Any], bad: Bad) -> None:
+    delay = spec.get("delay")
+    if delay is not None and not _TIMESPAN.match(str(delay)):
+        bad("delay", f"{delay!r} must be a time span like '00:10:00' or '1.00:00:00'")
+    if not _check_int(spec.get("maxConcurrency"), 1, 50):
+        bad("maxConcurrency", f"{spec.get('maxConcurrency')!r} must be a whole number from 1 to 50")
+    retry = spec.get("retryPolicy")
+    if (
+        isinstance(retry, dict)
+        and "intervalInSeconds" in retry
+        and not _check_int(retry["intervalInSeconds"], 30, 86400)
+    ):
+        bad("retryPolicy.intervalInSeconds", f"{retry['intervalInSeconds']!r} must be from 30 to 86400")
+
+
+def _trigger_pipelines(properties: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path, pipeline name, parameters) for each pipeline a trigger runs."""
+    entries: list[tuple[str, Any]] = [
+        (f"properties.pipelines[{i}]", entry) for i, entry in enumerate(properties.get("pipelines") or [])
+    ]
+    if isinstance(properties.get("pipeline"), dict):
+        entries.append(("properties.pipeline", properties["pipeline"]))
+    for path, entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        reference = (entry.get("pipelineReference") or {}).get("referenceName")
+        parameters = entry.get("parameters") or {}
+        if reference and isinstance(parameters, dict):
+            yield path, str(reference), parameters

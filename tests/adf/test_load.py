@@ -1,0 +1,66 @@
+"""Loading `pipelines_json/`: unreadable files, names, unknown folders, and every problem reported at once."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adf.model import ContentError
+from tests.support.adf_tree import fixture_files, load, problems_of, write
+
+
+def test_dependencies_follow_references(tmp_path: Path) -> None:
+    content = load(write(tmp_path, fixture_files()))
+    deps = {item.name: item.depends_on() for item in content.items}
+    assert deps["DS_Files"] == {("linkedService", "LS_Lake")}
+    assert deps["PL_Copy"] == {("dataset", "DS_Files")}
+    assert deps["TR_Daily"] == {("pipeline", "PL_Copy")}
+
+
+def test_malformed_json_names_the_file_and_position(tmp_path: Path) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["dataset/DS_Broken"] = '{"name": "DS_Broken", "properties": {"type": "Json",}}'
+    message = problems_of(tmp_path, files)
+    assert "pipelines_json/dataset/DS_Broken.json: line 1 column 53: malformed JSON" in message
+
+
+def test_file_name_must_match_the_name(tmp_path: Path) -> None:
+    files = fixture_files()
+    files["dataset/DS_Other"] = files.pop("dataset/DS_Files")
+    message = problems_of(tmp_path, files)
+    assert "pipelines_json/dataset/DS_Other.json: name: 'DS_Files' differs from the file name" in message
+
+
+def test_duplicate_names_are_refused_ignoring_case(tmp_path: Path) -> None:
+    files = fixture_files()
+    twin = copy.deepcopy(files["dataset/DS_Files"])
+    twin["name"] = "ds_files"
+    files["dataset/ds_files"] = twin
+    message = problems_of(tmp_path, files)
+    assert "name: 'ds_files' is also the name of pipelines_json/dataset/DS_Files.json" in message
+
+
+def test_unknown_pipeline_property_lists_the_sdk_arguments(tmp_path: Path) -> None:
+    files = fixture_files()
+    files["pipeline/PL_Copy"]["properties"]["retries"] = 3
+    message = problems_of(tmp_path, files)
+    assert "properties.retries: not a pipeline property; allowed: activities, annotations, concurrency" in message
+
+
+def test_unknown_folder_is_refused(tmp_path: Path) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["pipelines/PL_Typo"] = {"name": "PL_Typo", "properties": {}}
+    message = problems_of(tmp_path, files)
+    assert "pipelines_json/pipelines/: unknown folder; ADF Studio's folders are linkedService" in message
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    files = fixture_files()
+    files["dataset/DS_Files"]["properties"]["linkedServiceName"]["referenceName"] = "LS_Nowhere"
+    files["trigger/TR_Daily"]["properties"]["typeProperties"]["recurrence"]["interval"] = 0
+    with pytest.raises(ContentError) as info:
+        load(write(tmp_path, files))
+    assert len(info.value.problems) == 2
