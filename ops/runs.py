@@ -29,7 +29,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from azure.core.exceptions import AzureError
 
-from ops import arm, exit_codes
+from ops import exit_codes
+from ops.factory import (
+    DEFAULT_ENDPOINT,
+    CoordinatesError,
+    Factory,
+    FactoryCoordinates,
+    add_factory_arguments,
+    connect,
+    describe_error,
+    resolve_coordinates,
+    seconds,
+)
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -144,7 +155,7 @@ def _summarise(pipeline: str, run: PipelineRun, activity_runs: list[ActivityRun]
     return RunResult(pipeline, str(run.run_id), status, activities, failed_activity, error)
 
 
-def _activity_runs(factory: arm.Factory, run_id: str, since: datetime.datetime) -> list[ActivityRun]:
+def _activity_runs(factory: Factory, run_id: str, since: datetime.datetime) -> list[ActivityRun]:
     """All activity runs of the pipeline run, following continuation tokens."""
     from azure.mgmt.datafactory.models import RunFilterParameters
 
@@ -164,7 +175,7 @@ def _activity_runs(factory: arm.Factory, run_id: str, since: datetime.datetime) 
 
 
 def wait_for_run(
-    factory: arm.Factory,
+    factory: Factory,
     run_id: str,
     *,
     pipeline: str = "",
@@ -191,7 +202,7 @@ def wait_for_run(
 
 
 def run_pipeline(
-    factory: arm.Factory | arm.FactoryCoordinates,
+    factory: Factory | FactoryCoordinates,
     pipeline: str,
     parameters: Mapping[str, Any] | None = None,
     wait: bool = False,
@@ -200,15 +211,15 @@ def run_pipeline(
     poll_seconds: float = 15,
     on_progress: Progress | None = None,
     credential: TokenCredential | None = None,
-    endpoint: str = arm.DEFAULT_ENDPOINT,
+    endpoint: str = DEFAULT_ENDPOINT,
 ) -> RunResult:
     """Create a run of `pipeline`; with `wait`, follow it to its end. Azure's refusals raise AzureError.
 
     `factory` is a connected Factory or just coordinates (then DefaultAzureCredential, or
     `credential`, signs in). `on_progress` gets the new run (Queued) and then each poll's state.
     """
-    if isinstance(factory, arm.FactoryCoordinates):
-        with arm.connect(factory, credential=credential, endpoint=endpoint) as connected:
+    if isinstance(factory, FactoryCoordinates):
+        with connect(factory, credential=credential, endpoint=endpoint) as connected:
             return run_pipeline(
                 connected,
                 pipeline,
@@ -315,7 +326,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = exit_codes.HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("pipeline", help="the pipeline's name, as in pipelines_json/pipeline/")
-    arm.add_factory_arguments(parser)
+    add_factory_arguments(parser)
     parser.add_argument(
         "--param",
         dest="params",
@@ -327,9 +338,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--wait", action="store_true", help="follow the run until it ends; exit 5 unless Succeeded")
     parser.add_argument(
-        "--timeout-seconds", type=arm.seconds, default=3600.0, help="give up waiting after this long (default: 3600)"
+        "--timeout-seconds", type=seconds, default=3600.0, help="give up waiting after this long (default: 3600)"
     )
-    parser.add_argument("--poll-seconds", type=arm.seconds, default=15.0, help="interval between polls (default: 15)")
+    parser.add_argument("--poll-seconds", type=seconds, default=15.0, help="interval between polls (default: 15)")
 
 
 def _final_report(result: RunResult, timeout_seconds: float) -> int:
@@ -360,10 +371,10 @@ def main(args: argparse.Namespace) -> int:
             return exit_codes.USAGE
         parameters[name] = value
     try:
-        coordinates = arm.resolve_coordinates(
+        coordinates = resolve_coordinates(
             args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
         )
-    except arm.CoordinatesError as exc:
+    except CoordinatesError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_codes.USAGE
 
@@ -380,7 +391,7 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         with (
-            arm.connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory,
+            connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory,
             contextlib.ExitStack() as stack,
         ):
             if args.wait:
@@ -396,7 +407,7 @@ def main(args: argparse.Namespace) -> int:
             )
     except AzureError as exc:
         where = f"run {run_id} of pipeline '{args.pipeline}'" if run_id else f"pipeline '{args.pipeline}'"
-        print(f"error: {where}: {arm.describe_error(exc)}", file=sys.stderr)
+        print(f"error: {where}: {describe_error(exc)}", file=sys.stderr)
         return exit_codes.AZURE
     except KeyboardInterrupt:
         if run_id:

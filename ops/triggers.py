@@ -17,20 +17,23 @@ set is the recorded one plus the triggers started now, and `recorded_at` stays),
 repeated `stop`, which finds nothing started, keeps the original set. Only a `start` that
 ends without any error deletes the file. A recording of another factory is an error.
 
-`start` makes the factory's started set equal the target set: the triggers the stack
-enables (`dataFactory.triggersEnabled` and `dataFactory.triggers` in Pulumi.<stack>.yaml,
-over pipelines_json/trigger/), or with `--restore` the recorded set. Every other trigger
-that is running is stopped: the config is what decides what runs. A target missing from
+`start` makes the factory's started set equal the target set: the triggers the deployed
+stack enables (its `enabled_triggers` output, which the program computes from
+`dataFactory.triggersEnabled` and `dataFactory.triggers` over pipelines_json/trigger/; read
+with the factory's coordinates in one `pulumi stack output` call), or with `--restore` the
+recorded set. Every other trigger that is running is stopped: the config is what
+decides what runs. A target missing from
 the factory is an error naming it; without `--restore` nothing changes then (the deploy
 did not produce what the config describes), with `--restore` the rest is still restored.
 Event triggers (BlobEventsTrigger, CustomEventsTrigger) are subscribed to events first
 and started only once the subscription is Enabled, within `--event-wait-seconds`.
 A trigger that fails does not stop the others; every failure is reported at the end.
 
-Exit codes: 0 success; 2 usage or config error (bad flags, unknown stack, coordinates
-missing, no recording to restore, a target trigger missing from the factory); 3 Azure
-refused an operation (a trigger did not start or stop, sign-in failed); 4 timed out
-waiting for an event subscription. With several kinds of failure, the lowest code.
+Exit codes: 0 success; 2 usage error (bad flags, stack outputs unreadable, coordinates
+missing, no or a malformed enabled_triggers output, no recording to restore, a target
+trigger missing from the factory); 3 Azure refused an operation (a trigger did not start
+or stop, sign-in failed); 4 timed out waiting for an event subscription. With several
+kinds of failure, the lowest code.
 """
 
 from __future__ import annotations
@@ -41,14 +44,26 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from azure.core.exceptions import AzureError
 
-from ops import arm, exit_codes
+from ops import exit_codes
+from ops.factory import (
+    CoordinatesError,
+    Factory,
+    NotDeployedError,
+    add_factory_arguments,
+    connect,
+    connect_from_args,
+    describe_error,
+    resolve_coordinates,
+    seconds,
+)
+from ops.stack_outputs import StackOutputsError, stack_outputs
 
 EVENT_TRIGGER_TYPES = frozenset({"BlobEventsTrigger", "CustomEventsTrigger"})
 OPERATION_TIMEOUT_SECONDS = 300.0
@@ -106,7 +121,7 @@ def _text(value: Any) -> str:
     return str(getattr(value, "value", value) or "")
 
 
-def list_triggers(factory: arm.Factory) -> dict[str, TriggerInfo]:
+def list_triggers(factory: Factory) -> dict[str, TriggerInfo]:
     """Every trigger in the factory (all pages), by name."""
     found: dict[str, TriggerInfo] = {}
     for resource in factory.client.triggers.list_by_factory(factory.resource_group, factory.name):
@@ -163,7 +178,7 @@ def write_recording(path: Path, factory_id: str, started: Iterable[str]) -> list
 # ---------------------------------------------------------------------------- operations
 
 
-def _run_lro(begin: Callable[..., Any], factory: arm.Factory, name: str, verb: str) -> Failure | None:
+def _run_lro(begin: Callable[..., Any], factory: Factory, name: str, verb: str) -> Failure | None:
     try:
         poller = begin(factory.resource_group, factory.name, name)
         poller.result(timeout=OPERATION_TIMEOUT_SECONDS)
@@ -172,11 +187,11 @@ def _run_lro(begin: Callable[..., Any], factory: arm.Factory, name: str, verb: s
                 name, f"Azure did not finish the {verb} within {OPERATION_TIMEOUT_SECONDS:.0f} s", exit_codes.TIMEOUT
             )
     except AzureError as exc:
-        return Failure(name, f"Azure refused to {verb} it: {arm.describe_error(exc)}", exit_codes.AZURE)
+        return Failure(name, f"Azure refused to {verb} it: {describe_error(exc)}", exit_codes.AZURE)
     return None
 
 
-def _stop_each(factory: arm.Factory, names: Sequence[str], outcome: Outcome, say: Say) -> None:
+def _stop_each(factory: Factory, names: Sequence[str], outcome: Outcome, say: Say) -> None:
     for name in names:
         failure = _run_lro(factory.client.triggers.begin_stop, factory, name, "stop")
         if failure:
@@ -186,7 +201,7 @@ def _stop_each(factory: arm.Factory, names: Sequence[str], outcome: Outcome, say
             say(f"stopped {name}")
 
 
-def stop_triggers(factory: arm.Factory, state_file: Path, say: Say = print) -> Outcome:
+def stop_triggers(factory: Factory, state_file: Path, say: Say = print) -> Outcome:
     """Record the started triggers (before touching any), then stop them."""
     triggers = list_triggers(factory)
     running = sorted(name for name, info in triggers.items() if info.started)
@@ -197,12 +212,12 @@ def stop_triggers(factory: arm.Factory, state_file: Path, say: Say = print) -> O
     return outcome
 
 
-def _subscription_status(factory: arm.Factory, name: str) -> str:
+def _subscription_status(factory: Factory, name: str) -> str:
     status = factory.client.triggers.get_event_subscription_status(factory.resource_group, factory.name, name)
     return _text(status.status)
 
 
-def _request_subscriptions(factory: arm.Factory, names: Sequence[str], outcome: Outcome, say: Say) -> dict[str, str]:
+def _request_subscriptions(factory: Factory, names: Sequence[str], outcome: Outcome, say: Say) -> dict[str, str]:
     """Subscribe the event triggers whose subscription is not Enabled; returns each one's status.
 
     The subscription's status, not the subscribe operation, says when a trigger can start
@@ -220,13 +235,13 @@ def _request_subscriptions(factory: arm.Factory, names: Sequence[str], outcome: 
                 )
             statuses[name] = status
         except AzureError as exc:
-            reason = f"Azure refused to subscribe it to events: {arm.describe_error(exc)}"
+            reason = f"Azure refused to subscribe it to events: {describe_error(exc)}"
             outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
     return statuses
 
 
 def _await_subscriptions(
-    factory: arm.Factory,
+    factory: Factory,
     statuses: dict[str, str],
     wait_seconds: float,
     poll_seconds: float,
@@ -242,7 +257,7 @@ def _await_subscriptions(
             try:
                 pending[name] = _subscription_status(factory, name)
             except AzureError as exc:
-                reason = f"Azure refused to report its event subscription: {arm.describe_error(exc)}"
+                reason = f"Azure refused to report its event subscription: {describe_error(exc)}"
                 outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
                 del pending[name]
                 continue
@@ -266,7 +281,7 @@ def _await_subscriptions(
 
 
 def start_triggers(
-    factory: arm.Factory,
+    factory: Factory,
     targets: Sequence[str],
     *,
     fail_fast_on_missing: bool = True,
@@ -320,21 +335,33 @@ def start_triggers(
     return outcome
 
 
-def stack_enabled_triggers(project_dir: Path, stack: str) -> list[str]:
-    """What the stack enables, computed offline exactly as the program computes its `enabled_triggers` output."""
-    from adf import load as adf_load
-    from stack.config import parse_config
-    from stack.errors import InputError
-    from stack.files import read_stack_config
+def enabled_triggers_output(outputs: Mapping[str, Any], stack: str) -> list[str]:
+    """The deployed stack's `enabled_triggers` output: what the program enabled when it last ran `pulumi up`."""
+    if not outputs:
+        raise UsageError(f"stack '{stack}' has no outputs: it has not been deployed, so there are no triggers to start")
+    if "enabled_triggers" not in outputs:
+        raise UsageError(
+            f"stack '{stack}' has no output enabled_triggers: deploy it with this program "
+            f"(`pulumi up --stack {stack}`), or start the recorded triggers with --restore"
+        )
+    value = outputs["enabled_triggers"]
+    if not isinstance(value, list) or not all(isinstance(name, str) and name for name in value):
+        raise UsageError(
+            f"stack '{stack}': output enabled_triggers is not a list of trigger names ({json.dumps(value)}); "
+            f"redeploy the stack (`pulumi up --stack {stack}`)"
+        )
+    return list(value)
 
-    stack_file = f"Pulumi.{stack}.yaml"
+
+def _deployed_outputs(stack: str, project_dir: Path) -> dict[str, Any]:
+    """`start` needs the outputs even when flags name the factory: the enabled triggers are one of them."""
     try:
-        values, secret_keys = read_stack_config(project_dir, stack)
-        config = parse_config(values, set(secret_keys), stack_file)
-        content = adf_load.load(project_dir / "pipelines_json")
-        return adf_load.enabled_triggers(config.data_factory, content, stack_file)
-    except InputError as exc:
-        raise UsageError(str(exc)) from exc
+        return stack_outputs(stack, project_dir)
+    except StackOutputsError as exc:
+        raise UsageError(
+            f"{exc}; `triggers start` starts what the deployed stack enables (its enabled_triggers output), "
+            "or with --restore what `triggers stop` recorded"
+        ) from exc
 
 
 def _discard_recording(path: Path, factory_id: str, say: Say) -> None:
@@ -352,7 +379,7 @@ def _discard_recording(path: Path, factory_id: str, say: Say) -> None:
 
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
-    arm.add_factory_arguments(parser)
+    add_factory_arguments(parser)
     parser.add_argument(
         "--state-file",
         type=Path,
@@ -361,7 +388,7 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--poll-seconds",
-        type=arm.seconds,
+        type=seconds,
         default=5.0,
         help="interval between polls of Azure operations and event subscriptions (default: 5)",
     )
@@ -386,10 +413,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     start = actions.add_parser(
         "start",
         help="start the triggers the stack enables (or, with --restore, the recorded ones)",
-        description="Start the triggers the stack enables (dataFactory.triggersEnabled and\n"
-        "dataFactory.triggers), or with --restore those `stop` recorded; stop every other\n"
-        "running trigger. Event triggers are subscribed to events and started once the\n"
-        "subscription is Enabled. A start without errors deletes the recording.",
+        description="Start the triggers the deployed stack enables (its enabled_triggers output),\n"
+        "or with --restore those `stop` recorded; stop every other running trigger.\n"
+        "Event triggers are subscribed to events and started once the subscription is Enabled.\n"
+        "A start without errors deletes the recording.",
         epilog=exit_codes.HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -399,7 +426,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     start.add_argument(
         "--event-wait-seconds",
-        type=arm.seconds,
+        type=seconds,
         default=300.0,
         help="how long to wait for event subscriptions to become Enabled (default: 300)",
     )
@@ -424,8 +451,8 @@ def _report(outcome: Outcome, verb: str) -> int:
 def _stop(args: argparse.Namespace) -> int:
     state_file = args.state_file or default_state_file(args.stack)
     try:
-        factory_context = arm.connect_from_args(args, polling_interval=args.poll_seconds)
-    except arm.NotDeployedError as exc:
+        factory_context = connect_from_args(args, polling_interval=args.poll_seconds)
+    except NotDeployedError as exc:
         # A first deployment: nothing runs yet, so nothing is stopped and nothing needs restoring.
         _say(f"{exc}; nothing to stop")
         return exit_codes.OK
@@ -437,7 +464,7 @@ def _stop(args: argparse.Namespace) -> int:
 def _start(args: argparse.Namespace) -> int:
     state_file = args.state_file or default_state_file(args.stack)
     if args.restore:
-        coordinates = arm.resolve_coordinates(
+        coordinates = resolve_coordinates(
             args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
         )
         recorded = read_recording(state_file, coordinates.resource_id)
@@ -449,12 +476,13 @@ def _start(args: argparse.Namespace) -> int:
         targets = recorded
         _say(f"restoring the {len(targets)} recorded trigger(s): {', '.join(targets) or 'none'}")
     else:
-        targets = stack_enabled_triggers(args.project_dir, args.stack)
-        coordinates = arm.resolve_coordinates(
-            args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
+        outputs = _deployed_outputs(args.stack, args.project_dir)
+        targets = enabled_triggers_output(outputs, args.stack)
+        coordinates = resolve_coordinates(
+            args.stack, args.project_dir, args.subscription, args.resource_group, args.factory, outputs=outputs
         )
         _say(f"stack {args.stack} enables {len(targets)} trigger(s): {', '.join(targets) or 'none'}")
-    with arm.connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory:
+    with connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory:
         outcome = start_triggers(
             factory,
             targets,
@@ -472,9 +500,9 @@ def main(args: argparse.Namespace) -> int:
     """Run `triggers stop|start`; failures are reported, never raised (see the module docstring for exit codes)."""
     try:
         return _stop(args) if args.action == "stop" else _start(args)
-    except (UsageError, arm.CoordinatesError) as exc:
+    except (UsageError, CoordinatesError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_codes.USAGE
     except AzureError as exc:
-        print(f"error: {arm.describe_error(exc)}", file=sys.stderr)
+        print(f"error: {describe_error(exc)}", file=sys.stderr)
         return exit_codes.AZURE

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from azure.core.exceptions import ClientAuthenticationError
 
-from ops import arm, triggers
-from preview.plan import PROJECT_DIR
-from tests.ops.arm_server import (
+from ops import triggers
+from ops.factory import connect
+from tests.support.arm_server import (
     FACTORY,
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -35,7 +34,7 @@ REFUSAL = (400, "TriggerStartFailed", "Trigger TR_Daily cannot be started: pipel
 def credential(monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path], tmp_path: Path) -> FakeCredential:
     """The CLI signs in with the fake credential and trusts the fake's certificate; state files land in tmp."""
     fake = FakeCredential()
-    monkeypatch.setattr(arm, "make_credential", lambda: fake)
+    monkeypatch.setattr("ops.factory.make_credential", lambda: fake)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
     monkeypatch.chdir(tmp_path)
     return fake
@@ -64,59 +63,35 @@ def recording(path: Path) -> dict[str, Any]:
     return document
 
 
-TRIGGER_FILES: dict[str, dict[str, Any]] = {
-    "TR_Daily": {"type": "ScheduleTrigger", "frequency": "Day"},
-    "TR_Hourly": {"type": "ScheduleTrigger", "frequency": "Hour"},
-    "TR_Landing": {"type": "BlobEventsTrigger"},
-}
+def fake_pulumi(bin_dir: Path, script: str) -> None:
+    bin_dir.mkdir()
+    executable = bin_dir / "pulumi"
+    executable.write_text("#!/bin/sh\n" + script)
+    executable.chmod(0o755)
 
 
-def write_project(root: Path, triggers_enabled: bool, exceptions: dict[str, bool] | None = None) -> Path:
-    """A copy of the Pulumi project whose dev stack enables what the test says, over three triggers."""
-    root.mkdir()
-    (root / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text())
-    stack = yaml.safe_load((PROJECT_DIR / "Pulumi.dev.yaml").read_text())
-    stack["config"]["data-platform:dataFactory"] = {
-        "publicNetworkAccess": True,
-        "triggersEnabled": triggers_enabled,
-        "triggers": exceptions or {},
+def deployed_outputs(enabled_triggers: Any) -> dict[str, Any]:
+    """The outputs of a deployed dev stack whose `enabled_triggers` output is the given value."""
+    return {
+        "subscription_id": SUBSCRIPTION,
+        "resource_group_name": RESOURCE_GROUP,
+        "factory_name": FACTORY,
+        "enabled_triggers": enabled_triggers,
     }
-    (root / "Pulumi.dev.yaml").write_text(yaml.safe_dump(stack))
-    content = root / "pipelines_json"
-    (content / "pipeline").mkdir(parents=True)
-    (content / "trigger").mkdir()
-    pipeline = {
-        "name": "PL_Ingest",
-        "properties": {"activities": [{"name": "Wait", "type": "Wait", "typeProperties": {"waitTimeInSeconds": 1}}]},
-    }
-    (content / "pipeline" / "PL_Ingest.json").write_text(json.dumps(pipeline))
-    reference = [{"pipelineReference": {"referenceName": "PL_Ingest", "type": "PipelineReference"}}]
-    for name, spec in TRIGGER_FILES.items():
-        if spec["type"] == "ScheduleTrigger":
-            recurrence = {"frequency": spec["frequency"], "interval": 1, "startTime": "2025-01-01T02:00:00Z"}
-            type_properties: dict[str, Any] = {"recurrence": recurrence}
-        else:
-            type_properties = {
-                "events": ["Microsoft.Storage.BlobCreated"],
-                "blobPathBeginsWith": "/landing/blobs/events/",
-                "scope": "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/z",
-            }
-        document = {
-            "name": name,
-            "properties": {"type": spec["type"], "typeProperties": type_properties, "pipelines": reference},
-        }
-        (content / "trigger" / f"{name}.json").write_text(json.dumps(document))
-    return root
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Callable[..., str]:
-    """Write a project; returns the `--project-dir` value."""
+def pulumi(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Path]:
+    """Put a fake `pulumi` on PATH that prints `outputs` (or runs `script`); returns the log of its calls."""
+    calls = tmp_path / "pulumi-calls"
 
-    def make(triggers_enabled: bool = True, **exceptions: bool) -> str:
-        return str(write_project(tmp_path / "project", triggers_enabled, exceptions))
+    def install(outputs: dict[str, Any] | None = None, script: str | None = None) -> Path:
+        body = script if script is not None else f"cat <<'JSON'\n{json.dumps(outputs)}\nJSON\n"
+        fake_pulumi(tmp_path / "bin", f'echo "$PWD $*" >> {calls}\n{body}')
+        monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+        return calls
 
-    return make
+    return install
 
 
 # ---------------------------------------------------------------------------- stop
@@ -186,8 +161,9 @@ def test_stop_refuses_a_recording_of_another_factory(
 
 
 def test_start_starts_the_enabled_triggers_and_stops_every_other_running_one(
-    server: ArmServer, cli: Cli, project: Callable[..., str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    pulumi(deployed_outputs(["TR_Daily", "TR_Landing"]))
     server.add_trigger("TR_Daily")
     server.add_trigger("TR_Hourly", runtime_state="Started")
     server.add_trigger("TR_Landing", type="BlobEventsTrigger", subscription="Disabled")
@@ -195,7 +171,7 @@ def test_start_starts_the_enabled_triggers_and_stops_every_other_running_one(
     state = tmp_path / ".triggers-dev.json"
     state.write_text(json.dumps({"factory_id": server.coordinates.resource_id, "started": ["TR_Hourly"]}))
 
-    assert cli("start", "--project-dir", project(True, TR_Hourly=False)) == 0
+    assert cli("start") == 0
 
     assert server.started() == ["TR_Daily", "TR_Landing"]
     posts = server.actions("POST")
@@ -209,12 +185,13 @@ def test_start_starts_the_enabled_triggers_and_stops_every_other_running_one(
 
 
 def test_a_trigger_the_config_enables_but_the_factory_lacks_is_an_error_and_nothing_changes(
-    server: ArmServer, cli: Cli, project: Callable[..., str], capsys: pytest.CaptureFixture[str]
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    pulumi(deployed_outputs(["TR_Daily", "TR_Hourly", "TR_Landing"]))
     server.add_trigger("TR_Daily")
     server.add_trigger("TR_Hourly", runtime_state="Started")
 
-    assert cli("start", "--project-dir", project(True)) == 2
+    assert cli("start") == 2
 
     err = capsys.readouterr().err
     assert f"trigger 'TR_Landing': does not exist in factory {FACTORY}; the factory has: TR_Daily, TR_Hourly" in err
@@ -222,15 +199,16 @@ def test_a_trigger_the_config_enables_but_the_factory_lacks_is_an_error_and_noth
 
 
 def test_a_trigger_azure_refuses_to_start_is_named_with_azures_message_and_the_others_still_start(
-    server: ArmServer, cli: Cli, project: Callable[..., str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    pulumi(deployed_outputs(["TR_Daily", "TR_Hourly", "TR_Landing"]))
     server.add_trigger("TR_Daily", refuse_start=REFUSAL)
     server.add_trigger("TR_Hourly")
     server.add_trigger("TR_Landing", type="BlobEventsTrigger", subscription="Enabled")
     state = tmp_path / ".triggers-dev.json"
     state.write_text(json.dumps({"factory_id": server.coordinates.resource_id, "started": ["TR_Daily"]}))
 
-    assert cli("start", "--project-dir", project(True)) == 3
+    assert cli("start") == 3
 
     assert server.started() == ["TR_Hourly", "TR_Landing"]
     err = capsys.readouterr().err
@@ -243,15 +221,13 @@ def test_a_trigger_azure_refuses_to_start_is_named_with_azures_message_and_the_o
 
 
 def test_an_event_subscription_that_stays_provisioning_times_out_without_starting_the_trigger(
-    server: ArmServer, cli: Cli, project: Callable[..., str], capsys: pytest.CaptureFixture[str]
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    pulumi(deployed_outputs(["TR_Daily", "TR_Landing"]))
     server.add_trigger("TR_Daily")
     server.add_trigger("TR_Landing", type="BlobEventsTrigger", subscribe_stuck=True)
 
-    assert (
-        cli("start", "--project-dir", project(False, TR_Daily=True, TR_Landing=True), "--event-wait-seconds", "0.2")
-        == 4
-    )
+    assert cli("start", "--event-wait-seconds", "0.2") == 4
 
     err = capsys.readouterr().err
     assert "trigger 'TR_Landing': its event subscription is still Provisioning after 0.2 s; not started" in err
@@ -321,7 +297,7 @@ def test_a_failed_sign_in_exits_3_and_says_how_to_sign_in(
         def get_token(self, *scopes: str, **kwargs: Any) -> Any:
             raise ClientAuthenticationError("DefaultAzureCredential failed to retrieve a token from the credentials.")
 
-    monkeypatch.setattr(arm, "make_credential", SignedOut)
+    monkeypatch.setattr("ops.factory.make_credential", SignedOut)
 
     assert cli("stop") == 3
 
@@ -339,10 +315,61 @@ def test_restore_without_a_recording_is_a_usage_error(
     assert server.requests == []
 
 
-def test_an_unknown_stack_is_a_usage_error(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
-    args = parse(["start", "--stack", "staging", "--subscription", "s", "--resource-group", "r", "--factory", "f"])
-    assert triggers.main(args) == 2
-    assert "Pulumi.staging.yaml: no such stack file; stacks: dev, prod, test" in capsys.readouterr().err
+def test_start_reads_the_targets_and_the_coordinates_in_one_pulumi_call_not_from_the_stack_file(
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No stack file in the project dir: the deployed stack's output is the only source of the targets.
+    calls = pulumi(deployed_outputs(["TR_Hourly"]))
+    server.add_trigger("TR_Daily", runtime_state="Started")
+    server.add_trigger("TR_Hourly")
+
+    assert cli("start", "--project-dir", str(tmp_path), coordinates=False) == 0
+
+    assert calls.read_text().splitlines() == [f"{tmp_path} stack output --json --stack dev"]
+    assert server.started() == ["TR_Hourly"]
+    assert "stack dev enables 1 trigger(s): TR_Hourly" in capsys.readouterr().out
+
+
+def test_start_on_a_stack_deployed_without_an_enabled_triggers_output_is_a_usage_error(
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = deployed_outputs([])
+    del outputs["enabled_triggers"]
+    pulumi(outputs)
+    server.add_trigger("TR_Daily", runtime_state="Started")
+
+    assert cli("start") == 2
+
+    assert "error: stack 'dev' has no output enabled_triggers: deploy it with this program" in capsys.readouterr().err
+    assert server.requests == []
+    assert server.started() == ["TR_Daily"]
+
+
+@pytest.mark.parametrize("value", ["TR_Daily", {"TR_Daily": True}, ["TR_Daily", 7], [""], None])
+def test_start_refuses_an_enabled_triggers_output_that_is_not_a_list_of_names(
+    value: Any, server: ArmServer, cli: Cli, pulumi: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pulumi(deployed_outputs(value))
+    server.add_trigger("TR_Daily")
+
+    assert cli("start") == 2
+
+    err = capsys.readouterr().err
+    assert f"error: stack 'dev': output enabled_triggers is not a list of trigger names ({json.dumps(value)})" in err
+    assert server.requests == []
+
+
+def test_start_without_readable_stack_outputs_is_a_usage_error_even_when_flags_name_the_factory(
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pulumi(script="echo \"error: no stack named 'dev' found\" >&2\nexit 255\n")
+
+    assert cli("start") == 2
+
+    err = capsys.readouterr().err
+    assert "`pulumi stack output --json --stack dev` failed (error: no stack named 'dev' found)" in err
+    assert "`triggers start` starts what the deployed stack enables (its enabled_triggers output)" in err
+    assert server.requests == []
 
 
 # ---------------------------------------------------------------------------- coordinates
@@ -361,13 +388,6 @@ def test_without_flags_or_the_pulumi_cli_the_error_says_which_flags_to_pass(
     assert "the Pulumi CLI is not installed" in err
     assert "pass --subscription, --resource-group, --factory" in err
     assert server.requests == []
-
-
-def fake_pulumi(bin_dir: Path, script: str) -> None:
-    bin_dir.mkdir()
-    executable = bin_dir / "pulumi"
-    executable.write_text("#!/bin/sh\n" + script)
-    executable.chmod(0o755)
 
 
 def test_coordinates_come_from_the_stack_outputs(
@@ -424,7 +444,7 @@ def test_the_fake_refuses_requests_without_a_bearer_token(server: ArmServer, tls
 
 def test_the_subscribe_operation_is_an_lro_the_sdks_poller_follows(server: ArmServer, tls: tuple[Path, Path]) -> None:
     server.add_trigger("TR_Landing", type="BlobEventsTrigger", provisioning_reads=3)
-    with arm.connect(
+    with connect(
         server.coordinates,
         credential=FakeCredential(),
         endpoint=server.endpoint,
@@ -460,3 +480,5 @@ def test_start_on_a_stack_that_was_never_deployed_is_an_error(
 
     assert cli("start", coordinates=False) == 2
     assert "has not been deployed" in capsys.readouterr().err
+    assert cli("start") == 2, "flags naming the factory do not replace the enabled_triggers output"
+    assert "stack 'dev' has no outputs: it has not been deployed" in capsys.readouterr().err
