@@ -39,13 +39,9 @@ kinds of failure, the lowest code.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
 import sys
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +50,6 @@ from azure.core.exceptions import AzureError
 from ops import exit_codes
 from ops.factory import (
     CoordinatesError,
-    Factory,
     NotDeployedError,
     add_factory_arguments,
     connect,
@@ -64,275 +59,8 @@ from ops.factory import (
     seconds,
 )
 from ops.stack_outputs import StackOutputsError, stack_outputs
-
-EVENT_TRIGGER_TYPES = frozenset({"BlobEventsTrigger", "CustomEventsTrigger"})
-OPERATION_TIMEOUT_SECONDS = 300.0
-"""Upper bound for one trigger start/stop operation; ADF finishes these in seconds."""
-
-Say = Callable[[str], None]
-
-
-class UsageError(Exception):
-    """Wrong input: the command cannot run as asked (exit code 2)."""
-
-
-@dataclass(frozen=True)
-class TriggerInfo:
-    """A trigger as the factory reports it."""
-
-    name: str
-    type: str
-    runtime_state: str
-
-    @property
-    def started(self) -> bool:
-        return self.runtime_state == "Started"
-
-    @property
-    def is_event(self) -> bool:
-        return self.type in EVENT_TRIGGER_TYPES
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One trigger that did not end up as intended, and why."""
-
-    trigger: str
-    reason: str
-    exit_code: int
-
-
-@dataclass
-class Outcome:
-    """What a stop or start did."""
-
-    started: list[str] = field(default_factory=list)
-    stopped: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return min((f.exit_code for f in self.failures), default=exit_codes.OK)
-
-
-def _text(value: Any) -> str:
-    """An SDK enum or string as its wire value."""
-    return str(getattr(value, "value", value) or "")
-
-
-def list_triggers(factory: Factory) -> dict[str, TriggerInfo]:
-    """Every trigger in the factory (all pages), by name."""
-    found: dict[str, TriggerInfo] = {}
-    for resource in factory.client.triggers.list_by_factory(factory.resource_group, factory.name):
-        properties = resource.properties
-        name = str(resource.name)
-        found[name] = TriggerInfo(name, _text(properties.type), _text(properties.runtime_state))
-    return found
-
-
-# ---------------------------------------------------------------------------- the recording
-
-
-def default_state_file(stack: str) -> Path:
-    return Path.cwd() / f".triggers-{stack}.json"
-
-
-def read_recording(path: Path, factory_id: str) -> list[str] | None:
-    """The recorded started triggers for this factory; None if there is no file; UsageError if it is unusable."""
-    if not path.is_file():
-        return None
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a trigger recording ({exc}); delete it or pass another --state-file") from exc
-    started = document.get("started") if isinstance(document, dict) else None
-    if not isinstance(started, list) or not all(isinstance(name, str) for name in started):
-        raise UsageError(f"{path}: not a trigger recording (no 'started' list); delete it or pass another --state-file")
-    recorded_for = document.get("factory_id")
-    if str(recorded_for).lower() != factory_id.lower():
-        raise UsageError(
-            f"{path}: records the triggers of {recorded_for}, not of {factory_id}; "
-            "restore that factory first, or delete the file if it is stale"
-        )
-    return list(started)
-
-
-def write_recording(path: Path, factory_id: str, started: Iterable[str]) -> list[str]:
-    """Record `started` plus whatever this factory's recording already holds; returns the recorded set."""
-    previous = read_recording(path, factory_id)
-    names = sorted(set(previous or []) | set(started))
-    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    recorded_at = now
-    if previous is not None:
-        existing = json.loads(path.read_text(encoding="utf-8"))
-        recorded_at = str(existing.get("recorded_at") or now)
-    document = {"factory_id": factory_id, "recorded_at": recorded_at, "updated_at": now, "started": names}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".tmp")
-    partial.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return names
-
-
-# ---------------------------------------------------------------------------- operations
-
-
-def _run_lro(begin: Callable[..., Any], factory: Factory, name: str, verb: str) -> Failure | None:
-    try:
-        poller = begin(factory.resource_group, factory.name, name)
-        poller.result(timeout=OPERATION_TIMEOUT_SECONDS)
-        if not poller.done():
-            return Failure(
-                name, f"Azure did not finish the {verb} within {OPERATION_TIMEOUT_SECONDS:.0f} s", exit_codes.TIMEOUT
-            )
-    except AzureError as exc:
-        return Failure(name, f"Azure refused to {verb} it: {describe_error(exc)}", exit_codes.AZURE)
-    return None
-
-
-def _stop_each(factory: Factory, names: Sequence[str], outcome: Outcome, say: Say) -> None:
-    for name in names:
-        failure = _run_lro(factory.client.triggers.begin_stop, factory, name, "stop")
-        if failure:
-            outcome.failures.append(failure)
-        else:
-            outcome.stopped.append(name)
-            say(f"stopped {name}")
-
-
-def stop_triggers(factory: Factory, state_file: Path, say: Say = print) -> Outcome:
-    """Record the started triggers (before touching any), then stop them."""
-    triggers = list_triggers(factory)
-    running = sorted(name for name, info in triggers.items() if info.started)
-    recorded = write_recording(state_file, factory.coordinates.resource_id, running)
-    say(f"recorded {len(recorded)} started trigger(s) in {state_file}: {', '.join(recorded) or 'none'}")
-    outcome = Outcome(unchanged=sorted(set(triggers) - set(running)))
-    _stop_each(factory, running, outcome, say)
-    return outcome
-
-
-def _subscription_status(factory: Factory, name: str) -> str:
-    status = factory.client.triggers.get_event_subscription_status(factory.resource_group, factory.name, name)
-    return _text(status.status)
-
-
-def _request_subscriptions(factory: Factory, names: Sequence[str], outcome: Outcome, say: Say) -> dict[str, str]:
-    """Subscribe the event triggers whose subscription is not Enabled; returns each one's status.
-
-    The subscription's status, not the subscribe operation, says when a trigger can start
-    (Microsoft's own deployment script polls it the same way); so the operation is sent
-    without the SDK's poller, which could not be stopped when the wait runs out.
-    """
-    statuses: dict[str, str] = {}
-    for name in names:
-        try:
-            status = _subscription_status(factory, name)
-            if status != "Enabled":
-                say(f"{name}: event subscription is {status}; subscribing to events")
-                factory.client.triggers.begin_subscribe_to_events(
-                    factory.resource_group, factory.name, name, polling=False
-                )
-            statuses[name] = status
-        except AzureError as exc:
-            reason = f"Azure refused to subscribe it to events: {describe_error(exc)}"
-            outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
-    return statuses
-
-
-def _await_subscriptions(
-    factory: Factory,
-    statuses: dict[str, str],
-    wait_seconds: float,
-    poll_seconds: float,
-    outcome: Outcome,
-    say: Say,
-) -> list[str]:
-    """Poll until every subscription is Enabled, with one deadline for all; returns the triggers ready to start."""
-    ready = [name for name, status in statuses.items() if status == "Enabled"]
-    pending = {name: status for name, status in statuses.items() if status != "Enabled"}
-    deadline = time.monotonic() + wait_seconds
-    while pending:
-        for name in list(pending):
-            try:
-                pending[name] = _subscription_status(factory, name)
-            except AzureError as exc:
-                reason = f"Azure refused to report its event subscription: {describe_error(exc)}"
-                outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
-                del pending[name]
-                continue
-            if pending[name] == "Enabled":
-                say(f"{name}: event subscription is Enabled")
-                ready.append(name)
-                del pending[name]
-        remaining = deadline - time.monotonic()
-        if pending and remaining <= 0:
-            for name, status in sorted(pending.items()):
-                reason = (
-                    f"its event subscription is still {status} after {wait_seconds:g} s; not started "
-                    "(starting it before the subscription is Enabled fails with "
-                    "'Resource cannot be updated during provisioning')"
-                )
-                outcome.failures.append(Failure(name, reason, exit_codes.TIMEOUT))
-            break
-        if pending:
-            time.sleep(min(poll_seconds, remaining))
-    return ready
-
-
-def start_triggers(
-    factory: Factory,
-    targets: Sequence[str],
-    *,
-    fail_fast_on_missing: bool = True,
-    event_wait_seconds: float = 300,
-    poll_seconds: float = 5,
-    say: Say = print,
-) -> Outcome:
-    """Make exactly `targets` run: stop every other running trigger, subscribe event triggers, start the rest.
-
-    Targets missing from the factory are failures (exit 2); with `fail_fast_on_missing`
-    nothing is changed then.
-    """
-    triggers = list_triggers(factory)
-    by_lower = {name.lower(): name for name in triggers}
-    outcome = Outcome()
-    wanted: list[str] = []
-    for target in dict.fromkeys(targets):
-        actual = by_lower.get(target.lower())
-        if actual is None:
-            available = ", ".join(sorted(triggers)) or "none"
-            reason = f"does not exist in factory {factory.name}; the factory has: {available}"
-            outcome.failures.append(Failure(target, reason, exit_codes.USAGE))
-        else:
-            wanted.append(actual)
-    if outcome.failures and fail_fast_on_missing:
-        return outcome
-
-    unwanted = sorted(name for name, info in triggers.items() if info.started and name not in wanted)
-    for name in unwanted:
-        say(f"{name}: running but not enabled for this stack; stopping it")
-    _stop_each(factory, unwanted, outcome, say)
-
-    outcome.unchanged.extend(name for name in sorted(wanted) if triggers[name].started)
-    to_start = sorted(name for name in wanted if not triggers[name].started)
-    events = [name for name in to_start if triggers[name].is_event]
-    schedules = [name for name in to_start if not triggers[name].is_event]
-
-    def start(names: Iterable[str]) -> None:
-        for name in names:
-            failure = _run_lro(factory.client.triggers.begin_start, factory, name, "start")
-            if failure:
-                outcome.failures.append(failure)
-            else:
-                outcome.started.append(name)
-                say(f"started {name}")
-
-    # Subscriptions take a while to provision: ask for them first, start the other triggers meanwhile.
-    statuses = _request_subscriptions(factory, events, outcome, say)
-    start(schedules)
-    start(_await_subscriptions(factory, statuses, event_wait_seconds, poll_seconds, outcome, say))
-    return outcome
+from ops.trigger_actions import Outcome, start_triggers, stop_triggers
+from ops.trigger_state import UsageError, default_state_file, discard_recording, read_recording
 
 
 def enabled_triggers_output(outputs: Mapping[str, Any], stack: str) -> list[str]:
@@ -362,17 +90,6 @@ def _deployed_outputs(stack: str, project_dir: Path) -> dict[str, Any]:
             f"{exc}; `triggers start` starts what the deployed stack enables (its enabled_triggers output), "
             "or with --restore what `triggers stop` recorded"
         ) from exc
-
-
-def _discard_recording(path: Path, factory_id: str, say: Say) -> None:
-    """A start that ended well consumes this factory's recording (and leaves another factory's alone)."""
-    try:
-        if read_recording(path, factory_id) is None:
-            return
-    except UsageError:
-        return
-    path.unlink()
-    say(f"removed the recording {path}")
 
 
 # ---------------------------------------------------------------------------- CLI
@@ -492,7 +209,7 @@ def _start(args: argparse.Namespace) -> int:
             say=_say,
         )
     if not outcome.failures:
-        _discard_recording(state_file, coordinates.resource_id, _say)
+        discard_recording(state_file, coordinates.resource_id, _say)
     return _report(outcome, "restore" if args.restore else "start")
 
 
