@@ -23,9 +23,8 @@ import json
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import AzureError
 
@@ -41,50 +40,12 @@ from ops.factory import (
     resolve_coordinates,
     seconds,
 )
+from ops.run_display import RunDisplay
+from ops.run_result import FAILED_STATUSES, ActivityState, RunResult
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.mgmt.datafactory.models import ActivityRun, PipelineRun
-    from rich.console import Console, RenderableType
-    from rich.live import Live
-
-TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Cancelled"})
-FAILED_STATUSES = frozenset({"Failed", "Cancelled"})
-_STYLES = {"Succeeded": "green", "Failed": "bold red", "Cancelled": "yellow", "InProgress": "cyan", "Queued": "dim"}
-
-
-@dataclass(frozen=True)
-class ActivityState:
-    """One activity of the run, at its latest attempt."""
-
-    name: str
-    type: str
-    status: str
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """A pipeline run as last seen: final when `finished`, the last known state when `timed_out`."""
-
-    pipeline: str
-    run_id: str
-    status: str
-    activities: tuple[ActivityState, ...] = ()
-    failed_activity: str | None = None
-    """The activity whose failure failed the run, when the run Failed."""
-    error: str | None = None
-    """Why the run failed: that activity's error, else ADF's run message."""
-    timed_out: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.status in TERMINAL_STATUSES
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status == "Succeeded"
-
 
 Progress = Callable[[RunResult], None]
 
@@ -245,76 +206,6 @@ def run_pipeline(
         poll_seconds=poll_seconds,
         on_progress=on_progress,
     )
-
-
-# ---------------------------------------------------------------------------- display
-
-
-class RunDisplay:
-    """Progress for people: a rich live view on a terminal, else one plain line whenever something changes."""
-
-    def __init__(self, console: Console | None = None, plain_stream: TextIO | None = None) -> None:
-        from rich.console import Console
-
-        self.console = console or Console(stderr=True)
-        self.plain_stream = plain_stream
-        self._live: Live | None = None
-        self._last_line: str | None = None
-        self._started = time.monotonic()
-
-    def __enter__(self) -> RunDisplay:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        if self._live is not None:
-            self._live.stop()
-
-    def update(self, result: RunResult) -> None:
-        if self.console.is_terminal:
-            if self._live is None:
-                # Started on the first update, after the run id is printed; stdout is left alone for it.
-                from rich.live import Live
-
-                self._live = Live(
-                    console=self.console, refresh_per_second=4, redirect_stdout=False, redirect_stderr=False
-                )
-                self._live.start()
-            self._live.update(self.render(result), refresh=True)
-            return
-        line = self.plain_line(result)
-        if line != self._last_line:
-            print(line, file=self.plain_stream or sys.stderr, flush=True)
-            self._last_line = line
-
-    @staticmethod
-    def plain_line(result: RunResult) -> str:
-        states = ", ".join(f"{a.name}: {a.status}" for a in result.activities) or "no activity started yet"
-        return f"{result.pipeline} {result.status} | {states}"
-
-    def render(self, result: RunResult) -> RenderableType:
-        from rich.console import Group
-        from rich.spinner import Spinner
-        from rich.table import Table
-        from rich.text import Text
-
-        elapsed = int(time.monotonic() - self._started)
-        header = Text.assemble(
-            (result.pipeline, "bold"),
-            f" run {result.run_id}  ",
-            (result.status, _STYLES.get(result.status, "")),
-            f"  {elapsed // 60}:{elapsed % 60:02d}",
-        )
-        table = Table.grid(padding=(0, 2))
-        for activity in result.activities:
-            table.add_row(
-                Text(f"  {activity.name}"),
-                Text(activity.type, style="dim"),
-                Text(activity.status, style=_STYLES.get(activity.status, "")),
-            )
-        title: RenderableType = header if result.finished else Spinner("dots", text=header)
-        return Group(title, table)
 
 
 # ---------------------------------------------------------------------------- CLI

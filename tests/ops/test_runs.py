@@ -12,6 +12,8 @@ from rich.console import Console
 
 from ops import runs
 from ops.factory import Factory, connect
+from ops.run_display import RunDisplay
+from ops.run_result import ActivityState, RunResult
 from tests.support.arm_server import (
     FACTORY,
     RESOURCE_GROUP,
@@ -247,7 +249,7 @@ def test_without_flags_or_the_pulumi_cli_the_error_says_which_flags_to_pass(
 
 def test_run_pipeline_returns_the_outcome_and_reports_progress(server: ArmServer, factory: Factory) -> None:
     server.add_pipeline("PL_Ingest", failing())
-    seen: list[runs.RunResult] = []
+    seen: list[RunResult] = []
 
     result = runs.run_pipeline(
         factory, "PL_Ingest", {"day": "2025-01-31"}, wait=True, poll_seconds=0.01, on_progress=seen.append
@@ -288,13 +290,13 @@ def test_run_pipeline_times_out_with_the_last_known_state(server: ArmServer, fac
 
 def test_on_a_terminal_the_display_is_a_live_view_of_every_activity() -> None:
     screen = io.StringIO()
-    display = runs.RunDisplay(Console(file=screen, force_terminal=True, width=100))
+    display = RunDisplay(Console(file=screen, force_terminal=True, width=100))
     activities = (
-        runs.ActivityState("Copy_Events", "Copy", "Succeeded"),
-        runs.ActivityState("Transform", "ExecuteDataFlow", "InProgress"),
+        ActivityState("Copy_Events", "Copy", "Succeeded"),
+        ActivityState("Transform", "ExecuteDataFlow", "InProgress"),
     )
     with display:
-        display.update(runs.RunResult("PL_Ingest", "run-1", "InProgress", activities))
+        display.update(RunResult("PL_Ingest", "run-1", "InProgress", activities))
 
     text = screen.getvalue()
     assert "\x1b[" in text, "rendered with terminal control codes"
