@@ -67,7 +67,7 @@ def main(args: argparse.Namespace, outputs: Callable[[str], Mapping[str, Any]] |
     A stack that has never been deployed has no database yet: that is not an error, the
     first `pulumi up` creates it and the next `ops sql apply` fills it.
     """
-    from ops.arm import stack_outputs
+    from ops.stack_outputs import stack_outputs
 
     read_outputs = outputs or stack_outputs
     try:
