@@ -11,7 +11,9 @@ from pulumi_azure_native import storage, web
 from components.diagnostics import send_diagnostics
 from components.key_vault import put_secret, secret_reference
 from components.roles import assign_role
+from components.shared import PlatformContext
 from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
+from stack.config import FunctionAppConfig
 
 DEPLOYMENT_CONTAINER = "app-package"
 APP_INSIGHTS_SECRET = "appinsights-connection-string"
@@ -22,18 +24,16 @@ FUNCTION_KEY_SECRET = "generator-function-key"
 class FunctionAppArgs:
     """Inputs of the Function app."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group."""
-    location: str
-    """Azure region."""
+    context: PlatformContext
+    """Resource group, region, tags, subscription and the diagnostics workspace."""
+    function_app: FunctionAppConfig
+    """Scale, schedule, dirty share and package path from the stack config."""
     app_name: pulumi.Input[str]
     """Globally unique app name (<name>.azurewebsites.net)."""
     plan_name: str
     """Flex Consumption plan name."""
     host_storage_account_name: pulumi.Input[str]
     """Account for the Functions host and the deployment package (not the lake)."""
-    subscription_id: pulumi.Input[str]
-    """Subscription, for role definition ids."""
     lake_blob_endpoint: pulumi.Input[str]
     """Blob endpoint of the lake the generator writes to."""
     bronze_container_id: pulumi.Input[str]
@@ -48,125 +48,65 @@ class FunctionAppArgs:
     """Completes once the deployer may write secrets."""
     app_insights_id: pulumi.Input[str]
     """Application Insights component the app reports to."""
-    workspace_id: pulumi.Input[str]
-    """Log Analytics workspace for diagnostics."""
-    maximum_instance_count: int
-    """Scale-out limit."""
-    instance_memory_mb: int
-    """Instance size."""
-    generator_schedule: str
-    """NCRONTAB schedule of the timer trigger."""
-    dirty_share: float
-    """Share of deliberately dirty rows in generated batches."""
-    package_path: str
-    """The built deployment zip (`make package`)."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
+
+    @property
+    def subscription_id(self) -> pulumi.Input[str]:
+        """The context's subscription, for role definition ids."""
+        return self.context.subscription_id
+
+    @property
+    def package_path(self) -> str:
+        """The built deployment zip (`make package`)."""
+        return self.function_app.package_path
+
+
+def app_settings(args: FunctionAppArgs, host_storage_name: pulumi.Input[str]) -> list[dict[str, pulumi.Input[str]]]:
+    """The app's settings (read by functions/eventgen/settings.py); secrets only as Key Vault references."""
+    config = args.function_app
+    return [
+        {"name": "AzureWebJobsStorage__accountName", "value": host_storage_name},
+        {
+            "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "value": secret_reference(args.vault_uri, APP_INSIGHTS_SECRET),
+        },
+        {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD"},
+        {"name": "LAKE_BLOB_ENDPOINT", "value": args.lake_blob_endpoint},
+        {"name": "GENERATOR_SCHEDULE", "value": config.generator_schedule},
+        # Each timer run generates the events of one schedule period, so the windows tile without gaps.
+        {"name": "GENERATOR_WINDOW_MINUTES", "value": str(config.generator_window_minutes)},
+        {"name": "GENERATOR_DIRTY_SHARE", "value": str(config.dirty_share)},
+    ]
 
 
 class FunctionApp(pulumi.ComponentResource):
     """Reads its secrets through Key Vault references and reaches storage with its managed identity."""
 
     app_name: pulumi.Output[str]
+    """Name of the Function app."""
     app_id: pulumi.Output[str]
+    """ARM id of the Function app."""
     default_host_name: pulumi.Output[str]
+    """Host name (<name>.azurewebsites.net), for the factory's HTTP calls."""
     principal_id: pulumi.Output[str]
+    """Object id of the app's system-assigned identity."""
 
     def __init__(self, name: str, args: FunctionAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:compute:FunctionApp", name, {}, opts)
+        context = args.context
 
-        host_storage = storage.StorageAccount(
-            f"{name}-host-storage",
-            account_name=args.host_storage_account_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            kind=storage.Kind.STORAGE_V2,
-            sku={"name": "Standard_LRS"},
-            enable_https_traffic_only=True,
-            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
-            tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        package_container = storage.BlobContainer(
-            f"{name}-package-container",
-            account_name=host_storage.name,
-            resource_group_name=args.resource_group_name,
-            container_name=DEPLOYMENT_CONTAINER,
-            public_access=storage.PublicAccess.NONE,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        host_storage, package_container = self._host_storage(name, args)
         plan = web.AppServicePlan(
             f"{name}-plan",
             name=args.plan_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
             kind="functionapp",
             reserved=True,
             sku={"name": "FC1", "tier": "FlexConsumption"},
-            tags=args.tags,
+            tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
-
-        app_settings = [
-            {"name": "AzureWebJobsStorage__accountName", "value": host_storage.name},
-            {
-                "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
-                "value": secret_reference(args.vault_uri, APP_INSIGHTS_SECRET),
-            },
-            {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD"},
-            {"name": "LAKE_BLOB_ENDPOINT", "value": args.lake_blob_endpoint},
-            {"name": "GENERATOR_SCHEDULE", "value": args.generator_schedule},
-            {"name": "GENERATOR_DIRTY_SHARE", "value": str(args.dirty_share)},
-        ]
-        app = web.WebApp(
-            f"{name}-app",
-            name=args.app_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            kind="functionapp,linux",
-            server_farm_id=plan.id,
-            https_only=True,
-            identity={"type": web.ManagedServiceIdentityType.SYSTEM_ASSIGNED},
-            key_vault_reference_identity="SystemAssigned",
-            function_app_config={
-                "deployment": {
-                    "storage": {
-                        "type": "blobContainer",
-                        "value": pulumi.Output.concat(
-                            host_storage.primary_endpoints.apply(lambda e: e.blob), DEPLOYMENT_CONTAINER
-                        ),
-                        "authentication": {"type": "SystemAssignedIdentity"},
-                    }
-                },
-                "runtime": {"name": "python", "version": "3.11"},
-                "scale_and_concurrency": {
-                    "maximum_instance_count": args.maximum_instance_count,
-                    "instance_memory_mb": args.instance_memory_mb,
-                },
-            },
-            site_config={
-                "app_settings": app_settings,
-                "ftps_state": web.FtpsState.DISABLED,
-                "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
-                "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
-                "http20_enabled": True,
-            },
-            tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[package_container]),
-        )
-        # Basic-auth publishing credentials off: deployments authenticate with Entra ID.
-        for endpoint, resource in (("ftp", web.WebAppFtpAllowed), ("scm", web.WebAppScmAllowed)):
-            resource(
-                f"{name}-{endpoint}-basic-auth-off",
-                name=app.name,
-                resource_group_name=args.resource_group_name,
-                allow=False,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
+        app = self._app(name, args, host_storage, package_container, plan)
 
         principal_id = app.identity.apply(lambda i: i.principal_id if i else "")
         grants = [
@@ -187,21 +127,7 @@ class FunctionApp(pulumi.ComponentResource):
                 parent=self,
             )
 
-        host_keys = web.list_web_app_host_keys_output(
-            name=app.name,
-            resource_group_name=args.resource_group_name,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app]),
-        )
-        put_secret(
-            f"{name}-{FUNCTION_KEY_SECRET}",
-            secret_name=FUNCTION_KEY_SECRET,
-            value=pulumi.Output.secret(host_keys.apply(lambda keys: (keys.function_keys or {}).get("default", ""))),
-            vault_name=args.vault_name,
-            resource_group_name=args.resource_group_name,
-            gate=args.vault_write_gate,
-            tags=args.tags,
-            parent=self,
-        )
+        self._function_key(name, args, app)
 
         package = Path(args.package_path)
         if package.is_file():
@@ -226,7 +152,7 @@ class FunctionApp(pulumi.ComponentResource):
         send_diagnostics(
             f"{name}-diagnostics",
             resource_uri=app.id,
-            workspace_id=args.workspace_id,
+            workspace_id=context.workspace_id,
             log_categories=("FunctionAppLogs",),
             parent=self,
         )
@@ -237,4 +163,108 @@ class FunctionApp(pulumi.ComponentResource):
         self.principal_id = principal_id
         self.register_outputs(
             {"app_name": self.app_name, "app_id": self.app_id, "default_host_name": self.default_host_name}
+        )
+
+    def _host_storage(self, name: str, args: FunctionAppArgs) -> tuple[storage.StorageAccount, storage.BlobContainer]:
+        """The host's own account (identity only, no keys) and the container the package is deployed from."""
+        context = args.context
+        host_storage = storage.StorageAccount(
+            f"{name}-host-storage",
+            account_name=args.host_storage_account_name,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
+            kind=storage.Kind.STORAGE_V2,
+            sku={"name": "Standard_LRS"},
+            enable_https_traffic_only=True,
+            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
+            allow_blob_public_access=False,
+            allow_shared_key_access=False,
+            default_to_o_auth_authentication=True,
+            allow_cross_tenant_replication=False,
+            tags=context.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        package_container = storage.BlobContainer(
+            f"{name}-package-container",
+            account_name=host_storage.name,
+            resource_group_name=context.resource_group_name,
+            container_name=DEPLOYMENT_CONTAINER,
+            public_access=storage.PublicAccess.NONE,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return host_storage, package_container
+
+    def _app(
+        self,
+        name: str,
+        args: FunctionAppArgs,
+        host_storage: storage.StorageAccount,
+        package_container: storage.BlobContainer,
+        plan: web.AppServicePlan,
+    ) -> web.WebApp:
+        """The app on Python 3.11, HTTPS and TLS 1.2 only, with basic-auth publishing switched off."""
+        context, config = args.context, args.function_app
+        app = web.WebApp(
+            f"{name}-app",
+            name=args.app_name,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
+            kind="functionapp,linux",
+            server_farm_id=plan.id,
+            https_only=True,
+            identity={"type": web.ManagedServiceIdentityType.SYSTEM_ASSIGNED},
+            key_vault_reference_identity="SystemAssigned",
+            function_app_config={
+                "deployment": {
+                    "storage": {
+                        "type": "blobContainer",
+                        "value": pulumi.Output.concat(
+                            host_storage.primary_endpoints.apply(lambda e: e.blob), DEPLOYMENT_CONTAINER
+                        ),
+                        "authentication": {"type": "SystemAssignedIdentity"},
+                    }
+                },
+                "runtime": {"name": "python", "version": "3.11"},
+                "scale_and_concurrency": {
+                    "maximum_instance_count": config.maximum_instance_count,
+                    "instance_memory_mb": config.instance_memory_mb,
+                },
+            },
+            site_config={
+                "app_settings": app_settings(args, host_storage.name),
+                "ftps_state": web.FtpsState.DISABLED,
+                "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+                "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+                "http20_enabled": True,
+            },
+            tags=context.tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[package_container]),
+        )
+        # Basic-auth publishing credentials off: deployments authenticate with Entra ID.
+        for endpoint, resource in (("ftp", web.WebAppFtpAllowed), ("scm", web.WebAppScmAllowed)):
+            resource(
+                f"{name}-{endpoint}-basic-auth-off",
+                name=app.name,
+                resource_group_name=context.resource_group_name,
+                allow=False,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        return app
+
+    def _function_key(self, name: str, args: FunctionAppArgs, app: web.WebApp) -> None:
+        """Store the app's default function key in Key Vault, where the factory reads it."""
+        host_keys = web.list_web_app_host_keys_output(
+            name=app.name,
+            resource_group_name=args.context.resource_group_name,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app]),
+        )
+        put_secret(
+            f"{name}-{FUNCTION_KEY_SECRET}",
+            secret_name=FUNCTION_KEY_SECRET,
+            value=pulumi.Output.secret(host_keys.apply(lambda keys: (keys.function_keys or {}).get("default", ""))),
+            vault_name=args.vault_name,
+            resource_group_name=args.context.resource_group_name,
+            gate=args.vault_write_gate,
+            tags=args.context.tags,
+            parent=self,
         )

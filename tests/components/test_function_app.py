@@ -65,6 +65,7 @@ def test_app_settings_carry_the_generator_schedule_and_lake(dev: Plan) -> None:
     lake = one(dev, "azure-native:storage:StorageAccount", "lake-account").inputs["accountName"]
     assert app_settings["LAKE_BLOB_ENDPOINT"] == f"https://{lake}.blob.core.windows.net/"
     assert app_settings["GENERATOR_SCHEDULE"] == "0 */15 * * * *"
+    assert app_settings["GENERATOR_WINDOW_MINUTES"] == "15"
 
 
 def test_each_grant_is_the_least_role_on_the_narrowest_scope(dev: Plan) -> None:
