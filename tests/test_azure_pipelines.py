@@ -21,8 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PIPELINE = "azure-pipelines.yml"
 TEMPLATE_DIR = ".azure-pipelines"
 
-STAGES = ["validate", "build", "preview", "deploy_dev", "deploy_test", "deploy_prod"]
-DEPLOYS = {"deploy_dev": "build", "deploy_test": "deploy_dev", "deploy_prod": "deploy_test"}
+STAGES = [
+    "validate",
+    "build",
+    "preview",
+    *[f"{kind}_{env}" for env in ("dev", "test", "prod") for kind in ("preview", "deploy")],
+]
+DEPLOYS = {"deploy_dev": "preview_dev", "deploy_test": "preview_test", "deploy_prod": "preview_prod"}
+PREVIEWS = {"preview_dev": "build", "preview_test": "deploy_dev", "preview_prod": "deploy_test"}
 STACKS = sorted(path.name.split(".")[1] for path in ROOT.glob("Pulumi.*.yaml"))
 MAIN_ONLY = "eq(variables['Build.SourceBranch'], 'refs/heads/main')"
 NOT_PULL_REQUEST = "ne(variables['Build.Reason'], 'PullRequest')"
@@ -267,7 +273,11 @@ def requirements_pin(package: str) -> str:
 def stage_order_problems(pipeline: dict[str, Any]) -> Problems:
     names = [s.get("stage") for s in pipeline.get("stages", [])]
     problems = [] if names == STAGES else [f"stages are {names}, expected {STAGES}"]
-    expected_dependencies = {"build": ["validate"], "preview": ["build"], **{k: [v] for k, v in DEPLOYS.items()}}
+    expected_dependencies = {
+        "build": ["validate"],
+        "preview": ["build"],
+        **{k: [v] for k, v in {**PREVIEWS, **DEPLOYS}.items()},
+    }
     for name, expected in expected_dependencies.items():
         if name in names and depends_on(stage(pipeline, name)) != expected:
             problems.append(f"{name} depends on {depends_on(stage(pipeline, name))}, expected {expected}")
@@ -303,7 +313,7 @@ def deploy_stage_problems(pipeline: dict[str, Any], name: str) -> Problems:
 
 
 def trigger_protocol_problems(steps: list[dict[str, Any]], env: str, variables: dict[str, str]) -> Problems:
-    """Stop triggers → SQL → pulumi up → start (on success) / restore (on failure), each exactly once."""
+    """Stop triggers → pulumi up → SQL → start (on success) / restore (on failure), each exactly once."""
     found = {
         "stop": indices(steps, is_stop),
         "sql": indices(steps, is_sql),
@@ -315,10 +325,10 @@ def trigger_protocol_problems(steps: list[dict[str, Any]], env: str, variables: 
     if problems:
         return problems
     stop, sql, up, start, restore = (at[0] for at in found.values())
-    if not stop < sql < up < start:
-        problems.append(f"order must be stop < sql < up < start, got {stop}, {sql}, {up}, {start}")
-    if not restore > up:
-        problems.append("the restore step must come after `pulumi up`, so that it runs when SQL or up fails")
+    if not stop < up < sql < start:
+        problems.append(f"order must be stop < up < sql < start, got {stop}, {up}, {sql}, {start}")
+    if not restore > sql:
+        problems.append("the restore step must come after SQL, so that it runs when up or SQL fails")
     for what in ("stop", "sql", "up", "start"):
         if condition(steps[found[what][0]]) != "succeeded()":
             problems.append(f"{what} must run only when everything before succeeded")
@@ -493,7 +503,7 @@ def pulumi_pin_problems(pipeline: dict[str, Any]) -> Problems:
     if not installs:
         problems.append("the Pulumi CLI is never installed")
     for step in installs:
-        if not re.search(r"--version\s+\"?" + re.escape(pin) + r"\b", resolve(script(step), variables)):
+        if not re.search(r"(--version\s+|version=)\"?" + re.escape(pin) + r"\b", resolve(script(step), variables)):
             problems.append(f"the Pulumi CLI install is not pinned to {pin}: {script(step).strip()!r}")
     for step in all_steps:
         if task(step) == "Pulumi@1" and resolve(str(inputs(step).get("versionSpec")), variables) != pin:
@@ -848,7 +858,7 @@ def test_pin_check_catches_an_unpinned_install(pipeline: Pipeline) -> None:
     broken = copy.deepcopy(pipeline)
     for step in _deploy_steps(broken):
         if "get.pulumi.com" in script(step):
-            step["bash"] = script(step).replace('--version "$(pulumiVersion)"', "")
+            step["bash"] = script(step).replace('version="$(pulumiVersion)"', 'version="latest"')
     assert pulumi_pin_problems(broken)
     broken["variables"]["pulumiVersion"] = "latest"
     assert any("pulumiVersion" in problem for problem in pulumi_pin_problems(broken))
@@ -860,7 +870,7 @@ def _fake(*parts: str) -> str:
 
 
 def _deploy_template_steps(files: Files) -> list[dict[str, Any]]:
-    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][0]["jobs"][0]
+    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][-1]["jobs"][0]
     return list(deploy["strategy"]["runOnce"]["deploy"]["steps"])
 
 
@@ -900,7 +910,7 @@ def test_secret_check_catches_a_literal(files: Files, mutation: str) -> None:
 
 
 def _drop_stop_from_template(files: Files) -> None:
-    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][0]["jobs"][0]["strategy"]["runOnce"]["deploy"]
+    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][-1]["jobs"][0]["strategy"]["runOnce"]["deploy"]
     deploy["steps"] = [s for s in deploy["steps"] if "triggers stop" not in str(s.get("parameters", {}).get("script"))]
 
 
