@@ -248,7 +248,7 @@ def test_the_pulumi_cli_is_installed_from_a_pinned_verified_archive(pipeline: di
 
 def pins(path: Path) -> dict[str, str]:
     """`name==version` lines of a requirements file, by canonical name; any other requirement line is an error."""
-    found = {}
+    found: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if not line or line.startswith("-r "):
