@@ -225,6 +225,15 @@ class DataFactoryConfig(_Model):
         False, description="Whether triggers run in this stack, unless `triggers` names them."
     )
     triggers: dict[str, bool] = Field({}, description="Per-trigger exceptions to `triggersEnabled`, by trigger name.")
+    # A tumbling window runs every window from its startTime on, past ones included, when first started
+    # (https://learn.microsoft.com/azure/data-factory/how-to-create-tumbling-window-trigger: startTime "can be in the
+    # past"); so each stack says when its triggers really begin.
+    trigger_start_time: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$",
+        description="`triggerStartTime`: this stack's trigger start, a whole UTC hour (2026-12-01T00:00:00Z); "
+        "None keeps the files' value.",
+    )
 
 
 class SqlConfig(_Model):

@@ -68,7 +68,7 @@ def test_deploy_checks_catch_a_broken_deploy_stage(pipeline: Pipeline, mutation:
 
 
 def _drop_stop_from_template(files: Files) -> None:
-    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][0]["jobs"][0]["strategy"]["runOnce"]["deploy"]
+    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][-1]["jobs"][0]["strategy"]["runOnce"]["deploy"]
     deploy["steps"] = [s for s in deploy["steps"] if "triggers stop" not in str(s.get("parameters", {}).get("script"))]
 
 

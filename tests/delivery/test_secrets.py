@@ -38,7 +38,7 @@ def _fake(*parts: str) -> str:
 
 
 def _deploy_template_steps(files: Files) -> list[dict[str, Any]]:
-    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][0]["jobs"][0]
+    deploy = files[f"{TEMPLATE_DIR}/deploy-stage.yml"]["stages"][-1]["jobs"][0]
     return list(deploy["strategy"]["runOnce"]["deploy"]["steps"])
 
 

@@ -98,7 +98,7 @@ def test_pin_check_catches_an_unpinned_install(pipeline: Pipeline) -> None:
     broken = copy.deepcopy(pipeline)
     for step in deploy_steps(broken):
         if "get.pulumi.com" in script(step):
-            step["bash"] = script(step).replace('--version "$(pulumiVersion)"', "")
+            step["bash"] = script(step).replace('version="$(pulumiVersion)"', 'version="latest"')
     assert pulumi_pin_problems(broken)
     broken["variables"]["pulumiVersion"] = "latest"
     assert any("pulumiVersion" in problem for problem in pulumi_pin_problems(broken))

@@ -91,4 +91,4 @@ def test_repository_scripts_are_versioned_and_need_only_the_factory_identity() -
     scripts = discover()
     assert scripts
     assert [s.version for s in scripts] == sorted({s.version for s in scripts})
-    assert set().union(*(s.variables() for s in scripts)) <= {"FactoryIdentityName"}
+    assert set().union(*(s.variables() for s in scripts)) <= {"FactoryIdentityName", "FactoryIdentitySid"}

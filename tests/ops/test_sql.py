@@ -11,6 +11,7 @@ from tests.support.sql_database import FakeDatabase
 
 
 def test_cli_applies_to_the_database_named_by_the_stack_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+
     database = FakeDatabase()
     connected: list[tuple[str, str]] = []
 
@@ -19,14 +20,48 @@ def test_cli_applies_to_the_database_named_by_the_stack_outputs(monkeypatch: pyt
         return database
 
     monkeypatch.setattr(sql, "connect", connect)
-    outputs = {"sql_server_fqdn": "sql-x.database.windows.net", "sql_database_name": "db", "factory_name": "adf-x"}
+    outputs = {
+        "sql_server_fqdn": "sql-x.database.windows.net",
+        "sql_database_name": "db",
+        "factory_name": "adf-x",
+        "subscription_id": "sub",
+        "resource_group_name": "rg",
+    }
+    looked_up: list[str] = []
+
+    def client_id(factory_id: str) -> str:
+        looked_up.append(factory_id)
+        return "00112233-4455-6677-8899-aabbccddeeff"
+
     args = argparse.Namespace(stack="dev", server=None, database=None, var=[])
-    assert sql.main(args, outputs=lambda stack: outputs) == 0
+    assert sql.main(args, outputs=lambda stack: outputs, client_id=client_id) == 0
     assert connected == [("sql-x.database.windows.net", "db")]
-    assert any("CREATE USER [adf-x] FROM EXTERNAL PROVIDER" in s for s in database.executed)
+    assert looked_up == ["/subscriptions/sub/resourceGroups/rg/providers/Microsoft.DataFactory/factories/adf-x"]
+    # The first three GUID fields are stored little-endian, as SQL Server's uniqueidentifier does.
+    created = "CREATE USER [adf-x] WITH SID = 0x33221100554477668899AABBCCDDEEFF, TYPE = E"
+    assert any(created in s for s in database.executed)
+    assert not any("[adf-x] FROM EXTERNAL PROVIDER" in s for s in database.executed)
+
+
+def test_the_sid_is_the_client_id_in_sql_servers_byte_order() -> None:
+    from ops.sql import sid_literal
+
+    # SELECT CAST(CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier) AS varbinary(16))
+    # gives 0xFF19966F868B11D0B42D00C04FC964FF (the documented uniqueidentifier example GUID).
+    assert sid_literal("6F9619FF-8B86-D011-B42D-00C04FC964FF") == "0xFF19966F868B11D0B42D00C04FC964FF"
+
+
+def test_a_sid_that_is_not_16_bytes_is_refused_before_connecting(capsys: pytest.CaptureFixture[str]) -> None:
+
+    args = argparse.Namespace(
+        stack="dev", server="s", database="d", var=["FactoryIdentityName=adf", "FactoryIdentitySid=0x12"]
+    )
+    assert sql.main(args, outputs=lambda stack: {}) == 2
+    assert "FactoryIdentitySid must be a 16-byte literal" in capsys.readouterr().err
 
 
 def test_cli_on_a_stack_without_a_database_yet_applies_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+
     args = argparse.Namespace(stack="dev", server=None, database=None, var=[])
     assert sql.main(args, outputs=lambda stack: {}) == 0
     assert "has no database yet" in capsys.readouterr().out
@@ -35,9 +70,88 @@ def test_cli_on_a_stack_without_a_database_yet_applies_nothing(capsys: pytest.Ca
 def test_cli_reports_a_refused_script_with_exit_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+
     monkeypatch.setattr(sql, "connect", lambda server, name: FakeDatabase(fail_on="usp_merge_users"))
-    args = argparse.Namespace(stack="dev", server="s", database="d", var=["FactoryIdentityName=adf"])
+    args = argparse.Namespace(
+        stack="dev",
+        server="s",
+        database="d",
+        var=["FactoryIdentityName=adf", "FactoryIdentitySid=0x33221100554477668899AABBCCDDEEFF"],
+    )
     assert sql.main(args, outputs=lambda stack: {}) == 3
     captured = capsys.readouterr()
     assert "applied sql/V001__schemas.sql" in captured.out
     assert "error: sql/V002__users.sql: batch 1 of 2 failed: Incorrect syntax" in captured.err
+
+
+# --- connecting: a paused serverless database resumes on the first login -----------------------------------------
+
+
+class FlakyConnect:
+    """A connect function that fails with the given errors first, then returns a connection."""
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+        self.connection = FakeDatabase()
+
+    def __call__(self) -> FakeDatabase:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return self.connection
+
+
+def _unavailable(number: int) -> Exception:
+    return RuntimeError(
+        "[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Database 'sqldb' on server 'sql' is not currently "
+        f"available. Please retry the connection later. ({number}) (SQLDriverConnect)"
+    )
+
+
+def test_a_resuming_database_is_retried_with_growing_delays_until_it_answers() -> None:
+    from ops.sql import connect_with_retry
+
+    flaky = FlakyConnect(_unavailable(40613), _unavailable(40613))
+    slept: list[float] = []
+    connection = connect_with_retry(flaky, delays=(5, 10, 20), sleep=slept.append, log=lambda _: None)
+    assert connection is flaky.connection
+    assert flaky.calls == 3
+    assert slept == [5, 10]
+
+
+def test_retries_stop_after_the_last_delay_and_raise_the_database_error() -> None:
+    from ops.sql import connect_with_retry
+
+    flaky = FlakyConnect(*[_unavailable(40613) for _ in range(5)])
+    slept: list[float] = []
+    with pytest.raises(RuntimeError, match="40613"):
+        connect_with_retry(flaky, delays=(1, 2), sleep=slept.append, log=lambda _: None)
+    assert flaky.calls == 3
+    assert slept == [1, 2]
+
+
+def test_a_login_refused_for_another_reason_is_not_retried() -> None:
+    from ops.sql import connect_with_retry
+
+    refused = RuntimeError("Login failed for user '<token-identified principal>'. (18456)")
+    flaky = FlakyConnect(refused)
+    slept: list[float] = []
+    with pytest.raises(RuntimeError, match="18456"):
+        connect_with_retry(flaky, delays=(1, 2), sleep=slept.append, log=lambda _: None)
+    assert flaky.calls == 1
+    assert slept == []
+
+
+def test_an_error_number_that_merely_contains_40613_is_not_transient() -> None:
+    from ops.sql import transient_error
+
+    assert transient_error(RuntimeError("error 406131")) is None
+    assert transient_error(RuntimeError("(40197) service busy")) == 40197
+
+
+def test_the_default_backoff_outlasts_a_one_minute_resume() -> None:
+    from ops.sql import CONNECT_DELAYS
+
+    assert sum(CONNECT_DELAYS) > 60
+    assert max(CONNECT_DELAYS) <= 60

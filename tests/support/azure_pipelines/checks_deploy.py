@@ -67,10 +67,10 @@ def trigger_protocol_problems(steps: list[dict[str, Any]], env: str, variables: 
     if problems:
         return problems
     stop, sql, up, start, restore = (at[0] for at in found.values())
-    if not stop < sql < up < start:
-        problems.append(f"order must be stop < sql < up < start, got {stop}, {sql}, {up}, {start}")
-    if not restore > up:
-        problems.append("the restore step must come after `pulumi up`, so that it runs when SQL or up fails")
+    if not stop < up < sql < start:
+        problems.append(f"order must be stop < up < sql < start, got {stop}, {up}, {sql}, {start}")
+    if not restore > sql:
+        problems.append("the restore step must come after SQL, so that it runs when up or SQL fails")
     for what in ("stop", "sql", "up", "start"):
         if condition(steps[found[what][0]]) != "succeeded()":
             problems.append(f"{what} must run only when everything before succeeded")

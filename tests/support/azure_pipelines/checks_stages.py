@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.support.azure_pipelines.checks_deploy import package_problems
-from tests.support.azure_pipelines.pipeline import DEPLOYS, PACKAGE, PULL_REQUEST, STACKS, STAGES, Problems
+from tests.support.azure_pipelines.pipeline import DEPLOYS, PACKAGE, PREVIEWS, PULL_REQUEST, STACKS, STAGES, Problems
 from tests.support.azure_pipelines.reading import (
     condition,
     depends_on,
@@ -28,7 +28,11 @@ from tests.support.azure_pipelines.reading import (
 def stage_order_problems(pipeline: dict[str, Any]) -> Problems:
     names = [s.get("stage") for s in pipeline.get("stages", [])]
     problems = [] if names == STAGES else [f"stages are {names}, expected {STAGES}"]
-    expected_dependencies = {"build": ["validate"], "preview": ["build"], **{k: [v] for k, v in DEPLOYS.items()}}
+    expected_dependencies = {
+        "build": ["validate"],
+        "preview": ["build"],
+        **{k: [v] for k, v in {**PREVIEWS, **DEPLOYS}.items()},
+    }
     for name, expected in expected_dependencies.items():
         if name in names and depends_on(stage(pipeline, name)) != expected:
             problems.append(f"{name} depends on {depends_on(stage(pipeline, name))}, expected {expected}")
@@ -140,7 +144,7 @@ def pulumi_pin_problems(pipeline: dict[str, Any]) -> Problems:
     if not installs:
         problems.append("the Pulumi CLI is never installed")
     for step in installs:
-        if not re.search(r"--version\s+\"?" + re.escape(pin) + r"\b", resolve(script(step), variables)):
+        if not re.search(r"(--version\s+|version=)\"?" + re.escape(pin) + r"\b", resolve(script(step), variables)):
             problems.append(f"the Pulumi CLI install is not pinned to {pin}: {script(step).strip()!r}")
     for step in all_steps:
         if task(step) == "Pulumi@1" and resolve(str(inputs(step).get("versionSpec")), variables) != pin:

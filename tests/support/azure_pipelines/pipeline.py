@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[3]
 PIPELINE = "azure-pipelines.yml"
 TEMPLATE_DIR = ".azure-pipelines"
 
-STAGES = ["validate", "build", "preview", "deploy_dev", "deploy_test", "deploy_prod"]
-DEPLOYS = {"deploy_dev": "build", "deploy_test": "deploy_dev", "deploy_prod": "deploy_test"}
+STAGES = [
+    "validate",
+    "build",
+    "preview",
+    *[f"{kind}_{env}" for env in ("dev", "test", "prod") for kind in ("preview", "deploy")],
+]
+DEPLOYS = {"deploy_dev": "preview_dev", "deploy_test": "preview_test", "deploy_prod": "preview_prod"}
+PREVIEWS = {"preview_dev": "build", "preview_test": "deploy_dev", "preview_prod": "deploy_test"}
 STACKS = sorted(path.name.split(".")[1] for path in ROOT.glob("Pulumi.*.yaml"))
 MAIN_ONLY = "eq(variables['Build.SourceBranch'], 'refs/heads/main')"
 NOT_PULL_REQUEST = "ne(variables['Build.Reason'], 'PullRequest')"
