@@ -150,7 +150,6 @@ class FunctionApp(pulumi.ComponentResource):
             },
             site_config={
                 "app_settings": app_settings,
-                "ftps_state": web.FtpsState.DISABLED,
                 "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
                 "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
                 "http20_enabled": True,
