@@ -284,6 +284,17 @@ def test_functionapp_ftps_fires(dev: Plan) -> None:
     assert found.message.endswith("siteConfig.ftpsState is 'FtpsOnly'; it must be Disabled")
 
 
+def test_functionapp_ftps_is_quiet_on_a_flex_site_without_ftps_state(dev: Plan) -> None:
+    assert "ftpsState" not in reg_named(dev, APP).inputs["siteConfig"]
+    assert violations_of(dev.resources, "dev", "functionapp-ftps-disabled") == []
+
+
+def test_functionapp_ftps_fires_when_a_site_without_function_app_config_omits_it(dev: Plan) -> None:
+    regs = edited(dev, APP, lambda inputs: inputs.pop("functionAppConfig"))
+    found = _only(violations_of(regs, "dev", "functionapp-ftps-disabled"))
+    assert found.message.endswith("siteConfig.ftpsState is not set; it must be Disabled")
+
+
 def test_functionapp_min_tls_fires(dev: Plan) -> None:
     regs = edited(dev, APP, _set("siteConfig", "minTlsVersion", value="1.0"))
     found = _only(violations_of(regs, "dev", "functionapp-min-tls-1-2"))
