@@ -9,7 +9,7 @@ from pulumi_azure_native import authorization
 from adf.content import AdfContent
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
-from components.function_app import APP_INSIGHTS_SECRET, FunctionApp, FunctionAppArgs
+from components.function_app import FunctionApp, FunctionAppArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.resource_group import ResourceGroup, ResourceGroupArgs
@@ -121,7 +121,6 @@ class DataPlatform(pulumi.ComponentResource):
         )
 
         secrets: dict[str, pulumi.Input[str]] = {
-            APP_INSIGHTS_SECRET: monitoring.app_insights_connection_string,
             SQL_CONNECTION_SECRET: database.connection_string,
         }
         secrets.update({key: pulumi.Output.secret(value.get_secret_value()) for key, value in cfg.secrets.items()})
@@ -163,6 +162,7 @@ class DataPlatform(pulumi.ComponentResource):
                 vault_uri=vault.vault_uri,
                 vault_write_gate=vault.write_gate,
                 app_insights_id=monitoring.app_insights_id,
+                app_insights_connection_string=monitoring.app_insights_connection_string,
                 workspace_id=monitoring.workspace_id,
                 maximum_instance_count=cfg.function_app.maximum_instance_count,
                 instance_memory_mb=cfg.function_app.instance_memory_mb,

@@ -9,12 +9,11 @@ import pulumi
 from pulumi_azure_native import storage, web
 
 from components.diagnostics import send_diagnostics
-from components.key_vault import put_secret, secret_reference
+from components.key_vault import put_secret
 from components.roles import assign_role
 from components.zip_deploy import ZipDeploy, sha256_of
 
 DEPLOYMENT_CONTAINER = "app-package"
-APP_INSIGHTS_SECRET = "appinsights-connection-string"
 FUNCTION_KEY_SECRET = "generator-function-key"
 
 
@@ -48,6 +47,8 @@ class FunctionAppArgs:
     """Completes once the deployer may write secrets."""
     app_insights_id: pulumi.Input[str]
     """Application Insights component the app reports to."""
+    app_insights_connection_string: pulumi.Input[str]
+    """Its connection string: an identifier, not a secret; ingestion stays Entra-only."""
     workspace_id: pulumi.Input[str]
     """Log Analytics workspace for diagnostics."""
     maximum_instance_count: int
@@ -113,10 +114,10 @@ class FunctionApp(pulumi.ComponentResource):
 
         app_settings = [
             {"name": "AzureWebJobsStorage__accountName", "value": host_storage.name},
-            {
-                "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
-                "value": secret_reference(args.vault_uri, APP_INSIGHTS_SECRET),
-            },
+            # Not a secret (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings), and a Key Vault
+            # reference cannot resolve before the identity's role exists; failed references stay cached
+            # (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references#rotation).
+            {"name": "APPLICATIONINSIGHTS_CONNECTION_STRING", "value": args.app_insights_connection_string},
             {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD"},
             {"name": "LAKE_BLOB_ENDPOINT", "value": args.lake_blob_endpoint},
             {"name": "GENERATOR_SCHEDULE", "value": args.generator_schedule},

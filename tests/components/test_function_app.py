@@ -48,10 +48,9 @@ def test_host_storage_is_identity_based_with_no_connection_string(dev: Plan) -> 
     assert deployment["value"] == f"https://{host['accountName']}.blob.core.windows.net/app-package"
 
 
-def test_app_settings_take_secrets_from_key_vault_references(dev: Plan) -> None:
-    reference = settings(dev)["APPLICATIONINSIGHTS_CONNECTION_STRING"]
-    assert reference.startswith("@Microsoft.KeyVault(SecretUri=https://kv-konnektmack-dev-")
-    assert reference.endswith(".vault.azure.net/secrets/appinsights-connection-string/)")
+def test_app_insights_connection_string_is_set_directly_and_ingestion_stays_entra_only(dev: Plan) -> None:
+    # A Key Vault reference cannot resolve before the identity's role exists, and a failed one stays cached.
+    assert settings(dev)["APPLICATIONINSIGHTS_CONNECTION_STRING"] == SECRET
     assert settings(dev)["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == "Authorization=AAD"
     assert one(dev, APP).inputs["keyVaultReferenceIdentity"] == "SystemAssigned"
 
