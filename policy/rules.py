@@ -365,7 +365,8 @@ def functionapp_no_inline_secrets(res: Resource, report: Report, settings: Polic
         name, value = get(entry, "name"), get(entry, "value")
         if not isinstance(name, str) or not isinstance(value, str) or not is_known(value) or value == "":
             continue
-        if KEY_VAULT_REFERENCE.match(value):
+        if KEY_VAULT_REFERENCE.match(value) or name.upper() == "APPLICATIONINSIGHTS_CONNECTION_STRING":
+            # Not a secret: https://learn.microsoft.com/azure/azure-monitor/app/connection-strings
             continue
         kind = secret_kind(value)
         if kind:

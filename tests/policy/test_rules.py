@@ -344,6 +344,16 @@ def test_functionapp_key_vault_reference_for_a_secret_setting_is_fine(dev: Plan)
     assert violations_of(edited(dev, APP, add_setting), "dev", "functionapp-no-inline-secrets") == []
 
 
+def test_functionapp_app_insights_connection_string_may_be_set_directly(dev: Plan) -> None:
+    def set_plain(inputs: dict[str, Any]) -> None:
+        for setting in inputs["siteConfig"]["appSettings"]:
+            if setting["name"] == "APPLICATIONINSIGHTS_CONNECTION_STRING":
+                setting["value"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000"
+
+    assert violations_of(dev.resources, "dev", "functionapp-no-inline-secrets") == []
+    assert violations_of(edited(dev, APP, set_plain), "dev", "functionapp-no-inline-secrets") == []
+
+
 # ------------------------------------------------------------------ data factory
 
 
