@@ -30,7 +30,7 @@ class DataLakeArgs:
     archive_cool_after_days: int
     """Days after which `archive/` blobs move to the cool tier."""
     archive_tier_after_days: int
-    """Days after which `archive/` blobs move to the archive tier."""
+    """Days after which `archive/` blobs move to `archive_tier`."""
     archive_delete_after_days: int
     """Days after which `archive/` blobs are deleted."""
     network_default_action: str
@@ -43,6 +43,8 @@ class DataLakeArgs:
     """Tags for every taggable child."""
     protect: bool
     """Protect the account and lock it against deletion."""
+    archive_tier: str = "Archive"
+    """Archive or Cold: ZRS, GZRS and RA-GZRS accounts have no Archive tier (stack.config.coldest_tier)."""
 
 
 class DataLake(pulumi.ComponentResource):
@@ -129,7 +131,8 @@ class DataLake(pulumi.ComponentResource):
                                     "tier_to_cool": {
                                         "days_after_modification_greater_than": args.archive_cool_after_days
                                     },
-                                    "tier_to_archive": {
+                                    # https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview
+                                    f"tier_to_{args.archive_tier.lower()}": {
                                         "days_after_modification_greater_than": args.archive_tier_after_days
                                     },
                                     "delete": {"days_after_modification_greater_than": args.archive_delete_after_days},

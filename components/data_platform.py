@@ -87,6 +87,7 @@ class DataPlatform(pulumi.ComponentResource):
                 archive_cool_after_days=cfg.storage.archive_cool_after_days,
                 archive_tier_after_days=cfg.storage.archive_tier_after_days,
                 archive_delete_after_days=cfg.storage.archive_delete_after_days,
+                archive_tier=cfg.storage.archive_tier,
                 network_default_action=cfg.storage.network_default_action,
                 allowed_ip_ranges=cfg.storage.allowed_ip_ranges,
                 workspace_id=monitoring.workspace_id,

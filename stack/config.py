@@ -100,6 +100,16 @@ def _check_ip_ranges(ranges: tuple[str, ...]) -> tuple[str, ...]:
     return ranges
 
 
+ARCHIVE_TIER_SKUS = frozenset({"Standard_LRS", "Standard_GRS", "Standard_RAGRS"})
+"""Redundancies with an Archive tier; ZRS, GZRS and RA-GZRS have none (Hot, Cool and Cold exist for all):
+https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview"""
+
+
+def coldest_tier(sku: str) -> Literal["Archive", "Cold"]:
+    """The coldest access tier a storage account of this SKU offers."""
+    return "Archive" if sku in ARCHIVE_TIER_SKUS else "Cold"
+
+
 class StorageConfig(_Model):
     """The data lake account."""
 
@@ -110,10 +120,25 @@ class StorageConfig(_Model):
     archive_cool_after_days: int = Field(30, ge=1, le=36500)
     archive_tier_after_days: int = Field(90, ge=1, le=36500)
     archive_delete_after_days: int = Field(365, ge=1, le=36500)
+    archive_access_tier: Literal["Archive", "Cold"] | None = None
+    """The tier `archive/` blobs move to after archiveTierAfterDays; by default the coldest the SKU offers."""
     network_default_action: Literal["Allow", "Deny"] = "Allow"
     allowed_ip_ranges: tuple[str, ...] = ()
 
     _ips = field_validator("allowed_ip_ranges")(_check_ip_ranges)
+
+    @property
+    def archive_tier(self) -> Literal["Archive", "Cold"]:
+        return self.archive_access_tier or coldest_tier(self.sku)
+
+    @model_validator(mode="after")
+    def _archive_tier_exists_for_the_sku(self) -> StorageConfig:
+        if self.archive_access_tier == "Archive" and coldest_tier(self.sku) != "Archive":
+            raise ValueError(
+                f"archiveAccessTier Archive does not exist for {self.sku}: only LRS, GRS and RA-GRS accounts have "
+                "an Archive tier (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview); use Cold"
+            )
+        return self
 
     @model_validator(mode="after")
     def _archive_tiers_in_order(self) -> StorageConfig:
