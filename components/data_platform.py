@@ -143,6 +143,7 @@ class DataPlatform(pulumi.ComponentResource):
                 tags=tags,
                 protect=cfg.protect,
                 secrets=secrets,
+                deployer_principal_type=cfg.deployer_principal_type,
             ),
             opts=child,
         )

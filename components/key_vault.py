@@ -12,6 +12,7 @@ from components.access_gate import AccessGate
 from components.diagnostics import send_diagnostics
 from components.protection import delete_lock, stateful_options
 from components.roles import assign_role
+from stack.config import detect_deployer_principal_type
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class KeyVaultArgs:
     """Protect the vault and lock it against deletion."""
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Secret name -> value; values are wrapped as Pulumi secrets."""
+    deployer_principal_type: str | None = None
+    """User, ServicePrincipal or Group; None: detected (stack.config.detect_deployer_principal_type)."""
 
 
 def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.Output[str]:
@@ -101,7 +104,8 @@ class KeyVault(pulumi.ComponentResource):
             role="Key Vault Secrets Officer",
             scope=vault.id,
             principal_id=args.deployer_object_id,
-            principal_type=None,  # a user locally, a service principal in the pipeline
+            # Explicit: the SDK sends "User" when unset and ARM refuses a mismatch (UnmatchedPrincipalType).
+            principal_type=args.deployer_principal_type or detect_deployer_principal_type(),
             subscription_id=args.subscription_id,
             parent=self,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -253,6 +254,24 @@ class PolicyOverride(_Model):
     """Why this stack may deviate; reviewed with the change that lowers it."""
 
 
+PrincipalType = Literal["User", "ServicePrincipal", "Group"]
+
+SERVICE_PRINCIPAL_ENVIRONMENT = ("ARM_CLIENT_ID", "ARM_USE_OIDC", "AZURE_CLIENT_ID", "AZURESUBSCRIPTION_CLIENT_ID")
+"""Variables that mean the process signs in as a service principal: the azure-native provider's and
+azure-identity's client id, and the one Azure Pipelines' AzureCLI/AzurePowerShell tasks export."""
+
+
+def detect_deployer_principal_type(environ: Mapping[str, str] | None = None) -> PrincipalType:
+    """ServicePrincipal when service-principal credentials are in the environment (the pipeline), else User.
+
+    A role assignment without principalType is sent as "User" by pulumi-azure-native, and ARM refuses a
+    type that does not match the principal (UnmatchedPrincipalType):
+    https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template#new-service-principal
+    """
+    env = os.environ if environ is None else environ
+    return "ServicePrincipal" if any(env.get(name) for name in SERVICE_PRINCIPAL_ENVIRONMENT) else "User"
+
+
 class PlatformConfig(_Model):
     """The whole stack configuration (keys are camelCase in Pulumi.<stack>.yaml)."""
 
@@ -272,6 +291,8 @@ class PlatformConfig(_Model):
     secrets: dict[str, SecretStr] = {}
     policy: dict[str, PolicyOverride] = {}
     """Per-rule enforcement of the security baseline; every rule is mandatory unless lowered here."""
+    deployer_principal_type: PrincipalType | None = None
+    """What runs `pulumi up` (it gets Key Vault Secrets Officer); unset: detect_deployer_principal_type()."""
 
     @field_validator("location")
     @classmethod
