@@ -175,8 +175,9 @@ class FunctionApp(pulumi.ComponentResource):
             ("key-vault-secrets-user", "Key Vault Secrets User", args.vault_id),
             ("app-insights-publisher", "Monitoring Metrics Publisher", args.app_insights_id),
         ]
+        assignments: dict[str, pulumi.Resource] = {}
         for grant, role, scope in grants:
-            assign_role(
+            assignments[grant] = assign_role(
                 f"{name}-{grant}",
                 role=role,
                 scope=scope,
@@ -186,10 +187,31 @@ class FunctionApp(pulumi.ComponentResource):
                 parent=self,
             )
 
+        deployed: list[pulumi.Resource] = []
+        package = Path(args.package_path)
+        if package.is_file():
+            deployed.append(
+                ZipDeploy(
+                    f"{name}-package",
+                    app_name=app.name,
+                    package_path=str(package),
+                    package_sha256=sha256_of(package),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
+                )
+            )
+        elif pulumi.runtime.is_dry_run():
+            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
+        else:
+            raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
+
+        # The host answers host keys once it runs and may use its storage: after its identity's role on the
+        # host storage and the code deployment, not right after the site is created.
         host_keys = web.list_web_app_host_keys_output(
             name=app.name,
             resource_group_name=args.resource_group_name,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app]),
+            opts=pulumi.InvokeOutputOptions(
+                parent=self, depends_on=[app, assignments["host-storage-blob-owner"], *deployed]
+            ),
         )
         put_secret(
             f"{name}-{FUNCTION_KEY_SECRET}",
@@ -201,20 +223,6 @@ class FunctionApp(pulumi.ComponentResource):
             tags=args.tags,
             parent=self,
         )
-
-        package = Path(args.package_path)
-        if package.is_file():
-            ZipDeploy(
-                f"{name}-package",
-                app_name=app.name,
-                package_path=str(package),
-                package_sha256=sha256_of(package),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[app]),
-            )
-        elif pulumi.runtime.is_dry_run():
-            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
-        else:
-            raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
 
         send_diagnostics(
             f"{name}-diagnostics",
