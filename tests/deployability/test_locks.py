@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from deployability import check
@@ -46,8 +44,6 @@ def test_locked_children_are_a_warning_not_a_failure(prod: Plan) -> None:
     assert "removing one from the program fails with ScopeLocked until the lock is removed first" in lines[0]
 
 
-def test_plan_prints_the_warning_and_succeeds(
-    capsys: pytest.CaptureFixture[str], plan_with: Callable[..., Plan]
-) -> None:
+def test_plan_prints_the_warning_and_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
     run_plan("prod")
     assert "warning: deployability: lock 'platform-lake-lock'" in capsys.readouterr().err
