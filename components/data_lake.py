@@ -129,7 +129,12 @@ class DataLake(pulumi.ComponentResource):
         config = args.storage
         base_blob = {
             "tier_to_cool": {"days_after_modification_greater_than": config.archive_cool_after_days},
-            "tier_to_archive": {"days_after_modification_greater_than": config.archive_tier_after_days},
+            # Archive exists only on LRS, GRS and RA-GRS; the config picks Cold for the others
+            # (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview,
+            # https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview).
+            f"tier_to_{config.archive_tier.lower()}": {
+                "days_after_modification_greater_than": config.archive_tier_after_days
+            },
             "delete": {"days_after_modification_greater_than": config.archive_delete_after_days},
         }
         return storage.ManagementPolicy(

@@ -12,7 +12,7 @@ from adf.model import AdfContent
 from adf.stack_values import StackValues
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
-from components.function_app import APP_INSIGHTS_SECRET, FunctionApp, FunctionAppArgs
+from components.function_app import FunctionApp, FunctionAppArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.resource_group import ResourceGroup, ResourceGroupArgs
@@ -96,7 +96,7 @@ class DataPlatform(pulumi.ComponentResource):
             opts=child,
         )
         database = self._database(name, args, placement, suffix, client.tenant_id)
-        vault = self._vault(name, args, context, suffix, client, monitoring)
+        vault = self._vault(name, args, context, suffix, client)
         function_app = self._function_app(name, args, context, suffix, lake, vault, monitoring)
 
         factory = DataFactory(
@@ -191,13 +191,11 @@ class DataPlatform(pulumi.ComponentResource):
         context: PlatformContext,
         suffix: pulumi.Output[str],
         client: pulumi.Output[authorization.GetClientConfigResult],
-        monitoring: Monitoring,
     ) -> KeyVault:
-        """The vault, holding the App Insights connection string and the stack's own secrets."""
-        secrets: dict[str, pulumi.Input[str]] = {APP_INSIGHTS_SECRET: monitoring.app_insights_connection_string}
-        secrets.update(
-            {key: pulumi.Output.secret(value.get_secret_value()) for key, value in args.config.secrets.items()}
-        )
+        """The vault, holding the stack's own secrets (and, later, the function key)."""
+        secrets: dict[str, pulumi.Input[str]] = {
+            key: pulumi.Output.secret(value.get_secret_value()) for key, value in args.config.secrets.items()
+        }
         return KeyVault(
             f"{name}-key-vault",
             KeyVaultArgs(
@@ -207,6 +205,7 @@ class DataPlatform(pulumi.ComponentResource):
                 tenant_id=client.tenant_id,
                 deployer_object_id=client.object_id,
                 secrets=secrets,
+                deployer_principal_type=args.config.deployer_principal_type,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -237,6 +236,7 @@ class DataPlatform(pulumi.ComponentResource):
                 vault_uri=vault.vault_uri,
                 vault_write_gate=vault.write_gate,
                 app_insights_id=monitoring.app_insights_id,
+                app_insights_connection_string=monitoring.app_insights_connection_string,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -9,14 +9,13 @@ import pulumi
 from pulumi_azure_native import storage, web
 
 from components.diagnostics import send_diagnostics
-from components.key_vault import put_secret, secret_reference
+from components.key_vault import put_secret
 from components.roles import assign_role
 from components.shared import PlatformContext
 from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
 from stack.config import FunctionAppConfig
 
 DEPLOYMENT_CONTAINER = "app-package"
-APP_INSIGHTS_SECRET = "appinsights-connection-string"
 FUNCTION_KEY_SECRET = "generator-function-key"
 
 
@@ -48,6 +47,8 @@ class FunctionAppArgs:
     """Completes once the deployer may write secrets."""
     app_insights_id: pulumi.Input[str]
     """Application Insights component the app reports to."""
+    app_insights_connection_string: pulumi.Input[str]
+    """Its connection string: an identifier, not a secret; ingestion stays Entra-only."""
 
     @property
     def subscription_id(self) -> pulumi.Input[str]:
@@ -61,14 +62,14 @@ class FunctionAppArgs:
 
 
 def app_settings(args: FunctionAppArgs, host_storage_name: pulumi.Input[str]) -> list[dict[str, pulumi.Input[str]]]:
-    """The app's settings (read by functions/eventgen/settings.py); secrets only as Key Vault references."""
+    """The app's settings (read by functions/eventgen/settings.py); none of them is a secret."""
     config = args.function_app
     return [
         {"name": "AzureWebJobsStorage__accountName", "value": host_storage_name},
-        {
-            "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
-            "value": secret_reference(args.vault_uri, APP_INSIGHTS_SECRET),
-        },
+        # Not a secret (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings), and a Key Vault
+        # reference cannot resolve before the identity's role exists; failed references stay cached
+        # (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references#rotation).
+        {"name": "APPLICATIONINSIGHTS_CONNECTION_STRING", "value": args.app_insights_connection_string},
         {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD"},
         {"name": "LAKE_BLOB_ENDPOINT", "value": args.lake_blob_endpoint},
         {"name": "GENERATOR_SCHEDULE", "value": config.generator_schedule},
@@ -115,7 +116,7 @@ class FunctionApp(pulumi.ComponentResource):
             ("key-vault-secrets-user", "Key Vault Secrets User", args.vault_id),
             ("app-insights-publisher", "Monitoring Metrics Publisher", args.app_insights_id),
         ]
-        assignments = {}
+        assignments: dict[str, pulumi.Resource] = {}
         for grant, role, scope in grants:
             assignments[grant] = assign_role(
                 f"{name}-{grant}",
@@ -127,27 +128,31 @@ class FunctionApp(pulumi.ComponentResource):
                 parent=self,
             )
 
-        self._function_key(name, args, app)
-
+        deployed: list[pulumi.Resource] = []
         package = Path(args.package_path)
         if package.is_file():
-            ZipDeploy(
-                f"{name}-package",
-                app_name=app.name,
-                scm_url=pulumi.Output.all(app.host_name_ssl_states, app.enabled_host_names).apply(
-                    lambda hosts: scm_base_url(hosts[0], hosts[1])
-                ),
-                package_path=str(package),
-                package_sha256=sha256_of(package),
-                # The platform writes the package to the host storage with the app's identity (the deployment
-                # storage's SystemAssignedIdentity); before the role is effective that write gets 403
-                # (Azure/azure-functions-core-tools#4346).
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
+            deployed.append(
+                ZipDeploy(
+                    f"{name}-package",
+                    app_name=app.name,
+                    scm_url=pulumi.Output.all(app.host_name_ssl_states, app.enabled_host_names).apply(
+                        lambda hosts: scm_base_url(hosts[0], hosts[1])
+                    ),
+                    package_path=str(package),
+                    package_sha256=sha256_of(package),
+                    # The platform writes the package to the host storage with the app's identity (the deployment
+                    # storage's SystemAssignedIdentity); before the role is effective that write gets 403
+                    # (Azure/azure-functions-core-tools#4346).
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
+                )
             )
         elif pulumi.runtime.is_dry_run():
             pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
         else:
             raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
+        # The host answers host keys once it runs and may use its storage: after its identity's role on the
+        # host storage and the code deployment, not right after the site is created.
+        self._function_key(name, args, app, after=[assignments["host-storage-blob-owner"], *deployed])
 
         send_diagnostics(
             f"{name}-diagnostics",
@@ -232,7 +237,8 @@ class FunctionApp(pulumi.ComponentResource):
             },
             site_config={
                 "app_settings": app_settings(args, host_storage.name),
-                "ftps_state": web.FtpsState.DISABLED,
+                # No ftpsState: Flex Consumption has no FTP and refuses the property (ARM error 51021;
+                # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
                 "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
                 "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
                 "http20_enabled": True,
@@ -251,12 +257,12 @@ class FunctionApp(pulumi.ComponentResource):
             )
         return app
 
-    def _function_key(self, name: str, args: FunctionAppArgs, app: web.WebApp) -> None:
+    def _function_key(self, name: str, args: FunctionAppArgs, app: web.WebApp, after: list[pulumi.Resource]) -> None:
         """Store the app's default function key in Key Vault, where the factory reads it."""
         host_keys = web.list_web_app_host_keys_output(
             name=app.name,
             resource_group_name=args.context.resource_group_name,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app]),
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app, *after]),
         )
         put_secret(
             f"{name}-{FUNCTION_KEY_SECRET}",

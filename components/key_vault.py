@@ -13,7 +13,7 @@ from components.diagnostics import send_diagnostics
 from components.protection import delete_lock, stateful_options
 from components.roles import assign_role
 from components.shared import PlatformContext
-from stack.config import KeyVaultConfig, ip_rule_values
+from stack.config import KeyVaultConfig, detect_deployer_principal_type, ip_rule_values
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class KeyVaultArgs:
     """The identity running `pulumi up`; it gets Key Vault Secrets Officer."""
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Secret name -> value; values are wrapped as Pulumi secrets."""
+    deployer_principal_type: str | None = None
+    """User, ServicePrincipal or Group; None: detected (stack.config.detect_deployer_principal_type)."""
 
 
 def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.Output[str]:
@@ -94,7 +96,8 @@ class KeyVault(pulumi.ComponentResource):
             role="Key Vault Secrets Officer",
             scope=vault.id,
             principal_id=args.deployer_object_id,
-            principal_type=None,  # a user locally, a service principal in the pipeline
+            # Explicit: the SDK sends "User" when unset and ARM refuses a mismatch (UnmatchedPrincipalType).
+            principal_type=args.deployer_principal_type or detect_deployer_principal_type(),
             subscription_id=context.subscription_id,
             parent=self,
         )

@@ -9,6 +9,7 @@ stack file, the key and what is allowed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from ipaddress import IPv4Network
@@ -99,6 +100,16 @@ def ip_rule_values(ranges: tuple[IPv4Network, ...]) -> tuple[str, ...]:
     return tuple(str(net.network_address) if net.prefixlen == 32 else net.with_prefixlen for net in ranges)
 
 
+ARCHIVE_TIER_SKUS = frozenset({"Standard_LRS", "Standard_GRS", "Standard_RAGRS"})
+"""Redundancies with an Archive tier; ZRS, GZRS and RA-GZRS have none (Hot, Cool and Cold exist for all):
+https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview"""
+
+
+def coldest_tier(sku: str) -> Literal["Archive", "Cold"]:
+    """The coldest access tier a storage account of this SKU offers."""
+    return "Archive" if sku in ARCHIVE_TIER_SKUS else "Cold"
+
+
 class StorageConfig(_Model):
     """The data lake account."""
 
@@ -110,10 +121,14 @@ class StorageConfig(_Model):
         30, ge=1, le=36500, description="Days after which `archive/` blobs move to the cool tier."
     )
     archive_tier_after_days: int = Field(
-        90, ge=1, le=36500, description="Days after which `archive/` blobs move to the archive tier."
+        90, ge=1, le=36500, description="Days after which `archive/` blobs move to archiveAccessTier."
     )
     archive_delete_after_days: int = Field(
         365, ge=1, le=36500, description="Days after which `archive/` blobs are deleted."
+    )
+    archive_access_tier: Literal["Archive", "Cold"] | None = Field(
+        None,
+        description="The tier `archive/` blobs move to after archiveTierAfterDays; default: the coldest for the SKU.",
     )
     network_default_action: Literal["Allow", "Deny"] = Field(
         "Allow", description="What happens to traffic no rule admits; trusted Azure services always pass."
@@ -121,6 +136,19 @@ class StorageConfig(_Model):
     allowed_ip_ranges: tuple[IPv4Network, ...] = Field(
         (), description="IPv4 addresses or CIDR ranges admitted when the default action is Deny."
     )
+
+    @property
+    def archive_tier(self) -> Literal["Archive", "Cold"]:
+        return self.archive_access_tier or coldest_tier(self.sku)
+
+    @model_validator(mode="after")
+    def _archive_tier_exists_for_the_sku(self) -> StorageConfig:
+        if self.archive_access_tier == "Archive" and coldest_tier(self.sku) != "Archive":
+            raise ValueError(
+                f"archiveAccessTier Archive does not exist for {self.sku}: only LRS, GRS and RA-GRS accounts have "
+                "an Archive tier (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview); use Cold"
+            )
+        return self
 
     @model_validator(mode="after")
     def _archive_tiers_in_order(self) -> StorageConfig:
@@ -304,6 +332,24 @@ class PolicyOverride(_Model):
     )
 
 
+PrincipalType = Literal["User", "ServicePrincipal", "Group"]
+
+SERVICE_PRINCIPAL_ENVIRONMENT = ("ARM_CLIENT_ID", "ARM_USE_OIDC", "AZURE_CLIENT_ID", "AZURESUBSCRIPTION_CLIENT_ID")
+"""Variables that mean the process signs in as a service principal: the azure-native provider's and
+azure-identity's client id, and the one Azure Pipelines' AzureCLI/AzurePowerShell tasks export."""
+
+
+def detect_deployer_principal_type(environ: Mapping[str, str] | None = None) -> PrincipalType:
+    """ServicePrincipal when service-principal credentials are in the environment (the pipeline), else User.
+
+    A role assignment without principalType is sent as "User" by pulumi-azure-native, and ARM refuses a
+    type that does not match the principal (UnmatchedPrincipalType):
+    https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template#new-service-principal
+    """
+    env = os.environ if environ is None else environ
+    return "ServicePrincipal" if any(env.get(name) for name in SERVICE_PRINCIPAL_ENVIRONMENT) else "User"
+
+
 class PlatformConfig(_Model):
     """The whole stack configuration (keys are camelCase in Pulumi.<stack>.yaml)."""
 
@@ -324,6 +370,9 @@ class PlatformConfig(_Model):
     policy: dict[str, PolicyOverride] = Field(
         {},
         description="Per-rule enforcement of the security baseline; every rule is mandatory unless lowered here.",
+    )
+    deployer_principal_type: PrincipalType | None = Field(
+        None, description="What runs `pulumi up`; unset: detected (detect_deployer_principal_type)."
     )
 
     @field_validator("location")

@@ -60,7 +60,7 @@ def test_every_secret_waits_for_the_role_to_be_effective(dev: Plan) -> None:
 
 def test_secret_values_are_pulumi_secrets(dev: Plan) -> None:
     names = {reg.inputs["secretName"]: reg.inputs for reg in dev.by_type(SECRET_TYPE)}
-    assert set(names) == {"appinsights-connection-string", "generator-function-key"}
+    assert set(names) == {"generator-function-key"}
     for inputs in names.values():
         assert inputs["properties"]["value"] == SECRET
 
