@@ -104,7 +104,7 @@ def _arm(method: str, path: str, body: Mapping[str, Any] | None = None) -> dict[
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Authorization": f"Bearer {bearer_token(TOKEN_SCOPE)}", "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - fixed https ARM host
+    with urllib.request.urlopen(request, timeout=60) as response:
         text = response.read().decode()
     return json.loads(text) if text else {}
 

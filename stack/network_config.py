@@ -104,7 +104,7 @@ class AgentPoolConfig(_Model):
     image: str = Field(
         "ubuntu-24.04/latest",
         min_length=1,
-        description="Well-known image name (https://learn.microsoft.com/azure/devops/managed-devops-pools/configure-images), e.g. ubuntu-24.04/latest.",
+        description="Well-known image name, e.g. ubuntu-24.04/latest (managed-devops-pools/configure-images).",
     )
 
 

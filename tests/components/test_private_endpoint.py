@@ -56,12 +56,12 @@ def test_zone_group_registers_the_endpoint_in_the_zone_of_its_group() -> None:
 
 
 def test_an_unknown_group_id_is_refused_naming_the_known_ones() -> None:
-    with pytest.raises(UnknownGroupIdError, match="'mongo'.*blob, dfs"):
+    with pytest.raises(UnknownGroupIdError, match=r"'mongo'.*blob, dfs"):
         build(lambda: PrivateEndpoint("x", _args("mongo")))
 
 
 def test_a_network_without_the_zone_is_refused() -> None:
-    with pytest.raises(UnknownGroupIdError, match="no zone privatelink.vaultcore.azure.net"):
+    with pytest.raises(UnknownGroupIdError, match=r"no zone privatelink\.vaultcore\.azure\.net"):
         build(lambda: PrivateEndpoint("x", _args("vault", zone_ids={})))
 
 
