@@ -78,7 +78,7 @@ def test_the_approval_waits_until_adf_has_asked(monkeypatch: pytest.MonkeyPatch)
 
 def test_a_missing_connection_fails_at_the_deadline_listing_what_it_saw(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(endpoint_approval, "_arm", FakeArm([[_connection("someone-else", "Pending")]]))
-    with pytest.raises(ApprovalError, match="connections seen: .*/privateEndpoints/someone-else"):
+    with pytest.raises(ApprovalError, match=r"connections seen: .*/privateEndpoints/someone-else"):
         approve(LAKE, "adf-x.mpe-lake-dfs", timeout_seconds=0, poll_seconds=0)
 
 
@@ -93,5 +93,5 @@ def test_each_target_provider_has_its_api_version() -> None:
         endpoint_approval.api_version("/subscriptions/s/resourceGroups/r/providers/Microsoft.Sql/servers/x")
         == "2021-11-01"
     )
-    with pytest.raises(ApprovalError, match="provider 'microsoft.cosmos' unknown"):
+    with pytest.raises(ApprovalError, match=r"provider 'microsoft\.cosmos' unknown"):
         endpoint_approval.api_version("/subscriptions/s/resourceGroups/r/providers/Microsoft.Cosmos/x/y")
