@@ -25,10 +25,14 @@ def build(program: Callable[[], object], stack: str = "test") -> list[Registrati
     monitor = RecordingMonitor(PlatformMocks(stack))
     pulumi_mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     try:
-        _sync_await(run_pulumi_func(lambda: program()))
+        _sync_await(run_pulumi_func(lambda: _discard(program())))
     finally:
         settings.reset_options()
     return monitor.registrations
+
+
+def _discard(_result: object) -> None:
+    return None
 
 
 def schema_violations(registrations: list[Registration]) -> list[str]:
