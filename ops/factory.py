@@ -164,10 +164,13 @@ def resolve_coordinates(
 
 
 def make_credential() -> TokenCredential:
-    """DefaultAzureCredential: the same code signs in on a laptop (`az login`), in CI (OIDC) and in Azure (MI)."""
-    from azure.identity import DefaultAzureCredential
+    """The process's one credential (components.azure_credential): AzurePipelinesCredential in a pipeline step with
+    a federated service connection, which fetches a fresh federated token whenever it needs one, else
+    DefaultAzureCredential (`az login` on a laptop, managed identity in Azure). Built once, so its token cache
+    serves every later call of the command."""
+    from components.azure_credential import credential
 
-    return DefaultAzureCredential()
+    return credential()
 
 
 def connect(

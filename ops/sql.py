@@ -98,7 +98,7 @@ def sid_literal(client_id: str) -> str:
 
 def factory_client_id(factory_id: str, endpoint: str = "https://management.azure.com") -> str:
     """The application (client) id of the factory's system-assigned managed identity, read through ARM."""
-    from ops.arm import make_credential
+    from ops.factory import make_credential
 
     token = make_credential().get_token(f"{endpoint}/.default").token
     identity = f"{factory_id}/providers/Microsoft.ManagedIdentity/identities/default"

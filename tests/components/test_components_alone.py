@@ -125,6 +125,7 @@ def test_in_a_preview_the_app_passes_an_unknown_lake_on_and_still_knows_its_wind
                 vault_uri="https://kv-unit.vault.azure.net/",
                 vault_write_gate=lake,
                 app_insights_id="/components/appi-unit",
+                app_insights_connection_string="InstrumentationKey=00000000-0000-0000-0000-000000000000",
             ),
         )
 

@@ -103,6 +103,7 @@ CONTENT_EDGES = {
     "linkedService/LS_DataLake": set(),
     "linkedService/LS_KeyVault": set(),
     "linkedService/LS_GeneratorFunction": {"linkedService/LS_KeyVault"},
+    "dataset/DS_AzureSql_StagingUserEvents": {"linkedService/LS_AzureSql"},
     "dataset/DS_AzureSql_StagingUserSubmissions": {"linkedService/LS_AzureSql"},
     "dataset/DS_AzureSql_Table": {"linkedService/LS_AzureSql"},
     "dataset/DS_Lake_Archive_Parquet": {"linkedService/LS_DataLake"},
@@ -112,6 +113,11 @@ CONTENT_EDGES = {
     "dataflow/DF_Events_BronzeToSilver": {"dataset/DS_Lake_Bronze_Events_Csv", "dataset/DS_Lake_Silver_Events_Parquet"},
     "pipeline/PL_Archive_SqlToLake": {"dataset/DS_AzureSql_Table", "dataset/DS_Lake_Archive_Parquet"},
     "pipeline/PL_Events_BronzeToSilver": {"dataflow/DF_Events_BronzeToSilver"},
+    "pipeline/PL_Events_SilverToSql": {
+        "dataset/DS_AzureSql_StagingUserEvents",
+        "dataset/DS_Lake_Silver_Events_Parquet",
+        "linkedService/LS_AzureSql",
+    },
     "pipeline/PL_Reporting_AggregateHourly": {"linkedService/LS_AzureSql"},
     "pipeline/PL_UserSync_SubmissionsToSql": {
         "dataset/DS_AzureSql_StagingUserSubmissions",
@@ -120,6 +126,7 @@ CONTENT_EDGES = {
     },
     "trigger/TR_Archive_DailyMidnight": {"pipeline/PL_Archive_SqlToLake"},
     "trigger/TR_Events_BronzeCreated": {"pipeline/PL_Events_BronzeToSilver"},
+    "trigger/TR_Events_SilverToSql_Hourly": {"pipeline/PL_Events_SilverToSql"},
     "trigger/TR_Reporting_Hourly": {"pipeline/PL_Reporting_AggregateHourly"},
     "trigger/TR_UserSync_Daily0200": {"pipeline/PL_UserSync_SubmissionsToSql"},
     "trigger/TR_UserSync_SubmissionCreated": {"pipeline/PL_UserSync_SubmissionsToSql"},

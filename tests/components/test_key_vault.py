@@ -50,10 +50,7 @@ def test_every_secret_waits_for_the_role_to_be_effective(dev: Plan) -> None:
     assert gate.inputs["probe_url"].startswith("https://kv-konnektmack-dev-")
     assert gate.inputs["probe_url"].endswith(".vault.azure.net/secrets?api-version=7.4&maxresults=1")
     secrets = dev.by_type(SECRET_TYPE)
-    assert sorted(secret.inputs["secretName"] for secret in secrets) == [
-        "appinsights-connection-string",
-        "generator-function-key",
-    ]
+    assert sorted(secret.inputs["secretName"] for secret in secrets) == ["generator-function-key"]
     for secret in secrets:
         assert gate.urn in secret.depends_on, f"{secret.name} does not wait for the access gate"
 

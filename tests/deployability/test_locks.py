@@ -26,7 +26,7 @@ def test_prod_locks_name_their_children_and_extensions(prod: Plan) -> None:
     } <= found["platform-lake-lock"]
     assert {
         "platform-key-vault-diagnostics",
-        "platform-key-vault-sql-connection-string",
+        "platform-generator-generator-function-key",
         "platform-key-vault-deployer-secrets-officer",
     } <= found["platform-key-vault-lock"]
     assert "platform-lake-account" not in found["platform-lake-lock"]

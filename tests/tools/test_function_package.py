@@ -157,10 +157,23 @@ def test_runtime_requirements_are_exact_pins() -> None:
         for line in (FUNCTIONS_DIR / "requirements.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert all(re.fullmatch(r"[a-z0-9-]+==[0-9][0-9a-z.]*", line) for line in lines), lines
-    assert {line.split("==")[0] for line in lines} == {
-        "azure-functions",
-        "azure-identity",
-        "azure-storage-blob",
-        "numpy",
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9a-z.]*", line) for line in lines), lines
+    pins = {canonical(name): version for name, _, version in (line.partition("==") for line in lines)}
+    assert {"azure-functions", "azure-identity", "azure-storage-blob", "numpy"} <= set(pins)
+    # Transitive packages are pinned too, to the versions the project's own lock holds.
+    assert {"azure-core", "cryptography", "msal", "requests"} <= set(pins)
+    locked = {
+        canonical(name): version.strip()
+        for name, _, version in (
+            line.partition("==")
+            for line in (FUNCTIONS_DIR.parent / "constraints.txt").read_text().splitlines()
+            if "==" in line and not line.startswith("#")
+        )
     }
+    shared = sorted(set(pins) & set(locked))
+    assert {name: pins[name] for name in shared} == {name: locked[name] for name in shared}
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalisation: MarkupSafe, markupsafe and markup_safe name one package."""
+    return re.sub(r"[-_.]+", "-", name).lower()
