@@ -9,6 +9,7 @@ values cannot be decrypted offline; they reach the program as secret placeholder
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import runpy
@@ -82,6 +83,24 @@ def _program_context(project_dir: Path) -> Iterator[None]:
         sys.path.remove(str(project_dir))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the program runs; the collector resumes afterwards.
+
+    A plan allocates hundreds of thousands of short-lived objects (outputs, futures, tasks)
+    on top of the large, long-lived azure-native modules, so the collector kept walking the
+    modules' objects: a third of the plan's CPU time. Reference counting still frees almost
+    everything at once; the cycles left over cost a few MB until the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 PROGRAM = (
     "stack",
     "adf",
@@ -139,7 +158,7 @@ def run_program(
     monitor = RecordingMonitor(PlatformMocks(stack))
     pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
     try:
-        with _program_context(project_dir):
+        with _program_context(project_dir), _collector_paused():
             _sync_await(run_pulumi_func(lambda: _run_program(project_dir)))
     except InputError as exc:
         # Input errors must stop the program before it registers anything; callers can tell.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -14,10 +15,21 @@ from preview.plan import Plan
 STACKS = ("dev", "test", "prod")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Keep the collector off the modules every test module imported (pulumi, azure-native, ...).
+
+    They live as long as the session, yet each full collection walked all of them again;
+    frozen objects are skipped. Objects created by the tests are collected as usual.
+    """
+    gc.freeze()
+
+
 @pytest.fixture(scope="session")
 def plans() -> dict[str, Plan]:
     """Each committed stack, planned once per test session."""
-    return {stack: run_plan(stack) for stack in STACKS}
+    plans = {stack: run_plan(stack) for stack in STACKS}
+    gc.freeze()  # they live as long as the session: no collection needs to walk them again
+    return plans
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,11 @@
 
 Each case must exit non-zero, name the file or key that is wrong, and stop before any
 resource is registered.
+
+The cases run in children forked from one warm interpreter that has already imported the
+third-party modules (`tests/support/warm_cli.py`); each child imports the project from its
+copy, as `python -m ops` started there would. One case also runs in a fresh interpreter, and
+both must give the same exit code and output.
 """
 
 from __future__ import annotations
@@ -10,15 +15,18 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from preview.plan import copy_program
+from preview.plan import Plan, copy_program
 
 PROJECT = Path(__file__).resolve().parent.parent
+WARM_CLI = Path(__file__).resolve().parent / "support" / "warm_cli.py"
+THIRD_PARTY = ("pulumi", "pulumi.dynamic", "pulumi.runtime.mocks", "pulumi_random", "pydantic", "yaml", "sqlglot")
+"""Imported by the warm interpreter, with the azure-native modules of the dev plan."""
 
 
 @dataclass(frozen=True)
@@ -279,18 +287,78 @@ def test_there_are_at_least_25_cases() -> None:
     assert len({case.id for case in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_broken_project_fails_naming_the_problem_before_registering_anything(tmp_path: Path, case: Case) -> None:
-    copy_program(tmp_path)
-    case.breaks(tmp_path)
-    result = subprocess.run(
+class WarmCli:
+    """`python -m ops ARGS` in a directory, run by a child of the warm interpreter."""
+
+    def __init__(self, modules: list[str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(WARM_CLI), *modules], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert json.loads(self._read()) == {"ready": True}
+
+    def _read(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, f"the warm interpreter stopped (exit {self.process.wait()})"
+        return line
+
+    def run(self, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        assert self.process.stdin is not None
+        out, err = cwd.parent / f"{cwd.name}.stdout", cwd.parent / f"{cwd.name}.stderr"
+        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(out), "stderr": str(err)}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        returncode = json.loads(self._read())["returncode"]
+        return subprocess.CompletedProcess(list(args), returncode, out.read_text(), err.read_text())
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def warm_cli(dev: Plan) -> Iterator[WarmCli]:
+    azure = {
+        f"pulumi_azure_native.{reg.type.split(':')[1]}" for reg in dev.resources if reg.type.startswith("azure-native:")
+    }
+    cli = WarmCli([*THIRD_PARTY, *sorted(azure)])
+    yield cli
+    cli.close()
+
+
+def plan_in(root: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m ops plan --stack dev` in a fresh interpreter."""
+    return subprocess.run(
         [sys.executable, "-m", "ops", "plan", "--stack", "dev"],
-        cwd=tmp_path,
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def broken_copy(tmp_path: Path, case: Case) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    copy_program(root)
+    case.breaks(root)
+    return root
+
+
+def test_the_warm_interpreter_answers_as_a_fresh_one_does(tmp_path: Path, warm_cli: WarmCli) -> None:
+    root = broken_copy(tmp_path, CASES[0])
+    fresh, warm = plan_in(root), warm_cli.run(root, "plan", "--stack", "dev")
+    assert fresh.returncode == 2 and CASES[0].names[0] in fresh.stderr
+    assert (warm.returncode, warm.stdout, warm.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_broken_project_fails_naming_the_problem_before_registering_anything(
+    tmp_path: Path, case: Case, warm_cli: WarmCli
+) -> None:
+    result = warm_cli.run(broken_copy(tmp_path, case), "plan", "--stack", "dev")
     assert result.returncode == 2, f"exit {result.returncode}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
     for fragment in case.names:
         assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"

@@ -11,7 +11,7 @@ import pytest
 
 from ops.__main__ import main
 from ops.plan import run_plan
-from preview.plan import Plan, copy_program, render_tree
+from preview.plan import copy_program
 from stack.files import StackFileError, read_stack_config
 from stack.paths import PROJECT_DIR
 
@@ -30,25 +30,6 @@ def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFi
         assert isinstance(resource["protect"], bool)
     roots = [r for r in document["resources"] if r["parent"] is None]
     assert [r["type"] for r in roots] == ["data-platform:index:DataPlatform"]
-
-
-def test_inputs_are_camel_case_as_registered(dev: Plan) -> None:
-    lake = next(r for r in dev.document()["resources"] if r["name"] == "platform-lake-account")
-    assert "allowSharedKeyAccess" in lake["inputs"]
-    assert "allow_shared_key_access" not in lake["inputs"]
-
-
-def test_tree_is_indented_by_parent_and_marks_protection(prod: Plan) -> None:
-    tree = render_tree(prod)
-    lines = tree.splitlines()
-    platform = next(i for i, line in enumerate(lines) if "data-platform:index:DataPlatform platform" in line)
-    lake = next(line for line in lines if line.strip().startswith("+ data-platform:storage:DataLake"))
-    account = next(line for line in lines if "platform-lake-account" in line)
-    assert lines[platform].startswith("    + ")
-    assert lake.startswith("        + ")
-    assert account.startswith("            + ") and "[protected]" in account
-    assert "accountName=stkonnektmackprodweu" in account
-    assert tree.rstrip().endswith("(3 protected)")
 
 
 def test_unknown_stack_lists_the_available_ones() -> None:

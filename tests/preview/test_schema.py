@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pulumi_azure_native.datafactory as adf
@@ -10,7 +11,6 @@ import pytest
 from pulumi import _types as pulumi_types
 from pulumi_azure_native import storage
 
-from preview import schema
 from preview.schema import (
     SECRET,
     UNKNOWN,
@@ -19,6 +19,7 @@ from preview.schema import (
     assert_valid,
     check_inputs,
 )
+from preview.schema import resources as type_lookup
 
 PIPELINE = "azure-native:datafactory:Pipeline"
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
@@ -461,11 +462,25 @@ def test_assert_valid_passes_valid_plan_and_does_not_mutate_inputs() -> None:
     assert resources == snapshot
 
 
+@pytest.fixture
+def no_cached_targets() -> Iterator[None]:
+    """Type tokens resolved afresh inside the test, and again after it."""
+    type_lookup.target.cache_clear()
+    yield
+    type_lookup.target.cache_clear()
+
+
+@pytest.mark.usefixtures("no_cached_targets")
 def test_type_lookup_survives_without_the_sdk_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Convention lookup + the token literal in ``_internal_init`` back up the module registry."""
-    monkeypatch.setattr(schema, "_TARGETS", {})
-    monkeypatch.setattr(schema, "_registered_classes", lambda pkg, mod: None)
+    registry_calls: list[tuple[str, str]] = []
+
+    def no_registry(pkg: str, mod: str) -> None:
+        registry_calls.append((pkg, mod))
+
+    monkeypatch.setattr(type_lookup, "_registered_classes", no_registry)
     assert check_inputs(STORAGE_ACCOUNT, storage_account()) == []
     assert check_inputs(RANDOM_STRING, {"length": 8}) == []
     [violation] = check_inputs("azure-native:storage:Nope", {})
     assert violation.reason.startswith("no such resource type in the installed SDK")
+    assert ("azure-native", "storage") in registry_calls  # the lookup really went without the registry

@@ -1,0 +1,46 @@
+"""The offline plan engine: the recorded document, the tree, and the process it leaves behind."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from preview.plan import Plan, render_tree, run_program
+from stack.errors import InputError
+
+
+def test_inputs_are_camel_case_as_registered(dev: Plan) -> None:
+    lake = next(r for r in dev.document()["resources"] if r["name"] == "platform-lake-account")
+    assert "allowSharedKeyAccess" in lake["inputs"]
+    assert "allow_shared_key_access" not in lake["inputs"]
+
+
+def test_tree_is_indented_by_parent_and_marks_protection(prod: Plan) -> None:
+    tree = render_tree(prod)
+    lines = tree.splitlines()
+    platform = next(i for i, line in enumerate(lines) if "data-platform:index:DataPlatform platform" in line)
+    lake = next(line for line in lines if line.strip().startswith("+ data-platform:storage:DataLake"))
+    account = next(line for line in lines if "platform-lake-account" in line)
+    assert lines[platform].startswith("    + ")
+    assert lake.startswith("        + ")
+    assert account.startswith("            + ") and "[protected]" in account
+    assert "accountName=stkonnektmackprodweu" in account
+    assert tree.rstrip().endswith("(3 protected)")
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    yield
+    if not was_enabled:
+        gc.disable()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_garbage_collector_runs_again_after_a_plan_even_a_refused_one() -> None:
+    with pytest.raises(InputError):
+        run_program("dev", config_overrides={"data-platform:environment": "staging"})
+    assert gc.isenabled()
