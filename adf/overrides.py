@@ -90,12 +90,11 @@ def _lookup(document: Any, path: tuple[str | int, ...]) -> Any:
     """The value at `path`, or _MISSING."""
     current = document
     for part in path:
-        if isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current):
-            current = current[part]
-        elif isinstance(part, str) and isinstance(current, dict) and part in current:
-            current = current[part]
-        else:
+        in_list = isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current)
+        in_object = isinstance(part, str) and isinstance(current, dict) and part in current
+        if not (in_list or in_object):
             return _MISSING
+        current = current[part]
     return current
 
 
