@@ -35,6 +35,12 @@ keys starting with `$` are comments. Each section maps `<kind>/<name>` to a list
   applies only to the items that hold the authoring factory's own value, so a trigger that watches another
   storage account or an Event Grid topic, or a schedule written for another time zone, keeps its value.
   On a named item a different value is an error (the file no longer holds what the entry was written for).
+  Why: an event trigger's `scope` is the storage account it watches, or for a CustomEventsTrigger "the ARM
+  resource ID of the Azure Event Grid Topic"
+  (https://learn.microsoft.com/dotnet/api/azure.resourcemanager.datafactory.models.customeventstrigger),
+  which need not be the stack's lake; and a schedule's `timeZone` governs its startTime and schedule hours,
+  so changing the zone without the hours moves when it runs
+  (https://learn.microsoft.com/azure/data-factory/how-to-create-schedule-trigger#time-zone-option).
 
 Everything is validated, in every section, before anything is registered: an unknown section, kind, item,
 action, stack value or key; a path that does not exist (replace, remove) or already exists (add); a wildcard
