@@ -8,9 +8,9 @@ STACK ?= dev
 .PHONY: install graphviz plan plan-all test lint typecheck unit bench package generate-local clean
 GRAPHVIZ_HINT := Graphviz is required for python -m ops diagram and its tests: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/
 
-$(VENV)/.installed: requirements.txt constraints.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

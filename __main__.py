@@ -6,7 +6,7 @@ Everything that can be wrong with the input is checked before the first resource
 import pulumi
 
 from adf import load as adf_load
-from components.data_platform import DataPlatform
+from components.data_platform import DataPlatform, DataPlatformArgs
 from stack.config import load_config
 from stack.naming import build_names
 
@@ -15,7 +15,7 @@ config = load_config()
 names = build_names(config, stack_file)
 content = adf_load.load(stack=pulumi.get_stack())
 enabled_triggers = adf_load.enabled_triggers(config.data_factory, content, stack_file)
-platform = DataPlatform("platform", config, names, content)
+platform = DataPlatform("platform", DataPlatformArgs(config, names, content))
 
 pulumi.export("environment", config.environment)
 pulumi.export("subscription_id", platform.subscription_id)

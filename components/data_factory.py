@@ -12,24 +12,22 @@ from adf.stack_values import StackValues
 from components.data_factory_content import DataFactoryContent, DataFactoryContentArgs
 from components.diagnostics import send_diagnostics
 from components.roles import assign_role
+from components.shared import PlatformContext
+from stack.config import DataFactoryConfig
 
 
 @dataclass(frozen=True)
 class DataFactoryArgs:
     """Inputs of the Data Factory."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group."""
-    location: str
-    """Azure region."""
+    context: PlatformContext
+    """Resource group, region, tags, subscription and the run-history workspace."""
+    data_factory: DataFactoryConfig
+    """Public network access, from the stack config."""
     factory_name: pulumi.Input[str]
     """Globally unique factory name."""
     environment: str
     """Published to pipelines as the global parameter `environment`."""
-    public_network_access: bool
-    """Whether the factory's endpoints are reachable from the internet."""
-    subscription_id: pulumi.Input[str]
-    """Subscription, for role definition ids."""
     lake_account_id: pulumi.Input[str]
     """The lake; the factory gets Storage Blob Data Contributor on it."""
     vault_id: pulumi.Input[str]
@@ -38,36 +36,37 @@ class DataFactoryArgs:
     """Linked services, datasets, data flows, pipelines and triggers from pipelines_json/."""
     stack_values: StackValues
     """Per-stack values for pipelines_json/overrides.json."""
-    workspace_id: pulumi.Input[str]
-    """Log Analytics workspace for run history."""
     action_group_id: pulumi.Input[str]
     """Where the failed-run alert goes."""
     alert_name: str
     """Name of the failed-run alert."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
 
 
 class DataFactory(pulumi.ComponentResource):
     """The factory, its identity and grants, its content from pipelines_json/, run history and alerting."""
 
     factory_name: pulumi.Output[str]
+    """Name of the factory."""
     factory_id: pulumi.Output[str]
+    """ARM id of the factory."""
     principal_id: pulumi.Output[str]
+    """Object id of the factory's system-assigned identity."""
     content: DataFactoryContent
+    """The deployed linked services, datasets, data flows, pipelines and triggers."""
 
     def __init__(self, name: str, args: DataFactoryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:integration:DataFactory", name, {}, opts)
+        context = args.context
 
         factory = datafactory.Factory(
             f"{name}-factory",
             factory_name=args.factory_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
             identity={"type": "SystemAssigned"},
-            public_network_access="Enabled" if args.public_network_access else "Disabled",
+            public_network_access="Enabled" if args.data_factory.public_network_access else "Disabled",
             global_parameters={"environment": {"type": "String", "value": args.environment}},
-            tags=args.tags,
+            tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
         principal_id = factory.identity.apply(lambda i: i.principal_id if i else "")
@@ -82,7 +81,7 @@ class DataFactory(pulumi.ComponentResource):
                 scope=scope,
                 principal_id=principal_id,
                 principal_type="ServicePrincipal",
-                subscription_id=args.subscription_id,
+                subscription_id=context.subscription_id,
                 parent=self,
             )
             for grant, role, scope in grants
@@ -93,7 +92,7 @@ class DataFactory(pulumi.ComponentResource):
             DataFactoryContentArgs(
                 content=args.content,
                 factory_name=factory.name,
-                resource_group_name=args.resource_group_name,
+                resource_group_name=context.resource_group_name,
                 stack_values=args.stack_values,
                 linked_services_after=role_assignments,
             ),
@@ -103,14 +102,25 @@ class DataFactory(pulumi.ComponentResource):
         send_diagnostics(
             f"{name}-diagnostics",
             resource_uri=factory.id,
-            workspace_id=args.workspace_id,
+            workspace_id=context.workspace_id,
             log_categories=("PipelineRuns", "ActivityRuns", "TriggerRuns"),
             parent=self,
         )
-        monitor.MetricAlert(
+        self._failed_runs_alert(name, args, factory)
+
+        self.factory_name = factory.name
+        self.factory_id = factory.id
+        self.principal_id = principal_id
+        self.register_outputs(
+            {"factory_name": self.factory_name, "factory_id": self.factory_id, "principal_id": self.principal_id}
+        )
+
+    def _failed_runs_alert(self, name: str, args: DataFactoryArgs, factory: datafactory.Factory) -> monitor.MetricAlert:
+        """Alert the action group when any pipeline run fails."""
+        return monitor.MetricAlert(
             f"{name}-failed-runs-alert",
             rule_name=args.alert_name,
-            resource_group_name=args.resource_group_name,
+            resource_group_name=args.context.resource_group_name,
             location="global",
             description="A Data Factory pipeline run failed",
             severity=2,
@@ -134,13 +144,6 @@ class DataFactory(pulumi.ComponentResource):
                 ],
             },
             actions=[{"action_group_id": args.action_group_id}],
-            tags=args.tags,
+            tags=args.context.tags,
             opts=pulumi.ResourceOptions(parent=self),
-        )
-
-        self.factory_name = factory.name
-        self.factory_id = factory.id
-        self.principal_id = principal_id
-        self.register_outputs(
-            {"factory_name": self.factory_name, "factory_id": self.factory_id, "principal_id": self.principal_id}
         )

@@ -9,6 +9,8 @@ from pulumi_azure_native import storage
 
 from components.diagnostics import send_diagnostics
 from components.protection import delete_lock, stateful_options
+from components.shared import PlatformContext
+from stack.config import StorageConfig, ip_rule_values
 
 CONTAINERS = ("bronze", "silver", "archive")
 
@@ -17,148 +19,56 @@ CONTAINERS = ("bronze", "silver", "archive")
 class DataLakeArgs:
     """Inputs of the data lake."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group the account lives in."""
-    location: str
-    """Azure region."""
+    context: PlatformContext
+    """Resource group, region, tags, protection and the diagnostics workspace."""
     account_name: pulumi.Input[str]
     """Globally unique storage account name."""
-    sku: str
-    """Redundancy, e.g. Standard_LRS in dev and Standard_ZRS in prod."""
-    soft_delete_days: int
-    """Retention of deleted blobs and containers."""
-    archive_cool_after_days: int
-    """Days after which `archive/` blobs move to the cool tier."""
-    archive_tier_after_days: int
-    """Days after which `archive/` blobs move to the archive tier."""
-    archive_delete_after_days: int
-    """Days after which `archive/` blobs are deleted."""
-    network_default_action: str
-    """Allow or Deny traffic that no rule admits; trusted Azure services always pass."""
-    allowed_ip_ranges: tuple[str, ...]
-    """IPv4 addresses or CIDR ranges admitted when the default action is Deny."""
-    workspace_id: pulumi.Input[str]
-    """Log Analytics workspace for diagnostics."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
-    protect: bool
-    """Protect the account and lock it against deletion."""
+    storage: StorageConfig
+    """Redundancy, retention, archive tiers and network rules from the stack config."""
 
 
 class DataLake(pulumi.ComponentResource):
     """StorageV2 with a hierarchical namespace, reachable only with Entra ID over TLS 1.2."""
 
     account_id: pulumi.Output[str]
+    """ARM id of the storage account."""
     account_name: pulumi.Output[str]
+    """Name of the storage account."""
     dfs_endpoint: pulumi.Output[str]
+    """ADLS Gen2 (dfs) endpoint, for the factory's linked service."""
     blob_endpoint: pulumi.Output[str]
+    """Blob endpoint, for the generator."""
     container_ids: dict[str, pulumi.Output[str]]
+    """ARM id of each container by name, for grants scoped to one container."""
 
     def __init__(self, name: str, args: DataLakeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:storage:DataLake", name, {}, opts)
+        context, config = args.context, args.storage
 
-        account = storage.StorageAccount(
-            f"{name}-account",
-            account_name=args.account_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            kind=storage.Kind.STORAGE_V2,
-            sku={"name": args.sku},
-            access_tier=storage.AccessTier.HOT,
-            is_hns_enabled=True,
-            enable_https_traffic_only=True,
-            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
-            network_rule_set={
-                "default_action": args.network_default_action,
-                "bypass": "AzureServices",
-                "ip_rules": [{"i_p_address_or_range": ip, "action": "Allow"} for ip in args.allowed_ip_ranges],
-            },
-            encryption={
-                "key_source": storage.KeySource.MICROSOFT_STORAGE,
-                "require_infrastructure_encryption": True,
-                "services": {
-                    "blob": {"enabled": True, "key_type": "Account"},
-                    "file": {"enabled": True, "key_type": "Account"},
-                },
-            },
-            tags=args.tags,
-            opts=stateful_options(self, args.protect),
-        )
-
+        account = self._account(name, args)
         blob_service = storage.BlobServiceProperties(
             f"{name}-blob-service",
             account_name=account.name,
-            resource_group_name=args.resource_group_name,
+            resource_group_name=context.resource_group_name,
             blob_services_name="default",
-            delete_retention_policy={"enabled": True, "days": args.soft_delete_days},
-            container_delete_retention_policy={"enabled": True, "days": args.soft_delete_days},
+            delete_retention_policy={"enabled": True, "days": config.soft_delete_days},
+            container_delete_retention_policy={"enabled": True, "days": config.soft_delete_days},
             opts=pulumi.ResourceOptions(parent=self),
         )
-
         containers = {
             container: storage.BlobContainer(
                 f"{name}-{container}",
                 account_name=account.name,
-                resource_group_name=args.resource_group_name,
+                resource_group_name=context.resource_group_name,
                 container_name=container,
                 public_access=storage.PublicAccess.NONE,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[blob_service], retain_on_delete=True),
             )
             for container in CONTAINERS
         }
-
-        storage.ManagementPolicy(
-            f"{name}-archive-lifecycle",
-            account_name=account.name,
-            resource_group_name=args.resource_group_name,
-            management_policy_name="default",
-            policy={
-                "rules": [
-                    {
-                        "name": "archive-cool-archive-delete",
-                        "type": "Lifecycle",
-                        "enabled": True,
-                        "definition": {
-                            "filters": {"blob_types": ["blockBlob"], "prefix_match": ["archive/"]},
-                            "actions": {
-                                "base_blob": {
-                                    "tier_to_cool": {
-                                        "days_after_modification_greater_than": args.archive_cool_after_days
-                                    },
-                                    "tier_to_archive": {
-                                        "days_after_modification_greater_than": args.archive_tier_after_days
-                                    },
-                                    "delete": {"days_after_modification_greater_than": args.archive_delete_after_days},
-                                }
-                            },
-                        },
-                    }
-                ]
-            },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[containers["archive"]]),
-        )
-
-        send_diagnostics(
-            f"{name}-diagnostics",
-            resource_uri=account.id,
-            workspace_id=args.workspace_id,
-            log_categories=(),
-            metric_categories=("Transaction",),
-            parent=self,
-        )
-        send_diagnostics(
-            f"{name}-blob-diagnostics",
-            resource_uri=pulumi.Output.concat(account.id, "/blobServices/default"),
-            workspace_id=args.workspace_id,
-            log_categories=("StorageRead", "StorageWrite", "StorageDelete"),
-            metric_categories=("Transaction",),
-            parent=self,
-        )
-        if args.protect:
+        self._archive_lifecycle(name, args, account, containers["archive"])
+        self._diagnostics(name, context, account)
+        if context.protect:
             delete_lock(f"{name}-lock", scope=account.id, what="data lake", parent=self)
 
         self.account_id = account.id
@@ -173,4 +83,96 @@ class DataLake(pulumi.ComponentResource):
                 "dfs_endpoint": self.dfs_endpoint,
                 "blob_endpoint": self.blob_endpoint,
             }
+        )
+
+    def _account(self, name: str, args: DataLakeArgs) -> storage.StorageAccount:
+        """The account: HNS on, no shared keys, no public blobs, TLS 1.2 and infrastructure encryption."""
+        context, config = args.context, args.storage
+        return storage.StorageAccount(
+            f"{name}-account",
+            account_name=args.account_name,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
+            kind=storage.Kind.STORAGE_V2,
+            sku={"name": config.sku},
+            access_tier=storage.AccessTier.HOT,
+            is_hns_enabled=True,
+            enable_https_traffic_only=True,
+            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
+            allow_blob_public_access=False,
+            allow_shared_key_access=False,
+            default_to_o_auth_authentication=True,
+            allow_cross_tenant_replication=False,
+            network_rule_set={
+                "default_action": config.network_default_action,
+                "bypass": "AzureServices",
+                "ip_rules": [
+                    {"i_p_address_or_range": ip, "action": "Allow"} for ip in ip_rule_values(config.allowed_ip_ranges)
+                ],
+            },
+            encryption={
+                "key_source": storage.KeySource.MICROSOFT_STORAGE,
+                "require_infrastructure_encryption": True,
+                "services": {
+                    "blob": {"enabled": True, "key_type": "Account"},
+                    "file": {"enabled": True, "key_type": "Account"},
+                },
+            },
+            tags=context.tags,
+            opts=stateful_options(self, context.protect),
+        )
+
+    def _archive_lifecycle(
+        self, name: str, args: DataLakeArgs, account: storage.StorageAccount, archive: storage.BlobContainer
+    ) -> storage.ManagementPolicy:
+        """Move `archive/` blobs to cool, then to archive, then delete them, after the configured days."""
+        config = args.storage
+        base_blob = {
+            "tier_to_cool": {"days_after_modification_greater_than": config.archive_cool_after_days},
+            # Archive exists only on LRS, GRS and RA-GRS; the config picks Cold for the others
+            # (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview,
+            # https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview).
+            f"tier_to_{config.archive_tier.lower()}": {
+                "days_after_modification_greater_than": config.archive_tier_after_days
+            },
+            "delete": {"days_after_modification_greater_than": config.archive_delete_after_days},
+        }
+        return storage.ManagementPolicy(
+            f"{name}-archive-lifecycle",
+            account_name=account.name,
+            resource_group_name=args.context.resource_group_name,
+            management_policy_name="default",
+            policy={
+                "rules": [
+                    {
+                        "name": "archive-cool-archive-delete",
+                        "type": "Lifecycle",
+                        "enabled": True,
+                        "definition": {
+                            "filters": {"blob_types": ["blockBlob"], "prefix_match": ["archive/"]},
+                            "actions": {"base_blob": base_blob},
+                        },
+                    }
+                ]
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[archive]),
+        )
+
+    def _diagnostics(self, name: str, context: PlatformContext, account: storage.StorageAccount) -> None:
+        """Account metrics, and the blob service's read, write and delete logs."""
+        send_diagnostics(
+            f"{name}-diagnostics",
+            resource_uri=account.id,
+            workspace_id=context.workspace_id,
+            log_categories=(),
+            metric_categories=("Transaction",),
+            parent=self,
+        )
+        send_diagnostics(
+            f"{name}-blob-diagnostics",
+            resource_uri=pulumi.Output.concat(account.id, "/blobServices/default"),
+            workspace_id=context.workspace_id,
+            log_categories=("StorageRead", "StorageWrite", "StorageDelete"),
+            metric_categories=("Transaction",),
+            parent=self,
         )

@@ -9,12 +9,13 @@ import pulumi
 from pulumi_azure_native import storage, web
 
 from components.diagnostics import send_diagnostics
-from components.key_vault import put_secret, secret_reference
+from components.key_vault import put_secret
 from components.roles import assign_role
+from components.shared import PlatformContext
 from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
+from stack.config import FunctionAppConfig
 
 DEPLOYMENT_CONTAINER = "app-package"
-APP_INSIGHTS_SECRET = "appinsights-connection-string"
 FUNCTION_KEY_SECRET = "generator-function-key"
 
 
@@ -22,18 +23,16 @@ FUNCTION_KEY_SECRET = "generator-function-key"
 class FunctionAppArgs:
     """Inputs of the Function app."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group."""
-    location: str
-    """Azure region."""
+    context: PlatformContext
+    """Resource group, region, tags, subscription and the diagnostics workspace."""
+    function_app: FunctionAppConfig
+    """Scale, schedule, dirty share and package path from the stack config."""
     app_name: pulumi.Input[str]
     """Globally unique app name (<name>.azurewebsites.net)."""
     plan_name: str
     """Flex Consumption plan name."""
     host_storage_account_name: pulumi.Input[str]
     """Account for the Functions host and the deployment package (not the lake)."""
-    subscription_id: pulumi.Input[str]
-    """Subscription, for role definition ids."""
     lake_blob_endpoint: pulumi.Input[str]
     """Blob endpoint of the lake the generator writes to."""
     bronze_container_id: pulumi.Input[str]
@@ -48,38 +47,137 @@ class FunctionAppArgs:
     """Completes once the deployer may write secrets."""
     app_insights_id: pulumi.Input[str]
     """Application Insights component the app reports to."""
-    workspace_id: pulumi.Input[str]
-    """Log Analytics workspace for diagnostics."""
-    maximum_instance_count: int
-    """Scale-out limit."""
-    instance_memory_mb: int
-    """Instance size."""
-    generator_schedule: str
-    """NCRONTAB schedule of the timer trigger."""
-    dirty_share: float
-    """Share of deliberately dirty rows in generated batches."""
-    package_path: str
-    """The built deployment zip (`make package`)."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
+    app_insights_connection_string: pulumi.Input[str]
+    """Its connection string: an identifier, not a secret; ingestion stays Entra-only."""
+
+    @property
+    def subscription_id(self) -> pulumi.Input[str]:
+        """The context's subscription, for role definition ids."""
+        return self.context.subscription_id
+
+    @property
+    def package_path(self) -> str:
+        """The built deployment zip (`make package`)."""
+        return self.function_app.package_path
+
+
+def app_settings(args: FunctionAppArgs, host_storage_name: pulumi.Input[str]) -> list[dict[str, pulumi.Input[str]]]:
+    """The app's settings (read by functions/eventgen/settings.py); none of them is a secret."""
+    config = args.function_app
+    return [
+        {"name": "AzureWebJobsStorage__accountName", "value": host_storage_name},
+        # Not a secret (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings), and a Key Vault
+        # reference cannot resolve before the identity's role exists; failed references stay cached
+        # (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references#rotation).
+        {"name": "APPLICATIONINSIGHTS_CONNECTION_STRING", "value": args.app_insights_connection_string},
+        {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD"},
+        {"name": "LAKE_BLOB_ENDPOINT", "value": args.lake_blob_endpoint},
+        {"name": "GENERATOR_SCHEDULE", "value": config.generator_schedule},
+        # Each timer run generates the events of one schedule period, so the windows tile without gaps.
+        {"name": "GENERATOR_WINDOW_MINUTES", "value": str(config.generator_window_minutes)},
+        {"name": "GENERATOR_DIRTY_SHARE", "value": str(config.dirty_share)},
+    ]
 
 
 class FunctionApp(pulumi.ComponentResource):
     """Reads its secrets through Key Vault references and reaches storage with its managed identity."""
 
     app_name: pulumi.Output[str]
+    """Name of the Function app."""
     app_id: pulumi.Output[str]
+    """ARM id of the Function app."""
     default_host_name: pulumi.Output[str]
+    """Host name (<name>.azurewebsites.net), for the factory's HTTP calls."""
     principal_id: pulumi.Output[str]
+    """Object id of the app's system-assigned identity."""
 
     def __init__(self, name: str, args: FunctionAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:compute:FunctionApp", name, {}, opts)
+        context = args.context
 
+        host_storage, package_container = self._host_storage(name, args)
+        plan = web.AppServicePlan(
+            f"{name}-plan",
+            name=args.plan_name,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
+            kind="functionapp",
+            reserved=True,
+            sku={"name": "FC1", "tier": "FlexConsumption"},
+            tags=context.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        app = self._app(name, args, host_storage, package_container, plan)
+
+        principal_id = app.identity.apply(lambda i: i.principal_id if i else "")
+        grants = [
+            ("host-storage-blob-owner", "Storage Blob Data Owner", host_storage.id),
+            ("bronze-blob-contributor", "Storage Blob Data Contributor", args.bronze_container_id),
+            ("key-vault-secrets-user", "Key Vault Secrets User", args.vault_id),
+            ("app-insights-publisher", "Monitoring Metrics Publisher", args.app_insights_id),
+        ]
+        assignments: dict[str, pulumi.Resource] = {}
+        for grant, role, scope in grants:
+            assignments[grant] = assign_role(
+                f"{name}-{grant}",
+                role=role,
+                scope=scope,
+                principal_id=principal_id,
+                principal_type="ServicePrincipal",
+                subscription_id=args.subscription_id,
+                parent=self,
+            )
+
+        deployed: list[pulumi.Resource] = []
+        package = Path(args.package_path)
+        if package.is_file():
+            deployed.append(
+                ZipDeploy(
+                    f"{name}-package",
+                    app_name=app.name,
+                    scm_url=pulumi.Output.all(app.host_name_ssl_states, app.enabled_host_names).apply(
+                        lambda hosts: scm_base_url(hosts[0], hosts[1])
+                    ),
+                    package_path=str(package),
+                    package_sha256=sha256_of(package),
+                    # The platform writes the package to the host storage with the app's identity (the deployment
+                    # storage's SystemAssignedIdentity); before the role is effective that write gets 403
+                    # (Azure/azure-functions-core-tools#4346).
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
+                )
+            )
+        elif pulumi.runtime.is_dry_run():
+            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
+        else:
+            raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
+        # The host answers host keys once it runs and may use its storage: after its identity's role on the
+        # host storage and the code deployment, not right after the site is created.
+        self._function_key(name, args, app, after=[assignments["host-storage-blob-owner"], *deployed])
+
+        send_diagnostics(
+            f"{name}-diagnostics",
+            resource_uri=app.id,
+            workspace_id=context.workspace_id,
+            log_categories=("FunctionAppLogs",),
+            parent=self,
+        )
+
+        self.app_name = app.name
+        self.app_id = app.id
+        self.default_host_name = app.default_host_name
+        self.principal_id = principal_id
+        self.register_outputs(
+            {"app_name": self.app_name, "app_id": self.app_id, "default_host_name": self.default_host_name}
+        )
+
+    def _host_storage(self, name: str, args: FunctionAppArgs) -> tuple[storage.StorageAccount, storage.BlobContainer]:
+        """The host's own account (identity only, no keys) and the container the package is deployed from."""
+        context = args.context
         host_storage = storage.StorageAccount(
             f"{name}-host-storage",
             account_name=args.host_storage_account_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
             kind=storage.Kind.STORAGE_V2,
             sku={"name": "Standard_LRS"},
             enable_https_traffic_only=True,
@@ -88,45 +186,34 @@ class FunctionApp(pulumi.ComponentResource):
             allow_shared_key_access=False,
             default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False,
-            tags=args.tags,
+            tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
         package_container = storage.BlobContainer(
             f"{name}-package-container",
             account_name=host_storage.name,
-            resource_group_name=args.resource_group_name,
+            resource_group_name=context.resource_group_name,
             container_name=DEPLOYMENT_CONTAINER,
             public_access=storage.PublicAccess.NONE,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        plan = web.AppServicePlan(
-            f"{name}-plan",
-            name=args.plan_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            kind="functionapp",
-            reserved=True,
-            sku={"name": "FC1", "tier": "FlexConsumption"},
-            tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        return host_storage, package_container
 
-        app_settings = [
-            {"name": "AzureWebJobsStorage__accountName", "value": host_storage.name},
-            {
-                "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
-                "value": secret_reference(args.vault_uri, APP_INSIGHTS_SECRET),
-            },
-            {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD"},
-            {"name": "LAKE_BLOB_ENDPOINT", "value": args.lake_blob_endpoint},
-            {"name": "GENERATOR_SCHEDULE", "value": args.generator_schedule},
-            {"name": "GENERATOR_DIRTY_SHARE", "value": str(args.dirty_share)},
-        ]
+    def _app(
+        self,
+        name: str,
+        args: FunctionAppArgs,
+        host_storage: storage.StorageAccount,
+        package_container: storage.BlobContainer,
+        plan: web.AppServicePlan,
+    ) -> web.WebApp:
+        """The app on Python 3.11, HTTPS and TLS 1.2 only, with basic-auth publishing switched off."""
+        context, config = args.context, args.function_app
         app = web.WebApp(
             f"{name}-app",
             name=args.app_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=context.resource_group_name,
+            location=context.location,
             kind="functionapp,linux",
             server_farm_id=plan.id,
             https_only=True,
@@ -144,18 +231,19 @@ class FunctionApp(pulumi.ComponentResource):
                 },
                 "runtime": {"name": "python", "version": "3.11"},
                 "scale_and_concurrency": {
-                    "maximum_instance_count": args.maximum_instance_count,
-                    "instance_memory_mb": args.instance_memory_mb,
+                    "maximum_instance_count": config.maximum_instance_count,
+                    "instance_memory_mb": config.instance_memory_mb,
                 },
             },
             site_config={
-                "app_settings": app_settings,
-                "ftps_state": web.FtpsState.DISABLED,
+                "app_settings": app_settings(args, host_storage.name),
+                # No ftpsState: Flex Consumption has no FTP and refuses the property (ARM error 51021;
+                # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
                 "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
                 "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
                 "http20_enabled": True,
             },
-            tags=args.tags,
+            tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[package_container]),
         )
         # Basic-auth publishing credentials off: deployments authenticate with Entra ID.
@@ -163,78 +251,26 @@ class FunctionApp(pulumi.ComponentResource):
             resource(
                 f"{name}-{endpoint}-basic-auth-off",
                 name=app.name,
-                resource_group_name=args.resource_group_name,
+                resource_group_name=context.resource_group_name,
                 allow=False,
                 opts=pulumi.ResourceOptions(parent=self),
             )
+        return app
 
-        principal_id = app.identity.apply(lambda i: i.principal_id if i else "")
-        grants = [
-            ("host-storage-blob-owner", "Storage Blob Data Owner", host_storage.id),
-            ("bronze-blob-contributor", "Storage Blob Data Contributor", args.bronze_container_id),
-            ("key-vault-secrets-user", "Key Vault Secrets User", args.vault_id),
-            ("app-insights-publisher", "Monitoring Metrics Publisher", args.app_insights_id),
-        ]
-        assignments = {}
-        for grant, role, scope in grants:
-            assignments[grant] = assign_role(
-                f"{name}-{grant}",
-                role=role,
-                scope=scope,
-                principal_id=principal_id,
-                principal_type="ServicePrincipal",
-                subscription_id=args.subscription_id,
-                parent=self,
-            )
-
+    def _function_key(self, name: str, args: FunctionAppArgs, app: web.WebApp, after: list[pulumi.Resource]) -> None:
+        """Store the app's default function key in Key Vault, where the factory reads it."""
         host_keys = web.list_web_app_host_keys_output(
             name=app.name,
-            resource_group_name=args.resource_group_name,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app]),
+            resource_group_name=args.context.resource_group_name,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app, *after]),
         )
         put_secret(
             f"{name}-{FUNCTION_KEY_SECRET}",
             secret_name=FUNCTION_KEY_SECRET,
             value=pulumi.Output.secret(host_keys.apply(lambda keys: (keys.function_keys or {}).get("default", ""))),
             vault_name=args.vault_name,
-            resource_group_name=args.resource_group_name,
+            resource_group_name=args.context.resource_group_name,
             gate=args.vault_write_gate,
-            tags=args.tags,
+            tags=args.context.tags,
             parent=self,
-        )
-
-        package = Path(args.package_path)
-        if package.is_file():
-            ZipDeploy(
-                f"{name}-package",
-                app_name=app.name,
-                scm_url=pulumi.Output.all(app.host_name_ssl_states, app.enabled_host_names).apply(
-                    lambda hosts: scm_base_url(hosts[0], hosts[1])
-                ),
-                package_path=str(package),
-                package_sha256=sha256_of(package),
-                # The platform writes the package to the host storage with the app's identity (the deployment
-                # storage's SystemAssignedIdentity); before the role is effective that write gets 403
-                # (Azure/azure-functions-core-tools#4346).
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
-            )
-        elif pulumi.runtime.is_dry_run():
-            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
-        else:
-            raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
-
-        send_diagnostics(
-            f"{name}-diagnostics",
-            resource_uri=app.id,
-            workspace_id=args.workspace_id,
-            log_categories=("FunctionAppLogs",),
-            parent=self,
-        )
-
-        self.app_name = app.name
-        self.app_id = app.id
-        self.default_host_name = app.default_host_name
-        self.principal_id = principal_id
-        self.register_outputs(
-            {"app_name": self.app_name, "app_id": self.app_id, "default_host_name": self.default_host_name}
         )

@@ -12,42 +12,28 @@ from components.access_gate import AccessGate
 from components.diagnostics import send_diagnostics
 from components.protection import delete_lock, stateful_options
 from components.roles import assign_role
+from components.shared import PlatformContext
+from stack.config import KeyVaultConfig, detect_deployer_principal_type, ip_rule_values
 
 
 @dataclass(frozen=True)
 class KeyVaultArgs:
     """Inputs of the Key Vault."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group the vault lives in."""
-    location: str
-    """Azure region."""
+    context: PlatformContext
+    """Resource group, region, tags, protection, subscription and the audit-log workspace."""
+    key_vault: KeyVaultConfig
+    """SKU, retention, purge protection and network rules from the stack config."""
     vault_name: pulumi.Input[str]
     """Globally unique vault name."""
     tenant_id: pulumi.Input[str]
     """Entra ID tenant that authorizes access."""
-    subscription_id: pulumi.Input[str]
-    """Subscription, for role definition ids."""
     deployer_object_id: pulumi.Input[str]
     """The identity running `pulumi up`; it gets Key Vault Secrets Officer."""
-    sku: str
-    """standard or premium."""
-    soft_delete_days: int
-    """Retention of deleted secrets (7-90 days)."""
-    purge_protection: bool
-    """Forbid purging before retention ends; cannot be turned off once on."""
-    network_default_action: str
-    """Allow or Deny traffic that no rule admits; trusted Azure services always pass."""
-    allowed_ip_ranges: tuple[str, ...]
-    """IPv4 addresses or CIDR ranges admitted when the default action is Deny."""
-    workspace_id: pulumi.Input[str]
-    """Log Analytics workspace for audit logs."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
-    protect: bool
-    """Protect the vault and lock it against deletion."""
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Secret name -> value; values are wrapped as Pulumi secrets."""
+    deployer_principal_type: str | None = None
+    """User, ServicePrincipal or Group; None: detected (stack.config.detect_deployer_principal_type)."""
 
 
 def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.Output[str]:
@@ -55,45 +41,54 @@ def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.O
     return pulumi.Output.concat("@Microsoft.KeyVault(SecretUri=", vault_uri, "secrets/", secret_name, "/)")
 
 
+def vault_properties(config: KeyVaultConfig, tenant_id: pulumi.Input[str]) -> dict[str, object]:
+    """RBAC only, soft delete always on, no deployment access, network rules from the config."""
+    properties: dict[str, object] = {
+        "tenant_id": tenant_id,
+        "sku": {"family": "A", "name": config.sku},
+        "enable_rbac_authorization": True,
+        "enable_soft_delete": True,
+        "soft_delete_retention_in_days": config.soft_delete_days,
+        "enabled_for_deployment": False,
+        "enabled_for_disk_encryption": False,
+        "enabled_for_template_deployment": False,
+        "public_network_access": "Enabled",
+        "network_acls": {
+            "default_action": config.network_default_action,
+            "bypass": "AzureServices",
+            "ip_rules": [{"value": ip} for ip in ip_rule_values(config.allowed_ip_ranges)],
+        },
+    }
+    if config.purge_protection:
+        # Azure rejects an explicit false; leaving the key out means off.
+        properties["enable_purge_protection"] = True
+    return properties
+
+
 class KeyVault(pulumi.ComponentResource):
     """A vault that authorizes with Azure RBAC only and holds the platform's secrets."""
 
     vault_id: pulumi.Output[str]
+    """ARM id of the vault."""
     vault_name: pulumi.Output[str]
+    """Name of the vault."""
     vault_uri: pulumi.Output[str]
-    secret_names: list[str]
+    """Data-plane URI (https://<name>.vault.azure.net/), for Key Vault references."""
     write_gate: AccessGate
+    """Completes once the deployer's Secrets Officer role is effective; every secret write waits for it."""
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:security:KeyVault", name, {}, opts)
+        context = args.context
 
-        properties: dict[str, object] = {
-            "tenant_id": args.tenant_id,
-            "sku": {"family": "A", "name": args.sku},
-            "enable_rbac_authorization": True,
-            "enable_soft_delete": True,
-            "soft_delete_retention_in_days": args.soft_delete_days,
-            "enabled_for_deployment": False,
-            "enabled_for_disk_encryption": False,
-            "enabled_for_template_deployment": False,
-            "public_network_access": "Enabled",
-            "network_acls": {
-                "default_action": args.network_default_action,
-                "bypass": "AzureServices",
-                "ip_rules": [{"value": ip} for ip in args.allowed_ip_ranges],
-            },
-        }
-        if args.purge_protection:
-            # Azure rejects an explicit false; leaving the key out means off.
-            properties["enable_purge_protection"] = True
         vault = keyvault.Vault(
             f"{name}-vault",
             vault_name=args.vault_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            properties=properties,
-            tags=args.tags,
-            opts=stateful_options(self, args.protect),
+            resource_group_name=context.resource_group_name,
+            location=context.location,
+            properties=vault_properties(args.key_vault, args.tenant_id),
+            tags=context.tags,
+            opts=stateful_options(self, context.protect),
         )
 
         officer = assign_role(
@@ -101,8 +96,9 @@ class KeyVault(pulumi.ComponentResource):
             role="Key Vault Secrets Officer",
             scope=vault.id,
             principal_id=args.deployer_object_id,
-            principal_type=None,  # a user locally, a service principal in the pipeline
-            subscription_id=args.subscription_id,
+            # Explicit: the SDK sends "User" when unset and ARM refuses a mismatch (UnmatchedPrincipalType).
+            principal_type=args.deployer_principal_type or detect_deployer_principal_type(),
+            subscription_id=context.subscription_id,
             parent=self,
         )
         self.write_gate = AccessGate(
@@ -119,26 +115,25 @@ class KeyVault(pulumi.ComponentResource):
                 secret_name=secret_name,
                 value=value,
                 vault_name=vault.name,
-                resource_group_name=args.resource_group_name,
+                resource_group_name=context.resource_group_name,
                 gate=self.write_gate,
-                tags=args.tags,
+                tags=context.tags,
                 parent=self,
             )
 
         send_diagnostics(
             f"{name}-diagnostics",
             resource_uri=vault.id,
-            workspace_id=args.workspace_id,
+            workspace_id=context.workspace_id,
             log_categories=("AuditEvent", "AzurePolicyEvaluationDetails"),
             parent=self,
         )
-        if args.protect:
+        if context.protect:
             delete_lock(f"{name}-lock", scope=vault.id, what="Key Vault", parent=self)
 
         self.vault_id = vault.id
         self.vault_name = vault.name
         self.vault_uri = vault.properties.apply(lambda p: p.vault_uri)
-        self.secret_names = sorted(args.secrets)
         self.register_outputs({"vault_id": self.vault_id, "vault_name": self.vault_name, "vault_uri": self.vault_uri})
 
 
@@ -150,7 +145,7 @@ def put_secret(
     vault_name: pulumi.Input[str],
     resource_group_name: pulumi.Input[str],
     gate: pulumi.Resource,
-    tags: dict[str, str],
+    tags: Mapping[str, str],
     parent: pulumi.Resource,
 ) -> keyvault.Secret:
     """Write one secret, as a Pulumi secret, after the deployer's access is effective."""

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import applicationinsights, monitor, operationalinsights
 
+from components.shared import Placement
+from stack.config import MonitoringConfig
+
 
 @dataclass(frozen=True)
 class MonitoringArgs:
     """Inputs of the monitoring component."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group."""
-    location: str
-    """Azure region."""
+    placement: Placement
+    """Resource group, region and tags."""
+    monitoring: MonitoringConfig
+    """Log retention and the alert address, from the stack config."""
     workspace_name: str
     """Log Analytics workspace name."""
     app_insights_name: str
@@ -24,61 +27,60 @@ class MonitoringArgs:
     """Action group name."""
     action_group_short_name: str
     """Action group short name (at most 12 characters, shown in alert emails and SMS)."""
-    alert_email: str
-    """Where alerts are emailed."""
-    retention_days: int
-    """Log retention in the workspace."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
 
 
 class Monitoring(pulumi.ComponentResource):
     """Where every component sends diagnostics, and where alerts go."""
 
     workspace_id: pulumi.Output[str]
+    """ARM id of the Log Analytics workspace, for diagnostic settings."""
     app_insights_id: pulumi.Output[str]
+    """ARM id of Application Insights, for the publisher grant."""
     app_insights_connection_string: pulumi.Output[str]
+    """Connection string of Application Insights, a Pulumi secret, stored in Key Vault."""
     action_group_id: pulumi.Output[str]
+    """ARM id of the action group that alerts notify."""
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:monitoring:Monitoring", name, {}, opts)
+        placement = args.placement
 
         workspace = operationalinsights.Workspace(
             f"{name}-workspace",
             workspace_name=args.workspace_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=placement.resource_group_name,
+            location=placement.location,
             sku={"name": "PerGB2018"},
-            retention_in_days=args.retention_days,
+            retention_in_days=args.monitoring.log_retention_days,
             features={"enable_log_access_using_only_resource_permissions": True},
-            tags=args.tags,
+            tags=placement.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
         app_insights = applicationinsights.Component(
             f"{name}-app-insights",
             resource_name_=args.app_insights_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=placement.resource_group_name,
+            location=placement.location,
             kind="web",
             application_type="web",
             ingestion_mode="LogAnalytics",
             workspace_resource_id=workspace.id,
             # Telemetry is accepted only with an Entra ID token (Monitoring Metrics Publisher).
             disable_local_auth=True,
-            tags=args.tags,
+            tags=placement.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
         action_group = monitor.ActionGroup(
             f"{name}-action-group",
             action_group_name=args.action_group_name,
-            resource_group_name=args.resource_group_name,
+            resource_group_name=placement.resource_group_name,
             location="global",
             group_short_name=args.action_group_short_name,
             enabled=True,
             email_receivers=[
-                {"name": "platform-team", "email_address": args.alert_email, "use_common_alert_schema": True}
+                {"name": "platform-team", "email_address": args.monitoring.alert_email, "use_common_alert_schema": True}
             ],
-            tags=args.tags,
+            tags=placement.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
 

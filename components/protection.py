@@ -10,9 +10,11 @@ def stateful_options(parent: pulumi.Resource, protect: bool) -> pulumi.ResourceO
     """Options for a resource that holds data.
 
     `retain_on_delete` keeps the Azure resource (and its data) when it leaves the
-    program, for example after a rename; `protect` refuses deletes in the plan.
+    program, for example after a rename; `protect` refuses deletes in the plan. Without
+    `protect` the option is left unset, so a caller who protects the whole component
+    still protects this child (Pulumi inherits `protect` from the parent).
     """
-    return pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=True)
+    return pulumi.ResourceOptions(parent=parent, protect=True if protect else None, retain_on_delete=True)
 
 
 def delete_lock(

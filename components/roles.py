@@ -12,25 +12,37 @@ from stack.roles import ROLE_IDS
 _NAMESPACE = uuid.UUID("8a0f6b62-9a53-4a4e-9a43-0f5c2d1e7b10")
 
 
+def assignment_guid(scope: str, principal_id: str, role_definition_id: str) -> str:
+    """The role assignment name for one (scope, principal, role definition); ARM ids compare case-insensitively."""
+    return str(uuid.uuid5(_NAMESPACE, "/".join(part.lower() for part in (scope, principal_id, role_definition_id))))
+
+
 def assign_role(
     name: str,
     *,
     role: str,
     scope: pulumi.Input[str],
     principal_id: pulumi.Input[str],
-    principal_type: str | None,
+    principal_type: str,
     subscription_id: pulumi.Input[str],
     parent: pulumi.Resource,
     depends_on: list[pulumi.Resource] | None = None,
 ) -> authorization.RoleAssignment:
     """Assign a built-in role on one resource's scope.
 
-    The assignment's name is a GUID derived from the stack and the logical name, so a
-    re-run never creates a second assignment for the same grant.
+    The name is a GUID seeded with scope, principal and role definition, like Bicep's
+    guid(scope, principalId, roleDefinitionId): names are unique per tenant, and one
+    (scope, principal, role) may be assigned once, so a deterministic name from exactly
+    those three never collides and a re-run never creates a second assignment
+    (https://learn.microsoft.com/azure/role-based-access-control/role-assignments#name,
+    https://learn.microsoft.com/azure/azure-resource-manager/bicep/scenarios-rbac).
+    `principal_type` is always explicit: the SDK sends "User" when it is unset.
     """
-    assignment_name = str(uuid.uuid5(_NAMESPACE, f"{pulumi.get_project()}/{pulumi.get_stack()}/{name}"))
     role_definition_id = pulumi.Output.concat(
         "/subscriptions/", subscription_id, "/providers/Microsoft.Authorization/roleDefinitions/", ROLE_IDS[role]
+    )
+    assignment_name = pulumi.Output.all(scope, principal_id, role_definition_id).apply(
+        lambda parts: assignment_guid(*(str(part) for part in parts))
     )
     return authorization.RoleAssignment(
         name,

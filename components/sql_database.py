@@ -8,115 +8,98 @@ import pulumi
 from pulumi_azure_native import sql
 
 from components.protection import delete_lock, stateful_options
+from components.shared import Placement
+from stack.config import SqlConfig
 
 SQL_SUFFIX = ".database.windows.net"
 
 
 @dataclass(frozen=True)
 class SqlDatabaseArgs:
-    """Inputs of the SQL component; with `create` false only the names are used."""
+    """Inputs of the SQL component; with `sql.create` false only the names are used."""
 
-    create: bool
-    """Create the server and database, or use the existing ones."""
-    resource_group_name: pulumi.Input[str]
-    """Resource group of a created server."""
-    location: str
-    """Azure region."""
-    server_name: pulumi.Input[str]
-    """Server name (created, or existing)."""
-    database_name: str
-    """Database name (created, or existing)."""
+    placement: Placement
+    """Resource group, region, tags and protection of a created server and database."""
+    sql: SqlConfig
+    """Create or use existing, the SKU, pausing, size and the Entra ID admin, from the stack config."""
+    new_server_name: pulumi.Input[str]
+    """Name of the server created when `sql.create` is true."""
+    default_database_name: str
+    """Database name unless `sql.databaseName` gives one."""
     tenant_id: pulumi.Input[str]
     """Entra ID tenant of the admin."""
-    admin_login: str
-    """Display name of the Entra ID group that administers the server."""
-    admin_object_id: str
-    """Object id of that group."""
-    sku_name: str
-    """Serverless SKU, e.g. GP_S_Gen5_1."""
-    auto_pause_delay_minutes: int
-    """Minutes idle before the database pauses; -1 never pauses."""
-    min_capacity: float
-    """Minimum vCores while running."""
-    max_size_gb: int
-    """Maximum data size."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
-    protect: bool
-    """Protect the database and lock it against deletion."""
 
 
 class SqlDatabase(pulumi.ComponentResource):
     """Entra-only authentication, TLS 1.2, and a firewall that admits only Azure services."""
 
     server_fqdn: pulumi.Output[str]
+    """Fully qualified server name, for the factory's linked service and `ops sql`."""
     database_name: pulumi.Output[str]
-    connection_string: pulumi.Output[str]
+    """Name of the database."""
 
     def __init__(self, name: str, args: SqlDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:sql:SqlDatabase", name, {}, opts)
-
-        if args.create:
-            server = sql.Server(
-                f"{name}-server",
-                server_name=args.server_name,
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                version="12.0",
-                minimal_tls_version="1.2",
-                public_network_access="Enabled",
-                identity={"type": "SystemAssigned"},
-                administrators={
-                    "administrator_type": "ActiveDirectory",
-                    "azure_ad_only_authentication": True,
-                    "login": args.admin_login,
-                    "sid": args.admin_object_id,
-                    "tenant_id": args.tenant_id,
-                    "principal_type": "Group",
-                },
-                tags=args.tags,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            database = sql.Database(
-                f"{name}-database",
-                database_name=args.database_name,
-                server_name=server.name,
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                sku={"name": args.sku_name, "tier": "GeneralPurpose"},
-                auto_pause_delay=args.auto_pause_delay_minutes,
-                min_capacity=args.min_capacity,
-                max_size_bytes=args.max_size_gb * 1024**3,
-                zone_redundant=False,
-                tags=args.tags,
-                opts=stateful_options(self, args.protect),
-            )
-            sql.FirewallRule(
-                f"{name}-allow-azure-services",
-                firewall_rule_name="AllowAllWindowsAzureIps",
-                server_name=server.name,
-                resource_group_name=args.resource_group_name,
-                # 0.0.0.0-0.0.0.0 is Azure's documented marker for "Azure services", not the internet.
-                start_ip_address="0.0.0.0",
-                end_ip_address="0.0.0.0",
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            if args.protect:
-                delete_lock(f"{name}-lock", scope=database.id, what="SQL database", parent=self)
+        config = args.sql
+        database_name = config.database_name or args.default_database_name
+        if config.create:
+            server, database = self._create(name, args, database_name)
             server_name: pulumi.Output[str] = server.name
-            database_name: pulumi.Output[str] = database.name
+            self.database_name = database.name
         else:
-            server_name = pulumi.Output.from_input(args.server_name)
-            database_name = pulumi.Output.from_input(args.database_name)
+            server_name = pulumi.Output.from_input(config.server_name or "")
+            self.database_name = pulumi.Output.from_input(database_name)
 
         self.server_fqdn = pulumi.Output.concat(server_name, SQL_SUFFIX)
-        self.database_name = database_name
-        # Identity-based: the caller's managed identity authenticates, so no password is involved.
-        self.connection_string = pulumi.Output.concat(
-            "Server=tcp:",
-            self.server_fqdn,
-            ",1433;Database=",
-            database_name,
-            ";Authentication=Active Directory Default;Encrypt=True;TrustServerCertificate=False;Connection Timeout=30;",
-        )
         self.register_outputs({"server_fqdn": self.server_fqdn, "database_name": self.database_name})
+
+    def _create(self, name: str, args: SqlDatabaseArgs, database_name: str) -> tuple[sql.Server, sql.Database]:
+        """A server that only Entra ID can sign in to, its serverless database and its firewall rule."""
+        placement, config = args.placement, args.sql
+        server = sql.Server(
+            f"{name}-server",
+            server_name=args.new_server_name,
+            resource_group_name=placement.resource_group_name,
+            location=placement.location,
+            version="12.0",
+            minimal_tls_version="1.2",
+            public_network_access="Enabled",
+            identity={"type": "SystemAssigned"},
+            administrators={
+                "administrator_type": "ActiveDirectory",
+                "azure_ad_only_authentication": True,
+                "login": config.admin_login or "",
+                "sid": str(config.admin_object_id or ""),
+                "tenant_id": args.tenant_id,
+                "principal_type": "Group",
+            },
+            tags=placement.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        database = sql.Database(
+            f"{name}-database",
+            database_name=database_name,
+            server_name=server.name,
+            resource_group_name=placement.resource_group_name,
+            location=placement.location,
+            sku={"name": config.sku_name, "tier": "GeneralPurpose"},
+            auto_pause_delay=config.auto_pause_delay_minutes,
+            min_capacity=config.min_capacity,
+            max_size_bytes=config.max_size_gb * 1024**3,
+            zone_redundant=False,
+            tags=placement.tags,
+            opts=stateful_options(self, placement.protect),
+        )
+        sql.FirewallRule(
+            f"{name}-allow-azure-services",
+            firewall_rule_name="AllowAllWindowsAzureIps",
+            server_name=server.name,
+            resource_group_name=placement.resource_group_name,
+            # 0.0.0.0-0.0.0.0 is Azure's documented marker for "Azure services", not the internet.
+            start_ip_address="0.0.0.0",
+            end_ip_address="0.0.0.0",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        if placement.protect:
+            delete_lock(f"{name}-lock", scope=database.id, what="SQL database", parent=self)
+        return server, database

@@ -50,7 +50,10 @@ DEFAULT_SCHEMA = "dbo"
 BUILTIN_SCHEMAS = frozenset({"dbo", "sys", "information_schema"})
 """Schemas that exist in every database; references to sys/information_schema are not checked."""
 
-SQLCMD_SAMPLE_VALUES: Mapping[str, str] = {"FactoryIdentityName": "adf-konnektmack-dev-weu-0000"}
+SQLCMD_SAMPLE_VALUES: Mapping[str, str] = {
+    "FactoryIdentityName": "adf-konnektmack-dev-weu-0000",
+    "FactoryIdentitySid": "0x1F2E3D4C5B6A79881122334455667788",
+}
 """A sample value for every sqlcmd variable the scripts may use (the delivery pipeline passes the real ones)."""
 
 """`V001__what_it_does.sql`: applied in version order."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 from ops import exit_codes
@@ -88,5 +89,22 @@ def main(argv: list[str] | None = None) -> int:
         return _report_input_error(exc)
 
 
+def run() -> int:
+    """`main` for a process whose output may go to a reader that stops early (`... | head -1`).
+
+    A closed pipe is the reader's choice, not a failure: Python's signal docs recommend pointing
+    stdout at devnull so the interpreter's final flush does not raise again, and ending quietly.
+    https://docs.python.org/3/library/signal.html#note-on-sigpipe
+    """
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return exit_codes.OK
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -3,7 +3,7 @@
 The engine (`preview`) runs the program under mocks; this module adds the checks that
 need other packages, so the engine depends on none of them: the SQL scripts against
 the ADF content (`migrations`), every resource against the provider schema
-(`preview.schema`) and the security baseline (`policy`). Each check raises an
+(`preview.schema`), the security baseline (`policy`) and what Azure refuses (`deployability`). Each check raises an
 `InputError`, which the command line turns into exit code 2.
 """
 
@@ -34,6 +34,7 @@ def run_plan(
     check_schema: bool = True,
     check_sql_scripts: bool = True,
     check_policy: bool = True,
+    check_deployability: bool = True,
 ) -> Plan:
     """Plan `stack` offline and run the checks; raise the first check's `InputError`."""
     if check_sql_scripts:
@@ -51,4 +52,8 @@ def run_plan(
         from policy.offline import check as check_security_baseline
 
         check_security_baseline(plan, plan.config)
+    if check_deployability:
+        from deployability import check as check_azure_rules
+
+        check_azure_rules(plan)
     return plan

@@ -23,57 +23,29 @@ import json
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import AzureError
 
-from ops import arm, exit_codes
+from ops import exit_codes
+from ops.factory import (
+    DEFAULT_ENDPOINT,
+    CoordinatesError,
+    Factory,
+    FactoryCoordinates,
+    add_factory_arguments,
+    connect,
+    describe_error,
+    resolve_coordinates,
+    seconds,
+)
+from ops.run_display import RunDisplay
+from ops.run_result import FAILED_STATUSES, ActivityState, RunResult
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.mgmt.datafactory.models import ActivityRun, PipelineRun
-    from rich.console import Console, RenderableType
-    from rich.live import Live
-
-TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Cancelled"})
-FAILED_STATUSES = frozenset({"Failed", "Cancelled"})
-_STYLES = {"Succeeded": "green", "Failed": "bold red", "Cancelled": "yellow", "InProgress": "cyan", "Queued": "dim"}
-
-
-@dataclass(frozen=True)
-class ActivityState:
-    """One activity of the run, at its latest attempt."""
-
-    name: str
-    type: str
-    status: str
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """A pipeline run as last seen: final when `finished`, the last known state when `timed_out`."""
-
-    pipeline: str
-    run_id: str
-    status: str
-    activities: tuple[ActivityState, ...] = ()
-    failed_activity: str | None = None
-    """The activity whose failure failed the run, when the run Failed."""
-    error: str | None = None
-    """Why the run failed: that activity's error, else ADF's run message."""
-    timed_out: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.status in TERMINAL_STATUSES
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status == "Succeeded"
-
 
 Progress = Callable[[RunResult], None]
 
@@ -144,7 +116,7 @@ def _summarise(pipeline: str, run: PipelineRun, activity_runs: list[ActivityRun]
     return RunResult(pipeline, str(run.run_id), status, activities, failed_activity, error)
 
 
-def _activity_runs(factory: arm.Factory, run_id: str, since: datetime.datetime) -> list[ActivityRun]:
+def _activity_runs(factory: Factory, run_id: str, since: datetime.datetime) -> list[ActivityRun]:
     """All activity runs of the pipeline run, following continuation tokens."""
     from azure.mgmt.datafactory.models import RunFilterParameters
 
@@ -164,7 +136,7 @@ def _activity_runs(factory: arm.Factory, run_id: str, since: datetime.datetime) 
 
 
 def wait_for_run(
-    factory: arm.Factory,
+    factory: Factory,
     run_id: str,
     *,
     pipeline: str = "",
@@ -191,7 +163,7 @@ def wait_for_run(
 
 
 def run_pipeline(
-    factory: arm.Factory | arm.FactoryCoordinates,
+    factory: Factory | FactoryCoordinates,
     pipeline: str,
     parameters: Mapping[str, Any] | None = None,
     wait: bool = False,
@@ -200,15 +172,15 @@ def run_pipeline(
     poll_seconds: float = 15,
     on_progress: Progress | None = None,
     credential: TokenCredential | None = None,
-    endpoint: str = arm.DEFAULT_ENDPOINT,
+    endpoint: str = DEFAULT_ENDPOINT,
 ) -> RunResult:
     """Create a run of `pipeline`; with `wait`, follow it to its end. Azure's refusals raise AzureError.
 
     `factory` is a connected Factory or just coordinates (then DefaultAzureCredential, or
     `credential`, signs in). `on_progress` gets the new run (Queued) and then each poll's state.
     """
-    if isinstance(factory, arm.FactoryCoordinates):
-        with arm.connect(factory, credential=credential, endpoint=endpoint) as connected:
+    if isinstance(factory, FactoryCoordinates):
+        with connect(factory, credential=credential, endpoint=endpoint) as connected:
             return run_pipeline(
                 connected,
                 pipeline,
@@ -236,76 +208,6 @@ def run_pipeline(
     )
 
 
-# ---------------------------------------------------------------------------- display
-
-
-class RunDisplay:
-    """Progress for people: a rich live view on a terminal, else one plain line whenever something changes."""
-
-    def __init__(self, console: Console | None = None, plain_stream: TextIO | None = None) -> None:
-        from rich.console import Console
-
-        self.console = console or Console(stderr=True)
-        self.plain_stream = plain_stream
-        self._live: Live | None = None
-        self._last_line: str | None = None
-        self._started = time.monotonic()
-
-    def __enter__(self) -> RunDisplay:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        if self._live is not None:
-            self._live.stop()
-
-    def update(self, result: RunResult) -> None:
-        if self.console.is_terminal:
-            if self._live is None:
-                # Started on the first update, after the run id is printed; stdout is left alone for it.
-                from rich.live import Live
-
-                self._live = Live(
-                    console=self.console, refresh_per_second=4, redirect_stdout=False, redirect_stderr=False
-                )
-                self._live.start()
-            self._live.update(self.render(result), refresh=True)
-            return
-        line = self.plain_line(result)
-        if line != self._last_line:
-            print(line, file=self.plain_stream or sys.stderr, flush=True)
-            self._last_line = line
-
-    @staticmethod
-    def plain_line(result: RunResult) -> str:
-        states = ", ".join(f"{a.name}: {a.status}" for a in result.activities) or "no activity started yet"
-        return f"{result.pipeline} {result.status} | {states}"
-
-    def render(self, result: RunResult) -> RenderableType:
-        from rich.console import Group
-        from rich.spinner import Spinner
-        from rich.table import Table
-        from rich.text import Text
-
-        elapsed = int(time.monotonic() - self._started)
-        header = Text.assemble(
-            (result.pipeline, "bold"),
-            f" run {result.run_id}  ",
-            (result.status, _STYLES.get(result.status, "")),
-            f"  {elapsed // 60}:{elapsed % 60:02d}",
-        )
-        table = Table.grid(padding=(0, 2))
-        for activity in result.activities:
-            table.add_row(
-                Text(f"  {activity.name}"),
-                Text(activity.type, style="dim"),
-                Text(activity.status, style=_STYLES.get(activity.status, "")),
-            )
-        title: RenderableType = header if result.finished else Spinner("dots", text=header)
-        return Group(title, table)
-
-
 # ---------------------------------------------------------------------------- CLI
 
 
@@ -315,7 +217,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = exit_codes.HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("pipeline", help="the pipeline's name, as in pipelines_json/pipeline/")
-    arm.add_factory_arguments(parser)
+    add_factory_arguments(parser)
     parser.add_argument(
         "--param",
         dest="params",
@@ -327,9 +229,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--wait", action="store_true", help="follow the run until it ends; exit 5 unless Succeeded")
     parser.add_argument(
-        "--timeout-seconds", type=arm.seconds, default=3600.0, help="give up waiting after this long (default: 3600)"
+        "--timeout-seconds", type=seconds, default=3600.0, help="give up waiting after this long (default: 3600)"
     )
-    parser.add_argument("--poll-seconds", type=arm.seconds, default=15.0, help="interval between polls (default: 15)")
+    parser.add_argument("--poll-seconds", type=seconds, default=15.0, help="interval between polls (default: 15)")
 
 
 def _final_report(result: RunResult, timeout_seconds: float) -> int:
@@ -360,10 +262,10 @@ def main(args: argparse.Namespace) -> int:
             return exit_codes.USAGE
         parameters[name] = value
     try:
-        coordinates = arm.resolve_coordinates(
+        coordinates = resolve_coordinates(
             args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
         )
-    except arm.CoordinatesError as exc:
+    except CoordinatesError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_codes.USAGE
 
@@ -380,7 +282,7 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         with (
-            arm.connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory,
+            connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory,
             contextlib.ExitStack() as stack,
         ):
             if args.wait:
@@ -396,7 +298,7 @@ def main(args: argparse.Namespace) -> int:
             )
     except AzureError as exc:
         where = f"run {run_id} of pipeline '{args.pipeline}'" if run_id else f"pipeline '{args.pipeline}'"
-        print(f"error: {where}: {arm.describe_error(exc)}", file=sys.stderr)
+        print(f"error: {where}: {describe_error(exc)}", file=sys.stderr)
         return exit_codes.AZURE
     except KeyboardInterrupt:
         if run_id:

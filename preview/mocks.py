@@ -140,6 +140,11 @@ def _identity(inputs: dict[str, Any], seed: str) -> dict[str, Any] | None:
     return {**identity, "principalId": _stable_uuid(seed, "principal"), "tenantId": MOCK_TENANT_ID}
 
 
+def identity_principal_id(stack: str, type_token: str, name: str) -> str:
+    """The principal id the mocks give the system-assigned identity of resource `name` in `stack`."""
+    return _stable_uuid(f"{stack}/{type_token}/{name}", "principal")
+
+
 def _random_string(seed: str, inputs: dict[str, Any]) -> str:
     alphabet = ""
     if inputs.get("lower", True):
@@ -313,5 +318,6 @@ __all__ = [
     "Registration",
     "arm_id",
     "display_value",
+    "identity_principal_id",
     "own_name_input",
 ]

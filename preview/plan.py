@@ -88,6 +88,7 @@ PROGRAM = (
     "components",
     "preview",
     "policy",
+    "deployability",
     "migrations",
     "ops",
     "pipelines_json",

@@ -1,4 +1,4 @@
-"""The tags every taggable resource carries, merged in one place."""
+"""The tags every taggable resource carries, built in one place."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ REQUIRED_TAGS = ("environment", "project", "owner", "cost-center", "managed-by")
 
 
 def base_tags(cfg: PlatformConfig) -> dict[str, str]:
-    """The required tags for this stack; components add their own on top with `merged_tags`."""
+    """The required tags for this stack; every component passes them to each taggable child."""
     return {
         "environment": cfg.environment,
         "project": cfg.prefix,
@@ -16,8 +16,3 @@ def base_tags(cfg: PlatformConfig) -> dict[str, str]:
         "cost-center": cfg.cost_center,
         "managed-by": "pulumi",
     }
-
-
-def merged_tags(base: dict[str, str], **extra: str) -> dict[str, str]:
-    """Component-specific tags never override the required ones."""
-    return {**extra, **base}

@@ -15,9 +15,10 @@ The infrastructure sets these on the Function app (all strings):
     Share of rows with one deliberate defect, from 0 to 1.
 ``GENERATOR_ROWS`` (optional, default 10000)
     Rows per timer batch.
-``GENERATOR_WINDOW_MINUTES`` (optional, default 15, must divide 60)
+``GENERATOR_WINDOW_MINUTES`` (optional, default 15, must divide a day's 1440)
     Event-time window of a timer batch: the minutes before the scheduled time.
-    Keep it equal to the schedule's period.
+    The infrastructure sets it to the schedule's period (15 for ``0 */15 * * * *``,
+    60 hourly, 120 for ``0 0 */2 * * *``), so consecutive batches tile without gaps.
 ``GENERATOR_SEED`` (optional, default 0)
     Base seed mixed into each timer occurrence's seed.
 ``BRONZE_CONTAINER`` (optional, default ``bronze``)
@@ -35,6 +36,7 @@ DEFAULT_SCHEDULE = "0 */15 * * * *"
 DEFAULT_CONTAINER = "bronze"
 DEFAULT_TIMER_ROWS = 10_000
 DEFAULT_WINDOW_MINUTES = 15
+MINUTES_PER_DAY = 24 * 60
 MAX_TIMER_ROWS = 5_000_000
 
 
@@ -57,10 +59,11 @@ class Settings:
         endpoint = env.get("LAKE_BLOB_ENDPOINT", "").strip() or None
         if endpoint is not None and not endpoint.startswith(("https://", "http://")):
             raise SettingsError(f"LAKE_BLOB_ENDPOINT must be an http(s) URL, got {endpoint!r}")
-        window = _int(env, "GENERATOR_WINDOW_MINUTES", DEFAULT_WINDOW_MINUTES, 1, 60)
-        if 60 % window:
+        window = _int(env, "GENERATOR_WINDOW_MINUTES", DEFAULT_WINDOW_MINUTES, 1, MINUTES_PER_DAY)
+        if MINUTES_PER_DAY % window:
             raise SettingsError(
-                f"GENERATOR_WINDOW_MINUTES must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60), got {window}"
+                f"GENERATOR_WINDOW_MINUTES must divide a day's {MINUTES_PER_DAY} minutes "
+                f"(e.g. 5, 15, 60, 120, 1440), got {window}"
             )
         return cls(
             blob_endpoint=endpoint,

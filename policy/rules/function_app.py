@@ -24,6 +24,10 @@ def functionapp_ftps_disabled(res: Resource, report: Report, settings: PolicySet
     if not _is_function_app(res):
         return
     value = get(res.props, "siteConfig", "ftpsState")
+    if value is None and get(res.props, "functionAppConfig") is not None:
+        # Flex Consumption (the only plan with functionAppConfig) has no FTP and refuses ftpsState:
+        # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations
+        return
     if is_known(value) and value != "Disabled":
         report(f"function app '{res.label}': siteConfig.ftpsState is {shown(value)}; it must be Disabled")
 
@@ -55,7 +59,8 @@ def functionapp_no_inline_secrets(res: Resource, report: Report, settings: Polic
         name, value = get(entry, "name"), get(entry, "value")
         if not isinstance(name, str) or not isinstance(value, str) or not is_known(value) or value == "":
             continue
-        if KEY_VAULT_REFERENCE.match(value):
+        if KEY_VAULT_REFERENCE.match(value) or name.upper() == "APPLICATIONINSIGHTS_CONNECTION_STRING":
+            # Not a secret: https://learn.microsoft.com/azure/azure-monitor/app/connection-strings
             continue
         kind = secret_kind(value)
         if kind:
@@ -89,7 +94,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "functionapp-ftps-disabled",
-        "Function apps have FTP/FTPS deployment disabled (siteConfig.ftpsState: Disabled).",
+        "Function apps have FTP/FTPS deployment disabled (siteConfig.ftpsState: Disabled; Flex sites have no FTP).",
         "FTP deployment uses basic-auth publishing credentials; deployments go through the pipeline only.",
         "resource",
         functionapp_ftps_disabled,

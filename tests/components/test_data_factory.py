@@ -151,8 +151,13 @@ def test_overrides_put_this_stacks_values_into_the_content(prod: Plan) -> None:
             assert properties["recurrence"]["timeZone"] == "UTC"
 
 
-def test_time_zone_of_schedule_triggers_follows_config(plan_with) -> None:
-    plan = plan_with("dev", **{"data-platform:timeZone": "W. Europe Standard Time"})
+def test_time_zone_of_schedule_triggers_follows_config() -> None:
+    from ops.plan import run_plan
+
+    # The committed start times keep their 'Z', which ADF refuses for a non-UTC zone (the plan's
+    # trigger-local-time-without-z rule); this test is about the zone only.
+    overrides = {"data-platform:timeZone": "W. Europe Standard Time"}
+    plan = run_plan("dev", config_overrides=overrides, check_deployability=False)
     schedules = [
         t.inputs["properties"]
         for t in plan.by_type("azure-native:datafactory:Trigger")
@@ -160,6 +165,14 @@ def test_time_zone_of_schedule_triggers_follows_config(plan_with) -> None:
     ]
     assert schedules
     assert all(s["recurrence"]["timeZone"] == "W. Europe Standard Time" for s in schedules)
+
+
+def test_a_non_utc_time_zone_with_utc_start_times_is_refused_by_the_plan(plan_with) -> None:
+    from deployability import DeployabilityError
+
+    with pytest.raises(DeployabilityError) as info:
+        plan_with("dev", **{"data-platform:timeZone": "W. Europe Standard Time"})
+    assert "trigger-local-time-without-z: platform-adf-content-trigger-TR_Archive_DailyMidnight" in str(info.value)
 
 
 def test_unknown_trigger_in_config_fails_naming_the_key(plan_with) -> None:

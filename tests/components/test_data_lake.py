@@ -33,13 +33,15 @@ def test_soft_delete_retention_follows_the_stack(plans: dict[str, Plan]) -> None
         assert service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": days}
 
 
-def test_archive_lifecycle_is_cool_then_archive_then_delete(prod: Plan) -> None:
+def test_archive_lifecycle_is_cool_then_cold_then_delete_on_zone_redundant_prod(prod: Plan) -> None:
     policy = one(prod, "azure-native:storage:ManagementPolicy").inputs["policy"]
     (rule,) = policy["rules"]
     assert rule["definition"]["filters"]["prefixMatch"] == ["archive/"]
     base = rule["definition"]["actions"]["baseBlob"]
     assert base["tierToCool"]["daysAfterModificationGreaterThan"] == 30
-    assert base["tierToArchive"]["daysAfterModificationGreaterThan"] == 180
+    # Standard_RAGZRS has no Archive tier.
+    assert base["tierToCold"]["daysAfterModificationGreaterThan"] == 180
+    assert "tierToArchive" not in base
     assert base["delete"]["daysAfterModificationGreaterThan"] == 2555
 
 

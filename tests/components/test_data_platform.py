@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -16,15 +17,29 @@ from tests.conftest import STACKS, by_urn, one
 STATEFUL = ("azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:sql:Database")
 
 
+COMPONENTS = {
+    ("data-platform:index:DataPlatform", "platform", None),
+    ("data-platform:core:ResourceGroup", "platform-rg", "platform"),
+    ("data-platform:monitoring:Monitoring", "platform-monitoring", "platform"),
+    ("data-platform:storage:DataLake", "platform-lake", "platform"),
+    ("data-platform:sql:SqlDatabase", "platform-sql", "platform"),
+    ("data-platform:security:KeyVault", "platform-key-vault", "platform"),
+    ("data-platform:compute:FunctionApp", "platform-generator", "platform"),
+    ("data-platform:integration:DataFactory", "platform-adf", "platform"),
+    ("data-platform:integration:DataFactoryContent", "platform-adf-content", "platform-adf"),
+}
+
+
 @pytest.mark.parametrize("stack", STACKS)
-def test_every_stack_plans_with_the_schema_check_on(plans: dict[str, Plan], stack: str) -> None:
+def test_every_stack_composes_the_same_components_under_the_root(plans: dict[str, Plan], stack: str) -> None:
     plan = plans[stack]
-    assert plan.stack == stack
-    types = {reg.type for reg in plan.resources}
-    for component in ("DataLake", "KeyVault", "FunctionApp", "DataFactory", "SqlDatabase", "Monitoring"):
-        assert any(t.endswith(f":{component}") for t in types), component
-    checked = [r for r in plan.resources if r.custom and r.type.startswith(("azure-native:", "random:"))]
-    assert checked and all(not schema.check_inputs(r.type, r.inputs) for r in checked)
+    names = {reg.urn: reg.name for reg in plan.resources}
+    components = {
+        (reg.type, reg.name, names.get(reg.parent or ""))
+        for reg in plan.resources
+        if reg.type.startswith("data-platform:")
+    }
+    assert components == COMPONENTS
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -94,7 +109,13 @@ def test_planning_twice_gives_identical_output() -> None:
 
 def test_random_suffix_is_shared_by_every_globally_unique_name(dev: Plan) -> None:
     account = one(dev, "azure-native:storage:StorageAccount", "lake-account").inputs["accountName"]
-    suffix = account[-4:]
-    assert one(dev, "azure-native:keyvault:Vault").inputs["vaultName"].endswith(suffix)
-    assert one(dev, "azure-native:datafactory:Factory").inputs["factoryName"].endswith(suffix)
-    assert one(dev, "azure-native:web:WebApp").inputs["name"].endswith(suffix)
+    match = re.fullmatch(r"stkonnektmackdevweu([a-z0-9]{4})", account)
+    assert match, account
+    suffix = match.group(1)
+    assert one(dev, "azure-native:storage:StorageAccount", "host-storage").inputs["accountName"] == (
+        f"stfnkonnektmackdev{suffix}"
+    )
+    assert one(dev, "azure-native:keyvault:Vault").inputs["vaultName"] == f"kv-konnektmack-dev-{suffix}"
+    assert one(dev, "azure-native:datafactory:Factory").inputs["factoryName"] == f"adf-konnektmack-dev-weu-{suffix}"
+    assert one(dev, "azure-native:web:WebApp").inputs["name"] == f"func-konnektmack-dev-weu-{suffix}"
+    assert one(dev, "azure-native:sql:Server").inputs["serverName"] == f"sql-konnektmack-dev-weu-{suffix}"

@@ -33,7 +33,8 @@ def test_app_has_an_identity_https_only_no_ftps_and_tls12(dev: Plan) -> None:
     app = one(dev, APP).inputs
     assert app["identity"] == {"type": "SystemAssigned"}
     assert app["httpsOnly"] is True
-    assert app["siteConfig"]["ftpsState"] == "Disabled"
+    # Flex Consumption has no FTP and refuses siteConfig.ftpsState (ARM error 51021).
+    assert "ftpsState" not in app["siteConfig"]
     assert app["siteConfig"]["minTlsVersion"] == "1.2"
     assert app["siteConfig"]["scmMinTlsVersion"] == "1.2"
     for policy in ("WebAppFtpAllowed", "WebAppScmAllowed"):
@@ -52,10 +53,9 @@ def test_host_storage_is_identity_based_with_no_connection_string(dev: Plan) -> 
     assert deployment["value"] == f"https://{host['accountName']}.blob.core.windows.net/app-package"
 
 
-def test_app_settings_take_secrets_from_key_vault_references(dev: Plan) -> None:
-    reference = settings(dev)["APPLICATIONINSIGHTS_CONNECTION_STRING"]
-    assert reference.startswith("@Microsoft.KeyVault(SecretUri=https://kv-konnektmack-dev-")
-    assert reference.endswith(".vault.azure.net/secrets/appinsights-connection-string/)")
+def test_app_insights_connection_string_is_set_directly_and_ingestion_stays_entra_only(dev: Plan) -> None:
+    # A Key Vault reference cannot resolve before the identity's role exists, and a failed one stays cached.
+    assert settings(dev)["APPLICATIONINSIGHTS_CONNECTION_STRING"] == SECRET
     assert settings(dev)["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == "Authorization=AAD"
     assert one(dev, APP).inputs["keyVaultReferenceIdentity"] == "SystemAssigned"
 
@@ -65,6 +65,7 @@ def test_app_settings_carry_the_generator_schedule_and_lake(dev: Plan) -> None:
     lake = one(dev, "azure-native:storage:StorageAccount", "lake-account").inputs["accountName"]
     assert app_settings["LAKE_BLOB_ENDPOINT"] == f"https://{lake}.blob.core.windows.net/"
     assert app_settings["GENERATOR_SCHEDULE"] == "0 */15 * * * *"
+    assert app_settings["GENERATOR_WINDOW_MINUTES"] == "15"
 
 
 def test_each_grant_is_the_least_role_on_the_narrowest_scope(dev: Plan) -> None:

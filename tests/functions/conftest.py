@@ -27,7 +27,7 @@ for _path in (str(REPO_ROOT), str(FUNCTIONS_DIR)):
 from azure.storage.blob import ContainerClient  # noqa: E402
 from eventgen.storage import make_container_client  # noqa: E402
 
-from tools.generate_local import Azurite, AzuriteError  # noqa: E402
+from tools.azurite import Azurite, AzuriteError  # noqa: E402
 
 CONTAINER = "bronze"
 

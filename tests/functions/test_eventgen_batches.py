@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from eventgen.batch import BatchSpec, blob_name, derive_seed, http_batch, scheduled_occurrence, timer_batch
@@ -24,9 +24,21 @@ def parse(query: dict[str, str] | None = None, body: object = None) -> GenerateR
 def test_blob_name_is_partitioned_by_the_window_start_hour() -> None:
     start = datetime(2024, 5, 1, 9, 45, tzinfo=UTC)
     assert blob_name(start, "timer-20240501T1000Z") == "events/2024/05/01/09/events_timer-20240501T1000Z.csv"
-    # An offset-aware start is converted to UTC first.
-    local = datetime(2024, 5, 1, 0, 30, tzinfo=UTC).astimezone(tz=None)
-    assert blob_name(local, "x").startswith("events/2024/05/01/00/")
+
+
+@pytest.mark.parametrize(
+    ("local_start", "expected"),
+    [
+        # 06:00 in India is 00:30 UTC the same day.
+        (datetime(2024, 5, 1, 6, 0, tzinfo=timezone(timedelta(hours=5, minutes=30))), "events/2024/05/01/00/"),
+        # 16:30 on April 30th in California is 00:30 UTC on May 1st: the day, month and hour all change.
+        (datetime(2024, 4, 30, 16, 30, tzinfo=timezone(timedelta(hours=-8))), "events/2024/05/01/00/"),
+        # 23:59 at +05:30 is 18:29 UTC the same day.
+        (datetime(2024, 5, 1, 23, 59, tzinfo=timezone(timedelta(hours=5, minutes=30))), "events/2024/05/01/18/"),
+    ],
+)
+def test_blob_name_partitions_an_offset_start_by_its_utc_hour(local_start: datetime, expected: str) -> None:
+    assert blob_name(local_start, "x") == f"{expected}events_x.csv"
 
 
 def test_timer_batch_is_a_function_of_the_occurrence() -> None:

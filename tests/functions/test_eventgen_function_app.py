@@ -20,7 +20,7 @@ from eventgen.handlers import AppRuntime
 from eventgen.storage import RetryPolicy, UploadError
 
 from tests.functions.conftest import blob_names, no_sleep
-from tools.generate_local import Azurite, free_port
+from tools.azurite import Azurite, free_port
 
 NOON = datetime(2024, 5, 1, 12, 0, 0, 250_000, tzinfo=UTC)
 

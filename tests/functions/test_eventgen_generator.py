@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from eventgen import generator
+from eventgen import layout
 from eventgen.generator import (
     CHUNK_ROWS,
     COLUMNS,
@@ -279,7 +279,7 @@ def test_invalid_configurations_are_rejected(change: dict[str, Any], message: st
 
 
 def test_row_layout_constants_are_consistent() -> None:
-    assert sum(w for _, w in generator._SLOTS) + len(generator._SLOTS) == generator.ROW_WIDTH
+    assert sum(w for _, w in layout.SLOTS) + len(layout.SLOTS) == layout.ROW_WIDTH
     assert 0 not in bytes(HEADER)
 
 

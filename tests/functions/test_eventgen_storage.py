@@ -23,7 +23,7 @@ from eventgen.service import write_batch
 from eventgen.storage import RetryPolicy, UploadError, block_id, call_with_retry, is_transient, upload_atomically
 
 from tests.functions.conftest import CONTAINER, blob_names, client, no_sleep, start_azurite
-from tools.generate_local import Azurite, free_port
+from tools.azurite import Azurite, free_port
 
 BLOCK = 64 * 1024  # small blocks: a ~1 MB batch is ~15 staged blocks
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.02)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.arm_server import ArmServer, make_certificate
+from tests.support.arm_server import ArmServer, make_certificate
 
 
 @pytest.fixture(scope="session")

@@ -91,3 +91,14 @@ def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
     assert "Pulumi.dev.yaml: data-platform:environment" in result.stderr
     assert "'dev', 'test' or 'prod'" in result.stderr
     assert result.stdout == ""
+
+
+def test_plan_json_piped_into_a_reader_that_stops_early_ends_quietly_with_exit_0() -> None:
+    pipeline = f"set -o pipefail; {sys.executable} -m ops plan --stack dev --json | head -1"
+    result = subprocess.run(
+        ["bash", "-c", pipeline], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.stdout == "{\n"
+    assert "Traceback" not in result.stderr
+    assert "Broken pipe" not in result.stderr
+    assert result.returncode == 0, result.stderr

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from ops import arm, runs
-from tests.ops.arm_server import (
+from ops import runs
+from ops.factory import Factory, connect
+from ops.run_display import RunDisplay
+from ops.run_result import ActivityState, RunResult
+from tests.support.arm_server import (
     FACTORY,
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -38,8 +41,8 @@ INNER_FAILED = {
 
 
 @pytest.fixture
-def factory(server: ArmServer, tls: tuple[Path, Path]) -> Iterator[arm.Factory]:
-    with arm.connect(
+def factory(server: ArmServer, tls: tuple[Path, Path]) -> Iterator[Factory]:
+    with connect(
         server.coordinates,
         credential=FakeCredential(),
         endpoint=server.endpoint,
@@ -59,7 +62,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 @pytest.fixture
 def cli(server: ArmServer, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path]) -> Cli:
     """`run <argv>` for stack dev against the fake factory, signed in with the fake credential."""
-    monkeypatch.setattr(arm, "make_credential", FakeCredential)
+    monkeypatch.setattr("ops.factory.make_credential", FakeCredential)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
 
     def run(*argv: str) -> int:
@@ -244,9 +247,9 @@ def test_without_flags_or_the_pulumi_cli_the_error_says_which_flags_to_pass(
 # ---------------------------------------------------------------------------- the library
 
 
-def test_run_pipeline_returns_the_outcome_and_reports_progress(server: ArmServer, factory: arm.Factory) -> None:
+def test_run_pipeline_returns_the_outcome_and_reports_progress(server: ArmServer, factory: Factory) -> None:
     server.add_pipeline("PL_Ingest", failing())
-    seen: list[runs.RunResult] = []
+    seen: list[RunResult] = []
 
     result = runs.run_pipeline(
         factory, "PL_Ingest", {"day": "2025-01-31"}, wait=True, poll_seconds=0.01, on_progress=seen.append
@@ -276,7 +279,7 @@ def test_run_pipeline_takes_coordinates_and_a_credential(
     assert server.actions("POST") == ["POST pipelines/PL_Ingest/createRun"]
 
 
-def test_run_pipeline_times_out_with_the_last_known_state(server: ArmServer, factory: arm.Factory) -> None:
+def test_run_pipeline_times_out_with_the_last_known_state(server: ArmServer, factory: Factory) -> None:
     server.add_pipeline("PL_Ingest", [RunFrame("InProgress", [Activity("Copy_Events", "InProgress")])])
 
     result = runs.run_pipeline(factory, "PL_Ingest", wait=True, timeout_seconds=0.05, poll_seconds=0.01)
@@ -287,13 +290,13 @@ def test_run_pipeline_times_out_with_the_last_known_state(server: ArmServer, fac
 
 def test_on_a_terminal_the_display_is_a_live_view_of_every_activity() -> None:
     screen = io.StringIO()
-    display = runs.RunDisplay(Console(file=screen, force_terminal=True, width=100))
+    display = RunDisplay(Console(file=screen, force_terminal=True, width=100))
     activities = (
-        runs.ActivityState("Copy_Events", "Copy", "Succeeded"),
-        runs.ActivityState("Transform", "ExecuteDataFlow", "InProgress"),
+        ActivityState("Copy_Events", "Copy", "Succeeded"),
+        ActivityState("Transform", "ExecuteDataFlow", "InProgress"),
     )
     with display:
-        display.update(runs.RunResult("PL_Ingest", "run-1", "InProgress", activities))
+        display.update(RunResult("PL_Ingest", "run-1", "InProgress", activities))
 
     text = screen.getvalue()
     assert "\x1b[" in text, "rendered with terminal control codes"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from preview.plan import Plan
-from tests.policy.fixtures import APP, drop_input, edited, input_of, only, set_input, violations_of
+from tests.policy.fixtures import APP, drop_input, edited, input_of, only, reg_named, set_input, violations_of
 
 
 def test_functionapp_https_only_fires(dev: Plan) -> None:
@@ -20,6 +20,17 @@ def test_functionapp_ftps_fires(dev: Plan) -> None:
     regs = edited(dev, APP, set_input("siteConfig", "ftpsState", value="FtpsOnly"))
     found = only(violations_of(regs, "dev", "functionapp-ftps-disabled"))
     assert found.message.endswith("siteConfig.ftpsState is 'FtpsOnly'; it must be Disabled")
+
+
+def test_functionapp_ftps_is_quiet_on_a_flex_site_without_ftps_state(dev: Plan) -> None:
+    assert "ftpsState" not in reg_named(dev, APP).inputs["siteConfig"]
+    assert violations_of(dev.resources, "dev", "functionapp-ftps-disabled") == []
+
+
+def test_functionapp_ftps_fires_when_a_site_without_function_app_config_omits_it(dev: Plan) -> None:
+    regs = edited(dev, APP, lambda inputs: inputs.pop("functionAppConfig"))
+    found = only(violations_of(regs, "dev", "functionapp-ftps-disabled"))
+    assert found.message.endswith("siteConfig.ftpsState is not set; it must be Disabled")
 
 
 def test_functionapp_min_tls_fires(dev: Plan) -> None:
@@ -69,3 +80,13 @@ def test_functionapp_key_vault_reference_for_a_secret_setting_is_fine(dev: Plan)
         )
 
     assert violations_of(edited(dev, APP, add_setting), "dev", "functionapp-no-inline-secrets") == []
+
+
+def test_functionapp_app_insights_connection_string_may_be_set_directly(dev: Plan) -> None:
+    def set_plain(inputs: dict[str, Any]) -> None:
+        for setting in inputs["siteConfig"]["appSettings"]:
+            if setting["name"] == "APPLICATIONINSIGHTS_CONNECTION_STRING":
+                setting["value"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000"
+
+    assert violations_of(dev.resources, "dev", "functionapp-no-inline-secrets") == []
+    assert violations_of(edited(dev, APP, set_plain), "dev", "functionapp-no-inline-secrets") == []

@@ -117,9 +117,9 @@ def test_plaintext_secret_fires(dev: Plan, name: str, change: Callable[[dict[str
 
 
 def test_key_vault_secret_value_must_be_a_pulumi_secret(dev: Plan) -> None:
-    name = "platform-key-vault-sql-connection-string"
+    name = "platform-key-vault-appinsights-connection-string"
     regs = edited(
         dev, name, set_input("properties", "value", value="Server=tcp:x;Authentication=Active Directory Default")
     )
     found = only(violations_of(regs, "dev", "no-plaintext-secrets"))
-    assert found.message == "Key Vault secret 'sql-connection-string': properties.value is not a Pulumi secret"
+    assert found.message == "Key Vault secret 'appinsights-connection-string': properties.value is not a Pulumi secret"

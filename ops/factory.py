@@ -1,4 +1,4 @@
-"""Azure Resource Manager access shared by `ops triggers` and `ops run`: the factory, the client, the exit codes.
+"""The Data Factory that `ops triggers` and `ops run` act on: its coordinates, a client bound to it, Azure's errors.
 
 The factory's coordinates come from flags or, for whatever the flags leave out, from the
 stack's outputs (`pulumi stack output --json --stack <name>`), so an operator who has the
@@ -11,9 +11,7 @@ TLS-inspecting proxy set REQUESTS_CA_BUNDLE to the proxy's CA bundle.
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -21,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError
 
+from ops.stack_outputs import StackOutputsError, stack_outputs
 from stack.paths import PROJECT_DIR
 
 if TYPE_CHECKING:
@@ -36,10 +35,6 @@ STACK_OUTPUTS = {
     "resource_group_name": "--resource-group",
     "factory_name": "--factory",
 }
-
-
-class StackOutputsError(LookupError):
-    """The stack's outputs cannot be read: no Pulumi CLI, or it failed."""
 
 
 class CoordinatesError(LookupError):
@@ -122,39 +117,8 @@ def add_factory_arguments(parser: argparse.ArgumentParser) -> None:
         "--project-dir",
         type=Path,
         default=PROJECT_DIR,
-        help="the Pulumi project: where `pulumi stack output` runs and stack config is read (default: this repo)",
+        help="the Pulumi project: where `pulumi stack output` runs (default: this repo)",
     )
-
-
-def stack_outputs(stack: str, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
-    """The stack's outputs, from `pulumi stack output --json`; StackOutputsError when the CLI is missing or fails."""
-    cannot = f"cannot read the outputs of stack '{stack}'"
-    command = f"`pulumi stack output --json --stack {stack}`"
-    pulumi = shutil.which("pulumi")
-    if pulumi is None:
-        raise StackOutputsError(f"{cannot}: the Pulumi CLI is not installed (no `pulumi` on PATH)")
-    try:
-        completed = subprocess.run(
-            [pulumi, "stack", "output", "--json", "--stack", stack],
-            cwd=project_dir,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise StackOutputsError(f"{cannot}: {command} could not run ({exc})") from exc
-    if completed.returncode != 0:
-        detail = (completed.stderr.strip() or completed.stdout.strip()).splitlines()
-        reason = detail[-1] if detail else f"exit code {completed.returncode}"
-        raise StackOutputsError(f"{cannot}: {command} failed ({reason})")
-    try:
-        outputs = json.loads(completed.stdout or "{}")
-    except json.JSONDecodeError as exc:
-        raise StackOutputsError(f"{cannot}: {command} printed no JSON ({exc})") from exc
-    if not isinstance(outputs, dict):
-        raise StackOutputsError(f"{cannot}: {command} printed no JSON object")
-    return outputs
 
 
 def resolve_coordinates(
@@ -163,15 +127,22 @@ def resolve_coordinates(
     subscription: str | None = None,
     resource_group: str | None = None,
     factory: str | None = None,
+    *,
+    outputs: Mapping[str, Any] | None = None,
 ) -> FactoryCoordinates:
-    """Flags first; the stack outputs fill in only what the flags leave out (Pulumi is not run when none is)."""
+    """Flags first; the stack outputs fill in only what the flags leave out.
+
+    Pulumi is not run when the flags name the factory, nor when the caller passes the
+    `outputs` it has already read.
+    """
     given = {"subscription_id": subscription, "resource_group_name": resource_group, "factory_name": factory}
     if not all(given.values()):
-        missing_flags = [STACK_OUTPUTS[key] for key, value in given.items() if not value]
-        try:
-            outputs = stack_outputs(stack, project_dir)
-        except StackOutputsError as exc:
-            raise CoordinatesError(f"{exc}; to name the factory, pass {', '.join(missing_flags)}") from exc
+        if outputs is None:
+            missing_flags = [STACK_OUTPUTS[key] for key, value in given.items() if not value]
+            try:
+                outputs = stack_outputs(stack, project_dir)
+            except StackOutputsError as exc:
+                raise CoordinatesError(f"{exc}; to name the factory, pass {', '.join(missing_flags)}") from exc
         if not outputs:
             raise NotDeployedError(
                 f"stack '{stack}' has no outputs: it has not been deployed, so it has no factory yet"

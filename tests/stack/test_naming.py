@@ -6,7 +6,7 @@ import pytest
 
 from stack.config import REGION_CODES, ConfigError, parse_config
 from stack.files import read_stack_config
-from stack.naming import RULES, SUFFIX_LENGTH, NameRule, build_names
+from stack.naming import RULES, NameRule, build_names
 from stack.paths import PROJECT_DIR
 
 
@@ -19,18 +19,26 @@ def config_for(prefix: str, environment: str, location: str):
 
 
 LONGEST_PREFIX = "k" * 11  # the longest prefix whose names all fit
-LONGEST_REGION = max(REGION_CODES, key=lambda region: len(REGION_CODES[region]))
+LONGEST_REGION = "australiaeast"  # code "aue": every region code has three characters
 
 
-@pytest.mark.parametrize("environment", ["dev", "test", "prod"])
-def test_longest_allowed_config_gives_names_azure_accepts(environment: str) -> None:
+@pytest.mark.parametrize(
+    ("environment", "storage", "function_storage", "key_vault", "short"),
+    [
+        ("dev", "stkkkkkkkkkkkdevaue", "stfnkkkkkkkkkkkdev", "kv-kkkkkkkkkkk-dev-", "kkkkkkkkdev"),
+        ("test", "stkkkkkkkkkkktestaue", "stfnkkkkkkkkkkktest", "kv-kkkkkkkkkkk-test-", "kkkkkkkktest"),
+        # 20 + 4 suffix characters: the 24 that Azure allows storage accounts and vaults.
+        ("prod", "stkkkkkkkkkkkprodaue", "stfnkkkkkkkkkkkprod", "kv-kkkkkkkkkkk-prod-", "kkkkkkkkprod"),
+    ],
+)
+def test_longest_allowed_config_gives_these_names(
+    environment: str, storage: str, function_storage: str, key_vault: str, short: str
+) -> None:
     names = build_names(config_for(LONGEST_PREFIX, environment, LONGEST_REGION))
-    worst_suffix = "z" * SUFFIX_LENGTH
-    storage = names.storage_account.format(suffix=worst_suffix)
-    assert len(storage) <= 24
-    assert RULES["storage_account"].check(storage) == storage
-    assert len(names.key_vault.format(suffix=worst_suffix)) <= 24
-    assert len(names.action_group_short) <= 12
+    assert names.storage_account == storage + "{suffix}"
+    assert names.function_storage_account == function_storage + "{suffix}"
+    assert names.key_vault == key_vault + "{suffix}"
+    assert names.action_group_short == short
 
 
 @pytest.mark.parametrize(("environment", "length"), [("dev", 13), ("prod", 12)])

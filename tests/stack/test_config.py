@@ -6,9 +6,23 @@ import json
 from collections.abc import Callable
 
 import pytest
+from pydantic import BaseModel
 
 from preview.plan import Plan
-from stack.config import ConfigError, parse_config
+from stack.config import (
+    ConfigError,
+    DataFactoryConfig,
+    FunctionAppConfig,
+    KeyVaultConfig,
+    MonitoringConfig,
+    PlatformConfig,
+    PolicyOverride,
+    SqlConfig,
+    StorageConfig,
+    ip_rule_values,
+    parse_config,
+    schedule_period_minutes,
+)
 from stack.files import read_stack_config
 from stack.paths import PROJECT_DIR
 
@@ -104,9 +118,69 @@ def test_invalid_alert_email() -> None:
     assert "data-platform:monitoring.alertEmail: 'oncall' is not an email address" in message
 
 
-def test_invalid_ip_range() -> None:
-    message = error_of(**{f"{P}__storage": {"allowedIpRanges": ["10.0.0.300/24"]}})
-    assert "'10.0.0.300/24' is not an IPv4 address or CIDR range" in message
+@pytest.mark.parametrize("value", ["10.0.0.300/24", "2001:db8::/32", "203.0.113.5/24"])
+def test_an_allowed_ip_range_that_is_no_ipv4_network_names_the_key_and_what_is_allowed(value: str) -> None:
+    message = error_of(**{f"{P}__storage": {"allowedIpRanges": ["198.51.100.0/24", value]}})
+    assert (
+        f"Pulumi.dev.yaml: data-platform:storage.allowedIpRanges[1]: not an IPv4 address or CIDR range such as "
+        f"203.0.113.0/24 (Azure network rules take IPv4 only) (got '{value}')"
+    ) in message
+
+
+def test_ip_ranges_reach_the_network_rules_as_written() -> None:
+    values, secret_keys = dev_values()
+    values[f"{P}:keyVault"] = json.dumps({"allowedIpRanges": ["203.0.113.7", "198.51.100.0/24"]})
+    cfg = parse_config(values, secret_keys, "Pulumi.dev.yaml")
+    assert ip_rule_values(cfg.key_vault.allowed_ip_ranges) == ("203.0.113.7", "198.51.100.0/24")
+
+
+def test_an_admin_object_id_that_is_no_guid_names_the_key() -> None:
+    message = error_of(**{f"{P}__sql": {"adminLogin": "sql-admins", "adminObjectId": "sql-admins-group"}})
+    assert "data-platform:sql.adminObjectId: not a GUID such as" in message
+    assert "(got 'sql-admins-group')" in message
+
+
+@pytest.mark.parametrize(
+    ("schedule", "minutes"),
+    [
+        ("0 */15 * * * *", 15),
+        ("0 * * * * *", 1),
+        ("30 */5 * * * *", 5),
+        ("0 0 * * * *", 60),
+        ("0 30 * * * *", 60),
+        ("0 0 */2 * * *", 120),
+        ("0 15 */6 * * *", 360),
+        ("0 30 2 * * *", 1440),
+    ],
+)
+def test_the_generator_window_is_the_schedules_period(schedule: str, minutes: int) -> None:
+    assert schedule_period_minutes(schedule) == minutes
+    assert FunctionAppConfig(generator_schedule=schedule).generator_window_minutes == minutes
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "*/30 * * * * *",  # twice a minute
+        "0 */7 * * * *",  # 7 does not divide the hour: the last gap is 4 minutes
+        "0 5,35 * * * *",  # a list
+        "0 */15 9-17 * * *",  # office hours only
+        "0 0 */5 * * *",  # 5 does not divide the day
+        "0 0 0 * * 1-5",  # weekdays only
+        "0 0 0 1 * *",  # monthly
+    ],
+)
+def test_a_schedule_without_a_fixed_period_is_refused_naming_the_key(schedule: str) -> None:
+    message = error_of(**{f"{P}__functionApp": {"generatorSchedule": schedule}})
+    assert f"data-platform:functionApp.generatorSchedule: '{schedule}' has no fixed period" in message
+    assert "'0 0 */2 * * *'" in message
+
+
+def test_every_config_field_is_described() -> None:
+    models: list[type[BaseModel]] = [PlatformConfig, StorageConfig, KeyVaultConfig, FunctionAppConfig]
+    models += [DataFactoryConfig, SqlConfig, MonitoringConfig, PolicyOverride]
+    undescribed = [f"{m.__name__}.{n}" for m in models for n, f in m.model_fields.items() if not f.description]
+    assert undescribed == []
 
 
 def test_archive_tiers_must_be_in_order() -> None:

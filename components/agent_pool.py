@@ -1,0 +1,118 @@
+"""The deploy agents: a Managed DevOps Pool in the stack's agents subnet, and the Dev Center project it needs.
+
+Why a pool of our own: with private data planes, two deploy steps must run inside the VNet
+(docs/networking.md, "The deploy path"): `ops sql apply` talks TDS to the SQL server's private
+endpoint, and the code publish posts to the site's SCM host through its private endpoint.
+Microsoft-hosted agents are outside every customer network. A Managed DevOps Pool's agents are
+injected into a subnet of ours, delegated to `Microsoft.DevOpsInfrastructure/pools`
+(https://learn.microsoft.com/azure/devops/managed-devops-pools/configure-networking).
+
+What the pool needs, from `pulumi_azure_native.devopsinfrastructure.PoolArgs` (3.29.0): required
+`dev_center_project_resource_id`, `agent_profile`, `fabric_profile`, `maximum_concurrency`,
+`organization_profile`. A pool belongs to a Dev Center project
+(https://learn.microsoft.com/azure/devops/managed-devops-pools/prerequisites#create-a-dev-center-and-dev-center-project),
+so this component creates a Dev Center and a project too; both are free containers.
+
+Chicken and egg: a pipeline cannot run on the pool before the pool exists. The first deploy of a
+stack (or this component alone, `pulumi up --target`) runs by hand or on a Microsoft-hosted agent
+with the network still public; docs/networking.md has the one-time setup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import devcenter, devopsinfrastructure
+
+
+@dataclass(frozen=True)
+class AgentPoolArgs:
+    """Inputs of the deploy agents' pool."""
+
+    resource_group_name: pulumi.Input[str]
+    """The resource group of the pool, its Dev Center and project."""
+    location: str
+    """Azure region; must be the VNet's (configure-networking, "same region")."""
+    pool_name: str
+    """The pool's name; it is also the agent pool name pipelines use (`pool: name:`)."""
+    dev_center_name: str
+    """Name of the Dev Center."""
+    project_name: str
+    """Name of the Dev Center project."""
+    subnet_id: pulumi.Input[str]
+    """The agents' subnet (Network.agents_subnet_id)."""
+    organization_url: str
+    """The Azure DevOps organization, https://dev.azure.com/<org>."""
+    projects: Sequence[str]
+    """Azure DevOps projects allowed to use the pool; empty means every project."""
+    maximum_concurrency: int
+    """Agents running at once; the subnet must hold this many addresses."""
+    vm_size: str
+    """Azure VM size of each agent."""
+    image: str
+    """Well-known image name, e.g. ubuntu-24.04/latest (managed-devops-pools/configure-images)."""
+    tags: dict[str, str]
+    """Tags for every taggable child."""
+
+
+class AgentPool(pulumi.ComponentResource):
+    """Stateless agents (a fresh machine per job) in the agents subnet, serving one Azure DevOps organization."""
+
+    pool_name: pulumi.Output[str]
+    """Name of the pool, for the environment's variable group."""
+    pool_id: pulumi.Output[str]
+    """ARM id of the pool."""
+    project_id: pulumi.Output[str]
+    """ARM id of the Dev Center project."""
+
+    def __init__(self, name: str, args: AgentPoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("data-platform:deploy:AgentPool", name, {}, opts)
+
+        center = devcenter.DevCenter(
+            f"{name}-dev-center",
+            dev_center_name=args.dev_center_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        project = devcenter.Project(
+            f"{name}-project",
+            project_name=args.project_name,
+            dev_center_id=center.id,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            description="Holds the Managed DevOps Pool of the platform's deploy agents.",
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        organization: dict[str, object] = {"url": args.organization_url, "parallelism": args.maximum_concurrency}
+        if args.projects:
+            organization["projects"] = list(args.projects)
+        pool = devopsinfrastructure.Pool(
+            f"{name}-pool",
+            pool_name=args.pool_name,
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            dev_center_project_resource_id=project.id,
+            maximum_concurrency=args.maximum_concurrency,
+            # Stateless: every job gets a fresh agent, so no credential or state outlives a job
+            # (https://learn.microsoft.com/azure/devops/managed-devops-pools/configure-scaling).
+            agent_profile={"kind": "Stateless"},
+            organization_profile={"kind": "AzureDevOps", "organizations": [organization]},
+            fabric_profile={
+                "kind": "Vmss",
+                "sku": {"name": args.vm_size},
+                "images": [{"well_known_image_name": args.image}],
+                "network_profile": {"subnet_id": args.subnet_id},
+            },
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        self.pool_name = pool.name
+        self.pool_id = pool.id
+        self.project_id = project.id
+        self.register_outputs({"pool_name": self.pool_name, "pool_id": self.pool_id, "project_id": self.project_id})

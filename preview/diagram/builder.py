@@ -1,0 +1,45 @@
+"""The diagram's model, derived from one plan: nodes, edges, and the components as nested clusters."""
+
+from __future__ import annotations
+
+from preview.diagram.edges import EdgeBuilder
+from preview.diagram.model import COMPONENT_ORDER, Architecture, ClusterSpec, short_type
+from preview.diagram.nodes import NodeBuilder
+from preview.mocks import Registration
+from preview.plan import Plan
+
+
+class _Builder(NodeBuilder, EdgeBuilder):
+    """Derives nodes, clusters and edges from one plan."""
+
+    def clusters(self) -> list[ClusterSpec]:
+        def rank(reg: Registration) -> tuple[int, str]:
+            kind = short_type(reg.type)
+            return (COMPONENT_ORDER.index(kind) if kind in COMPONENT_ORDER else len(COMPONENT_ORDER), reg.name)
+
+        specs = {
+            urn: ClusterSpec(urn, f"{short_type(reg.type)} ({reg.name})", rank(reg))
+            for urn, reg in self.components.items()
+        }
+        roots = []
+        for urn, spec in specs.items():
+            parent = self.components[urn].parent
+            if parent in specs:
+                specs[parent].children.append(spec)
+            else:
+                roots.append(spec)
+        for node in self.nodes.values():
+            specs[node.cluster].nodes.append(node)
+        for spec in specs.values():
+            spec.children.sort(key=lambda c: c.rank)
+            spec.nodes.sort(key=lambda n: n.id)
+        return sorted(roots, key=lambda c: c.rank)
+
+
+def architecture(plan: Plan) -> Architecture:
+    """What the diagram shows, derived from the plan."""
+    builder = _Builder(plan)
+    builder.build_nodes()
+    builder.build_edges()
+    title = f"{plan.project} / {plan.stack}: architecture from the offline plan"
+    return Architecture(title, builder.clusters(), dict(sorted(builder.nodes.items())), builder.merged_edges())

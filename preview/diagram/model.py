@@ -1,0 +1,100 @@
+"""What the diagram shows: nodes, clusters and edges, free of any drawing library's types but the icon class."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from diagrams import Node
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    id: str
+    label: str
+    icon: type[Node]
+    cluster: str
+    """URN of the component the node is drawn in."""
+
+
+@dataclass
+class ClusterSpec:
+    urn: str
+    label: str
+    rank: tuple[int, str]
+    children: list[ClusterSpec] = field(default_factory=list)
+    nodes: list[NodeSpec] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EdgeSpec:
+    source: str
+    target: str
+    kind: str
+    label: str
+    both: bool
+
+
+# Edge kinds, strongest first: when two kinds join the same two nodes they are drawn as one
+# edge of the strongest kind, with both labels.
+EDGE_STYLES: dict[str, dict[str, str]] = {
+    "data": {"color": "#1F6FEB", "style": "bold", "penwidth": "2.0", "fontcolor": "#1F6FEB", "weight": "4"},
+    "secret": {"color": "#B08800", "style": "dashed", "fontcolor": "#8A6A00"},
+    "event": {"color": "#8250DF", "style": "dashed", "fontcolor": "#8250DF", "constraint": "false"},
+    "call": {"color": "#57606A", "style": "dashed", "fontcolor": "#57606A", "constraint": "false"},
+    "alert": {"color": "#CF222E", "style": "dotted", "penwidth": "1.5", "fontcolor": "#CF222E", "weight": "0"},
+    "telemetry": {"color": "#8C959F", "style": "dotted", "penwidth": "1.5", "fontcolor": "#6E7781", "weight": "0"},
+}
+
+# Where the components sit, left to right then top to bottom (unknown components go last).
+
+
+# Where the components sit, left to right then top to bottom (unknown components go last).
+COMPONENT_ORDER = (
+    "ResourceGroup",
+    "KeyVault",
+    "FunctionApp",
+    "DataLake",
+    "DataFactory",
+    "DataFactoryContent",
+    "SqlDatabase",
+    "Monitoring",
+)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    title: str
+    clusters: list[ClusterSpec]
+    nodes: dict[str, NodeSpec]
+    edges: list[EdgeSpec]
+
+
+def short_type(type_token: str) -> str:
+    return type_token.rsplit(":", 1)[-1]
+
+
+def azure_type(type_token: str) -> str:
+    """`azure-native:storage:BlobContainer` -> `storage:BlobContainer`."""
+    return type_token.split(":", 1)[1] if type_token.startswith("azure-native:") else type_token
+
+
+def as_node_id(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def nonempty_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def reference_name(value: Any) -> str | None:
+    return nonempty_str(value.get("referenceName")) if isinstance(value, dict) else None
+
+
+def two_per_line(parts: list[str]) -> str:
+    return "\n".join(", ".join(parts[i : i + 2]) for i in range(0, len(parts), 2))

@@ -1,0 +1,67 @@
+"""The deploy agents' pool: stateless agents in the agents subnet, in a Dev Center project, serving one organization."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.agent_pool import AgentPool, AgentPoolArgs
+from preview.mocks import Registration
+from tests.support.component_plan import build, only, schema_violations
+
+SUBNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-agents"
+
+
+@pytest.fixture(scope="module")
+def registrations() -> list[Registration]:
+    args = AgentPoolArgs(
+        resource_group_name="rg",
+        location="westeurope",
+        pool_name="mdp-konnektmack-test",
+        dev_center_name="dc-konnektmack-test",
+        project_name="dcp-konnektmack-test",
+        subnet_id=SUBNET,
+        organization_url="https://dev.azure.com/contoso",
+        projects=("data-platform",),
+        maximum_concurrency=2,
+        vm_size="Standard_D2ads_v5",
+        image="ubuntu-24.04/latest",
+        tags={"environment": "test"},
+    )
+    return build(lambda: AgentPool("agents", args))
+
+
+def test_pool_runs_in_the_agents_subnet(registrations: list[Registration]) -> None:
+    fabric = only(registrations, "azure-native:devopsinfrastructure:Pool").inputs["fabricProfile"]
+    assert fabric["kind"] == "Vmss"
+    assert fabric["networkProfile"] == {"subnetId": SUBNET}
+    assert fabric["sku"] == {"name": "Standard_D2ads_v5"}
+
+
+def test_pool_belongs_to_the_dev_center_project_it_creates(registrations: list[Registration]) -> None:
+    pool = only(registrations, "azure-native:devopsinfrastructure:Pool")
+    project = only(registrations, "azure-native:devcenter:Project")
+    assert pool.inputs["devCenterProjectResourceId"].endswith("/projects/dcp-konnektmack-test")
+    assert project.urn in pool.depends_on
+    assert project.inputs["devCenterId"].endswith("/devCenters/dc-konnektmack-test")
+
+
+def test_pool_serves_the_configured_organization_and_projects_with_stateless_agents(
+    registrations: list[Registration],
+) -> None:
+    pool = only(registrations, "azure-native:devopsinfrastructure:Pool").inputs
+    assert pool["poolName"] == "mdp-konnektmack-test"
+    assert pool["maximumConcurrency"] == 2
+    assert pool["agentProfile"] == {"kind": "Stateless"}
+    assert pool["organizationProfile"] == {
+        "kind": "AzureDevOps",
+        "organizations": [{"url": "https://dev.azure.com/contoso", "parallelism": 2, "projects": ["data-platform"]}],
+    }
+
+
+def test_every_child_is_parented_to_the_component(registrations: list[Registration]) -> None:
+    component = only(registrations, "data-platform:deploy:AgentPool")
+    assert all(reg.parent == component.urn for reg in registrations if reg is not component)
+
+
+def test_every_input_is_known_to_the_installed_sdk(registrations: list[Registration]) -> None:
+    assert schema_violations(registrations) == []

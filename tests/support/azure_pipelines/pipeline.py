@@ -1,0 +1,125 @@
+"""The pipeline compiled the way Azure DevOps compiles it before a run.
+
+Every `template:` reference is replaced by the template's stages, jobs or steps, with `${{ parameters.x }}`
+bound to the parameters it passes (or the template's defaults). The checks then read the compiled pipeline.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+PIPELINE = "azure-pipelines.yml"
+TEMPLATE_DIR = ".azure-pipelines"
+
+STAGES = [
+    "validate",
+    "build",
+    "preview",
+    *[f"{kind}_{env}" for env in ("dev", "test", "prod") for kind in ("preview", "deploy")],
+]
+DEPLOYS = {"deploy_dev": "preview_dev", "deploy_test": "preview_test", "deploy_prod": "preview_prod"}
+PREVIEWS = {"preview_dev": "build", "preview_test": "deploy_dev", "preview_prod": "deploy_test"}
+STACKS = sorted(path.name.split(".")[1] for path in ROOT.glob("Pulumi.*.yaml"))
+MAIN_ONLY = "eq(variables['Build.SourceBranch'], 'refs/heads/main')"
+NOT_PULL_REQUEST = "ne(variables['Build.Reason'], 'PullRequest')"
+PULL_REQUEST = "eq(variables['Build.Reason'], 'PullRequest')"
+PACKAGE = "dist/function.zip"
+
+Files = dict[str, Any]
+Pipeline = dict[str, Any]
+Step = dict[str, Any]
+Problems = list[str]
+
+
+_PARAMETER = re.compile(r"\$\{\{\s*parameters\.(\w+)\s*\}\}")
+MACRO = re.compile(r"\$\(([A-Za-z_][\w.]*)\)")
+_LIST_KEYS = ("stages", "jobs", "steps")
+
+
+class TemplateError(Exception):
+    """The pipeline would not compile: a missing template or parameter, or an unknown parameter."""
+
+
+def read_files() -> Files:
+    """The pipeline and every template, parsed (besides requirements.txt, all the tests read; all in the repository)."""
+    paths = [ROOT / PIPELINE, *sorted((ROOT / TEMPLATE_DIR).glob("*.yml"))]
+    return {path.relative_to(ROOT).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths}
+
+
+def _substitute(node: Any, parameters: dict[str, Any], where: str) -> Any:
+    def value(name: str) -> Any:
+        if name not in parameters:
+            raise TemplateError(f"{where}: ${{{{ parameters.{name} }}}} is not a declared parameter")
+        return parameters[name]
+
+    if isinstance(node, str):
+        whole = _PARAMETER.fullmatch(node)
+        if whole:
+            return copy.deepcopy(value(whole.group(1)))
+        return _PARAMETER.sub(lambda match: str(value(match.group(1))), node)
+    if isinstance(node, dict):
+        return {_substitute(k, parameters, where): _substitute(v, parameters, where) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(item, parameters, where) for item in node]
+    return node
+
+
+def _bind(declared: list[dict[str, Any]], given: dict[str, Any], where: str) -> dict[str, Any]:
+    names = [parameter["name"] for parameter in declared]
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        raise TemplateError(f"{where}: unknown parameters {unknown}")
+    bound: dict[str, Any] = {}
+    for parameter in declared:
+        if parameter["name"] in given:
+            bound[parameter["name"]] = given[parameter["name"]]
+        elif "default" in parameter:
+            bound[parameter["name"]] = parameter["default"]
+        else:
+            raise TemplateError(f"{where}: required parameter {parameter['name']!r} not passed")
+    return bound
+
+
+def _expand(node: Any, files: Files, directory: str) -> Any:
+    if isinstance(node, list):
+        return [_expand(item, files, directory) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: _expand_list(key, value, files, directory)
+        if key in _LIST_KEYS and isinstance(value, list)
+        else _expand(value, files, directory)
+        for key, value in node.items()
+    }
+
+
+def _expand_list(key: str, items: list[Any], files: Files, directory: str) -> list[Any]:
+    expanded: list[Any] = []
+    for item in items:
+        if not (isinstance(item, dict) and "template" in item):
+            expanded.append(_expand(item, files, directory))
+            continue
+        path = Path(directory, item["template"]).as_posix()
+        if path not in files:
+            raise TemplateError(f"{directory or '.'}: template {item['template']!r} not found")
+        template = files[path]
+        if set(template) - {"parameters", key}:
+            raise TemplateError(f"{path}: a {key} template has only `parameters` and `{key}`")
+        bound = _bind(template.get("parameters") or [], item.get("parameters") or {}, path)
+        body = _substitute(template[key], bound, path)
+        expanded.extend(_expand_list(key, body, files, str(Path(path).parent)))
+    return expanded
+
+
+def compile_pipeline(files: Files) -> dict[str, Any]:
+    """The pipeline as Azure DevOps runs it: templates expanded, template parameters substituted."""
+    root = files[PIPELINE]
+    bound = _bind(root.get("parameters") or [], {}, PIPELINE)
+    body = {key: value for key, value in root.items() if key != "parameters"}
+    return dict(_expand(_substitute(body, bound, PIPELINE), files, ""))
