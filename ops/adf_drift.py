@@ -32,7 +32,7 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 
-from ops import arm, exit_codes
+from ops import exit_codes, factory
 
 OPERATIONS = {
     "trigger": "triggers",
@@ -117,12 +117,12 @@ def _references(document: Any) -> set[str]:
     return found
 
 
-def live_objects(factory: arm.Factory, kinds: Iterable[str]) -> list[LiveObject]:
+def live_objects(adf: factory.Factory, kinds: Iterable[str]) -> list[LiveObject]:
     """Every object of these kinds in the factory (all pages)."""
     found: list[LiveObject] = []
     for kind in kinds:
-        operations = getattr(factory.client, OPERATIONS[kind])
-        for resource in operations.list_by_factory(factory.resource_group, factory.name):
+        operations = getattr(adf.client, OPERATIONS[kind])
+        for resource in operations.list_by_factory(adf.resource_group, adf.name):
             properties = resource.properties.as_dict() if resource.properties else {}
             started = kind == "trigger" and properties.get("runtimeState") == "Started"
             found.append(LiveObject(kind, str(resource.name), frozenset(_references(properties)), started))
@@ -158,13 +158,13 @@ def _stable_order(graph: graphlib.TopologicalSorter[str], names: list[str]) -> l
     return order
 
 
-def delete_drift(factory: arm.Factory, objects: list[LiveObject], say: Say) -> Outcome:
+def delete_drift(adf: factory.Factory, objects: list[LiveObject], say: Say) -> Outcome:
     """Stop the started triggers, then delete every object in the given order."""
     outcome = Outcome()
     unstoppable: set[str] = set()
     for obj in (o for o in objects if o.started):
         try:
-            poller = factory.client.triggers.begin_stop(factory.resource_group, factory.name, obj.name)
+            poller = adf.client.triggers.begin_stop(adf.resource_group, adf.name, obj.name)
             poller.result(timeout=STOP_TIMEOUT_SECONDS)
             if not poller.done():
                 raise TimeoutError
@@ -174,7 +174,7 @@ def delete_drift(factory: arm.Factory, objects: list[LiveObject], say: Say) -> O
             unstoppable.add(obj.key)
             continue
         except AzureError as exc:
-            reason = f"Azure refused to stop it: {arm.describe_error(exc)}; not deleted"
+            reason = f"Azure refused to stop it: {factory.describe_error(exc)}; not deleted"
             outcome.failures.append((obj.key, reason, exit_codes.AZURE))
             unstoppable.add(obj.key)
             continue
@@ -184,10 +184,10 @@ def delete_drift(factory: arm.Factory, objects: list[LiveObject], say: Say) -> O
         if obj.key in unstoppable:
             continue
         try:
-            getattr(factory.client, OPERATIONS[obj.kind]).delete(factory.resource_group, factory.name, obj.name)
+            getattr(adf.client, OPERATIONS[obj.kind]).delete(adf.resource_group, adf.name, obj.name)
         except AzureError as exc:
             outcome.failures.append(
-                (obj.key, f"Azure refused to delete it: {arm.describe_error(exc)}", exit_codes.AZURE)
+                (obj.key, f"Azure refused to delete it: {factory.describe_error(exc)}", exit_codes.AZURE)
             )
             continue
         outcome.deleted.append(obj.key)
@@ -203,7 +203,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = "List the objects in the stack's factory that the source folder lacks; --delete deletes them."
     parser.epilog = exit_codes.HELP
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    arm.add_factory_arguments(parser)
+    factory.add_factory_arguments(parser)
     parser.add_argument(
         "--source",
         type=Path,
@@ -215,7 +215,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="after listing them, delete them: started triggers stopped first, then in dependency order",
     )
     parser.add_argument(
-        "--poll-seconds", type=arm.seconds, default=5.0, help="interval between polls of a trigger stop (default: 5)"
+        "--poll-seconds",
+        type=factory.seconds,
+        default=5.0,
+        help="interval between polls of a trigger stop (default: 5)",
     )
 
 
@@ -231,23 +234,23 @@ def _run(args: argparse.Namespace) -> int:
     if not names:
         raise SourceError(f"{source}: has none of ADF Studio's folders {', '.join(OPERATIONS)}; nothing to compare")
     try:
-        factory_context = arm.connect_from_args(args, polling_interval=args.poll_seconds)
-    except arm.NotDeployedError as exc:
+        factory_context = factory.connect_from_args(args, polling_interval=args.poll_seconds)
+    except factory.NotDeployedError as exc:
         _say(f"{exc}; nothing to compare")
         return exit_codes.OK
-    with factory_context as factory:
-        found = drift(live_objects(factory, names), names)
+    with factory_context as adf:
+        found = drift(live_objects(adf, names), names)
         compared = ", ".join(kind for kind in OPERATIONS if kind in names)
         if not found:
-            _say(f"no drift: every {compared} in factory {factory.name} is in {source}")
+            _say(f"no drift: every {compared} in factory {adf.name} is in {source}")
             return exit_codes.OK
-        _say(f"{len(found)} object(s) in factory {factory.name} that {source} lacks (compared: {compared}):")
+        _say(f"{len(found)} object(s) in factory {adf.name} that {source} lacks (compared: {compared}):")
         for obj in found:
             _say(f"  {obj.key}" + (" (started)" if obj.started else ""))
         if not args.delete:
             _say(f"to delete them: python -m ops adf drift --stack {args.stack} --delete")
             return exit_codes.OK
-        outcome = delete_drift(factory, found, _say)
+        outcome = delete_drift(adf, found, _say)
     for key, reason, _ in outcome.failures:
         print(f"error: {key}: {reason}", file=sys.stderr)
     summary = f"drift: stopped {len(outcome.stopped)}, deleted {len(outcome.deleted)} of {len(found)}"
@@ -259,9 +262,9 @@ def main(args: argparse.Namespace) -> int:
     """Run `adf drift`; failures are reported, never raised (see the module docstring for exit codes)."""
     try:
         return _run(args)
-    except (SourceError, arm.CoordinatesError) as exc:
+    except (SourceError, factory.CoordinatesError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_codes.USAGE
     except AzureError as exc:
-        print(f"error: {arm.describe_error(exc)}", file=sys.stderr)
+        print(f"error: {factory.describe_error(exc)}", file=sys.stderr)
         return exit_codes.AZURE

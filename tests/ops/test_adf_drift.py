@@ -10,13 +10,10 @@ from typing import Any
 
 import pytest
 
-from ops import adf_drift, arm, exit_codes
+import ops.factory
+from ops import adf_drift, exit_codes
 from tests.support.adf_objects_server import AdfObjectsServer
-
-try:
-    from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, FakeCredential  # type: ignore[import-not-found,unused-ignore]
-except ModuleNotFoundError:
-    from tests.ops.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, FakeCredential  # type: ignore[no-redef,unused-ignore]
+from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, FakeCredential
 
 Cli = Callable[..., int]
 
@@ -82,7 +79,7 @@ def source(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli(factory: AdfObjectsServer, source: Path, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path]) -> Cli:
     fake = FakeCredential()
-    monkeypatch.setattr(arm, "make_credential", lambda: fake)
+    monkeypatch.setattr(ops.factory, "make_credential", lambda: fake)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
 
     def run(*argv: str) -> int:

@@ -1,9 +1,9 @@
 """The fake ARM, extended with a factory's other objects: listing and deleting pipelines, datasets and the rest.
 
-It composes the existing fake (triggers, runs, long-running operations) and adds, per collection of
-the Data Factory REST API (api-version 2018-06-01): a paged `GET <collection>` and `DELETE
-<collection>/<name>` (200 once deleted, 204 when there was nothing to delete). Two refusals follow
-what ADF enforces, so that a client has to delete in dependency order:
+It extends the shared fake (`tests.support.arm_server`: triggers, runs, long-running operations)
+with, per collection of the Data Factory REST API (api-version 2018-06-01), a paged
+`GET <collection>` and `DELETE <collection>/<name>` (200 once deleted, 204 when there was nothing
+to delete). Two refusals follow what ADF enforces, so that a client has to delete in dependency order:
 
 * a started trigger cannot be deleted (Microsoft's CI/CD script stops triggers before deleting them);
 * an object that another object still references cannot be deleted.
@@ -14,10 +14,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-try:  # the shared fake lives in tests/support/ (older trees kept it next to the ops tests)
-    from tests.support.arm_server import API_VERSION, ArmServer, Reply, _error  # type: ignore[import-not-found,unused-ignore]
-except ModuleNotFoundError:
-    from tests.ops.arm_server import API_VERSION, ArmServer, Reply, _error  # type: ignore[no-redef,unused-ignore]
+from ops.factory import API_VERSION
+from tests.support.arm_server import ArmServer
+from tests.support.arm_server.http import Reply
+from tests.support.arm_server.model import error
 
 COLLECTIONS = {
     "pipelines": "Pipeline",
@@ -118,7 +118,7 @@ class AdfObjectsServer(ArmServer):
             return 204, {}, None
         referrers = self._referrers(item["name"])
         if referrers:
-            return _error(
+            return error(
                 400,
                 "BadRequest",
                 f"The document cannot be deleted since it is referenced by {', '.join(sorted(referrers))}.",
@@ -132,7 +132,7 @@ class AdfObjectsServer(ArmServer):
         if trigger is None:
             return 204, {}, None
         if trigger.runtime_state == "Started":
-            return _error(
+            return error(
                 400, "TriggerEnabledCannotUpdate", f"Cannot update enabled Trigger {trigger.name}; stop it first."
             )
         del self.triggers[name.lower()]
