@@ -88,12 +88,16 @@ def _read_folder(root: Path, problems: list[str]) -> list[AdfItem]:
 
 
 def load_content(
-    root: Path, stack_values: frozenset[str] = frozenset(), pipeline_properties: frozenset[str] | None = None
+    root: Path,
+    stack_values: frozenset[str] = frozenset(),
+    pipeline_properties: frozenset[str] | None = None,
+    stack: str | None = None,
 ) -> AdfContent:
     """Read and validate every file under `root`; raise ContentError listing every problem.
 
     `stack_values` are the keys overrides.json may use; `pipeline_properties` the
-    properties a pipeline may have (azure-native takes them as arguments).
+    properties a pipeline may have (azure-native takes them as arguments); `stack` picks
+    overrides.json's section for that stack (besides `common`; every section is validated).
     """
     problems: list[str] = []
     items = _read_folder(root, problems)
@@ -111,7 +115,7 @@ def load_content(
         if item.kind == "trigger":
             check_trigger(item, pipelines, problems)
     ordered = creation_order(items, problems)
-    overrides = read_overrides(root, items, stack_values, problems) if root.is_dir() else []
+    overrides = read_overrides(root, items, stack_values, problems, stack) if root.is_dir() else []
     if problems:
         raise ContentError(problems)
     return AdfContent(items=tuple(ordered), overrides=tuple(overrides))
@@ -123,9 +127,12 @@ def pipeline_properties() -> frozenset[str]:
     return frozenset(to_camel(name) for name in arguments - {"pipeline_name"})
 
 
-def load(root: Path = PIPELINES_DIR) -> AdfContent:
-    """Load and validate the content with the stack values and pipeline properties this platform supports."""
-    return load_content(root, STACK_VALUE_KEYS, pipeline_properties())
+def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
+    """Load and validate the content with the stack values and pipeline properties this platform supports.
+
+    `stack` selects overrides.json's section for that stack; without it only `common` applies.
+    """
+    return load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
 
 
 def enabled_triggers(cfg: DataFactoryConfig, content: AdfContent, stack_file: str) -> list[str]:

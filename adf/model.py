@@ -86,12 +86,14 @@ class AdfItem:
 
 @dataclass(frozen=True)
 class Override:
-    """Replace the value at `path` in `item` with the stack value `value`."""
+    """Replace, add or remove the value at `path` in `item`: the stack value `value`, else `literal`."""
 
     kind: str
     name: str
     path: tuple[str | int, ...]
-    value: str
+    value: str | None
+    action: str = "replace"
+    literal: Any = None
 
 
 @dataclass(frozen=True)

@@ -241,20 +241,17 @@ CASES = [
         "adf-override-unknown-stack-value",
         edit_json(
             "pipelines_json/overrides.json",
-            set_in("linkedService/LS_DataLake", "properties.typeProperties.url", value="lake.url"),
+            set_in("common", "linkedService/LS_DataLake", 0, "stackValue", value="lake.url"),
         ),
-        (
-            "pipelines_json/overrides.json: linkedService/LS_DataLake.properties.typeProperties.url: "
-            "unknown stack value",
-        ),
+        ("pipelines_json/overrides.json: common: linkedService/LS_DataLake[0]: stackValue: unknown stack value",),
     ),
     Case(
         "adf-override-missing-path",
         edit_json(
             "pipelines_json/overrides.json",
-            set_in("linkedService/LS_DataLake", "properties.typeProperties.uri", value="lake.dfsUrl"),
+            set_in("common", "linkedService/LS_DataLake", 0, "path", value="properties.typeProperties.uri"),
         ),
-        ("LS_DataLake.properties.typeProperties.uri: the path does not exist",),
+        ("LS_DataLake[0]: properties.typeProperties.uri: does not exist",),
     ),
     # ---- SQL scripts
     Case(

@@ -49,7 +49,15 @@ def test_every_value_is_required() -> None:
 
 def test_overrides_json_uses_only_known_keys_and_points_at_where_they_are_defined() -> None:
     document = json.loads((PIPELINES_DIR / "overrides.json").read_text(encoding="utf-8"))
-    used = {value for target, entries in document.items() if not target.startswith("$") for value in entries.values()}
+    used = {
+        entry["stackValue"]
+        for section, targets in document.items()
+        if not section.startswith("$")
+        for entries in targets.values()
+        for entry in entries
+        if "stackValue" in entry
+    }
+    assert used
     assert used <= STACK_VALUE_KEYS
     assert "adf/stack_values.py" in document["$comment"]
     assert (PROJECT_DIR / "adf" / "stack_values.py").is_file()

@@ -1,0 +1,270 @@
+"""`python -m ops adf drift --stack <s> [--delete]`: objects in the live factory that the source lacks.
+
+A hotfix made in the portal, or an object renamed or removed in the source, stays in the factory:
+Pulumi deletes only what it created. This lists, for every kind the source folder has (trigger,
+pipeline, dataflow, dataset, linkedService, integrationRuntime, credential), what the factory holds
+and the folder does not; azure.datafactory.tools deletes the same objects with DeleteNotInSource, and
+Microsoft's CI/CD sample script deletes "resources that have been removed"
+(https://learn.microsoft.com/azure/data-factory/continuous-integration-delivery-sample-script).
+Names are compared ignoring case, as ARM compares resource names
+(https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
+
+With `--delete` it deletes them after listing them, in dependency order: started triggers are
+stopped first (as that script does before it deletes), then triggers, pipelines, data flows,
+datasets, linked services, credentials and integration runtimes are deleted, and within one kind
+an object before those it references (a pipeline before the pipeline it executes), because ADF
+refuses to delete what something still references. A failure does not stop the rest; each is reported.
+
+Exit codes: 0 listed (or deleted) without error; 2 bad input (coordinates missing, a source file
+whose name cannot be read); 3 Azure refused a list, stop or delete; 4 a stop did not finish in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import graphlib
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azure.core.exceptions import AzureError
+
+from ops import exit_codes, factory
+
+OPERATIONS = {
+    "trigger": "triggers",
+    "pipeline": "pipelines",
+    "dataflow": "data_flows",
+    "dataset": "datasets",
+    "linkedService": "linked_services",
+    "credential": "credential_operations",
+    "integrationRuntime": "integration_runtimes",
+}
+"""ADF Studio's folder for each kind, in deletion order, and the SDK client's operations for it."""
+STOP_TIMEOUT_SECONDS = 300.0
+
+Say = Callable[[str], None]
+
+
+class SourceError(Exception):
+    """The source folder cannot be read well enough to know what it holds (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class LiveObject:
+    """An object of the live factory: its kind (ADF Studio's folder name), name and what it references."""
+
+    kind: str
+    name: str
+    references: frozenset[str] = frozenset()
+    """Lower-cased names this object references."""
+    started: bool = False
+    """Triggers: the trigger is started."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+@dataclass
+class Outcome:
+    """What a deletion did."""
+
+    deleted: list[str] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str, int]] = field(default_factory=list)
+    """(object, reason, exit code)."""
+
+    @property
+    def exit_code(self) -> int:
+        return min((code for _, _, code in self.failures), default=exit_codes.OK)
+
+
+def source_names(source: Path) -> dict[str, set[str]]:
+    """For each kind whose folder the source has, the lower-cased names of its files' objects."""
+    names: dict[str, set[str]] = {}
+    for kind in OPERATIONS:
+        folder = source / kind
+        if not folder.is_dir():
+            continue
+        names[kind] = set()
+        for path in sorted(folder.glob("*.json")):
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise SourceError(f"{path}: cannot be read ({exc}); fix it before comparing with the factory") from exc
+            name = document.get("name") if isinstance(document, dict) else None
+            if not isinstance(name, str) or not name:
+                raise SourceError(f"{path}: has no 'name'; fix it before comparing with the factory")
+            names[kind].add(name.lower())
+    return names
+
+
+def _references(document: Any) -> set[str]:
+    """Lower-cased names of every `{"referenceName": ..., "type": "...Reference"}` in a serialized object."""
+    found: set[str] = set()
+    if isinstance(document, dict):
+        if isinstance(document.get("referenceName"), str) and str(document.get("type", "")).endswith("Reference"):
+            found.add(document["referenceName"].lower())
+        for value in document.values():
+            found |= _references(value)
+    elif isinstance(document, list):
+        for value in document:
+            found |= _references(value)
+    return found
+
+
+def live_objects(adf: factory.Factory, kinds: Iterable[str]) -> list[LiveObject]:
+    """Every object of these kinds in the factory (all pages)."""
+    found: list[LiveObject] = []
+    for kind in kinds:
+        operations = getattr(adf.client, OPERATIONS[kind])
+        for resource in operations.list_by_factory(adf.resource_group, adf.name):
+            properties = resource.properties.as_dict() if resource.properties else {}
+            started = kind == "trigger" and properties.get("runtimeState") == "Started"
+            found.append(LiveObject(kind, str(resource.name), frozenset(_references(properties)), started))
+    return found
+
+
+def drift(live: Iterable[LiveObject], source: dict[str, set[str]]) -> list[LiveObject]:
+    """The live objects the source lacks, in deletion order."""
+    missing = [obj for obj in live if obj.kind in source and obj.name.lower() not in source[obj.kind]]
+    ordered: list[LiveObject] = []
+    for kind in OPERATIONS:
+        of_kind = {obj.name.lower(): obj for obj in sorted(missing, key=lambda o: o.name.lower()) if obj.kind == kind}
+        graph = graphlib.TopologicalSorter[str]()
+        for name, obj in of_kind.items():
+            graph.add(name)
+            for referenced in obj.references & set(of_kind) - {name}:
+                graph.add(referenced, name)  # the referrer goes first
+        ordered += [of_kind[name] for name in _stable_order(graph, list(of_kind))]
+    return ordered
+
+
+def _stable_order(graph: graphlib.TopologicalSorter[str], names: list[str]) -> list[str]:
+    """A topological order that takes ready names alphabetically, so a listing is the same every run."""
+    try:
+        graph.prepare()
+    except graphlib.CycleError:
+        return names  # ADF would refuse such a cycle anyway; try in name order
+    order: list[str] = []
+    while graph.is_active():
+        ready = sorted(graph.get_ready())
+        order += ready
+        graph.done(*ready)
+    return order
+
+
+def delete_drift(adf: factory.Factory, objects: list[LiveObject], say: Say) -> Outcome:
+    """Stop the started triggers, then delete every object in the given order."""
+    outcome = Outcome()
+    unstoppable: set[str] = set()
+    for obj in (o for o in objects if o.started):
+        try:
+            poller = adf.client.triggers.begin_stop(adf.resource_group, adf.name, obj.name)
+            poller.result(timeout=STOP_TIMEOUT_SECONDS)
+            if not poller.done():
+                raise TimeoutError
+        except TimeoutError:
+            reason = f"Azure did not finish stopping it within {STOP_TIMEOUT_SECONDS:.0f} s; not deleted"
+            outcome.failures.append((obj.key, reason, exit_codes.TIMEOUT))
+            unstoppable.add(obj.key)
+            continue
+        except AzureError as exc:
+            reason = f"Azure refused to stop it: {factory.describe_error(exc)}; not deleted"
+            outcome.failures.append((obj.key, reason, exit_codes.AZURE))
+            unstoppable.add(obj.key)
+            continue
+        outcome.stopped.append(obj.key)
+        say(f"stopped {obj.key}")
+    for obj in objects:
+        if obj.key in unstoppable:
+            continue
+        try:
+            getattr(adf.client, OPERATIONS[obj.kind]).delete(adf.resource_group, adf.name, obj.name)
+        except AzureError as exc:
+            outcome.failures.append(
+                (obj.key, f"Azure refused to delete it: {factory.describe_error(exc)}", exit_codes.AZURE)
+            )
+            continue
+        outcome.deleted.append(obj.key)
+        say(f"deleted {obj.key}")
+    return outcome
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """`adf drift`: the factory's flags, the source folder and --delete."""
+    parser.description = "List the objects in the stack's factory that the source folder lacks; --delete deletes them."
+    parser.epilog = exit_codes.HELP
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    factory.add_factory_arguments(parser)
+    parser.add_argument(
+        "--source",
+        type=Path,
+        help="the ADF Studio folder to compare with (default: pipelines_json/ in --project-dir)",
+    )
+    parser.add_argument(
+        "--delete",
+        action="store_true",
+        help="after listing them, delete them: started triggers stopped first, then in dependency order",
+    )
+    parser.add_argument(
+        "--poll-seconds",
+        type=factory.seconds,
+        default=5.0,
+        help="interval between polls of a trigger stop (default: 5)",
+    )
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _run(args: argparse.Namespace) -> int:
+    source: Path = args.source or args.project_dir / "pipelines_json"
+    if not source.is_dir():
+        raise SourceError(f"{source}: no such folder; pass --source with the ADF Studio folder")
+    names = source_names(source)
+    if not names:
+        raise SourceError(f"{source}: has none of ADF Studio's folders {', '.join(OPERATIONS)}; nothing to compare")
+    try:
+        factory_context = factory.connect_from_args(args, polling_interval=args.poll_seconds)
+    except factory.NotDeployedError as exc:
+        _say(f"{exc}; nothing to compare")
+        return exit_codes.OK
+    with factory_context as adf:
+        found = drift(live_objects(adf, names), names)
+        compared = ", ".join(kind for kind in OPERATIONS if kind in names)
+        if not found:
+            _say(f"no drift: every {compared} in factory {adf.name} is in {source}")
+            return exit_codes.OK
+        _say(f"{len(found)} object(s) in factory {adf.name} that {source} lacks (compared: {compared}):")
+        for obj in found:
+            _say(f"  {obj.key}" + (" (started)" if obj.started else ""))
+        if not args.delete:
+            _say(f"to delete them: python -m ops adf drift --stack {args.stack} --delete")
+            return exit_codes.OK
+        outcome = delete_drift(adf, found, _say)
+    for key, reason, _ in outcome.failures:
+        print(f"error: {key}: {reason}", file=sys.stderr)
+    summary = f"drift: stopped {len(outcome.stopped)}, deleted {len(outcome.deleted)} of {len(found)}"
+    print(summary, file=sys.stderr if outcome.failures else sys.stdout)
+    return outcome.exit_code
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run `adf drift`; failures are reported, never raised (see the module docstring for exit codes)."""
+    try:
+        return _run(args)
+    except (SourceError, factory.CoordinatesError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exit_codes.USAGE
+    except AzureError as exc:
+        print(f"error: {factory.describe_error(exc)}", file=sys.stderr)
+        return exit_codes.AZURE

@@ -1,0 +1,215 @@
+"""`ops adf drift` against the fake ARM: what the factory has and the source lacks, and deleting it in order."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ops.factory
+from ops import adf_drift, exit_codes
+from tests.support.adf_objects_server import AdfObjectsServer
+from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, FakeCredential
+
+Cli = Callable[..., int]
+
+
+def reference(kind: str, name: str) -> dict[str, str]:
+    return {"referenceName": name, "type": f"{kind}Reference"}
+
+
+LINKED_SERVICE = {"type": "AzureBlobFS", "typeProperties": {"url": "https://lake.dfs.core.windows.net/"}}
+
+
+def dataset(linked_service: str) -> dict[str, Any]:
+    return {"type": "Json", "linkedServiceName": reference("LinkedService", linked_service)}
+
+
+def pipeline(*activities: dict[str, Any]) -> dict[str, Any]:
+    return {"activities": list(activities)}
+
+
+def execute(child: str) -> dict[str, Any]:
+    return {
+        "name": f"Run{child}",
+        "type": "ExecutePipeline",
+        "typeProperties": {"pipeline": reference("Pipeline", child)},
+    }
+
+
+def lookup(dataset_name: str) -> dict[str, Any]:
+    return {"name": "Look", "type": "Lookup", "typeProperties": {"dataset": reference("Dataset", dataset_name)}}
+
+
+def write_source(root: Path, files: dict[str, str]) -> Path:
+    """An ADF Studio folder: `{"<kind>/<file stem>": "<name in the file>"}`."""
+    for key, name in files.items():
+        path = root / f"{key}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"name": name, "properties": {}}))
+    return root
+
+
+@pytest.fixture
+def factory(tls: tuple[Path, Path]) -> Iterator[AdfObjectsServer]:
+    """A factory whose source has LS_Lake, DS_Files, PL_Ingest and TR_Daily; the rest is drift."""
+    with AdfObjectsServer(*tls, page_size=2) as fake:
+        fake.add_object("linkedservices", "LS_Lake", LINKED_SERVICE)
+        fake.add_object("datasets", "DS_Files", dataset("LS_Lake"))
+        fake.add_object("pipelines", "PL_Ingest", pipeline())
+        fake.add_trigger("TR_Daily", runtime_state="Started")
+        yield fake
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    files = {
+        "linkedService/LS_Lake": "LS_Lake",
+        "dataset/DS_Files": "DS_Files",
+        "pipeline/pl_ingest": "pl_ingest",
+        "trigger/TR_Daily": "TR_Daily",
+    }
+    return write_source(tmp_path / "pipelines_json", files)
+
+
+@pytest.fixture
+def cli(factory: AdfObjectsServer, source: Path, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path]) -> Cli:
+    fake = FakeCredential()
+    monkeypatch.setattr(ops.factory, "make_credential", lambda: fake)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
+
+    def run(*argv: str) -> int:
+        parser = argparse.ArgumentParser(prog="python -m ops adf drift")
+        adf_drift.add_arguments(parser)
+        where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
+        common = ["--stack", "dev", "--endpoint", factory.endpoint, "--source", str(source), "--poll-seconds", "0.01"]
+        return adf_drift.main(parser.parse_args([*common, *where, *argv]))
+
+    return run
+
+
+def add_hotfix(factory: AdfObjectsServer) -> None:
+    """A portal hotfix: a trigger that runs a pipeline that runs another over a dataset on a linked service."""
+    factory.add_object("linkedservices", "LS_Hotfix", LINKED_SERVICE)
+    factory.add_object("datasets", "DS_Hotfix", dataset("LS_Hotfix"))
+    factory.add_object("pipelines", "PL_Hotfix_Child", pipeline(lookup("DS_Hotfix")))
+    factory.add_object("pipelines", "PL_Hotfix", pipeline(execute("PL_Hotfix_Child")))
+    factory.add_object("pipelines", "PL_Hotfix_Helper", pipeline())
+    factory.add_trigger("TR_Hotfix", runtime_state="Started")
+    factory.add_trigger("TR_Hotfix_Stopped")
+
+
+def test_without_drift_it_says_so_and_changes_nothing(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli() == exit_codes.OK
+    assert "no drift: every trigger, pipeline, dataset, linkedService in factory" in capsys.readouterr().out
+    assert [r.method for r in factory.requests if r.method != "GET"] == []
+
+
+def test_it_lists_what_the_factory_has_and_the_source_lacks_without_deleting(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_hotfix(factory)
+    assert cli() == exit_codes.OK
+    out = capsys.readouterr().out
+    listed = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    assert listed == [
+        "trigger/TR_Hotfix (started)",
+        "trigger/TR_Hotfix_Stopped",
+        "pipeline/PL_Hotfix",
+        "pipeline/PL_Hotfix_Helper",
+        "pipeline/PL_Hotfix_Child",  # after PL_Hotfix, which executes it, though its name sorts before Helper
+        "dataset/DS_Hotfix",
+        "linkedService/LS_Hotfix",
+    ]
+    assert "7 object(s) in factory adf-data-platform-dev-weu that" in out
+    assert "to delete them: python -m ops adf drift --stack dev --delete" in out
+    assert factory.deleted == []
+    assert factory.triggers["tr_hotfix"].runtime_state == "Started"
+
+
+def test_delete_stops_started_triggers_then_deletes_in_dependency_order(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_hotfix(factory)
+    assert cli("--delete") == exit_codes.OK
+    assert factory.deleted == [
+        "triggers/TR_Hotfix",
+        "triggers/TR_Hotfix_Stopped",
+        "pipelines/PL_Hotfix",
+        "pipelines/PL_Hotfix_Helper",
+        "pipelines/PL_Hotfix_Child",
+        "datasets/DS_Hotfix",
+        "linkedservices/LS_Hotfix",
+    ]
+    assert factory.actions("POST triggers/") == ["POST triggers/TR_Hotfix/stop"]
+    assert sorted(factory.triggers) == ["tr_daily"]
+    assert factory.triggers["tr_daily"].runtime_state == "Started"
+    assert sorted(factory.objects["pipelines"]) == ["pl_ingest"]
+    assert "drift: stopped 1, deleted 7 of 7" in capsys.readouterr().out
+
+
+def test_a_refused_delete_is_reported_and_the_rest_still_deleted(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.add_object("datasets", "DS_Orphan", dataset("LS_Lake"))
+    # The source's own pipeline still uses the hotfix dataset in the factory (not yet redeployed).
+    factory.add_object("pipelines", "PL_Ingest", pipeline(lookup("DS_Used")))
+    factory.add_object("datasets", "DS_Used", dataset("LS_Lake"))
+    assert cli("--delete") == exit_codes.AZURE
+    captured = capsys.readouterr()
+    assert "error: dataset/DS_Used: Azure refused to delete it: BadRequest: The document cannot be deleted" in (
+        captured.err
+    )
+    assert "drift: stopped 0, deleted 1 of 2" in captured.err
+    assert factory.deleted == ["datasets/DS_Orphan"]
+
+
+def test_kinds_without_a_folder_in_the_source_are_not_compared(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.add_object("integrationruntimes", "ir-selfhosted", {"type": "SelfHosted"})
+    assert cli() == exit_codes.OK
+    assert "no drift" in capsys.readouterr().out
+    assert not any("integrationRuntimes" in r.path for r in factory.requests)
+
+
+def test_integration_runtimes_are_compared_when_the_source_has_the_folder(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_source(source, {"integrationRuntime/ir-managed": "ir-managed"})
+    factory.add_object("integrationruntimes", "ir-managed", {"type": "Managed", "typeProperties": {}})
+    factory.add_object("integrationruntimes", "ir-selfhosted", {"type": "SelfHosted"})
+    factory.add_object(
+        "linkedservices",
+        "LS_OnPrem",
+        {**LINKED_SERVICE, "connectVia": reference("IntegrationRuntime", "ir-selfhosted")},
+    )
+    assert cli("--delete") == exit_codes.OK
+    assert factory.deleted == ["linkedservices/LS_OnPrem", "integrationruntimes/ir-selfhosted"]
+    assert "integrationRuntime/ir-selfhosted" in capsys.readouterr().out
+
+
+def test_a_source_file_without_a_name_is_refused_before_the_factory_is_read(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (source / "pipeline" / "PL_Broken.json").write_text('{"properties": {}}')
+    assert cli("--delete") == exit_codes.USAGE
+    assert "PL_Broken.json: has no 'name'; fix it before comparing with the factory" in capsys.readouterr().err
+    assert factory.requests == []
+
+
+def test_missing_coordinates_exit_2(
+    factory: AdfObjectsServer, source: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", "")
+    parser = argparse.ArgumentParser()
+    adf_drift.add_arguments(parser)
+    args = parser.parse_args(["--stack", "dev", "--source", str(source), "--endpoint", factory.endpoint])
+    assert adf_drift.main(args) == exit_codes.USAGE
+    assert "the Pulumi CLI is not installed" in capsys.readouterr().err
