@@ -126,9 +126,7 @@ def convert_activity(activity: dict[str, Any], where: str = "", problems: list[s
     return out
 
 
-def to_inputs(
-    item: AdfItem, problems: list[str] | None = None, notes: list[str] | None = None
-) -> dict[str, Any]:
+def to_inputs(item: AdfItem, problems: list[str] | None = None, notes: list[str] | None = None) -> dict[str, Any]:
     """The item's azure-native inputs (without factory and resource group), camelCase as in the file.
 
     `problems` and `notes` collect what cannot be converted and what was converted (when given).

@@ -28,7 +28,7 @@ FAMILIES = {
 
 def _properties(cls: type) -> frozenset[str]:
     return frozenset(
-        value.fget._pulumi_name  # type: ignore[attr-defined]
+        str(getattr(value.fget, "_pulumi_name"))  # noqa: B009 - set by @pulumi.getter, unknown to type checkers
         for value in vars(cls).values()
         if isinstance(value, property) and hasattr(value.fget, "_pulumi_name")
     )

@@ -66,7 +66,10 @@ class DataFactory(pulumi.ComponentResource):
             location=args.location,
             identity={"type": "SystemAssigned"},
             public_network_access="Enabled" if args.public_network_access else "Disabled",
-            global_parameters={"environment": {"type": "String", "value": args.environment}},
+            global_parameters={
+                **dict(args.content.global_parameters),
+                "environment": {"type": "String", "value": args.environment},
+            },
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -109,7 +109,8 @@ def _refuse_dependents(items: list[AdfItem], by_file: dict[str, list[str]]) -> N
                 target = by_key.get((ref.kind, ref.name.lower()))
                 if target is not None and target is not item and by_file.get(target.file):
                     by_file[item.file].append(
-                        f"{item.file}: {ref.path}: references {target.file}, which cannot be deployed (see its problems)"
+                        f"{item.file}: {ref.path}: references {target.file}, which cannot be deployed "
+                        "(see its problems)"
                     )
                     changed = True
                     break
