@@ -23,13 +23,15 @@ def test_an_embedded_query_sqlglot_cannot_parse_names_no_table(query: str) -> No
     assert pipeline_references(pipeline, "pipelines_json/pipeline/PL_Q.json", {}) == []
 
 
-def test_files_the_loader_refuses_do_not_stop_the_sql_check(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "document",
+    ["[]", json.dumps({"name": "PL_List", "properties": {"parameters": [], "activities": []}}), "{broken"],
+    ids=["root-list", "parameters-list", "malformed"],
+)
+def test_files_the_loader_refuses_do_not_stop_the_sql_check(tmp_path: Path, document: str) -> None:
     (tmp_path / "sql").mkdir()
-    for kind, text in (("pipeline", "[]"), ("dataset", "{broken")):
-        (tmp_path / "pipelines_json" / kind).mkdir(parents=True)
-        (tmp_path / "pipelines_json" / kind / f"X_{kind}.json").write_text(text)
-    listed = tmp_path / "pipelines_json" / "pipeline" / "PL_List.json"
-    listed.write_text(json.dumps({"name": "PL_List", "properties": {"parameters": [], "activities": []}}))
+    (tmp_path / "pipelines_json" / "pipeline").mkdir(parents=True)
+    (tmp_path / "pipelines_json" / "pipeline" / "PL_List.json").write_text(document)
     assert project_problems(tmp_path / "sql", tmp_path / "pipelines_json") == []
 
 
