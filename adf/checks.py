@@ -9,7 +9,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from adf.model import KINDS, REFERENCE_KINDS, AdfItem
+from adf.model import KINDS, NOT_REPRESENTABLE, REFERENCE_KINDS, AdfItem
 from adf.order import find_cycle
 from adf.walk import activity_lists, walk_json
 
@@ -74,8 +74,13 @@ def check_references(items: list[AdfItem], problems: list[str]) -> None:
         for ref in item.references():
             if (ref.kind, ref.name.lower()) not in known:
                 available = ", ".join(names[ref.kind]) or "none"
+                why = (
+                    f"; and it cannot be deployed: {NOT_REPRESENTABLE[ref.kind]}"
+                    if ref.kind in NOT_REPRESENTABLE
+                    else ""
+                )
                 problems.append(
-                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}"
+                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}{why}"
                 )
 
 

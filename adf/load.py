@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pulumi
 from pulumi_azure_native import datafactory
 from pydantic.alias_generators import to_camel
 
@@ -221,8 +222,15 @@ def pipeline_properties() -> frozenset[str]:
 
 
 def load(root: Path = PIPELINES_DIR) -> AdfContent:
-    """Load and validate the content with the stack values and pipeline properties this platform supports."""
-    return load_content(root, STACK_VALUE_KEYS, pipeline_properties())
+    """Load and validate the content with the stack values and pipeline properties this platform supports.
+
+    What the loader changed or ignored is logged once, one line per cause (as a warning: `pulumi preview`
+    and the offline plan show warnings, not info).
+    """
+    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties())
+    for note in content.notes:
+        pulumi.log.warn(f"pipelines_json: {note}")
+    return content
 
 
 def enabled_triggers(cfg: DataFactoryConfig, content: AdfContent, stack_file: str) -> list[str]:

@@ -131,7 +131,7 @@ class AdfItem:
             if isinstance(value, dict) and value.get("type") in REFERENCE_KINDS and "referenceName" in value
         ]
         if self.network is not None:
-            refs.append(Reference("managedVirtualNetwork", self.network, "(folder)"))
+            refs.append(Reference("managedVirtualNetwork", self.network, "(its folder)"))
         return [ref for ref in refs if (ref.kind, ref.name.lower()) not in BUILT_IN]
 
     def depends_on(self) -> set[tuple[str, str]]:

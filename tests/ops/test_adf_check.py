@@ -79,3 +79,43 @@ def test_human_output_groups_problems_by_file(tmp_path: Path, capsys: pytest.Cap
 def test_a_path_that_is_not_a_folder_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["adf", "check", str(tmp_path / "missing")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_what_azure_native_cannot_create_is_refused_with_the_reason_and_so_is_what_needs_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["managedVirtualNetwork/default"] = {"name": "default", "properties": {}}
+    files["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake"] = {
+        "name": "pe-lake",
+        "properties": {"privateLinkResourceId": "/subscriptions/0/lake", "groupId": "dfs", "fqdns": []},
+    }
+    files["integrationRuntime/ir-vnet"] = {
+        "name": "ir-vnet",
+        "properties": {
+            "type": "Managed",
+            "typeProperties": {"computeProperties": {"location": "AutoResolve"}},
+            "managedVirtualNetwork": {"referenceName": "default", "type": "ManagedVirtualNetworkReference"},
+        },
+    }
+    files["integrationRuntime/ir-onprem"] = {"name": "ir-onprem", "properties": {"type": "SelfHosted"}}
+    code, document = _check(write(tmp_path, files), capsys)
+    by_path = {entry["path"]: entry for entry in document["files"]}
+    assert code == 2
+    assert (
+        "no datafactory ManagedVirtualNetwork resource" in by_path["managedVirtualNetwork/default.json"]["problems"][0]
+    )
+    refused = "references pipelines_json/managedVirtualNetwork/default.json, which cannot be deployed"
+    assert by_path["integrationRuntime/ir-vnet.json"]["problems"] == [
+        "pipelines_json/integrationRuntime/ir-vnet.json: properties.managedVirtualNetwork.referenceName: "
+        f"{refused} (see its problems)"
+    ]
+    assert by_path["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json"]["problems"] == [
+        f"pipelines_json/managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json: (its folder): {refused} "
+        "(see its problems)"
+    ]
+    assert by_path["integrationRuntime/ir-onprem.json"] == {
+        "path": "integrationRuntime/ir-onprem.json",
+        "ok": True,
+        "problems": [],
+    }
