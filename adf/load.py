@@ -143,7 +143,7 @@ def _read_folder(root: Path, found: Inspection) -> None:
     if not root.is_dir():
         return
     for entry in sorted(root.iterdir()):
-        if entry.is_dir() and entry.name not in FOLDERS:
+        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):  # .git, .github
             found.problems.append(
                 f"{root.name}/{entry.name}/: unknown folder; ADF Studio's folders are {', '.join(FOLDERS)}"
             )

@@ -29,7 +29,7 @@ SETTINGS_FOLDERS = ("factory", "globalParameters")
 """ADF Studio's folders that hold factory settings rather than items: the factory file (its global
 parameters) and, in some repositories, a global parameters file."""
 
-FOLDERS = (*KINDS[:2], *KINDS[3:], *SETTINGS_FOLDERS)
+FOLDERS = (*(kind for kind in KINDS if kind != "managedPrivateEndpoint"), *SETTINGS_FOLDERS)
 """Every folder ADF Studio writes at the top of its git root folder."""
 
 NOT_REPRESENTABLE = {

@@ -251,3 +251,9 @@ def test_a_flattened_inputs_path_maps_back_to_the_authoring_file(tmp_path: Path)
         == "properties.activities[0].typeProperties.activities[0].typeProperties.waitTimeInSeconds"
     )
     assert authoring_path(dataset, "properties.location.fileSystem") == "properties.typeProperties.location.fileSystem"
+
+
+def test_hidden_folders_of_a_repository_root_are_not_adf_folders(tmp_path: Path) -> None:
+    root = write(tmp_path, fixture_files())
+    (root / ".github" / "workflows").mkdir(parents=True)
+    assert load(root).items
