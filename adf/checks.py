@@ -6,10 +6,10 @@ Each check appends `<file>: <JSON path>: <reason>` messages to `problems`, so ev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from adf.model import KINDS, REFERENCE_KINDS, AdfItem
+from adf.model import KINDS, NOT_REPRESENTABLE, REFERENCE_KINDS, AdfItem
 from adf.order import find_cycle
 from adf.walk import activity_lists, walk_json
 
@@ -37,6 +37,23 @@ def declared(properties: Mapping[str, Any], key: str) -> set[str]:
     return set(value) if isinstance(value, dict) else set()
 
 
+def is_declared(name: str, names: set[str]) -> bool:
+    """ADF matches parameter and variable names ignoring case: "Pipeline parameters & variable ... Names are
+    case-insensitive" (https://learn.microsoft.com/azure/data-factory/naming-rules)."""
+    return name.lower() in {declared_name.lower() for declared_name in names}
+
+
+def check_declarations(item: AdfItem, problems: list[str]) -> None:
+    """`parameters` and `variables` are objects of name -> specification."""
+    for key in ("parameters", "variables"):
+        value = item.properties.get(key)
+        if value is not None and not isinstance(value, dict) and value != []:
+            problems.append(
+                f"{item.file}: properties.{key}: expected an object of '<name>': {{'type': ...}}, "
+                f"found {type(value).__name__}"
+            )
+
+
 def check_duplicates(items: list[AdfItem], problems: list[str]) -> dict[tuple[str, str], AdfItem]:
     """Items by (kind, lower-case name), reporting names used twice (ADF names ignore case)."""
     seen: dict[tuple[str, str], AdfItem] = {}
@@ -57,8 +74,13 @@ def check_references(items: list[AdfItem], problems: list[str]) -> None:
         for ref in item.references():
             if (ref.kind, ref.name.lower()) not in known:
                 available = ", ".join(names[ref.kind]) or "none"
+                why = (
+                    f"; and it cannot be deployed: {NOT_REPRESENTABLE[ref.kind]}"
+                    if ref.kind in NOT_REPRESENTABLE
+                    else ""
+                )
                 problems.append(
-                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}"
+                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}{why}"
                 )
 
 
@@ -92,19 +114,21 @@ def _expressions(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield where, item
 
 
-def check_expressions(item: AdfItem, problems: list[str]) -> None:
+def check_expressions(
+    item: AdfItem, problems: list[str], global_parameters: Collection[str] = GLOBAL_PARAMETERS
+) -> None:
     """Parameters, variables and global parameters named in expressions must be declared."""
     rules = _EXPRESSION_RULES.get(item.kind, ())
     scopes = {
         "parameters": declared(item.properties, "parameters"),
         "variables": declared(item.properties, "variables"),
-        "global": set(GLOBAL_PARAMETERS),
+        "global": set(global_parameters),
     }
     for path, text in _expressions(item.document.get("properties"), "properties"):
         for pattern, what, scope in rules:
             for match in pattern.finditer(text):
                 name = next(group for group in match.groups() if group)
-                if name not in scopes[scope]:
+                if not is_declared(name, scopes[scope]):
                     allowed = ", ".join(sorted(scopes[scope])) or "none"
                     problems.append(f"{item.file}: {path}: references undeclared {what} '{name}'; declared: {allowed}")
 
@@ -120,7 +144,7 @@ def check_passed_parameters(item: AdfItem, by_key: Mapping[tuple[str, str], AdfI
             continue
         names = declared(target.properties, "parameters")
         for name in parameters:
-            if name not in names:
+            if not is_declared(name, names):
                 problems.append(
                     f"{item.file}: {path}.parameters.{name}: {target.kind} '{target.name}' declares no parameter "
                     f"'{name}'; declared: {', '.join(sorted(names)) or 'none'}"

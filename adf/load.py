@@ -1,8 +1,8 @@
 """Loading `pipelines_json/`: read every file, check it all, order it; and this platform's loader on top.
 
 The folder uses ADF Studio's git layout, `<kind>/<name>.json` with kind one of
-linkedService, dataset, dataflow, pipeline and trigger, each file in the authoring
-format `{"name": ..., "properties": {...}}`. The loader is driven by the files it
+adf.model.KINDS, each file in the authoring format `{"name": ..., "properties": {...}}`,
+plus the factory's settings (`factory/`, `globalParameters/`). The loader is driven by the files it
 finds; any valid file deploys without code changes.
 
 Everything is validated before a resource is registered; all problems are reported
@@ -14,13 +14,18 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pulumi
 from pulumi_azure_native import datafactory
 from pydantic.alias_generators import to_camel
 
 from adf.checks import (
+    GLOBAL_PARAMETERS,
     check_activities,
+    check_declarations,
     check_duplicates,
     check_expressions,
     check_passed_parameters,
@@ -28,22 +33,54 @@ from adf.checks import (
     check_references,
 )
 from adf.convert import to_inputs
-from adf.model import KINDS, AdfContent, AdfItem, ContentError
+from adf.model import (
+    FOLDERS,
+    KINDS,
+    NOT_REPRESENTABLE,
+    SETTINGS_FOLDERS,
+    AdfContent,
+    AdfItem,
+    ContentError,
+    Override,
+)
 from adf.order import creation_order
 from adf.overrides import read_overrides
+from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
 from adf.trigger_checks import check_trigger
 from stack.config import ConfigError, DataFactoryConfig
 from stack.paths import PIPELINES_DIR
 
+UNTYPED_KINDS = ("pipeline", "managedVirtualNetwork", "managedPrivateEndpoint")
+"""Kinds whose files have no `properties.type`."""
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-. ]{0,259}$")
 
 
-def _read(path: Path, root: Path, problems: list[str]) -> AdfItem | None:
-    kind = path.parent.name
-    file = path.relative_to(root.parent).as_posix()
+@dataclass
+class Inspection:
+    """Everything the loader found: the items it could read, every problem, and what it changed or ignored."""
+
+    items: list[AdfItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    dropped: dict[str, list[str]] = field(default_factory=dict)
+    """Read-only property -> the files it was dropped from."""
+    notes: list[str] = field(default_factory=list)
+    global_parameters: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    """Every .json file found, whether or not it could be read."""
+
+    def summary(self) -> list[str]:
+        """The notes, with one line for all the read-only properties dropped."""
+        lines = list(self.notes)
+        if self.dropped:
+            parts = [f"{key} ({len(files)} file(s))" for key, files in sorted(self.dropped.items())]
+            lines.insert(0, f"dropped read-only properties that ADF Studio writes and the API sets: {', '.join(parts)}")
+        return lines
+
+
+def _read_document(path: Path, file: str, problems: list[str]) -> dict[str, Any] | None:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         problems.append(f"{file}: line {exc.lineno} column {exc.colno}: malformed JSON: {exc.msg}")
         return None
@@ -51,40 +88,114 @@ def _read(path: Path, root: Path, problems: list[str]) -> AdfItem | None:
         problems.append(f"{file}: not UTF-8 text: {exc.reason}")
         return None
     if not isinstance(document, dict):
-        problems.append(f"{file}: (root): expected an object {{'name': ..., 'properties': {{...}}}}")
+        found = type(document).__name__
+        problems.append(f"{file}: (root): expected an object {{'name': ..., 'properties': {{...}}}}, found {found}")
+        return None
+    return document
+
+
+def _read(path: Path, kind: str, root: Path, found: Inspection) -> AdfItem | None:
+    problems = found.problems
+    file = path.relative_to(root.parent).as_posix()
+    document = _read_document(path, file, problems)
+    if document is None:
         return None
     name = document.get("name")
     if not isinstance(name, str) or not name:
         problems.append(f"{file}: name: missing; expected the item's name, '{path.stem}'")
         return None
-    if name != path.stem:
+    if name.lower() == path.stem.lower() and name != path.stem:
+        # ADF Studio names an item by its `name`; a rename that changes only the letter case can keep the old
+        # file name in git on a case-insensitive file system, and ADF names ignore case anyway.
+        found.notes.append(f"{file}: the file name differs from name '{name}' only in letter case; using '{name}'")
+    elif name != path.stem:
         problems.append(f"{file}: name: '{name}' differs from the file name; ADF Studio names the file '{name}.json'")
     if not _NAME.match(name):
         problems.append(f"{file}: name: '{name}' is not a valid ADF name (letters, digits, _ - . and spaces)")
-    if not isinstance(document.get("properties"), dict):
+    properties = document.get("properties")
+    if not isinstance(properties, dict):
         problems.append(f"{file}: properties: missing or not an object")
         return None
-    if kind != "pipeline" and not isinstance(document["properties"].get("type"), str):
+    for key in READ_ONLY.get(kind, ()) + READ_ONLY_EVERYWHERE:
+        if key in properties:
+            properties = {k: v for k, v in properties.items() if k != key}
+            if key in READ_ONLY_EVERYWHERE:
+                found.dropped.setdefault(key, []).append(file)
+    for key in ("parameters", "variables"):
+        if properties.get(key) == []:
+            properties = {k: v for k, v in properties.items() if k != key}
+            found.notes.append(f"{file}: properties.{key}: [] read as none declared")
+    document = {**document, "properties": properties}
+    if kind not in UNTYPED_KINDS and not isinstance(properties.get("type"), str):
         problems.append(f"{file}: properties.type: missing; every {kind} names its type")
+    if kind in NOT_REPRESENTABLE:
+        problems.append(f"{file}: cannot be deployed: {NOT_REPRESENTABLE[kind]}")
     return AdfItem(kind=kind, name=name, file=file, document=document)
 
 
-def _read_folder(root: Path, problems: list[str]) -> list[AdfItem]:
-    items: list[AdfItem] = []
+def _kind_files(root: Path, kind: str) -> list[Path]:
+    if kind == "managedPrivateEndpoint":
+        return sorted(root.glob("managedVirtualNetwork/*/managedPrivateEndpoint/*"))
+    return sorted(path for path in (root / kind).glob("*") if path.is_file())
+
+
+def _read_folder(root: Path, found: Inspection) -> None:
     if not root.is_dir():
-        return items
+        return
     for entry in sorted(root.iterdir()):
-        if entry.is_dir() and entry.name not in KINDS:
-            problems.append(f"{root.name}/{entry.name}/: unknown folder; ADF Studio's folders are {', '.join(KINDS)}")
-    for kind in KINDS:
-        for path in sorted((root / kind).glob("*")):
+        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):  # .git, .github
+            found.problems.append(
+                f"{root.name}/{entry.name}/: unknown folder; ADF Studio's folders are {', '.join(FOLDERS)}"
+            )
+    for kind in (*KINDS, *SETTINGS_FOLDERS):
+        for path in _kind_files(root, kind):
+            file = path.relative_to(root.parent).as_posix()
             if path.suffix != ".json":
-                problems.append(f"{root.name}/{kind}/{path.name}: not a .json file")
+                found.problems.append(f"{file}: not a .json file")
                 continue
-            item = _read(path, root, problems)
+            found.files.append(file)
+            if kind in SETTINGS_FOLDERS:
+                document = _read_document(path, file, found.problems)
+                if document is not None:
+                    read_settings(kind, document, file, found.global_parameters, found.notes, found.problems)
+                continue
+            item = _read(path, kind, root, found)
             if item is not None:
-                items.append(item)
-    return items
+                found.items.append(item)
+
+
+def inspect_content(
+    root: Path,
+    stack_values: frozenset[str] = frozenset(),
+    pipeline_properties: frozenset[str] | None = None,
+    with_overrides: bool = True,
+    stack: str | None = None,
+) -> tuple[Inspection, list[AdfItem], list[Override]]:
+    """Read and check every file under `root` without raising: what was found, the items in creation order
+    and the overrides. `with_overrides=False` ignores overrides.json (checking content on its own); `stack`
+    picks overrides.json's section for that stack (besides `common`; every section is validated)."""
+    found = Inspection()
+    problems = found.problems
+    _read_folder(root, found)
+    items = found.items
+    by_key = check_duplicates(items, problems)
+    check_references(items, problems)
+    global_names = {name for name, _spec in found.global_parameters} | set(GLOBAL_PARAMETERS)
+    pipelines = {item.name.lower(): item for item in items if item.kind == "pipeline"}
+    for item in items:
+        check_declarations(item, problems)
+        to_inputs(item, problems, found.notes)
+        check_expressions(item, problems, global_names)
+        check_passed_parameters(item, by_key, problems)
+        if item.kind == "pipeline":
+            check_activities(item, problems)
+            if pipeline_properties is not None:
+                check_pipeline_properties(item, pipeline_properties, problems)
+        if item.kind == "trigger":
+            check_trigger(item, pipelines, problems)
+    ordered = creation_order(items, problems)
+    overrides = read_overrides(root, items, stack_values, problems, stack) if with_overrides and root.is_dir() else []
+    return found, ordered, overrides
 
 
 def load_content(
@@ -96,29 +207,17 @@ def load_content(
     """Read and validate every file under `root`; raise ContentError listing every problem.
 
     `stack_values` are the keys overrides.json may use; `pipeline_properties` the
-    properties a pipeline may have (azure-native takes them as arguments); `stack` picks
-    overrides.json's section for that stack (besides `common`; every section is validated).
+    properties a pipeline may have (azure-native takes them as arguments).
     """
-    problems: list[str] = []
-    items = _read_folder(root, problems)
-    by_key = check_duplicates(items, problems)
-    check_references(items, problems)
-    pipelines = {item.name.lower(): item for item in items if item.kind == "pipeline"}
-    for item in items:
-        to_inputs(item, problems)
-        check_expressions(item, problems)
-        check_passed_parameters(item, by_key, problems)
-        if item.kind == "pipeline":
-            check_activities(item, problems)
-            if pipeline_properties is not None:
-                check_pipeline_properties(item, pipeline_properties, problems)
-        if item.kind == "trigger":
-            check_trigger(item, pipelines, problems)
-    ordered = creation_order(items, problems)
-    overrides = read_overrides(root, items, stack_values, problems, stack) if root.is_dir() else []
-    if problems:
-        raise ContentError(problems)
-    return AdfContent(items=tuple(ordered), overrides=tuple(overrides))
+    found, ordered, overrides = inspect_content(root, stack_values, pipeline_properties, stack=stack)
+    if found.problems:
+        raise ContentError(found.problems)
+    return AdfContent(
+        items=tuple(ordered),
+        overrides=tuple(overrides),
+        global_parameters=tuple(found.global_parameters),
+        notes=tuple(found.summary()),
+    )
 
 
 def pipeline_properties() -> frozenset[str]:
@@ -130,9 +229,14 @@ def pipeline_properties() -> frozenset[str]:
 def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
     """Load and validate the content with the stack values and pipeline properties this platform supports.
 
-    `stack` selects overrides.json's section for that stack; without it only `common` applies.
+    `stack` selects overrides.json's section for that stack; without it only `common` applies. What the loader
+    changed or ignored is logged once, one line per cause (as a warning: `pulumi preview` and the offline plan
+    show warnings, not info).
     """
-    return load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
+    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
+    for note in content.notes:
+        pulumi.log.warn(f"pipelines_json: {note}")
+    return content
 
 
 def enabled_triggers(cfg: DataFactoryConfig, content: AdfContent, stack_file: str) -> list[str]:

@@ -45,7 +45,11 @@ def creation_order(items: list[AdfItem], problems: list[str]) -> list[AdfItem]:
         graph = {item.name: _same_kind_dependencies(item, by_key) for item in group}
         cycle = find_cycle(graph)
         if cycle:
-            problems.append(f"pipelines_json/{kind}/: items reference each other in a cycle: {' -> '.join(cycle)}")
+            by_name = {item.name: item for item in group}
+            problems.extend(
+                f"{by_name[name].file}: references {kind} items in a cycle: {' -> '.join(cycle)}"
+                for name in sorted(set(cycle))
+            )
             ordered.extend(group)
             continue
         by_name = {item.name: item for item in group}

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from adf.checks import declared
+from adf.checks import declared, is_declared
 from adf.model import AdfItem
-from stack.config import TIME_ZONES
+from stack.time_zones import is_time_zone, time_zone_hint
 
 _TIMESPAN = re.compile(r"^-?(\d+\.)?\d{1,2}:\d{2}:\d{2}$")
 _FREQUENCIES = {
@@ -95,7 +95,7 @@ def _check_trigger_parameters(item: AdfItem, pipelines: Mapping[str, AdfItem], p
             continue  # reported as a missing reference
         names = declared(target.properties, "parameters")
         for name in parameters:
-            if name not in names:
+            if not is_declared(name, names):
                 problems.append(
                     f"{item.file}: {path}.parameters.{name}: pipeline '{target.name}' declares no parameter "
                     f"'{name}'; declared: {', '.join(sorted(names)) or 'none'}"
@@ -104,8 +104,19 @@ def _check_trigger_parameters(item: AdfItem, pipelines: Mapping[str, AdfItem], p
 
 def _check_schedule(spec: Mapping[str, Any], bad: Bad) -> None:
     time_zone = spec.get("timeZone")
-    if time_zone is not None and time_zone not in TIME_ZONES:
-        bad("recurrence.timeZone", f"{time_zone!r} is not a supported time zone; allowed: {', '.join(TIME_ZONES)}")
+    if time_zone is not None and not (isinstance(time_zone, str) and is_time_zone(time_zone)):
+        bad("recurrence.timeZone", time_zone_hint(str(time_zone)))
+    if time_zone not in (None, "UTC"):
+        # Outside UTC, ADF takes local wall-clock times without the 'Z' that marks a time as UTC:
+        # https://learn.microsoft.com/azure/data-factory/how-to-create-schedule-trigger#time-zone-option
+        for key in ("startTime", "endTime"):
+            value = spec.get(key)
+            if isinstance(value, str) and value.upper().endswith("Z"):
+                bad(
+                    f"recurrence.{key}",
+                    f"{value!r} ends with 'Z' (UTC) but timeZone is {time_zone!r}; write the local time without "
+                    f"the Z, e.g. {value[:-1]!r}",
+                )
     schedule = spec.get("schedule")
     if schedule is None:
         return

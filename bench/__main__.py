@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-SECTIONS = ("bench.plan", "bench.adf_scale", "bench.generator")
+SECTIONS = ("bench.plan", "bench.adf_scale", "bench.generator", "bench.adf_check")
 
 
 def main() -> int:
@@ -23,10 +23,7 @@ def main() -> int:
     ]
     failed = False
     for name in SECTIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
+        module = importlib.import_module(name)
         print(f"running {name} ...", file=sys.stderr, flush=True)
         section = module.run()
         failed = failed or "Result: FAIL" in section

@@ -52,3 +52,10 @@ class Summary:
             wall_worst=max(wall),
             peak_mb=max(r.peak_mb for r in results),
         )
+
+
+def repeat(command: list[str], runs: int, cwd: str | None = None) -> tuple[float, float, float]:
+    """(median wall seconds, worst wall seconds, peak MB) over `runs` runs after one warm-up."""
+    measure(command, cwd)
+    summary = Summary.of([measure(command, cwd) for _ in range(runs)])
+    return summary.wall_median, summary.wall_worst, summary.peak_mb

@@ -65,7 +65,10 @@ class DataFactory(pulumi.ComponentResource):
             location=context.location,
             identity={"type": "SystemAssigned"},
             public_network_access="Enabled" if args.data_factory.public_network_access else "Disabled",
-            global_parameters={"environment": {"type": "String", "value": args.environment}},
+            global_parameters={
+                **dict(args.content.global_parameters),
+                "environment": {"type": "String", "value": args.environment},
+            },
             tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )

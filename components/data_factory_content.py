@@ -18,6 +18,9 @@ _RESOURCE_CLASSES: Mapping[str, Callable[..., pulumi.CustomResource]] = {
     "linkedService": datafactory.LinkedService,
     "dataset": datafactory.Dataset,
     "dataflow": datafactory.DataFlow,
+    "credential": datafactory.CredentialOperation,
+    "integrationRuntime": datafactory.IntegrationRuntime,
+    "managedPrivateEndpoint": datafactory.ManagedPrivateEndpoint,
     "pipeline": datafactory.Pipeline,
     "trigger": datafactory.Trigger,
 }
@@ -50,9 +53,7 @@ class DataFactoryContent(pulumi.ComponentResource):
         values = args.stack_values.by_key()
         for item in args.content.items:
             resolved = apply_overrides(item, args.content.overrides, values)
-            inputs = to_inputs(resolved)
-            if item.kind == "pipeline":
-                inputs = {to_snake(key): value for key, value in inputs.items()}
+            inputs = {to_snake(key): value for key, value in to_inputs(resolved).items()}
             depends_on: list[pulumi.Resource] = [
                 self.resources[(kind, ref.lower())] for kind, ref in sorted(item.depends_on())
             ]

@@ -388,11 +388,13 @@ def dataset_tables(
     dataset: Mapping[str, Any], where: str, passed: Mapping[str, Any] | None = None
 ) -> list[SqlReference]:
     """The table a SQL dataset names (schema/table or tableName), where it is a literal or resolvable."""
-    properties = dataset.get("properties") or {}
-    if properties.get("type") not in SQL_TABLE_DATASETS:
+    properties = dataset.get("properties")
+    if not isinstance(properties, Mapping) or properties.get("type") not in SQL_TABLE_DATASETS:
         return []
-    type_properties = properties.get("typeProperties") or {}
-    declared = properties.get("parameters") or {}
+    type_properties = properties.get("typeProperties")
+    type_properties = type_properties if isinstance(type_properties, Mapping) else {}
+    declared = properties.get("parameters")
+    declared = declared if isinstance(declared, Mapping) else {}
     passed = passed or {}
     table = _resolve(type_properties.get("table"), passed, declared)
     if table is not None:
@@ -405,8 +407,14 @@ def dataset_tables(
 
 
 def _sql_text_tables(text: str, where: str) -> list[SqlReference]:
+    """The tables an embedded query names. A query sqlglot cannot parse (valid T-SQL such as `WAITFOR DELAY`,
+    `SET NOCOUNT, XACT_ABORT ON` or `DBCC`, which SQL Server runs) names no table this check can see."""
     tables: set[str] = set()
-    for statement in parse_sql(text, where):
+    try:
+        statements = parse_sql(text, where)
+    except SqlScriptError:
+        return []
+    for statement in statements:
         tables |= referenced_tables(statement)
     return [SqlReference("table", name, where) for name in sorted(tables)]
 
@@ -427,8 +435,11 @@ def pipeline_references(
     `datasets` maps lower-case dataset names to their documents.
     """
     refs: list[SqlReference] = []
-    properties = document.get("properties") or {}
-    for name, spec in (properties.get("parameters") or {}).items():
+    properties = document.get("properties")
+    if not isinstance(properties, Mapping):
+        return refs  # the ADF loader reports the file
+    parameters = properties.get("parameters")
+    for name, spec in (parameters if isinstance(parameters, Mapping) else {}).items():
         default = spec.get("defaultValue") if isinstance(spec, Mapping) else None
         if not isinstance(default, list):
             continue
@@ -471,7 +482,12 @@ def load_json_documents(kind: str, root: Path = PIPELINES_DIR) -> dict[str, tupl
     """`{lower-case name: (repo-relative file, document)}` for every file of one kind (e.g. "pipeline")."""
     documents: dict[str, tuple[str, dict[str, Any]]] = {}
     for path in sorted((root / kind).glob("*.json")):
-        document = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            document = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue  # the ADF loader reports the file
+        if not isinstance(document, dict):
+            continue
         name = str(document.get("name") or path.stem)
         documents[name.lower()] = (path.relative_to(root.parent).as_posix(), document)
     return documents
@@ -487,11 +503,8 @@ def project_problems(sql_dir: Path = SQL_DIR, pipelines_dir: Path = PIPELINES_DI
     except (SqlInputError, SqlScriptError) as exc:
         return str(exc).splitlines()
     problems = script_problems(catalog)
-    try:
-        datasets = load_json_documents("dataset", pipelines_dir)
-        pipelines = load_json_documents("pipeline", pipelines_dir)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return problems
+    datasets = load_json_documents("dataset", pipelines_dir)
+    pipelines = load_json_documents("pipeline", pipelines_dir)
     dataset_documents = {name: document for name, (_file, document) in datasets.items()}
     refs = [
         ref for file, document in pipelines.values() for ref in pipeline_references(document, file, dataset_documents)

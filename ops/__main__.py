@@ -51,6 +51,7 @@ COMMANDS = {
     "run": ("ops.runs", "run a pipeline; --wait follows it to its end"),
     "sql": ("ops.sql", "apply the versioned SQL scripts in sql/ to a stack's database"),
     "diagram": ("ops.diagram", "draw a stack's architecture from the offline plan"),
+    "adf": ("ops.adf", "check any ADF Studio git folder: is every file deployable"),
 }
 
 

@@ -14,17 +14,76 @@ from pathlib import Path
 from typing import Any
 
 from preview.plan import Plan, run_program
+from preview.schema import SchemaCheckError, SchemaViolation
+from stack.errors import InputError
 from stack.paths import PROJECT_DIR
 
 
+class InputProblemsError(InputError):
+    """Problems of several inputs found before planning (the ADF content and the SQL scripts), all at once."""
+
+    def __init__(self, sections: list[str]) -> None:
+        super().__init__("\n".join(sections))
+
+
 def check_sql(project_dir: Path) -> None:
-    """The SQL scripts parse and define every table and procedure the ADF content names."""
+    """The SQL scripts parse and define every table and procedure the ADF content names.
+
+    When they do not, the ADF content's own problems are reported with them, so one run shows everything.
+    """
     from migrations.catalog import SqlScriptError, project_problems
 
-    if (project_dir / "sql").is_dir():
-        problems = project_problems(project_dir / "sql", project_dir / "pipelines_json")
-        if problems:
-            raise SqlScriptError(f"{len(problems)} problem(s) in sql/:\n  " + "\n  ".join(problems))
+    if not (project_dir / "sql").is_dir():
+        return
+    problems = project_problems(project_dir / "sql", project_dir / "pipelines_json")
+    if not problems:
+        return
+    sql = f"{len(problems)} problem(s) in sql/:\n  " + "\n  ".join(problems)
+    from adf.load import load
+    from adf.model import ContentError
+
+    try:
+        load(project_dir / "pipelines_json")
+    except ContentError as content:
+        raise InputProblemsError([str(content), sql]) from None
+    raise SqlScriptError(sql)
+
+
+class AuthoringSchemaError(SchemaCheckError):
+    """Schema violations, those of ADF content named by file and path in the authoring JSON."""
+
+    def __init__(self, violations: list[SchemaViolation], lines: list[str]) -> None:
+        self.violations = violations
+        InputError.__init__(
+            self,
+            f"{len(lines)} schema violation(s) against the installed provider SDK:\n"
+            + "\n".join(f"  - {line}" for line in lines),
+        )
+
+
+def _authoring_lines(violations: list[SchemaViolation], project_dir: Path) -> list[str]:
+    """Each violation as `<file>: <path in the file>: <reason>` where it is in an ADF content resource."""
+    from adf.convert import authoring_path
+    from adf.load import load
+
+    items = {}
+    if any(v.type_token.startswith("azure-native:datafactory:") for v in violations):
+        items = {
+            (item.type_token, f"-{item.kind}-{item.name}"): item for item in load(project_dir / "pipelines_json").items
+        }
+    lines = []
+    for violation in violations:
+        name = violation.resource.rsplit("::", 1)[-1]
+        item = next(
+            (i for (token, suffix), i in items.items() if token == violation.type_token and name.endswith(suffix)),
+            None,
+        )
+        if item is None:
+            lines.append(str(violation))
+        else:
+            where = authoring_path(item, violation.path) if violation.path else "(root)"
+            lines.append(f"{item.file}: {where}: {violation.reason}")
+    return lines
 
 
 def run_plan(
@@ -43,11 +102,14 @@ def run_plan(
     if check_schema:
         from preview.schema import assert_valid
 
-        assert_valid(
-            (reg.urn, reg.type, reg.inputs)
-            for reg in plan.resources
-            if reg.custom and reg.type.startswith(("azure-native:", "random:"))
-        )
+        try:
+            assert_valid(
+                (reg.urn, reg.type, reg.inputs)
+                for reg in plan.resources
+                if reg.custom and reg.type.startswith(("azure-native:", "random:"))
+            )
+        except SchemaCheckError as error:
+            raise AuthoringSchemaError(error.violations, _authoring_lines(error.violations, project_dir)) from None
     if check_policy:
         from policy.offline import check as check_security_baseline
 

@@ -385,8 +385,10 @@ class PlatformConfig(_Model):
     @field_validator("time_zone")
     @classmethod
     def _known_time_zone(cls, value: str) -> str:
-        if value not in TIME_ZONES:
-            raise ValueError(f"'{value}' is not a supported time zone; allowed: {', '.join(TIME_ZONES)}")
+        from stack.time_zones import is_time_zone, time_zone_hint
+
+        if not is_time_zone(value):
+            raise ValueError(time_zone_hint(value))
         return value
 
     @field_validator("secrets")

@@ -94,10 +94,12 @@ def test_execute_data_flow_key_is_renamed_to_azure_natives_spelling(tmp_path: Pa
     assert "dataflow" not in activity
 
 
-def test_sql_schema_colliding_with_the_column_schema_explains_the_workaround(tmp_path: Path) -> None:
+def test_a_sql_schema_name_on_a_type_without_table_name_is_refused_with_the_hint(tmp_path: Path) -> None:
     files = fixture_files()
     files["dataset/DS_Files"]["properties"]["schema"] = []
     files["dataset/DS_Files"]["properties"]["typeProperties"]["schema"] = "dbo"
     message = problems_of(tmp_path, files)
-    assert "properties.typeProperties.schema: also set outside typeProperties" in message
-    assert "use typeProperties.tableName" in message
+    assert "properties.typeProperties.schema: a SQL schema name" in message
+    assert "pulumi/pulumi-azure-native#2006" in message
+    assert "Json has no tableName in azure-native" in message
+    assert "also set outside typeProperties" not in message

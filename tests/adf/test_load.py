@@ -54,7 +54,10 @@ def test_unknown_folder_is_refused(tmp_path: Path) -> None:
     files: dict[str, Any] = fixture_files()
     files["pipelines/PL_Typo"] = {"name": "PL_Typo", "properties": {}}
     message = problems_of(tmp_path, files)
-    assert "pipelines_json/pipelines/: unknown folder; ADF Studio's folders are linkedService" in message
+    assert (
+        "pipelines_json/pipelines/: unknown folder; ADF Studio's folders are credential, managedVirtualNetwork, "
+        "integrationRuntime, linkedService, dataset, dataflow, pipeline, trigger, factory, globalParameters" in message
+    )
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

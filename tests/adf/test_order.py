@@ -75,6 +75,6 @@ def test_linked_services_referencing_each_other_in_a_cycle_are_refused(tmp_path:
     }
     message = problems_of(tmp_path, files)
     assert (
-        "pipelines_json/linkedService/: items reference each other in a cycle: LS_Lake -> LS_Vault -> LS_Lake"
-        in message
+        "pipelines_json/linkedService/LS_Lake.json: references linkedService items in a cycle: "
+        "LS_Lake -> LS_Vault -> LS_Lake" in message
     )

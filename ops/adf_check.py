@@ -1,0 +1,144 @@
+"""`python -m ops adf check PATH [--json]`: could this ADF Studio folder be deployed, file by file?
+
+The onboarding tool for a team's existing repository: the loader's checks and the provider-schema
+check of each item's azure-native inputs, without this platform's SQL catalog, policy or overrides.
+A file that is fine itself but references a refused file is refused too, naming that file.
+Exit 0 when every file is deployable, 2 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adf.convert import authoring_path, to_inputs
+from adf.load import inspect_content, pipeline_properties
+from adf.model import NAME_INPUTS, NOT_REPRESENTABLE, AdfItem
+from ops import exit_codes
+from preview.schema import check_inputs
+from stack.errors import InputError
+
+
+@dataclass
+class FileReport:
+    path: str
+    """`<kind>/<file>.json`, relative to the folder checked."""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class FolderReport:
+    files: list[FileReport]
+    problems: list[str]
+    """Problems of the folder itself (unknown folders, files that are not .json)."""
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(f.ok for f in self.files)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "files": [{"path": f.path, "ok": f.ok, "problems": f.problems} for f in self.files],
+            "problems": self.problems,
+        }
+
+
+def _schema_problems(item: AdfItem) -> list[str]:
+    """The item's azure-native inputs against the installed SDK, each at its path in the file."""
+    inputs = {
+        "factoryName": "factory",
+        "resourceGroupName": "resource-group",
+        NAME_INPUTS[item.kind]: item.name,
+        **to_inputs(item),
+    }
+    inputs = {_camel(key): value for key, value in inputs.items()}
+    return [
+        f"{item.file}: {authoring_path(item, v.path) if v.path else '(root)'}: {v.reason}"
+        for v in check_inputs(item.type_token, inputs, item.file)
+    ]
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def check_folder(root: Path) -> FolderReport:
+    """Every problem of every file under `root`, grouped by file."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder; give the root folder of an ADF Studio git repository")
+    found, items, _overrides = inspect_content(root, pipeline_properties=pipeline_properties(), with_overrides=False)
+    by_file: dict[str, list[str]] = {file: [] for file in found.files}
+    general: list[str] = []
+
+    def add(problem: str) -> None:
+        file = next((f for f in by_file if problem.startswith(f"{f}:")), None)
+        (by_file[file] if file is not None else general).append(problem)
+
+    for problem in found.problems:
+        add(problem)
+    for item in items:
+        if not by_file.get(item.file) and item.kind not in NOT_REPRESENTABLE:
+            for problem in _schema_problems(item):
+                add(problem)
+    _refuse_dependents(items, by_file)
+    prefix = f"{root.name}/"
+    files = [FileReport(file.removeprefix(prefix), problems) for file, problems in by_file.items()]
+    return FolderReport(sorted(files, key=lambda f: f.path), general, found.summary())
+
+
+def _refuse_dependents(items: list[AdfItem], by_file: dict[str, list[str]]) -> None:
+    """A file that references a refused file cannot be deployed either (until nothing changes)."""
+    by_key = {(item.kind, item.name.lower()): item for item in items}
+    changed = True
+    while changed:
+        changed = False
+        for item in items:
+            if by_file.get(item.file):
+                continue
+            for ref in item.references():
+                target = by_key.get((ref.kind, ref.name.lower()))
+                if target is not None and target is not item and by_file.get(target.file):
+                    by_file[item.file].append(
+                        f"{item.file}: {ref.path}: references {target.file}, which cannot be deployed "
+                        "(see its problems)"
+                    )
+                    changed = True
+                    break
+
+
+def render(report: FolderReport) -> str:
+    """Human output: the notes, then each refused file with its problems, then a count."""
+    lines = [f"note: {note}" for note in report.notes]
+    for problem in report.problems:
+        lines.append(f"error: {problem}")
+    refused = [f for f in report.files if not f.ok]
+    for file in refused:
+        lines.append(f"{file.path}: cannot be deployed")
+        lines += [f"  - {problem.split(': ', 1)[1] if ': ' in problem else problem}" for problem in file.problems]
+    lines.append(f"{len(report.files) - len(refused)} of {len(report.files)} file(s) deployable")
+    return "\n".join(lines)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", type=Path, help="the root folder of an ADF Studio git repository")
+    parser.add_argument("--json", action="store_true", help='print {"files": [{"path", "ok", "problems"}]}')
+
+
+def main(args: argparse.Namespace) -> int:
+    report = check_folder(args.path)
+    if args.json:
+        json.dump(report.document(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(render(report))
+    return exit_codes.OK if report.ok else exit_codes.USAGE

@@ -1,0 +1,121 @@
+"""`python -m ops adf check PATH [--json]`: every file of any ADF Studio folder, deployable or not, and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops.__main__ import main
+from tests.support.adf_tree import fixture_files, write
+
+
+def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    code = main(["adf", "check", str(root), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_a_deployable_folder_exits_0_with_one_ok_entry_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, document = _check(write(tmp_path, fixture_files()), capsys)
+    assert code == 0
+    assert document["files"] == [
+        {"path": "dataset/DS_Files.json", "ok": True, "problems": []},
+        {"path": "linkedService/LS_Lake.json", "ok": True, "problems": []},
+        {"path": "pipeline/PL_Copy.json", "ok": True, "problems": []},
+        {"path": "trigger/TR_Daily.json", "ok": True, "problems": []},
+    ]
+
+
+def test_a_file_referencing_a_refused_file_is_refused_and_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = fixture_files()
+    files["linkedService/LS_Lake"]["properties"]["typeProperties"]["urlTypo"] = "x"
+    code, document = _check(write(tmp_path, files), capsys)
+    by_path = {entry["path"]: entry for entry in document["files"]}
+    assert code == 2
+    assert by_path["linkedService/LS_Lake.json"]["ok"] is False
+    assert "properties.typeProperties.urlTypo" in by_path["linkedService/LS_Lake.json"]["problems"][0]
+    assert by_path["dataset/DS_Files.json"]["problems"] == [
+        "pipelines_json/dataset/DS_Files.json: properties.linkedServiceName.referenceName: references "
+        "pipelines_json/linkedService/LS_Lake.json, which cannot be deployed (see its problems)"
+    ]
+    assert by_path["trigger/TR_Daily.json"]["ok"] is False  # through the pipeline and the dataset
+
+
+def test_schema_problems_name_the_authoring_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = fixture_files()
+    files["pipeline/PL_Copy"]["properties"]["activities"][1]["typeProperties"]["fieldList"] = "exists"
+    _code, document = _check(write(tmp_path, files), capsys)
+    problems = next(e for e in document["files"] if e["path"] == "pipeline/PL_Copy.json")["problems"]
+    assert problems and problems[0].startswith(
+        "pipelines_json/pipeline/PL_Copy.json: properties.activities[1].typeProperties.fieldList: "
+    )
+
+
+def test_overrides_json_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write(tmp_path, fixture_files(), overrides={"linkedService/LS_Lake": {"nope": "nope"}})
+    assert _check(root, capsys)[0] == 0
+
+
+def test_human_output_groups_problems_by_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["dataset/DS_List"] = "[]"
+    files["pipeline/PL_Copy"]["properties"]["lastPublishTime"] = "2021-01-01T00:00:00Z"
+    assert main(["adf", "check", str(write(tmp_path, files))]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("note: dropped read-only properties that ADF Studio writes and the API sets: ")
+    assert out[1:3] == [
+        "dataset/DS_List.json: cannot be deployed",
+        "  - (root): expected an object {'name': ..., 'properties': {...}}, found list",
+    ]
+    assert out[-1] == "4 of 5 file(s) deployable"
+
+
+def test_a_path_that_is_not_a_folder_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["adf", "check", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_what_azure_native_cannot_create_is_refused_with_the_reason_and_so_is_what_needs_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["managedVirtualNetwork/default"] = {"name": "default", "properties": {}}
+    files["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake"] = {
+        "name": "pe-lake",
+        "properties": {"privateLinkResourceId": "/subscriptions/0/lake", "groupId": "dfs", "fqdns": []},
+    }
+    files["integrationRuntime/ir-vnet"] = {
+        "name": "ir-vnet",
+        "properties": {
+            "type": "Managed",
+            "typeProperties": {"computeProperties": {"location": "AutoResolve"}},
+            "managedVirtualNetwork": {"referenceName": "default", "type": "ManagedVirtualNetworkReference"},
+        },
+    }
+    files["integrationRuntime/ir-onprem"] = {"name": "ir-onprem", "properties": {"type": "SelfHosted"}}
+    code, document = _check(write(tmp_path, files), capsys)
+    by_path = {entry["path"]: entry for entry in document["files"]}
+    assert code == 2
+    assert (
+        "no datafactory ManagedVirtualNetwork resource" in by_path["managedVirtualNetwork/default.json"]["problems"][0]
+    )
+    refused = "references pipelines_json/managedVirtualNetwork/default.json, which cannot be deployed"
+    assert by_path["integrationRuntime/ir-vnet.json"]["problems"] == [
+        "pipelines_json/integrationRuntime/ir-vnet.json: properties.managedVirtualNetwork.referenceName: "
+        f"{refused} (see its problems)"
+    ]
+    assert by_path["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json"]["problems"] == [
+        f"pipelines_json/managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json: (its folder): {refused} "
+        "(see its problems)"
+    ]
+    assert by_path["integrationRuntime/ir-onprem.json"] == {
+        "path": "integrationRuntime/ir-onprem.json",
+        "ok": True,
+        "problems": [],
+    }
