@@ -9,6 +9,7 @@ import pulumi
 from pulumi_azure_native import storage, web
 
 from components.diagnostics import send_diagnostics
+from components.host_keys import HostKeys
 from components.key_vault import put_secret
 from components.roles import assign_role
 from components.shared import PlatformContext
@@ -259,15 +260,14 @@ class FunctionApp(pulumi.ComponentResource):
 
     def _function_key(self, name: str, args: FunctionAppArgs, app: web.WebApp, after: list[pulumi.Resource]) -> None:
         """Store the app's default function key in Key Vault, where the factory reads it."""
-        host_keys = web.list_web_app_host_keys_output(
-            name=app.name,
-            resource_group_name=args.context.resource_group_name,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[app, *after]),
+        # A resource, not an invoke: it retries while the host starts (components/host_keys.py).
+        host_keys = HostKeys(
+            f"{name}-host-keys", app_id=app.id, opts=pulumi.ResourceOptions(parent=self, depends_on=[app, *after])
         )
         put_secret(
             f"{name}-{FUNCTION_KEY_SECRET}",
             secret_name=FUNCTION_KEY_SECRET,
-            value=pulumi.Output.secret(host_keys.apply(lambda keys: (keys.function_keys or {}).get("default", ""))),
+            value=pulumi.Output.secret(host_keys.function_key),
             vault_name=args.vault_name,
             resource_group_name=args.context.resource_group_name,
             gate=args.vault_write_gate,

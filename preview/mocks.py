@@ -29,6 +29,10 @@ MOCK_TENANT_ID = "00000000-0000-4000-8000-000000000002"
 MOCK_DEPLOYER_OBJECT_ID = "00000000-0000-4000-8000-000000000003"
 MOCK_DEPLOYER_CLIENT_ID = "00000000-0000-4000-8000-000000000004"
 
+DYNAMIC = "pulumi-python:dynamic:Resource"
+HOST_KEYS_KIND = "function-host-keys"
+"""The `kind` input of components/host_keys.py's dynamic resource (this package may not import components)."""
+
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
 
@@ -169,6 +173,12 @@ class PlatformMocks(pulumi_mocks.Mocks):
         if args.typ.startswith("random:"):
             result = _random_string(seed, inputs)
             return _stable_uuid(seed), {**inputs, "result": result}
+        if args.typ == DYNAMIC and inputs.get("kind") == HOST_KEYS_KIND:
+            # What components/host_keys.py's provider answers: the app's id and its default function key, which
+            # the engine makes secret (additional_secret_outputs; the mock engine leaves that to the mocks).
+            key = hashlib.sha256(f"{self.stack}/{inputs.get('app_id')}/default".encode()).hexdigest()
+            secret_key = {_SIG_KEY: _SECRET_SIG, "value": key}
+            return str(inputs.get("app_id")), {**inputs, "function_key": secret_key, "attempts": 1}
         if not args.typ.startswith("azure-native:"):
             return _stable_uuid(seed), inputs
         _, module, type_name = args.typ.split(":")
@@ -228,12 +238,6 @@ class PlatformMocks(pulumi_mocks.Mocks):
                 "objectId": MOCK_DEPLOYER_OBJECT_ID,
                 "subscriptionId": MOCK_SUBSCRIPTION_ID,
                 "tenantId": MOCK_TENANT_ID,
-            }
-        if args.token == "azure-native:web:listWebAppHostKeys":
-            seed = f"{self.stack}/{args.args.get('name')}"
-            return {
-                "masterKey": hashlib.sha256(f"{seed}/master".encode()).hexdigest(),
-                "functionKeys": {"default": hashlib.sha256(f"{seed}/default".encode()).hexdigest()},
             }
         return {}
 

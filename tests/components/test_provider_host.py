@@ -36,8 +36,16 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from components.access_gate import _AccessGateProvider
 from components.dynamic_provider import ProjectProvider
+from components.host_keys import _HostKeysProvider
 from components.zip_deploy import PublishTiming, _ZipDeployProvider
-from tests.support.azure_standin import AzureStandIn, Reply, token_for
+from tests.support.azure_standin import (
+    AzureStandIn,
+    Reply,
+    host_keys,
+    host_not_started,
+    listkeys_path,
+    token_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPE = "pulumi-python:dynamic:Resource"
@@ -55,6 +63,7 @@ def sdk_serialized(provider: ProjectProvider) -> str:
 
 GATE_PROVIDER = sdk_serialized(_AccessGateProvider())
 ZIP_PROVIDER = sdk_serialized(_ZipDeployProvider())
+KEYS_PROVIDER = sdk_serialized(_HostKeysProvider())
 
 
 def _host_env(standin: AzureStandIn, identity_header: str, pythonpath: Path | None) -> dict[str, str]:
@@ -193,6 +202,25 @@ def zip_inputs(scm_url: str, package: Path, timing: PublishTiming = FAST) -> dic
     }
 
 
+def app_id(case: str) -> str:
+    return f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-{case}"
+
+
+def keys_inputs(standin: AzureStandIn, case: str, *replies: Reply, timeout: float = 5) -> dict[str, Any]:
+    """HostKeys' inputs for an app whose listkeys answers `replies`, with ARM stood in for."""
+    standin.script("POST", listkeys_path(app_id(case)), *replies)
+    return {
+        "kind": "function-host-keys",
+        "app_id": app_id(case),
+        "arm_endpoint": standin.url,
+        "token_scope": f"{ARM_AUDIENCE}/.default",
+        "api_version": "2025-05-01",
+        "timeout_seconds": timeout,
+        "backoff_seconds": [0.05, 0.1],
+        "__provider": KEYS_PROVIDER,
+    }
+
+
 def vault(standin: AzureStandIn, case: str, *replies: Reply) -> str:
     """A vault path answering these replies; returns the probe URL the program would derive from the vault URI."""
     return standin.script("GET", f"/vaults/{case}/secrets", *replies) + "?api-version=7.4&maxresults=1"
@@ -296,6 +324,7 @@ def test_the_sdk_pickles_our_providers_under_their_stable_module_paths() -> None
     for serialized, module, name in (
         (GATE_PROVIDER, b"components.access_gate", b"_AccessGateProvider"),
         (ZIP_PROVIDER, b"components.zip_deploy", b"_ZipDeployProvider"),
+        (KEYS_PROVIDER, b"components.host_keys", b"_HostKeysProvider"),
     ):
         pickled = base64.b64decode(serialized)
         assert module in pickled and name in pickled
@@ -423,6 +452,55 @@ def test_a_failed_deployment_fails_create(
     assert "failed: Oryx build failed" in details
 
 
+def test_host_keys_wait_while_the_host_starts_then_read_the_default_key(
+    program_host: ProviderHost, standin: AzureStandIn
+) -> None:
+    keys = Resource(program_host, "keys")
+    inputs = keys_inputs(standin, "starting", host_not_started(), host_not_started(), host_keys("k3y-starting"))
+    assert list(keys.check({**inputs, "app_id": rpc.UNKNOWN}).failures) == [], "unknown until the app exists"
+
+    created = keys.checked_create(inputs)
+    assert created.id == app_id("starting")
+    outputs = plain(created.properties)
+    assert outputs["function_key"] == "k3y-starting"
+    assert outputs["attempts"] == 3
+    posts = standin.requests("POST", listkeys_path(app_id("starting")))
+    assert len(posts) == 3
+    assert {p.query["api-version"][0] for p in posts} == {"2025-05-01"}
+    assert {p.headers["Authorization"] for p in posts} == {f"Bearer {token_for(ARM_AUDIENCE)}"}
+
+    same = keys.diff(created.id, created.properties, keys.check(inputs).inputs)
+    assert same.changes == provider_pb2.DiffResponse.DIFF_NONE
+    slower = keys.diff(created.id, created.properties, keys.check({**inputs, "timeout_seconds": 60}).inputs)
+    assert slower.changes == provider_pb2.DiffResponse.DIFF_NONE, "other waits do not re-read the key"
+    other = keys.diff(created.id, created.properties, keys.check({**inputs, "app_id": app_id("other")}).inputs)
+    assert list(other.replaces) == ["app_id"]
+
+    keys.delete(created.id, created.properties)
+    assert len(standin.requests("POST", listkeys_path(app_id("starting")))) == 3, "Delete never calls Azure"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_host_keys_fail_at_once_when_the_deployer_may_not_list_them(
+    program_host: ProviderHost, standin: AzureStandIn, status: int
+) -> None:
+    case = f"denied-{status}"
+    denied = Reply.json(status, {"error": {"code": "AuthorizationFailed", "message": "no listkeys action"}})
+    keys = Resource(program_host, f"keys-{case}")
+    details = rpc_error(keys.create, keys.check(keys_inputs(standin, case, denied, host_keys("k3y"))).inputs)
+    assert f"HTTP {status} AuthorizationFailed" in details
+    assert len(standin.requests("POST", listkeys_path(app_id(case)))) == 1
+
+
+def test_host_keys_never_put_a_key_in_an_error(program_host: ProviderHost, standin: AzureStandIn) -> None:
+    secret = "s3cret-key-value"
+    no_default = Reply.json(200, {"masterKey": secret, "functionKeys": {"factory": secret}})
+    keys = Resource(program_host, "keys-no-default")
+    details = rpc_error(keys.create, keys.check(keys_inputs(standin, "no-default", no_default)).inputs)
+    assert "function keys: factory" in details
+    assert secret not in details
+
+
 def test_every_wait_is_bounded(program_host: ProviderHost, standin: AzureStandIn, packages: tuple[Path, Path]) -> None:
     short = PublishTiming(poll_interval_seconds=0.05, deploy_timeout_seconds=0.3, retry_seconds=0.3)
     stuck = kudu(standin, "stuck", [accepted("stuck")], [2])
@@ -437,6 +515,10 @@ def test_every_wait_is_bounded(program_host: ProviderHost, standin: AzureStandIn
     gate = Resource(program_host, "gate-bounded")
     never = gate_inputs(vault(standin, "never", vault_403("ForbiddenByRbac")), "never")
     assert "was not effective after" in rpc_error(gate.create, gate.check({**never, "timeout_seconds": 0.3}).inputs)
+    keys = Resource(program_host, "keys-bounded")
+    stopped = keys_inputs(standin, "stopped", host_not_started(), timeout=0.3)
+    never_started = rpc_error(keys.create, keys.check(stopped).inputs)
+    assert "did not hand out its keys within" in never_started and "from host runtime" in never_started
     assert time.monotonic() - started < 3
 
 
@@ -447,6 +529,7 @@ def test_the_host_builds_one_credential_and_asks_once_per_audience(
         Resource(program_host, f"gate-{case}").checked_create(gate_inputs(vault(standin, case, Reply(200)), case))
         scm = kudu(standin, case, [accepted(case)], [4])
         Resource(program_host, f"zip-{case}").checked_create(zip_inputs(scm, packages[0]))
+        Resource(program_host, f"keys-{case}").checked_create(keys_inputs(standin, case, host_keys("k3y")))
     asked = standin.token_requests(program_host.identity_header)
     assert sorted(asked) == [ARM_AUDIENCE, VAULT_AUDIENCE]
 

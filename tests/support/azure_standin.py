@@ -1,4 +1,4 @@
-"""Azure stood in for on 127.0.0.1: a managed-identity token endpoint, a vault's data plane and Kudu.
+"""Azure stood in for on 127.0.0.1: a managed-identity token endpoint, a vault's data plane, Kudu and ARM.
 
 One plain HTTP server answers every path from a script the test writes, in order, the last
 answer repeating, and records each request. Tests give every case its own path (a vault, an
@@ -40,6 +40,38 @@ class Reply:
     @classmethod
     def json(cls, status: int, value: Any, **headers: str) -> Reply:
         return cls(status, json.dumps(value).encode(), {"Content-Type": "application/json", **headers})
+
+
+def listkeys_path(app_id: str) -> str:
+    """ARM's "Web Apps - List Host Keys" action of an app, below the ARM endpoint."""
+    return f"{app_id}/host/default/listkeys"
+
+
+def host_not_started(runtime_status: str = "ServiceUnavailable") -> Reply:
+    """ARM's answer while the Functions host is not running yet (Azure/azure-functions-host#5722)."""
+    message = f"Encountered an error ({runtime_status}) from host runtime."
+    return Reply.json(
+        400,
+        {
+            "Code": "BadRequest",
+            "Message": message,
+            "Target": None,
+            "Details": [
+                {"Message": message},
+                {"Code": "BadRequest"},
+                {"ErrorEntity": {"Code": "BadRequest", "Message": message}},
+            ],
+            "Innererror": None,
+        },
+    )
+
+
+def host_keys(default_key: str) -> Reply:
+    """The HostKeys body of a running host (https://learn.microsoft.com/rest/api/appservice/web-apps/list-host-keys)."""
+    return Reply.json(
+        200,
+        {"masterKey": f"master-{default_key}", "functionKeys": {"default": default_key}, "systemKeys": {}},
+    )
 
 
 @dataclass(frozen=True)
