@@ -24,7 +24,6 @@ latter; the parse is a syntax smoke test and the source of the object catalog, n
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,6 +35,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from adf.model import AdfItem
 from adf.walk import walk_json
 from migrations.scripts import SCRIPT_NAME, SQLCMD_VARIABLE, SqlInputError, discover, split_batches
 from stack.errors import InputError
@@ -478,33 +478,32 @@ def missing_objects(refs: Iterable[SqlReference], catalog: SqlCatalog) -> list[s
     return problems
 
 
+def documents(items: Iterable[AdfItem], kind: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """`{lower-case name: (repo-relative file, document)}` of every item of one kind (e.g. "pipeline")."""
+    return {item.name.lower(): (item.file, item.document) for item in items if item.kind == kind}
+
+
 def load_json_documents(kind: str, root: Path = PIPELINES_DIR) -> dict[str, tuple[str, dict[str, Any]]]:
-    """`{lower-case name: (repo-relative file, document)}` for every file of one kind (e.g. "pipeline")."""
-    documents: dict[str, tuple[str, dict[str, Any]]] = {}
-    for path in sorted((root / kind).glob("*.json")):
-        try:
-            document = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue  # the ADF loader reports the file
-        if not isinstance(document, dict):
-            continue
-        name = str(document.get("name") or path.stem)
-        documents[name.lower()] = (path.relative_to(root.parent).as_posix(), document)
-    return documents
+    """The documents of one kind, read by the ADF loader (the one reader of `pipelines_json/`)."""
+    from adf.load import inspect_content
+
+    found, _ordered, _overrides = inspect_content(root, with_overrides=False)
+    return documents(found.items, kind)
 
 
-def project_problems(sql_dir: Path = SQL_DIR, pipelines_dir: Path = PIPELINES_DIR) -> list[str]:
-    """Everything wrong between `sql/` and `pipelines_json/`: scripts that do not parse, scripts that use
+def project_problems(items: Iterable[AdfItem], sql_dir: Path = SQL_DIR) -> list[str]:
+    """Everything wrong between `sql/` and the ADF content: scripts that do not parse, scripts that use
     objects no earlier script defines, and tables or procedures the pipelines and datasets name but
-    no script defines. Content errors in the JSON itself are the ADF loader's to report."""
+    no script defines. `items` are what the ADF loader read; content errors are the loader's to report."""
     try:
         discover(sql_dir)
         catalog = load_catalog(sql_dir)
     except (SqlInputError, SqlScriptError) as exc:
         return str(exc).splitlines()
+    items = list(items)
     problems = script_problems(catalog)
-    datasets = load_json_documents("dataset", pipelines_dir)
-    pipelines = load_json_documents("pipeline", pipelines_dir)
+    datasets = documents(items, "dataset")
+    pipelines = documents(items, "pipeline")
     dataset_documents = {name: document for name, (_file, document) in datasets.items()}
     refs = [
         ref for file, document in pipelines.values() for ref in pipeline_references(document, file, dataset_documents)

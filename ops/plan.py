@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from adf.load import Inspection
+from adf.model import AdfItem, ContentError
 from preview.plan import Plan, run_program
 from preview.schema import SchemaCheckError, SchemaViolation
 from stack.errors import InputError
@@ -26,7 +28,7 @@ class InputProblemsError(InputError):
         super().__init__("\n".join(sections))
 
 
-def check_sql(project_dir: Path) -> None:
+def check_sql(project_dir: Path, found: Inspection) -> None:
     """The SQL scripts parse and define every table and procedure the ADF content names.
 
     When they do not, the ADF content's own problems are reported with them, so one run shows everything.
@@ -35,17 +37,12 @@ def check_sql(project_dir: Path) -> None:
 
     if not (project_dir / "sql").is_dir():
         return
-    problems = project_problems(project_dir / "sql", project_dir / "pipelines_json")
+    problems = project_problems(found.items, project_dir / "sql")
     if not problems:
         return
     sql = f"{len(problems)} problem(s) in sql/:\n  " + "\n  ".join(problems)
-    from adf.load import load
-    from adf.model import ContentError
-
-    try:
-        load(project_dir / "pipelines_json")
-    except ContentError as content:
-        raise InputProblemsError([str(content), sql]) from None
+    if found.problems:
+        raise InputProblemsError([str(ContentError(found.problems)), sql])
     raise SqlScriptError(sql)
 
 
@@ -61,16 +58,11 @@ class AuthoringSchemaError(SchemaCheckError):
         )
 
 
-def _authoring_lines(violations: list[SchemaViolation], project_dir: Path) -> list[str]:
+def _authoring_lines(violations: list[SchemaViolation], content: list[AdfItem]) -> list[str]:
     """Each violation as `<file>: <path in the file>: <reason>` where it is in an ADF content resource."""
     from adf.convert import authoring_path
-    from adf.load import load
 
-    items = {}
-    if any(v.type_token.startswith("azure-native:datafactory:") for v in violations):
-        items = {
-            (item.type_token, f"-{item.kind}-{item.name}"): item for item in load(project_dir / "pipelines_json").items
-        }
+    items = {(item.type_token, f"-{item.kind}-{item.name}"): item for item in content}
     lines = []
     for violation in violations:
         name = violation.resource.rsplit("::", 1)[-1]
@@ -95,9 +87,16 @@ def run_plan(
     check_policy: bool = True,
     check_deployability: bool = True,
 ) -> Plan:
-    """Plan `stack` offline and run the checks; raise the first check's `InputError`."""
+    """Plan `stack` offline and run the checks; raise the first check's `InputError`.
+
+    The checks read `pipelines_json/` once, through the ADF loader; the program reads it again for itself,
+    as it does under `pulumi up`.
+    """
+    from adf.load import inspect_content
+
+    found, _ordered, _overrides = inspect_content(project_dir / "pipelines_json", with_overrides=False)
     if check_sql_scripts:
-        check_sql(project_dir)
+        check_sql(project_dir, found)
     plan = run_program(stack, project_dir, config_overrides)
     if check_schema:
         from preview.schema import assert_valid
@@ -109,7 +108,7 @@ def run_plan(
                 if reg.custom and reg.type.startswith(("azure-native:", "random:"))
             )
         except SchemaCheckError as error:
-            raise AuthoringSchemaError(error.violations, _authoring_lines(error.violations, project_dir)) from None
+            raise AuthoringSchemaError(error.violations, _authoring_lines(error.violations, found.items)) from None
     if check_policy:
         from policy.offline import check as check_security_baseline
 

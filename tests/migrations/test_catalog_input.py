@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from adf.load import inspect_content
 from migrations.catalog import pipeline_references, project_problems
 from ops.plan import InputProblemsError, check_sql
 from preview.plan import copy_program
@@ -32,7 +33,8 @@ def test_files_the_loader_refuses_do_not_stop_the_sql_check(tmp_path: Path, docu
     (tmp_path / "sql").mkdir()
     (tmp_path / "pipelines_json" / "pipeline").mkdir(parents=True)
     (tmp_path / "pipelines_json" / "pipeline" / "PL_List.json").write_text(document)
-    assert project_problems(tmp_path / "sql", tmp_path / "pipelines_json") == []
+    found, _ordered, _overrides = inspect_content(tmp_path / "pipelines_json", with_overrides=False)
+    assert project_problems(found.items, tmp_path / "sql") == []
 
 
 def test_sql_problems_and_content_problems_are_reported_together(tmp_path: Path) -> None:
@@ -43,8 +45,9 @@ def test_sql_problems_and_content_problems_are_reported_together(tmp_path: Path)
     document = json.loads(pipeline.read_text())
     document["properties"]["description"] = "@{pipeline().parameters.ghost}"
     pipeline.write_text(json.dumps(document))
+    found, _ordered, _overrides = inspect_content(root / "pipelines_json", with_overrides=False)
     with pytest.raises(InputProblemsError) as info:
-        check_sql(root)
+        check_sql(root, found)
     message = str(info.value)
     assert "references undeclared pipeline parameter 'ghost'" in message
     assert "problem(s) in sql/" in message and script.name in message
