@@ -33,7 +33,8 @@ def check_sql(project_dir: Path, found: Inspection) -> None:
 
     When they do not, the ADF content's own problems are reported with them, so one run shows everything.
     """
-    from migrations.catalog import SqlScriptError, project_problems
+    from migrations.catalog import SqlScriptError
+    from migrations.references import project_problems
 
     if not (project_dir / "sql").is_dir():
         return

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adf.load import inspect_content
-from migrations.catalog import pipeline_references, project_problems
+from migrations.references import pipeline_references, project_problems
 from ops.plan import InputProblemsError, check_sql
 from preview.plan import copy_program
 

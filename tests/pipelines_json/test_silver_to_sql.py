@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from migrations.catalog import SqlCatalog, load_catalog, load_json_documents, missing_objects, pipeline_references
+from migrations.catalog import SqlCatalog, load_catalog
+from migrations.references import load_json_documents, missing_objects, pipeline_references
 from preview.plan import Plan
 from stack.paths import PIPELINES_DIR
 

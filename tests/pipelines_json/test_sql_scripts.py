@@ -19,16 +19,13 @@ from migrations.catalog import (
     SqlReference,
     SqlScriptError,
     build_catalog,
-    dataset_tables,
     load_catalog,
-    load_json_documents,
-    missing_objects,
     parse_script,
-    pipeline_references,
     qualify,
     script_files,
     script_problems,
 )
+from migrations.references import dataset_tables, load_json_documents, missing_objects, pipeline_references
 from migrations.scripts import SCRIPT_NAME, split_batches
 
 __all__ = [
