@@ -38,6 +38,8 @@ class StackValues:
     """The stack's time zone, for schedule triggers."""
     environment: pulumi.Input[str] = field(metadata=_key("environment"))
     """The stack's environment name (dev, test, prod)."""
+    trigger_start_time: pulumi.Input[str] = field(metadata=_key("triggerStartTime"))
+    """When the stack's tumbling-window triggers begin, a whole UTC hour (`dataFactory.triggerStartTime`)."""
 
     def by_key(self) -> dict[str, pulumi.Input[str]]:
         """The values by their overrides.json key."""

@@ -119,6 +119,7 @@ class DataPlatform(pulumi.ComponentResource):
                     function_app_url=pulumi.Output.concat("https://", function_app.default_host_name),
                     time_zone=cfg.time_zone,
                     environment=cfg.environment,
+                    trigger_start_time=cfg.data_factory.trigger_start_time,
                 ),
                 action_group_id=monitoring.action_group_id,
                 alert_name=names.failed_runs_alert,

@@ -22,7 +22,8 @@ exit codes:
   1  unexpected error (a bug: please report it with the traceback)
   2  bad input: flags, stack config, ADF content, SQL scripts, a check the offline plan fails,
      factory coordinates missing, no trigger recording to restore, a trigger the stack names
-     that does not exist in the factory
+     that does not exist in the factory, a tumbling-window trigger whose first start would
+     backfill more than --max-backfill-windows windows
   3  Azure refused or failed an operation (sign-in, a trigger that would not start or stop,
      a pipeline that does not exist, the endpoint unreachable, a SQL script the database refused)
   4  timed out: an event subscription still not Enabled, or a run still going after --timeout-seconds

@@ -5,6 +5,7 @@ A trigger that fails does not stop the others: every failure is collected in the
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 
-from ops import exit_codes
+from ops import backfill, exit_codes
 from ops.factory import Factory, describe_error
 from ops.trigger_state import Say, write_recording
 
@@ -29,6 +30,8 @@ class TriggerInfo:
     name: str
     type: str
     runtime_state: str
+    window: backfill.TumblingWindow | None = None
+    """A tumbling-window trigger's windows (startTime, frequency, interval); None for the other kinds."""
 
     @property
     def started(self) -> bool:
@@ -73,7 +76,9 @@ def list_triggers(factory: Factory) -> dict[str, TriggerInfo]:
     for resource in factory.client.triggers.list_by_factory(factory.resource_group, factory.name):
         properties = resource.properties
         name = str(resource.name)
-        found[name] = TriggerInfo(name, _text(properties.type), _text(properties.runtime_state))
+        found[name] = TriggerInfo(
+            name, _text(properties.type), _text(properties.runtime_state), backfill.tumbling_window(properties)
+        )
     return found
 
 
@@ -179,19 +184,51 @@ def _await_subscriptions(
     return ready
 
 
+def clock() -> datetime.datetime:
+    """Now, in UTC: what a first start of a tumbling window backfills up to (tests replace it)."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _refuse_backfills(
+    factory: Factory,
+    triggers: dict[str, TriggerInfo],
+    names: Sequence[str],
+    limit: int,
+    now: datetime.datetime,
+    outcome: Outcome,
+) -> None:
+    """A failure (exit 2) for each stopped tumbling-window trigger whose first start would backfill too much."""
+    for name in names:
+        info = triggers[name]
+        if info.started or info.window is None:
+            continue
+        try:
+            reason = backfill.refusal(factory, name, info.window, now, limit)
+        except AzureError as exc:
+            reason = f"Azure refused to report its trigger runs, so its backfill is unknown: {describe_error(exc)}"
+            outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
+            continue
+        if reason:
+            outcome.failures.append(Failure(name, reason, exit_codes.USAGE))
+
+
 def start_triggers(
     factory: Factory,
     targets: Sequence[str],
     *,
     fail_fast_on_missing: bool = True,
+    max_backfill_windows: int | None = backfill.MAX_BACKFILL_WINDOWS,
+    now: Callable[[], datetime.datetime] | None = None,
     event_wait_seconds: float = 300,
     poll_seconds: float = 5,
     say: Say = print,
 ) -> Outcome:
     """Make exactly `targets` run: stop every other running trigger, subscribe event triggers, start the rest.
 
-    Targets missing from the factory are failures (exit 2); with `fail_fast_on_missing`
-    nothing is changed then.
+    Targets missing from the factory are failures (exit 2); so is a stopped tumbling-window trigger that
+    never ran and would backfill more than `max_backfill_windows` windows up to `now()` (default: `clock`;
+    None: no bound).
+    With `fail_fast_on_missing` nothing is changed then.
     """
     triggers = list_triggers(factory)
     by_lower = {name.lower(): name for name in triggers}
@@ -205,6 +242,10 @@ def start_triggers(
             outcome.failures.append(Failure(target, reason, exit_codes.USAGE))
         else:
             wanted.append(actual)
+    if max_backfill_windows is not None:
+        _refuse_backfills(factory, triggers, wanted, max_backfill_windows, (now or clock)(), outcome)
+        refused = {f.trigger for f in outcome.failures}
+        wanted = [name for name in wanted if name not in refused]
     if outcome.failures and fail_fast_on_missing:
         return outcome
 

@@ -29,11 +29,21 @@ Event triggers (BlobEventsTrigger, CustomEventsTrigger) are subscribed to events
 and started only once the subscription is Enabled, within `--event-wait-seconds`.
 A trigger that fails does not stop the others; every failure is reported at the end.
 
+A tumbling-window trigger started for the first time runs every window since its startTime
+(`dataFactory.triggerStartTime`) at once. So, without `--restore`, `start` refuses a stopped
+tumbling-window trigger that has no trigger run since its startTime and would backfill more
+than `--max-backfill-windows` windows (default 48, two days of hourly windows), and then
+changes nothing: set `dataFactory.triggerStartTime` to a recent hour and deploy, or pass
+`--max-backfill-windows N` to accept N windows. `--restore` starts triggers that ran before
+and resume where they stopped, so it applies no bound (ops/backfill.py says why and what
+is assumed).
+
 Exit codes: 0 success; 2 usage error (bad flags, stack outputs unreadable, coordinates
 missing, no or a malformed enabled_triggers output, no recording to restore, a target
-trigger missing from the factory); 3 Azure refused an operation (a trigger did not start
-or stop, sign-in failed); 4 timed out waiting for an event subscription. With several
-kinds of failure, the lowest code.
+trigger missing from the factory, a first start that would backfill too many windows);
+3 Azure refused an operation (a trigger did not start or stop, sign-in failed, trigger
+runs unreadable); 4 timed out waiting for an event subscription. With several kinds of
+failure, the lowest code.
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ from typing import Any
 from azure.core.exceptions import AzureError
 
 from ops import exit_codes
+from ops.backfill import MAX_BACKFILL_WINDOWS
 from ops.factory import (
     CoordinatesError,
     NotDeployedError,
@@ -142,11 +153,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--restore", action="store_true", help="start the triggers recorded by `stop` instead of the enabled ones"
     )
     start.add_argument(
+        "--max-backfill-windows",
+        type=_windows,
+        default=MAX_BACKFILL_WINDOWS,
+        metavar="N",
+        help="refuse the first start of a tumbling-window trigger that would run more than N past windows at once "
+        f"(default: {MAX_BACKFILL_WINDOWS}, two days of hourly windows; not applied with --restore)",
+    )
+    start.add_argument(
         "--event-wait-seconds",
         type=seconds,
         default=300.0,
         help="how long to wait for event subscriptions to become Enabled (default: 300)",
     )
+
+
+def _windows(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of windows (0 or more)")
+    return value
 
 
 def _say(line: str) -> None:
@@ -204,6 +233,7 @@ def _start(args: argparse.Namespace) -> int:
             factory,
             targets,
             fail_fast_on_missing=not args.restore,
+            max_backfill_windows=None if args.restore else args.max_backfill_windows,
             event_wait_seconds=args.event_wait_seconds,
             poll_seconds=args.poll_seconds,
             say=_say,

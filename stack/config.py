@@ -255,13 +255,22 @@ class DataFactoryConfig(_Model):
     triggers: dict[str, bool] = Field({}, description="Per-trigger exceptions to `triggersEnabled`, by trigger name.")
     # A tumbling window runs every window from its startTime on, past ones included, when first started
     # (https://learn.microsoft.com/azure/data-factory/how-to-create-tumbling-window-trigger: startTime "can be in the
-    # past"); so each stack says when its triggers really begin.
-    trigger_start_time: str | None = Field(
-        None,
+    # past"); so each stack says when its triggers really begin, and there is no default.
+    trigger_start_time: str = Field(
         pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$",
-        description="`triggerStartTime`: this stack's trigger start, a whole UTC hour (2026-12-01T00:00:00Z); "
-        "None keeps the files' value.",
+        description="`triggerStartTime` (required): when this stack's tumbling-window triggers begin, a whole UTC "
+        "hour such as 2026-12-01T00:00:00Z.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_time_given(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not {"triggerStartTime", "trigger_start_time"} & set(data):
+            raise ValueError(
+                "triggerStartTime is required: when this stack's tumbling-window triggers begin, a whole UTC hour "
+                "such as 2026-12-01T00:00:00Z (windows before it are not run; a past hour is backfilled)"
+            )
+        return data
 
 
 class SqlConfig(_Model):
@@ -363,7 +372,7 @@ class PlatformConfig(_Model):
     storage: StorageConfig = Field(StorageConfig(), description="The data lake account.")
     key_vault: KeyVaultConfig = Field(KeyVaultConfig(), description="The Key Vault.")
     function_app: FunctionAppConfig = Field(FunctionAppConfig(), description="The generator Function app.")
-    data_factory: DataFactoryConfig = Field(DataFactoryConfig(), description="The Data Factory.")
+    data_factory: DataFactoryConfig = Field(description="The Data Factory (required: triggerStartTime has no default).")
     sql: SqlConfig = Field(description="The SQL database, created or existing.")
     monitoring: MonitoringConfig = Field(description="Log retention and alerting.")
     secrets: dict[str, SecretStr] = Field({}, description="Extra Key Vault secrets, set with --secret.")

@@ -20,6 +20,7 @@ VALUES = StackValues(
     function_app_url="https://func.azurewebsites.net",
     time_zone="UTC",
     environment="dev",
+    trigger_start_time="2026-12-01T00:00:00Z",
 )
 
 
@@ -34,6 +35,7 @@ def test_each_value_is_found_under_its_overrides_key() -> None:
         "functionApp.url": "https://func.azurewebsites.net",
         "timeZone": "UTC",
         "environment": "dev",
+        "triggerStartTime": "2026-12-01T00:00:00Z",
     }
 
 
@@ -53,7 +55,8 @@ def test_overrides_json_uses_only_known_keys_and_points_at_where_they_are_define
         entry["stackValue"]
         for section, targets in document.items()
         if not section.startswith("$")
-        for entries in targets.values()
+        for target, entries in targets.items()
+        if not target.startswith("$")
         for entry in entries
         if "stackValue" in entry
     }

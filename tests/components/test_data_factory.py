@@ -11,6 +11,10 @@ from tests.conftest import one
 
 FACTORY = "azure-native:datafactory:Factory"
 LINKED = "azure-native:datafactory:LinkedService"
+TRIGGER = "azure-native:datafactory:Trigger"
+START = "2026-12-01T00:00:00Z"
+DEV_FACTORY = {"publicNetworkAccess": True, "triggersEnabled": False, "triggerStartTime": START}
+"""Pulumi.dev.yaml's dataFactory section, which a test replaces as a whole."""
 
 
 def linked(plan: Plan) -> dict[str, dict]:
@@ -25,7 +29,7 @@ def test_factory_has_identity_global_parameter_and_configured_network_access(dev
 
 
 def test_public_network_access_follows_config(plan_with) -> None:
-    plan = plan_with("dev", **{"data-platform:dataFactory": {"publicNetworkAccess": False}})
+    plan = plan_with("dev", **{"data-platform:dataFactory": {**DEV_FACTORY, "publicNetworkAccess": False}})
     assert one(plan, FACTORY).inputs["publicNetworkAccess"] == "Disabled"
 
 
@@ -186,7 +190,7 @@ def test_unknown_trigger_in_config_fails_naming_the_key(plan_with) -> None:
     from stack.config import ConfigError
 
     with pytest.raises(ConfigError) as info:
-        plan_with("dev", **{"data-platform:dataFactory": {"triggers": {"TR_Nope": True}}})
+        plan_with("dev", **{"data-platform:dataFactory": {**DEV_FACTORY, "triggers": {"TR_Nope": True}}})
     assert "Pulumi.dev.yaml: data-platform:dataFactory.triggers.TR_Nope: no such trigger" in str(info.value)
 
 
@@ -196,7 +200,40 @@ def test_enabled_triggers_follow_config() -> None:
 
     content = load()
     names = content.names("trigger")
-    assert enabled_triggers(DataFactoryConfig(triggers_enabled=False), content, "Pulumi.dev.yaml") == []
-    assert enabled_triggers(DataFactoryConfig(triggers_enabled=True), content, "Pulumi.dev.yaml") == names
-    only = DataFactoryConfig(triggers_enabled=False, triggers={names[0]: True})
+    assert (
+        enabled_triggers(
+            DataFactoryConfig(triggers_enabled=False, trigger_start_time=START), content, "Pulumi.dev.yaml"
+        )
+        == []
+    )
+    assert (
+        enabled_triggers(DataFactoryConfig(triggers_enabled=True, trigger_start_time=START), content, "Pulumi.dev.yaml")
+        == names
+    )
+    only = DataFactoryConfig(triggers_enabled=False, triggers={names[0]: True}, trigger_start_time=START)
     assert enabled_triggers(only, content, "Pulumi.dev.yaml") == [names[0]]
+
+
+def test_a_stack_with_another_trigger_start_time_gets_it_in_its_tumbling_windows_and_not_in_its_schedules(
+    plan_with,
+) -> None:
+    plan = plan_with(
+        "dev", **{"data-platform:dataFactory": {**DEV_FACTORY, "triggerStartTime": "2027-03-04T05:00:00Z"}}
+    )
+    kinds: dict[str, list[dict]] = {}
+    for trigger in plan.by_type(TRIGGER):
+        properties = trigger.inputs["properties"]
+        kinds.setdefault(properties["type"], []).append(properties)
+    assert {p["startTime"] for p in kinds["TumblingWindowTrigger"]} == {"2027-03-04T05:00:00Z"}
+    assert len(kinds["TumblingWindowTrigger"]) == 2
+    assert {p["recurrence"]["startTime"] for p in kinds["ScheduleTrigger"]} == {START}
+
+
+def test_a_stack_without_a_trigger_start_time_is_refused_naming_the_key_and_the_format(plan_with) -> None:
+    from stack.config import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        plan_with("dev", **{"data-platform:dataFactory": {"triggersEnabled": False}})
+    message = str(info.value)
+    assert "Pulumi.dev.yaml: data-platform:dataFactory: triggerStartTime is required" in message
+    assert "a whole UTC hour such as 2026-12-01T00:00:00Z" in message

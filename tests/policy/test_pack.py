@@ -71,7 +71,13 @@ def test_main_constructs_the_pack_with_every_rule(monkeypatch: pytest.MonkeyPatc
 
 
 def test_main_reads_the_stack_config_pulumi_passes(monkeypatch: pytest.MonkeyPatch) -> None:
-    values = stack_values("prod", **{POLICY_KEY: LOWERED, "data-platform:dataFactory": {"publicNetworkAccess": False}})
+    values = stack_values(
+        "prod",
+        **{
+            POLICY_KEY: LOWERED,
+            "data-platform:dataFactory": {"publicNetworkAccess": False, "triggerStartTime": "2026-12-01T00:00:00Z"},
+        },
+    )
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(values))
     pack = _run_main(monkeypatch)
     levels = {p.name: p.enforcement_level for p in pack["policies"]}

@@ -102,6 +102,26 @@ def test_unknown_region_lists_the_allowed_ones() -> None:
     assert "northeurope" in message
 
 
+def test_a_stack_without_a_data_factory_section_is_refused_naming_it() -> None:
+    message = error_of(**{f"{P}__dataFactory": None})
+    assert "Pulumi.dev.yaml: data-platform:dataFactory: required key is missing" in message
+
+
+def test_a_stack_must_say_when_its_triggers_begin_and_the_error_gives_the_format() -> None:
+    message = error_of(**{f"{P}__dataFactory": {"triggersEnabled": True}})
+    assert (
+        "Pulumi.dev.yaml: data-platform:dataFactory: triggerStartTime is required: when this stack's "
+        "tumbling-window triggers begin, a whole UTC hour such as 2026-12-01T00:00:00Z" in message
+    )
+
+
+@pytest.mark.parametrize("value", ["2026-12-01T00:30:00Z", "2026-12-01T00:00:00", "2026-12-01"])
+def test_a_trigger_start_time_that_is_no_whole_utc_hour_is_refused_naming_the_key(value: str) -> None:
+    message = error_of(**{f"{P}__dataFactory": {"triggerStartTime": value}})
+    assert "data-platform:dataFactory.triggerStartTime: String should match pattern" in message
+    assert f"(got {value!r})" in message
+
+
 def test_out_of_range_value_says_the_bound() -> None:
     message = error_of(**{f"{P}__keyVault": {"softDeleteDays": 3}})
     assert "data-platform:keyVault.softDeleteDays: Input should be greater than or equal to 7" in message

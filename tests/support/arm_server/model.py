@@ -15,6 +15,7 @@ RESOURCE_GROUP = "rg-data-platform-dev-weu"
 FACTORY = "adf-data-platform-dev-weu"
 TOKEN = "fake-arm-token"
 EVENT_TYPES = frozenset({"BlobEventsTrigger", "CustomEventsTrigger"})
+TUMBLING_WINDOW = "TumblingWindowTrigger"
 TERMINAL = frozenset({"Succeeded", "Failed", "Cancelled"})
 
 
@@ -35,8 +36,33 @@ class FakeTrigger:
     provisioning_reads: int = 2
     """How many status reads a subscription stays Provisioning after subscribeToEvents."""
     reads_left: int = 0
+    start_time: str = "2026-12-01T00:00:00Z"
+    """Tumbling windows: the first window's start (`typeProperties.startTime`)."""
+    frequency: str = "Hour"
+    interval: int = 1
+    runs: list[str] = field(default_factory=list)
+    """When ADF last updated each of its trigger runs (ISO 8601, UTC), for queryTriggerRuns."""
 
     def resource(self, base: str) -> dict[str, Any]:
+        pipeline = {"pipelineReference": {"referenceName": "PL_Ingest", "type": "PipelineReference"}}
+        if self.type == TUMBLING_WINDOW:
+            # A tumbling window names one pipeline (`pipeline`, not `pipelines`).
+            properties: dict[str, Any] = {
+                "type": self.type,
+                "runtimeState": self.runtime_state,
+                "pipeline": {**pipeline, "parameters": {}},
+                "typeProperties": {
+                    "frequency": self.frequency,
+                    "interval": self.interval,
+                    "startTime": self.start_time,
+                    "delay": "00:00:00",
+                    "maxConcurrency": 4,
+                    "retryPolicy": {"count": 0, "intervalInSeconds": 30},
+                    "dependsOn": [],
+                },
+                "annotations": [],
+            }
+            return self._wrap(base, properties)
         if self.type in EVENT_TYPES:
             type_properties: dict[str, Any] = {
                 "events": ["Microsoft.Storage.BlobCreated"],
@@ -53,18 +79,24 @@ class FakeTrigger:
                     "timeZone": "UTC",
                 }
             }
+        return self._wrap(
+            base,
+            {
+                "type": self.type,
+                "runtimeState": self.runtime_state,
+                "typeProperties": type_properties,
+                "pipelines": [pipeline],
+                "annotations": [],
+            },
+        )
+
+    def _wrap(self, base: str, properties: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": f"{base}/triggers/{self.name}",
             "name": self.name,
             "type": "Microsoft.DataFactory/factories/triggers",
             "etag": uuid.uuid5(uuid.NAMESPACE_URL, f"{self.name}/{self.runtime_state}").hex,
-            "properties": {
-                "type": self.type,
-                "runtimeState": self.runtime_state,
-                "typeProperties": type_properties,
-                "pipelines": [{"pipelineReference": {"referenceName": "PL_Ingest", "type": "PipelineReference"}}],
-                "annotations": [],
-            },
+            "properties": properties,
         }
 
 

@@ -10,7 +10,9 @@ does the work:
   operation-status URL says `InProgress`, then `Succeeded`, and only then does the trigger's
   state change; the poller finally GETs the `Location` (`lro="sync"`: a plain 200, done);
 * subscribeToEvents: 202 with `Location`; the location answers 202 while the subscription
-  is Provisioning and 200 with the status body once it is Enabled.
+  is Provisioning and 200 with the status body once it is Enabled;
+* queryTriggerRuns: the trigger runs updated in [lastUpdatedAfter, lastUpdatedBefore],
+  filtered by trigger name and paged with a continuationToken.
 
 Azure's bearer policy refuses plain http, so the server speaks TLS with a throwaway
 self-signed certificate for 127.0.0.1 (`make_certificate`); clients trust it through
@@ -42,10 +44,11 @@ from tests.support.arm_server.model import (
     error,
 )
 from tests.support.arm_server.runs import RunRoutes
+from tests.support.arm_server.trigger_runs import TriggerRunRoutes
 from tests.support.arm_server.triggers import TriggerRoutes
 
 
-class ArmServer(TriggerRoutes, RunRoutes):
+class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes):
     """The fake ARM: add triggers and scripted pipelines, `start()`, point a client at `endpoint`."""
 
     def __init__(
@@ -181,6 +184,8 @@ class ArmServer(TriggerRoutes, RunRoutes):
                 }
                 if action in handlers:
                     return handlers[action](trigger)
+        if method == "POST" and rest == ["queryTriggerRuns"]:
+            return self._query_trigger_runs(body)
         if method == "POST" and kind == "pipelines" and len(rest) == 3 and rest[2] == "createRun":
             return self._create_run(rest[1], body)
         if kind == "pipelineruns" and len(rest) == 2 and method == "GET":
