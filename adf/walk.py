@@ -24,6 +24,18 @@ def walk_json(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield from walk_json(item, f"{path}[{index}]")
 
 
+def referenced_names(document: Any) -> set[str]:
+    """Lower-cased names of every `{"referenceName": ..., "type": "...Reference"}` in a document (ADF names
+    ignore case), whatever shape the document has: an authoring file or what the service returns."""
+    return {
+        value["referenceName"].lower()
+        for _path, value in walk_json(document)
+        if isinstance(value, dict)
+        and isinstance(value.get("referenceName"), str)
+        and str(value.get("type", "")).endswith("Reference")
+    }
+
+
 def nested_activity_lists(activity: dict[str, Any], path: str) -> Iterator[tuple[str, Any]]:
     """The activity lists directly inside one activity, with their paths.
 

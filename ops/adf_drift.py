@@ -28,10 +28,10 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from azure.core.exceptions import AzureError
 
+from adf.walk import referenced_names
 from ops import exit_codes, factory
 
 OPERATIONS = {
@@ -103,20 +103,6 @@ def source_names(source: Path) -> dict[str, set[str]]:
     return names
 
 
-def _references(document: Any) -> set[str]:
-    """Lower-cased names of every `{"referenceName": ..., "type": "...Reference"}` in a serialized object."""
-    found: set[str] = set()
-    if isinstance(document, dict):
-        if isinstance(document.get("referenceName"), str) and str(document.get("type", "")).endswith("Reference"):
-            found.add(document["referenceName"].lower())
-        for value in document.values():
-            found |= _references(value)
-    elif isinstance(document, list):
-        for value in document:
-            found |= _references(value)
-    return found
-
-
 def live_objects(adf: factory.Factory, kinds: Iterable[str]) -> list[LiveObject]:
     """Every object of these kinds in the factory (all pages)."""
     found: list[LiveObject] = []
@@ -125,7 +111,7 @@ def live_objects(adf: factory.Factory, kinds: Iterable[str]) -> list[LiveObject]
         for resource in operations.list_by_factory(adf.resource_group, adf.name):
             properties = resource.properties.as_dict() if resource.properties else {}
             started = kind == "trigger" and properties.get("runtimeState") == "Started"
-            found.append(LiveObject(kind, str(resource.name), frozenset(_references(properties)), started))
+            found.append(LiveObject(kind, str(resource.name), frozenset(referenced_names(properties)), started))
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
+from adf.walk import referenced_names
 from ops.factory import API_VERSION
 from tests.support.arm_server import ArmServer
 from tests.support.arm_server.http import Reply
@@ -28,20 +29,6 @@ COLLECTIONS = {
     "credentials": "Credential",
 }
 """The REST collection of each kind of object, lower case, and the kind's name in messages."""
-
-
-def _references(document: Any) -> set[str]:
-    """Lower-cased names every `{"referenceName": ..., "type": "...Reference"}` in the document points at."""
-    found: set[str] = set()
-    if isinstance(document, dict):
-        if isinstance(document.get("referenceName"), str) and str(document.get("type", "")).endswith("Reference"):
-            found.add(document["referenceName"].lower())
-        for value in document.values():
-            found |= _references(value)
-    elif isinstance(document, list):
-        for value in document:
-            found |= _references(value)
-    return found
 
 
 class AdfObjectsServer(ArmServer):
@@ -103,12 +90,12 @@ class AdfObjectsServer(ArmServer):
             item["name"]
             for objects in self.objects.values()
             for item in objects.values()
-            if name.lower() in _references(item["properties"])
+            if name.lower() in referenced_names(item["properties"])
         ]
         referrers += [
             trigger.name
             for trigger in self.triggers.values()
-            if name.lower() in _references(trigger.resource(self.base)["properties"])
+            if name.lower() in referenced_names(trigger.resource(self.base)["properties"])
         ]
         return referrers
 
