@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from pulumi_azure_native import datafactory
@@ -87,18 +88,29 @@ def _read_folder(root: Path, problems: list[str]) -> list[AdfItem]:
     return items
 
 
+PLATFORM_RUNTIME = "ir-managed"
+"""The integration runtime the platform defines in every stack; linked services connect via it."""
+PLATFORM_ITEMS: Mapping[str, frozenset[str]] = {"integrationRuntime": frozenset({PLATFORM_RUNTIME})}
+"""Items the platform defines outside pipelines_json/ that the content may reference, by kind: the
+integration runtime every linked service connects via (components/factory_network.py)."""
+
+
 def load_content(
-    root: Path, stack_values: frozenset[str] = frozenset(), pipeline_properties: frozenset[str] | None = None
+    root: Path,
+    stack_values: frozenset[str] = frozenset(),
+    pipeline_properties: frozenset[str] | None = None,
+    external_names: Mapping[str, Collection[str]] | None = None,
 ) -> AdfContent:
     """Read and validate every file under `root`; raise ContentError listing every problem.
 
     `stack_values` are the keys overrides.json may use; `pipeline_properties` the
-    properties a pipeline may have (azure-native takes them as arguments).
+    properties a pipeline may have (azure-native takes them as arguments); `external_names`
+    the items, by kind, that exist outside `root` and may be referenced (PLATFORM_ITEMS).
     """
     problems: list[str] = []
     items = _read_folder(root, problems)
     by_key = check_duplicates(items, problems)
-    check_references(items, problems)
+    check_references(items, problems, external_names)
     pipelines = {item.name.lower(): item for item in items if item.kind == "pipeline"}
     for item in items:
         to_inputs(item, problems)
@@ -125,7 +137,7 @@ def pipeline_properties() -> frozenset[str]:
 
 def load(root: Path = PIPELINES_DIR) -> AdfContent:
     """Load and validate the content with the stack values and pipeline properties this platform supports."""
-    return load_content(root, STACK_VALUE_KEYS, pipeline_properties())
+    return load_content(root, STACK_VALUE_KEYS, pipeline_properties(), PLATFORM_ITEMS)
 
 
 def enabled_triggers(cfg: DataFactoryConfig, content: AdfContent, stack_file: str) -> list[str]:

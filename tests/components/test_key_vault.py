@@ -27,8 +27,17 @@ def test_purge_protection_only_where_config_asks(plans: dict[str, Plan]) -> None
 
 
 def test_network_acls_follow_the_stack(plans: dict[str, Plan]) -> None:
-    acls = one(plans["test"], VAULT).inputs["properties"]["networkAcls"]
-    assert acls == {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": [{"value": "203.0.113.0/24"}]}
+    test = one(plans["test"], VAULT).inputs["properties"]
+    assert test["publicNetworkAccess"] == "Disabled"
+    assert test["networkAcls"] == {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": []}
+    dev = one(plans["dev"], VAULT).inputs["properties"]
+    assert (dev["publicNetworkAccess"], dev["networkAcls"]["defaultAction"]) == ("Enabled", "Allow")
+
+
+def test_allowed_ip_ranges_become_vault_ip_rules(plan_with: Callable[..., Plan]) -> None:
+    vault = {"networkDefaultAction": "Deny", "allowedIpRanges": ["203.0.113.0/24"]}
+    acls = one(plan_with("dev", **{"data-platform:keyVault": vault}), VAULT).inputs["properties"]["networkAcls"]
+    assert acls["ipRules"] == [{"value": "203.0.113.0/24"}]
 
 
 def test_deployer_gets_secrets_officer_on_the_vault(dev: Plan) -> None:
