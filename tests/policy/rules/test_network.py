@@ -63,9 +63,10 @@ def test_a_sql_rule_for_the_whole_internet_fires_even_in_dev(dev: Plan) -> None:
 
 def test_an_ip_rule_for_every_address_fires_on_the_lake_and_the_vault(dev: Plan) -> None:
     lake = edited(dev, LAKE, set_input("networkRuleSet", "ipRules", value=[{"iPAddressOrRange": "0.0.0.0/0"}]))
-    assert "ip rule 0.0.0.0/0 admits every IPv4 address" in only(
-        violations_of(lake, "dev", "network-no-wide-firewall-openings")
-    ).message
+    assert (
+        "ip rule 0.0.0.0/0 admits every IPv4 address"
+        in only(violations_of(lake, "dev", "network-no-wide-firewall-openings")).message
+    )
     vault = edited(dev, VAULT, set_input("properties", "networkAcls", "ipRules", value=[{"value": "0.0.0.0/0"}]))
     assert only(violations_of(vault, "dev", "network-no-wide-firewall-openings")).message.startswith("key vault")
     named = edited(dev, LAKE, set_input("networkRuleSet", "ipRules", value=[{"iPAddressOrRange": "203.0.113.0/24"}]))
