@@ -149,7 +149,9 @@ def deploy_template_problems(files: Files) -> Problems:
     stacks = [u.get("parameters", {}).get("stack") for u in uses]
     if stacks != ["dev", "test", "prod"]:
         problems.append(f"deploy template used for stacks {stacks}, expected ['dev', 'test', 'prod']")
-    common = [{k: v for k, v in u.get("parameters", {}).items() if k not in ("stack", "dependsOn", "pool")} for u in uses]
+    common = [
+        {k: v for k, v in u.get("parameters", {}).items() if k not in ("stack", "dependsOn", "pool")} for u in uses
+    ]
     if any(s != common[0] for s in common):
         problems.append(f"deploy stages differ in more than the stack: {common}")
     return problems
