@@ -226,10 +226,10 @@ class FunctionApp(pulumi.ComponentResource):
 
         In a private stack the app sends its outbound traffic (host storage, lake, vault) through
         regional VNet integration into the delegated subnet: `virtualNetworkSubnetId` on the site is how
-        Flex Consumption takes it ("Flex Consumption plan": virtual network integration,
-        https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#enable-virtual-network-integration;
-        delegation Microsoft.App/environments,
-        https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations). With a
+        Flex Consumption takes it (the SDK: "Azure Resource Manager ID of the Virtual network and subnet to be
+        joined by Regional VNET Integration"; the subnet delegated to Microsoft.App/environments,
+        https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations; Microsoft's
+        Flex sample Azure-Samples/remote-mcp-apim-functions-python, infra/app/vnet.bicep). With a
         subnet set, all outbound traffic is routed into the VNet, so the private DNS zones linked to it
         resolve the data planes to their private endpoints.
 
