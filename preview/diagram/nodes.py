@@ -94,7 +94,8 @@ class NodeBuilder(PlanIndex):
                 reg, f"{reg.inputs.get('virtualNetworkName', reg.name)}\n{', '.join(prefixes)}", VirtualNetworks
             )
         for reg in self.of_type("network:Subnet"):
-            delegation = next(iter(reg.inputs.get("delegations") or []), {}).get("serviceName")
+            delegations: list[dict[str, str]] = reg.inputs.get("delegations") or []
+            delegation = delegations[0].get("serviceName") if delegations else None
             detail = f"\n{delegation}" if delegation else ""
             self.add_node(
                 reg, f"{reg.inputs.get('subnetName', reg.name)} {reg.inputs.get('addressPrefix', '')}{detail}", Subnets
