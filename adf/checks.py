@@ -67,13 +67,18 @@ def check_duplicates(items: list[AdfItem], problems: list[str]) -> dict[tuple[st
     return seen
 
 
-def check_references(items: list[AdfItem], problems: list[str]) -> None:
+def check_references(
+    items: list[AdfItem], problems: list[str], external: Mapping[str, Collection[str]] | None = None
+) -> None:
+    """Every reference names an item of the content, or one the platform provides (`external`, by kind)."""
+    provided = {kind: sorted(names) for kind, names in (external or {}).items()}
     known = {(item.kind, item.name.lower()) for item in items}
+    known |= {(kind, name.lower()) for kind, names in provided.items() for name in names}
     names = {kind: sorted(i.name for i in items if i.kind == kind) for kind in KINDS}
     for item in items:
         for ref in item.references():
             if (ref.kind, ref.name.lower()) not in known:
-                available = ", ".join(names[ref.kind]) or "none"
+                available = ", ".join(names.get(ref.kind, []) + provided.get(ref.kind, [])) or "none"
                 why = (
                     f"; and it cannot be deployed: {NOT_REPRESENTABLE[ref.kind]}"
                     if ref.kind in NOT_REPRESENTABLE

@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,22 +165,31 @@ def _read_folder(root: Path, found: Inspection) -> None:
                 found.items.append(item)
 
 
+PLATFORM_RUNTIME = "ir-managed"
+"""The integration runtime the platform defines in every stack (components/factory_network.py): a managed-VNet
+runtime in private stacks, a plain Azure one in dev, one name everywhere so the ADF JSON is the same."""
+PLATFORM_ITEMS: Mapping[str, frozenset[str]] = {"integrationRuntime": frozenset({PLATFORM_RUNTIME})}
+"""Items the platform defines outside pipelines_json/ that the content may reference, by kind."""
+
+
 def inspect_content(
     root: Path,
     stack_values: frozenset[str] = frozenset(),
     pipeline_properties: frozenset[str] | None = None,
     with_overrides: bool = True,
     stack: str | None = None,
+    external_names: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[Inspection, list[AdfItem], list[Override]]:
     """Read and check every file under `root` without raising: what was found, the items in creation order
     and the overrides. `with_overrides=False` ignores overrides.json (checking content on its own); `stack`
-    picks overrides.json's section for that stack (besides `common`; every section is validated)."""
+    picks overrides.json's section for that stack (besides `common`; every section is validated);
+    `external_names` are the items, by kind, that exist outside `root` and may be referenced (PLATFORM_ITEMS)."""
     found = Inspection()
     problems = found.problems
     _read_folder(root, found)
     items = found.items
     by_key = check_duplicates(items, problems)
-    check_references(items, problems)
+    check_references(items, problems, external_names)
     global_names = {name for name, _spec in found.global_parameters} | set(GLOBAL_PARAMETERS)
     pipelines = {item.name.lower(): item for item in items if item.kind == "pipeline"}
     for item in items:
@@ -203,13 +213,16 @@ def load_content(
     stack_values: frozenset[str] = frozenset(),
     pipeline_properties: frozenset[str] | None = None,
     stack: str | None = None,
+    external_names: Mapping[str, Collection[str]] | None = None,
 ) -> AdfContent:
     """Read and validate every file under `root`; raise ContentError listing every problem.
 
     `stack_values` are the keys overrides.json may use; `pipeline_properties` the
     properties a pipeline may have (azure-native takes them as arguments).
     """
-    found, ordered, overrides = inspect_content(root, stack_values, pipeline_properties, stack=stack)
+    found, ordered, overrides = inspect_content(
+        root, stack_values, pipeline_properties, stack=stack, external_names=external_names
+    )
     if found.problems:
         raise ContentError(found.problems)
     return AdfContent(
@@ -233,7 +246,7 @@ def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
     changed or ignored is logged once, one line per cause (as a warning: `pulumi preview` and the offline plan
     show warnings, not info).
     """
-    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
+    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack, PLATFORM_ITEMS)
     for note in content.notes:
         pulumi.log.warn(f"pipelines_json: {note}")
     return content

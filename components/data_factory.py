@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -11,6 +12,7 @@ from adf.model import AdfContent
 from adf.stack_values import StackValues
 from components.data_factory_content import DataFactoryContent, DataFactoryContentArgs
 from components.diagnostics import send_diagnostics
+from components.factory_network import FactoryNetwork, FactoryNetworkArgs, ManagedEndpoint
 from components.roles import assign_role
 from components.shared import PlatformContext
 from stack.config import DataFactoryConfig
@@ -40,6 +42,10 @@ class DataFactoryArgs:
     """Where the failed-run alert goes."""
     alert_name: str
     """Name of the failed-run alert."""
+    managed_virtual_network: bool = False
+    """Private stack: the runtime sits in the factory's managed VNet and reaches the data planes privately."""
+    managed_endpoints: Sequence[ManagedEndpoint] = ()
+    """Managed private endpoints (with a managed VNet), each approved on its target by the program."""
 
 
 class DataFactory(pulumi.ComponentResource):
@@ -90,6 +96,19 @@ class DataFactory(pulumi.ComponentResource):
             for grant, role, scope in grants
         ]
 
+        # The integration runtime every linked service connects via (`ir-managed`, the same in every stack).
+        runtime = FactoryNetwork(
+            f"{name}-network",
+            FactoryNetworkArgs(
+                resource_group_name=context.resource_group_name,
+                factory_name=factory.name,
+                managed_virtual_network=args.managed_virtual_network,
+                endpoints=args.managed_endpoints,
+                tags=context.tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
         self.content = DataFactoryContent(
             f"{name}-content",
             DataFactoryContentArgs(
@@ -97,7 +116,8 @@ class DataFactory(pulumi.ComponentResource):
                 factory_name=factory.name,
                 resource_group_name=context.resource_group_name,
                 stack_values=args.stack_values,
-                linked_services_after=role_assignments,
+                # The runtime, its managed endpoints and their approvals exist before a linked service uses them.
+                linked_services_after=[*role_assignments, runtime],
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

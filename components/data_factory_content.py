@@ -10,6 +10,7 @@ from pulumi_azure_native import datafactory
 from pydantic.alias_generators import to_snake
 
 from adf.convert import to_inputs
+from adf.load import PLATFORM_ITEMS
 from adf.model import NAME_INPUTS, AdfContent
 from adf.overrides import apply_overrides
 from adf.stack_values import StackValues
@@ -54,8 +55,12 @@ class DataFactoryContent(pulumi.ComponentResource):
         for item in args.content.items:
             resolved = apply_overrides(item, args.content.overrides, values)
             inputs = {to_snake(key): value for key, value in to_inputs(resolved).items()}
+            # What the platform provides (the integration runtime) is not content: linked services wait
+            # for it through `linked_services_after`.
             depends_on: list[pulumi.Resource] = [
-                self.resources[(kind, ref.lower())] for kind, ref in sorted(item.depends_on())
+                self.resources[(kind, ref.lower())]
+                for kind, ref in sorted(item.depends_on())
+                if ref.lower() not in {name.lower() for name in PLATFORM_ITEMS.get(kind, ())}
             ]
             if item.kind == "linkedService":
                 depends_on += list(args.linked_services_after)

@@ -25,6 +25,8 @@ class DataLakeArgs:
     """Globally unique storage account name."""
     storage: StorageConfig
     """Redundancy, retention, archive tiers and network rules from the stack config."""
+    private: bool = False
+    """Public network access off: reachable only through private endpoints (and managed ones)."""
 
 
 class DataLake(pulumi.ComponentResource):
@@ -103,6 +105,7 @@ class DataLake(pulumi.ComponentResource):
             allow_shared_key_access=False,
             default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False,
+            public_network_access="Disabled" if args.private else "Enabled",
             network_rule_set={
                 "default_action": config.network_default_action,
                 "bypass": "AzureServices",

@@ -10,11 +10,15 @@ from pulumi_azure_native import authorization
 
 from adf.model import AdfContent
 from adf.stack_values import StackValues
+from components.agent_pool import AgentPool, AgentPoolArgs
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
+from components.factory_network import ManagedEndpoint
 from components.function_app import FunctionApp, FunctionAppArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.monitoring import Monitoring, MonitoringArgs
+from components.network import Network, NetworkArgs
+from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from components.resource_group import ResourceGroup, ResourceGroupArgs
 from components.shared import Placement, PlatformContext
 from components.sql_database import SqlDatabase, SqlDatabaseArgs
@@ -49,7 +53,13 @@ OUTPUTS = (
 
 
 class DataPlatform(pulumi.ComponentResource):
-    """Resource group, monitoring, lake, SQL, Key Vault, generator Function app and Data Factory."""
+    """Resource group, monitoring, lake, SQL, Key Vault, generator Function app and Data Factory.
+
+    With `network.privateNetworking` (the default) every data plane turns public access off and gets
+    private endpoints in the stack's VNet, the Function app is VNet-integrated, the factory reaches the
+    data planes through managed private endpoints, and the deploy agents run in the VNet
+    (docs/networking.md).
+    """
 
     subscription_id: pulumi.Output[str]
     """Subscription the stack deploys to."""
@@ -82,6 +92,8 @@ class DataPlatform(pulumi.ComponentResource):
             resource_group_name=group.resource_group_name, location=cfg.location, tags=tags, protect=cfg.protect
         )
         monitoring = self._monitoring(name, args, placement)
+        private = cfg.network.private_networking
+        network = self._network(name, args, placement) if private else None
         context = PlatformContext(
             resource_group_name=group.resource_group_name,
             location=cfg.location,
@@ -92,12 +104,34 @@ class DataPlatform(pulumi.ComponentResource):
         )
         lake = DataLake(
             f"{name}-lake",
-            DataLakeArgs(context, names.with_suffix(names.storage_account, suffix), cfg.storage),
+            DataLakeArgs(context, names.with_suffix(names.storage_account, suffix), cfg.storage, private=private),
             opts=child,
         )
-        database = self._database(name, args, placement, suffix, client.tenant_id)
+        database = self._database(name, args, context, suffix, client.tenant_id)
         vault = self._vault(name, args, context, suffix, client)
-        function_app = self._function_app(name, args, context, suffix, lake, vault, monitoring)
+        function_app = self._function_app(name, args, context, suffix, lake, vault, monitoring, network)
+        if network is not None:
+            self._private_endpoints(
+                name,
+                network,
+                placement,
+                [
+                    ("lake", lake.account_id, lake.account_name, ("blob", "dfs")),
+                    ("host", function_app.host_storage_id, function_app.host_storage_name, ("blob", "queue", "table")),
+                    ("vault", vault.vault_id, vault.vault_name, ("vault",)),
+                    ("sql", database.server_id, database.server_name, ("sqlServer",)),
+                    ("function", function_app.app_id, function_app.app_name, ("sites",)),
+                ],
+            )
+            self._agent_pool(name, args, placement, network)
+        # The factory's runtime reaches each data plane it calls through an approved managed private endpoint.
+        managed_endpoints = [
+            ManagedEndpoint("lake-dfs", lake.account_id, "dfs"),
+            ManagedEndpoint("lake-blob", lake.account_id, "blob"),
+            ManagedEndpoint("sql", database.server_id, "sqlServer"),
+            ManagedEndpoint("vault", vault.vault_id, "vault"),
+            ManagedEndpoint("function", function_app.app_id, "sites"),
+        ]
 
         factory = DataFactory(
             f"{name}-adf",
@@ -123,6 +157,8 @@ class DataPlatform(pulumi.ComponentResource):
                 ),
                 action_group_id=monitoring.action_group_id,
                 alert_name=names.failed_runs_alert,
+                managed_virtual_network=private,
+                managed_endpoints=managed_endpoints if private else (),
             ),
             opts=child,
         )
@@ -168,7 +204,7 @@ class DataPlatform(pulumi.ComponentResource):
         self,
         name: str,
         args: DataPlatformArgs,
-        placement: Placement,
+        context: PlatformContext,
         suffix: pulumi.Output[str],
         tenant_id: pulumi.Input[str],
     ) -> SqlDatabase:
@@ -176,11 +212,13 @@ class DataPlatform(pulumi.ComponentResource):
         return SqlDatabase(
             f"{name}-sql",
             SqlDatabaseArgs(
-                placement=placement,
+                placement=context,
                 sql=args.config.sql,
                 new_server_name=names.with_suffix(names.sql_server, suffix),
                 default_database_name=names.sql_database,
                 tenant_id=tenant_id,
+                subscription_id=context.subscription_id,
+                private=args.config.network.private_networking,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -207,6 +245,7 @@ class DataPlatform(pulumi.ComponentResource):
                 deployer_object_id=client.object_id,
                 secrets=secrets,
                 deployer_principal_type=args.config.deployer_principal_type,
+                private=args.config.network.private_networking,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -220,6 +259,7 @@ class DataPlatform(pulumi.ComponentResource):
         lake: DataLake,
         vault: KeyVault,
         monitoring: Monitoring,
+        network: Network | None,
     ) -> FunctionApp:
         names = args.names
         return FunctionApp(
@@ -238,6 +278,74 @@ class DataPlatform(pulumi.ComponentResource):
                 vault_write_gate=vault.write_gate,
                 app_insights_id=monitoring.app_insights_id,
                 app_insights_connection_string=monitoring.app_insights_connection_string,
+                subnet_id=network.function_app_subnet_id if network else None,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _network(self, name: str, args: DataPlatformArgs, placement: Placement) -> Network:
+        """The VNet, its three subnets and the private DNS zones linked to it."""
+        network = args.config.network
+        return Network(
+            f"{name}-network",
+            NetworkArgs(
+                resource_group_name=placement.resource_group_name,
+                location=placement.location,
+                vnet_name=args.names.virtual_network,
+                address_space=network.address_space,
+                private_endpoints_prefix=network.subnets.private_endpoints,
+                function_app_prefix=network.subnets.function_app,
+                agents_prefix=network.subnets.agents,
+                tags=dict(placement.tags),
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _private_endpoints(
+        self,
+        name: str,
+        network: Network,
+        placement: Placement,
+        targets: list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]],
+    ) -> None:
+        """One private endpoint per (data plane, sub-resource), named pe-<resource>-<group id>."""
+        for key, target_id, target_name, group_ids in targets:
+            for group_id in group_ids:
+                PrivateEndpoint(
+                    f"{name}-pe-{key}-{group_id.lower()}",
+                    PrivateEndpointArgs(
+                        resource_group_name=placement.resource_group_name,
+                        location=placement.location,
+                        endpoint_name=pulumi.Output.concat("pe-", target_name, "-", group_id.lower()),
+                        target_resource_id=target_id,
+                        group_id=group_id,
+                        subnet_id=network.private_endpoints_subnet_id,
+                        zone_ids=network.zone_ids,
+                        tags=dict(placement.tags),
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+
+    def _agent_pool(self, name: str, args: DataPlatformArgs, placement: Placement, network: Network) -> AgentPool:
+        """The Managed DevOps Pool the stack's deploy stage runs on, in the agents' subnet."""
+        pool = args.config.network.agent_pool
+        assert pool is not None, "NetworkConfig requires agentPool when privateNetworking is true"
+        names = args.names
+        return AgentPool(
+            f"{name}-agents",
+            AgentPoolArgs(
+                resource_group_name=placement.resource_group_name,
+                location=placement.location,
+                pool_name=names.agent_pool,
+                dev_center_name=names.dev_center,
+                project_name=names.dev_center_project,
+                subnet_id=network.agents_subnet_id,
+                organization_url=pool.organization_url,
+                projects=pool.projects,
+                maximum_concurrency=pool.maximum_concurrency,
+                vm_size=pool.vm_size,
+                image=pool.image,
+                tags=dict(placement.tags),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -27,17 +27,18 @@ managed endpoint inside its managed VNet (see the page above, "Managed private e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 from pulumi_azure_native import datafactory, resources
 
+from adf.load import PLATFORM_RUNTIME
 from components.endpoint_approval import ManagedEndpointApproval
 from components.private_endpoint import ZONE_BY_GROUP_ID
 
-RUNTIME_NAME = "ir-managed"
+RUNTIME_NAME = PLATFORM_RUNTIME
 """The integration runtime every linked service connects via, in every stack."""
 MANAGED_VNET_NAME = "default"
 
@@ -83,6 +84,8 @@ class FactoryNetworkArgs:
     """Managed private endpoints to create (ignored without the managed VNet)."""
     time_to_live_minutes: int = 10
     """How long the runtime's compute stays warm after an activity; billed while warm."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for the taggable children (the managed VNet's deployment record)."""
 
 
 class FactoryNetwork(pulumi.ComponentResource):
@@ -125,6 +128,7 @@ class FactoryNetwork(pulumi.ComponentResource):
                     "template": MANAGED_VNET_TEMPLATE,
                     "parameters": {"factoryName": {"value": args.factory_name}},
                 },
+                tags=dict(args.tags),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             runtime_after.append(managed_vnet)

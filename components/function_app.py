@@ -50,6 +50,13 @@ class FunctionAppArgs:
     """Application Insights component the app reports to."""
     app_insights_connection_string: pulumi.Input[str]
     """Its connection string: an identifier, not a secret; ingestion stays Entra-only."""
+    subnet_id: pulumi.Input[str] | None = None
+    """The integration subnet (delegated to Microsoft.App/environments) in a private stack; None: public."""
+
+    @property
+    def private(self) -> bool:
+        """Private stack: outbound through the VNet, inbound only through private endpoints."""
+        return self.subnet_id is not None
 
     @property
     def subscription_id(self) -> pulumi.Input[str]:
@@ -91,6 +98,10 @@ class FunctionApp(pulumi.ComponentResource):
     """Host name (<name>.azurewebsites.net), for the factory's HTTP calls."""
     principal_id: pulumi.Output[str]
     """Object id of the app's system-assigned identity."""
+    host_storage_id: pulumi.Output[str]
+    """ARM id of the host storage account, for its private endpoints."""
+    host_storage_name: pulumi.Output[str]
+    """Name of the host storage account."""
 
     def __init__(self, name: str, args: FunctionAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:compute:FunctionApp", name, {}, opts)
@@ -167,6 +178,8 @@ class FunctionApp(pulumi.ComponentResource):
         self.app_id = app.id
         self.default_host_name = app.default_host_name
         self.principal_id = principal_id
+        self.host_storage_id = host_storage.id
+        self.host_storage_name = host_storage.name
         self.register_outputs(
             {"app_name": self.app_name, "app_id": self.app_id, "default_host_name": self.default_host_name}
         )
@@ -187,6 +200,8 @@ class FunctionApp(pulumi.ComponentResource):
             allow_shared_key_access=False,
             default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False,
+            # Private stacks reach it through its blob, queue and table private endpoints only.
+            public_network_access="Disabled" if args.private else "Enabled",
             tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -208,8 +223,28 @@ class FunctionApp(pulumi.ComponentResource):
         package_container: storage.BlobContainer,
         plan: web.AppServicePlan,
     ) -> web.WebApp:
-        """The app on Python 3.11, HTTPS and TLS 1.2 only, with basic-auth publishing switched off."""
+        """The app on Python 3.11, HTTPS and TLS 1.2 only, with basic-auth publishing switched off.
+
+        In a private stack the app sends its outbound traffic (host storage, lake, vault) through
+        regional VNet integration into the delegated subnet: `virtualNetworkSubnetId` on the site is how
+        Flex Consumption takes it (the SDK: "Azure Resource Manager ID of the Virtual network and subnet to be
+        joined by Regional VNET Integration"; the subnet delegated to Microsoft.App/environments,
+        https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations; Microsoft's
+        Flex sample Azure-Samples/remote-mcp-apim-functions-python, infra/app/vnet.bicep). With a
+        subnet set, all outbound traffic is routed into the VNet, so the private DNS zones linked to it
+        resolve the data planes to their private endpoints.
+
+        Inbound, the site's public access is off: the factory calls the generator through a managed
+        private endpoint (`sites`) from its managed VNet, and the deploy agents publish through the
+        site's private endpoint, whose zone also holds the SCM host
+        (https://learn.microsoft.com/azure/app-service/overview-private-endpoint). Chosen over public
+        inbound restricted to the factory because the managed runtime has no fixed outbound address to
+        restrict to, and one private path serves the factory and the publish alike.
+        """
         context, config = args.context, args.function_app
+        network: dict[str, pulumi.Input[str]] = {"public_network_access": "Disabled" if args.private else "Enabled"}
+        if args.subnet_id is not None:
+            network["virtual_network_subnet_id"] = args.subnet_id
         app = web.WebApp(
             f"{name}-app",
             name=args.app_name,
@@ -244,6 +279,7 @@ class FunctionApp(pulumi.ComponentResource):
                 "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
                 "http20_enabled": True,
             },
+            **network,
             tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[package_container]),
         )

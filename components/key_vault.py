@@ -34,6 +34,8 @@ class KeyVaultArgs:
     """Secret name -> value; values are wrapped as Pulumi secrets."""
     deployer_principal_type: str | None = None
     """User, ServicePrincipal or Group; None: detected (stack.config.detect_deployer_principal_type)."""
+    private: bool = False
+    """Public network access off: reachable only through private endpoints (and managed ones)."""
 
 
 def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.Output[str]:
@@ -41,7 +43,7 @@ def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.O
     return pulumi.Output.concat("@Microsoft.KeyVault(SecretUri=", vault_uri, "secrets/", secret_name, "/)")
 
 
-def vault_properties(config: KeyVaultConfig, tenant_id: pulumi.Input[str]) -> dict[str, object]:
+def vault_properties(config: KeyVaultConfig, tenant_id: pulumi.Input[str], private: bool = False) -> dict[str, object]:
     """RBAC only, soft delete always on, no deployment access, network rules from the config."""
     properties: dict[str, object] = {
         "tenant_id": tenant_id,
@@ -52,7 +54,7 @@ def vault_properties(config: KeyVaultConfig, tenant_id: pulumi.Input[str]) -> di
         "enabled_for_deployment": False,
         "enabled_for_disk_encryption": False,
         "enabled_for_template_deployment": False,
-        "public_network_access": "Enabled",
+        "public_network_access": "Disabled" if private else "Enabled",
         "network_acls": {
             "default_action": config.network_default_action,
             "bypass": "AzureServices",
@@ -86,7 +88,7 @@ class KeyVault(pulumi.ComponentResource):
             vault_name=args.vault_name,
             resource_group_name=context.resource_group_name,
             location=context.location,
-            properties=vault_properties(args.key_vault, args.tenant_id),
+            properties=vault_properties(args.key_vault, args.tenant_id, args.private),
             tags=context.tags,
             opts=stateful_options(self, context.protect),
         )

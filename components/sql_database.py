@@ -9,7 +9,7 @@ from pulumi_azure_native import sql
 
 from components.protection import delete_lock, stateful_options
 from components.shared import Placement
-from stack.config import SqlConfig
+from stack.config import SqlConfig, ip_rule_values
 
 SQL_SUFFIX = ".database.windows.net"
 
@@ -28,15 +28,30 @@ class SqlDatabaseArgs:
     """Database name unless `sql.databaseName` gives one."""
     tenant_id: pulumi.Input[str]
     """Entra ID tenant of the admin."""
+    subscription_id: pulumi.Input[str] = ""
+    """Subscription of an existing server, for its ARM id (the private endpoint's target)."""
+    private: bool = False
+    """Public network access off: reachable only through private endpoints (and managed ones)."""
 
 
 class SqlDatabase(pulumi.ComponentResource):
-    """Entra-only authentication, TLS 1.2, and a firewall that admits only Azure services."""
+    """Entra-only authentication, TLS 1.2, and no firewall opening unless the stack config asks for one.
+
+    Private stacks turn public access off and reach the server through its private endpoint. A public
+    stack (dev) opens what its config says: `sql.allowAzureServices` (the 0.0.0.0 rule, which admits
+    Azure-hosted callers of every tenant:
+    https://learn.microsoft.com/azure/azure-sql/database/firewall-configure#connections-from-inside-azure)
+    and `sql.allowedIpRanges` (one rule per range, for developers' machines).
+    """
 
     server_fqdn: pulumi.Output[str]
     """Fully qualified server name, for the factory's linked service and `ops sql`."""
     database_name: pulumi.Output[str]
     """Name of the database."""
+    server_id: pulumi.Output[str]
+    """ARM id of the server, for its private endpoint."""
+    server_name: pulumi.Output[str]
+    """Name of the server."""
 
     def __init__(self, name: str, args: SqlDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:sql:SqlDatabase", name, {}, opts)
@@ -46,10 +61,17 @@ class SqlDatabase(pulumi.ComponentResource):
             server, database = self._create(name, args, database_name)
             server_name: pulumi.Output[str] = server.name
             self.database_name = database.name
+            self.server_id = server.id
         else:
             server_name = pulumi.Output.from_input(config.server_name or "")
             self.database_name = pulumi.Output.from_input(database_name)
+            self.server_id = pulumi.Output.concat(
+                "/subscriptions/",
+                args.subscription_id,
+                f"/resourceGroups/{config.server_resource_group}/providers/Microsoft.Sql/servers/{config.server_name}",
+            )
 
+        self.server_name = server_name
         self.server_fqdn = pulumi.Output.concat(server_name, SQL_SUFFIX)
         self.register_outputs({"server_fqdn": self.server_fqdn, "database_name": self.database_name})
 
@@ -63,7 +85,7 @@ class SqlDatabase(pulumi.ComponentResource):
             location=placement.location,
             version="12.0",
             minimal_tls_version="1.2",
-            public_network_access="Enabled",
+            public_network_access="Disabled" if args.private else "Enabled",
             identity={"type": "SystemAssigned"},
             administrators={
                 "administrator_type": "ActiveDirectory",
@@ -90,16 +112,26 @@ class SqlDatabase(pulumi.ComponentResource):
             tags=placement.tags,
             opts=stateful_options(self, placement.protect),
         )
-        sql.FirewallRule(
-            f"{name}-allow-azure-services",
-            firewall_rule_name="AllowAllWindowsAzureIps",
-            server_name=server.name,
-            resource_group_name=placement.resource_group_name,
-            # 0.0.0.0-0.0.0.0 is Azure's documented marker for "Azure services", not the internet.
-            start_ip_address="0.0.0.0",
-            end_ip_address="0.0.0.0",
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self._firewall(name, args, server)
         if placement.protect:
             delete_lock(f"{name}-lock", scope=database.id, what="SQL database", parent=self)
         return server, database
+
+    def _firewall(self, name: str, args: SqlDatabaseArgs, server: sql.Server) -> None:
+        """The openings the stack config asks for; none in a private stack (the config refuses them there)."""
+        placement, config = args.placement, args.sql
+        rules = [(f"{name}-allow-azure-services", "AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0")]
+        rules = rules if config.allow_azure_services else []
+        for index, network in enumerate(config.allowed_ip_ranges):
+            shown = ip_rule_values((network,))[0].replace("/", "-")
+            rules.append((f"{name}-allow-{index}", f"allow-{shown}", str(network.network_address), str(network[-1])))
+        for logical, rule_name, start, end in rules:
+            sql.FirewallRule(
+                logical,
+                firewall_rule_name=rule_name,
+                server_name=server.name,
+                resource_group_name=placement.resource_group_name,
+                start_ip_address=start,
+                end_ip_address=end,
+                opts=pulumi.ResourceOptions(parent=self),
+            )

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from deployability.plan_view import PlanView, Registered, app_settings, get, known_str
+from reachability.model import ZONES
 
 Finding = tuple[Registered, str]
 
@@ -163,6 +164,42 @@ def _flex_function_app_config(plan: PlanView) -> Iterator[Finding]:
             yield reg, "functionAppConfig is missing"
 
 
+# ------------------------------------------------------------------ private networking
+
+FLEX_DELEGATION = "Microsoft.App/environments"
+
+
+def _flex_subnet_delegation(plan: PlanView) -> Iterator[Finding]:
+    # "The subnet delegation required by Flex Consumption apps is Microsoft.App/environments":
+    # https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations
+    for reg in _flex_sites(plan):
+        subnet = plan.resource(reg.inputs.get("virtualNetworkSubnetId"))
+        if subnet is None:
+            continue
+        delegations = subnet.inputs.get("delegations")
+        services = {get(d, "serviceName") for d in (delegations if isinstance(delegations, list) else [])}
+        if FLEX_DELEGATION not in services:
+            shown = ", ".join(sorted(str(s) for s in services)) or "none"
+            yield reg, f"integration subnet '{subnet.name}' is delegated to {shown}, not {FLEX_DELEGATION}"
+
+
+def _private_endpoint_zone(plan: PlanView) -> Iterator[Finding]:
+    # Each private-link group id resolves through one zone (https://learn.microsoft.com/azure/private-link/private-endpoint-dns);
+    # a zone group in another zone writes records no client looks up.
+    endpoints = {reg.inputs.get("privateEndpointName"): reg for reg in plan.of_type("network:PrivateEndpoint")}
+    for reg in plan.of_type("network:PrivateDnsZoneGroup"):
+        endpoint = endpoints.get(reg.inputs.get("privateEndpointName"))
+        if endpoint is None:
+            continue
+        connections = endpoint.inputs.get("privateLinkServiceConnections") or []
+        wanted = {ZONES.get(g, "") for c in connections for g in (get(c, "groupIds") or [])} - {""}
+        configs = reg.inputs.get("privateDnsZoneConfigs") or []
+        zones = {str(known_str(get(c, "privateDnsZoneId")) or "").rstrip("/").rsplit("/", 1)[-1] for c in configs}
+        zones.discard("")
+        if wanted and zones and not wanted <= zones:
+            yield reg, f"registers in {', '.join(sorted(zones))}; its group id needs {', '.join(sorted(wanted))}"
+
+
 # ------------------------------------------------------------------ app settings
 
 _KEY_VAULT_REFERENCE = re.compile(r"^\s*@Microsoft\.KeyVault\(", re.IGNORECASE)
@@ -283,6 +320,23 @@ RULES: tuple[Rule, ...] = (
         "Set functionAppConfig with deployment storage, runtime and scaleAndConcurrency.",
         ("https://github.com/Azure/bicep-registry-modules/issues/3389",),
         _flex_function_app_config,
+    ),
+    Rule(
+        "flex-vnet-subnet-delegation",
+        "A Flex Consumption app integrates only with a subnet delegated to Microsoft.App/environments.",
+        "Delegate the function subnet to Microsoft.App/environments (components/network.py) and register "
+        "the Microsoft.App resource provider.",
+        ("https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations",),
+        _flex_subnet_delegation,
+    ),
+    Rule(
+        "private-endpoint-dns-zone-matches-group",
+        "A private endpoint is resolved through the private DNS zone of its group id; records in another zone "
+        "are never looked up, so callers keep resolving the public address.",
+        "Register the endpoint's zone group in the zone of its group id (components/private_endpoint.py "
+        "ZONE_BY_GROUP_ID).",
+        ("https://learn.microsoft.com/azure/private-link/private-endpoint-dns",),
+        _private_endpoint_zone,
     ),
     Rule(
         "appinsights-connection-string-direct",

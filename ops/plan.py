@@ -3,7 +3,8 @@
 The engine (`preview`) runs the program under mocks; this module adds the checks that
 need other packages, so the engine depends on none of them: the SQL scripts against
 the ADF content (`migrations`), every resource against the provider schema
-(`preview.schema`), the security baseline (`policy`) and what Azure refuses (`deployability`). Each check raises an
+(`preview.schema`), the security baseline (`policy`), what Azure refuses (`deployability`) and whether every
+caller has a network path to each data plane it talks to (`reachability`). Each check raises an
 `InputError`, which the command line turns into exit code 2.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from adf.load import Inspection
+from adf.load import PLATFORM_ITEMS, Inspection
 from adf.model import AdfItem, ContentError
 from preview.plan import Plan, run_program
 from preview.schema import SchemaCheckError, SchemaViolation
@@ -87,6 +88,7 @@ def run_plan(
     check_sql_scripts: bool = True,
     check_policy: bool = True,
     check_deployability: bool = True,
+    check_reachability: bool = True,
 ) -> Plan:
     """Plan `stack` offline and run the checks; raise the first check's `InputError`.
 
@@ -95,7 +97,9 @@ def run_plan(
     """
     from adf.load import inspect_content
 
-    found, _ordered, _overrides = inspect_content(project_dir / "pipelines_json", with_overrides=False)
+    found, _ordered, _overrides = inspect_content(
+        project_dir / "pipelines_json", with_overrides=False, external_names=PLATFORM_ITEMS
+    )
     if check_sql_scripts:
         check_sql(project_dir, found)
     plan = run_program(stack, project_dir, config_overrides)
@@ -118,4 +122,8 @@ def run_plan(
         from deployability import check as check_azure_rules
 
         check_azure_rules(plan)
+    if check_reachability:
+        from reachability.check import check as check_network_paths
+
+        check_network_paths(plan)
     return plan

@@ -4,7 +4,8 @@ Edges (caller -> data plane, sub-resource):
 - Function -> lake (`blob`, it writes bronze), host storage (`blob`, `queue`, `table`: the host's
   AzureWebJobsStorage), vault (`vault`: Key Vault references in app settings);
 - factory -> lake (`dfs`), SQL (`sqlServer`), vault (`vault`), Function (`sites`);
-- deploy agent -> SQL (`sqlServer`: `ops sql apply`), Function SCM (`sites`: the code publish).
+- deploy agent -> SQL (`sqlServer`: `ops sql apply`), Function SCM (`sites`: the code publish), vault
+  (`vault`: components/access_gate.py probes the vault's data plane until the deployer's role is effective).
   Secrets are written through ARM, which needs no network path to the vault (docs/networking.md).
 
 A path is allowed when one of these holds:
@@ -121,6 +122,7 @@ EDGES: tuple[tuple[str, str, str, str], ...] = (
     ("factory", "function", "sites", "calls the generator"),
     ("agent", "sql", "sqlServer", "ops sql apply"),
     ("agent", "function", "sites", "code publish to the SCM host"),
+    ("agent", "vault", "vault", "secrets-officer access probe"),
 )
 
 
@@ -189,8 +191,18 @@ def _public(target: Node, regs: Sequence[RegistrationLike]) -> tuple[bool, str]:
 
 
 def _trusted(edge: Edge) -> bool:
-    """Data Factory through `bypass: AzureServices` on storage or Key Vault (see the module docstring)."""
+    """Data Factory through `bypass: AzureServices` on storage or Key Vault (see the module docstring).
+
+    A storage account with public network access Disabled admits private endpoints only, trusted services
+    included ("Disabled": https://learn.microsoft.com/azure/storage/common/storage-network-security-set-default-access);
+    a vault with it Disabled still admits trusted services (Vault `publicNetworkAccess`: "all traffic except
+    private endpoint traffic and that that originates from trusted services will be blocked",
+    https://learn.microsoft.com/dotnet/api/azure.provisioning.keyvault.keyvaultproperties.publicnetworkaccess).
+    """
     if edge.caller.kind != "factory" or edge.target.kind not in ("lake", "host-storage", "vault"):
+        return False
+    assert edge.target.reg is not None
+    if edge.target.kind != "vault" and edge.target.reg.inputs.get("publicNetworkAccess") == "Disabled":
         return False
     return "AzureServices" in str(_acl(edge.target).get("bypass", ""))
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic.alias_generators import to_camel, to_snake
 
 from stack.errors import InputError
+from stack.network_config import NetworkConfig
 
 PROJECT = "data-platform"
 """The Pulumi project name; config keys live in this namespace."""
@@ -131,7 +132,9 @@ class StorageConfig(_Model):
         description="The tier `archive/` blobs move to after archiveTierAfterDays; default: the coldest for the SKU.",
     )
     network_default_action: Literal["Allow", "Deny"] = Field(
-        "Allow", description="What happens to traffic no rule admits; trusted Azure services always pass."
+        "Deny",
+        description="What happens to traffic no rule admits; trusted Azure services always pass. Closed unless "
+        "the stack file opts out.",
     )
     allowed_ip_ranges: tuple[IPv4Network, ...] = Field(
         (), description="IPv4 addresses or CIDR ranges admitted when the default action is Deny."
@@ -168,7 +171,9 @@ class KeyVaultConfig(_Model):
     soft_delete_days: int = Field(90, ge=7, le=90, description="Retention of deleted secrets.")
     purge_protection: bool = Field(False, description="Forbid purging before retention ends; irreversible.")
     network_default_action: Literal["Allow", "Deny"] = Field(
-        "Allow", description="What happens to traffic no rule admits; trusted Azure services always pass."
+        "Deny",
+        description="What happens to traffic no rule admits; trusted Azure services always pass. Closed unless "
+        "the stack file opts out.",
     )
     allowed_ip_ranges: tuple[IPv4Network, ...] = Field(
         (), description="IPv4 addresses or CIDR ranges admitted when the default action is Deny."
@@ -248,7 +253,9 @@ class FunctionAppConfig(_Model):
 class DataFactoryConfig(_Model):
     """The Data Factory. Triggers are deployed stopped; these keys say which `ops triggers start` starts."""
 
-    public_network_access: bool = Field(True, description="Whether the factory's endpoints are reachable publicly.")
+    public_network_access: bool = Field(
+        False, description="Whether the factory's endpoints are reachable publicly; closed unless the stack opts out."
+    )
     triggers_enabled: bool = Field(
         False, description="Whether triggers run in this stack, unless `triggers` names them."
     )
@@ -290,6 +297,14 @@ class SqlConfig(_Model):
     )
     min_capacity: float = Field(0.5, ge=0.5, le=80, description="Minimum vCores while running.")
     max_size_gb: int = Field(32, ge=1, le=4096, description="Maximum data size.")
+    allow_azure_services: bool = Field(
+        False,
+        description="The 0.0.0.0 firewall rule that admits every Azure-hosted caller of any tenant; only for a "
+        "stack without private networking whose callers have no fixed address (dev), with a comment saying why.",
+    )
+    allowed_ip_ranges: tuple[IPv4Network, ...] = Field(
+        (), description="IPv4 addresses or CIDR ranges admitted by the server's firewall (e.g. developers)."
+    )
     admin_login: str | None = Field(None, description="Display name of the Entra ID admin group.")
     admin_object_id: UUID | None = Field(None, description="Object id of the Entra ID admin group.")
 
@@ -375,6 +390,8 @@ class PlatformConfig(_Model):
     data_factory: DataFactoryConfig = Field(description="The Data Factory (required: triggerStartTime has no default).")
     sql: SqlConfig = Field(description="The SQL database, created or existing.")
     monitoring: MonitoringConfig = Field(description="Log retention and alerting.")
+    # Validated even when absent, so a stack that says nothing gets the closed posture and its requirements.
+    network: NetworkConfig = Field(default_factory=dict, description="Private networking.", validate_default=True)
     secrets: dict[str, SecretStr] = Field({}, description="Extra Key Vault secrets, set with --secret.")
     policy: dict[str, PolicyOverride] = Field(
         {},
@@ -383,6 +400,15 @@ class PlatformConfig(_Model):
     deployer_principal_type: PrincipalType | None = Field(
         None, description="What runs `pulumi up`; unset: detected (detect_deployer_principal_type)."
     )
+
+    @model_validator(mode="after")
+    def _no_azure_wide_sql_rule_in_a_private_stack(self) -> PlatformConfig:
+        if self.network.private_networking and self.sql.allow_azure_services:
+            raise ValueError(
+                "sql.allowAzureServices admits every Azure tenant's callers and is only for a stack with "
+                "network.privateNetworking: false; private stacks reach SQL through its private endpoints"
+            )
+        return self
 
     @field_validator("location")
     @classmethod

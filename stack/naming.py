@@ -84,6 +84,16 @@ RULES = {
     "action_group": NameRule("action group", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
     "action_group_short": NameRule("action group short name", 1, 12, r"[a-zA-Z0-9]+", "letters and digits"),
     "metric_alert": NameRule("metric alert", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
+    # Network and deploy-agent names (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules;
+    # Managed DevOps Pools: https://learn.microsoft.com/azure/devops/managed-devops-pools/create-resources).
+    "virtual_network": NameRule(
+        "virtual network", 2, 64, r"[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]", "letters, digits, _ . and -"
+    ),
+    "dev_center": NameRule("Dev Center", 3, 26, r"[a-zA-Z0-9][a-zA-Z0-9-]*", "letters, digits and hyphens"),
+    "dev_center_project": NameRule(
+        "Dev Center project", 3, 63, r"[a-zA-Z0-9][a-zA-Z0-9_.-]*", "letters, digits, _ . and -"
+    ),
+    "agent_pool": NameRule("Managed DevOps Pool", 3, 44, r"[a-zA-Z0-9][a-zA-Z0-9.-]*", "letters, digits, . and -"),
 }
 
 
@@ -105,6 +115,10 @@ class Names:
     action_group: str
     action_group_short: str
     failed_runs_alert: str
+    virtual_network: str
+    dev_center: str
+    dev_center_project: str
+    agent_pool: str
 
     def with_suffix(self, template: str, suffix: pulumi.Input[str]) -> pulumi.Output[str]:
         """Fill a globally unique name's template with the stack's random suffix."""
@@ -129,6 +143,10 @@ def build_names(cfg: PlatformConfig, stack_file: str = "") -> Names:
         "action_group": ("action_group", f"ag-{p}-{e}"),
         "action_group_short": ("action_group_short", f"{p[:8]}{e}"[:12]),
         "failed_runs_alert": ("metric_alert", f"alert-{p}-{e}-adf-failed-runs"),
+        "virtual_network": ("virtual_network", f"vnet-{p}-{e}-{r}"),
+        "dev_center": ("dev_center", f"dc-{p}-{e}"[:26]),
+        "dev_center_project": ("dev_center_project", f"dcp-{p}-{e}-deploy"),
+        "agent_pool": ("agent_pool", f"mdp-{p}-{e}-{r}"),
     }
     for rule_key, template in templates.values():
         try:

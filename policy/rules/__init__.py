@@ -21,7 +21,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policy.rules import data_factory, function_app, key_vault, role_assignments, stack, storage
+from policy.rules import data_factory, function_app, key_vault, network, role_assignments, stack, storage
 from policy.rules.view import Resource, Rule, lake_accounts
 from policy.settings import PolicyConfigError, PolicySettings
 
@@ -32,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     *key_vault.RULES,
     *function_app.RULES,
     *data_factory.RULES,
+    *network.RULES,
     *role_assignments.RULES,
     *stack.RULES,
 )

@@ -33,7 +33,13 @@ class _Builder(NodeBuilder, EdgeBuilder):
         for spec in specs.values():
             spec.children.sort(key=lambda c: c.rank)
             spec.nodes.sort(key=lambda n: n.id)
-        return sorted(roots, key=lambda c: c.rank)
+        return [root for root in sorted(roots, key=lambda c: c.rank) if _prune(root)]
+
+
+def _prune(spec: ClusterSpec) -> bool:
+    """Drop clusters that draw nothing (a private endpoint's, whose node is drawn in the network); keep the rest."""
+    spec.children = [child for child in spec.children if _prune(child)]
+    return bool(spec.nodes or spec.children)
 
 
 def architecture(plan: Plan) -> Architecture:

@@ -49,6 +49,7 @@ LEGEND = (
     ("secret", "secrets (dashed)"),
     ("event", "blob events (dashed)"),
     ("call", "calls (dashed)"),
+    ("private", "private links (solid green)"),
     ("alert", "alerts (dotted)"),
     ("telemetry", "diagnostics and telemetry (dotted)"),
 )

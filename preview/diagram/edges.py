@@ -48,6 +48,24 @@ class EdgeBuilder(PlanIndex):
         self._lineage_edges(datasets)
         self._trigger_edges()
         self._telemetry_edges()
+        self._private_edges()
+
+    def _private_edges(self) -> None:
+        """Private links: each endpoint to its target; the Function app and the agents into their subnets."""
+        for reg in self.of_type("network:PrivateEndpoint"):
+            for connection in reg.inputs.get("privateLinkServiceConnections") or []:
+                target = self.resolve(connection.get("privateLinkServiceId"))
+                self.add_edge(self.node_of.get(reg.urn), target, "private", ", ".join(connection.get("groupIds") or []))
+        for reg in self.of_type("datafactory:ManagedPrivateEndpoint"):
+            properties = reg.inputs.get("properties") or {}
+            target = self.resolve(properties.get("privateLinkResourceId"))
+            self.add_edge(self.node_of.get(reg.urn), target, "private", str(properties.get("groupId") or ""))
+        for reg in self.of_type("web:WebApp"):
+            subnet = self.resolve(reg.inputs.get("virtualNetworkSubnetId"))
+            self.add_edge(self.node_of.get(reg.urn), subnet, "private", "VNet integration")
+        for reg in self.of_type("devopsinfrastructure:Pool"):
+            subnet = self.resolve(((reg.inputs.get("fabricProfile") or {}).get("networkProfile") or {}).get("subnetId"))
+            self.add_edge(self.node_of.get(reg.urn), subnet, "private", "agents")
 
     def _principal(self, reg: Registration, target: str) -> str | None:
         """The identity a role assignment grants to: the resource with a managed identity it depends on."""

@@ -43,6 +43,7 @@ EDGE_STYLES: dict[str, dict[str, str]] = {
     "secret": {"color": "#B08800", "style": "dashed", "fontcolor": "#8A6A00"},
     "event": {"color": "#8250DF", "style": "dashed", "fontcolor": "#8250DF", "constraint": "false"},
     "call": {"color": "#57606A", "style": "dashed", "fontcolor": "#57606A", "constraint": "false"},
+    "private": {"color": "#1A7F37", "style": "solid", "fontcolor": "#1A7F37"},
     "alert": {"color": "#CF222E", "style": "dotted", "penwidth": "1.5", "fontcolor": "#CF222E", "weight": "0"},
     "telemetry": {"color": "#8C959F", "style": "dotted", "penwidth": "1.5", "fontcolor": "#6E7781", "weight": "0"},
 }
@@ -58,7 +59,10 @@ COMPONENT_ORDER = (
     "DataLake",
     "DataFactory",
     "DataFactoryContent",
+    "FactoryNetwork",
     "SqlDatabase",
+    "Network",
+    "AgentPool",
     "Monitoring",
 )
 

@@ -6,10 +6,11 @@ from diagrams import Node
 from diagrams.azure.analytics import DataFactories
 from diagrams.azure.compute import FunctionApps
 from diagrams.azure.database import SQLDatabases, SQLServers
-from diagrams.azure.devops import Pipelines
+from diagrams.azure.devops import Devops, Pipelines
 from diagrams.azure.general import Resourcegroups
 from diagrams.azure.managementgovernance import Alerts
 from diagrams.azure.monitor import ApplicationInsights, LogAnalyticsWorkspaces
+from diagrams.azure.network import Connections, PrivateEndpoint, Subnets, VirtualNetworks
 from diagrams.azure.security import KeyVaults
 from diagrams.azure.storage import ArchiveStorage, BlobStorage, DataLakeStorage, StorageAccounts
 from diagrams.azure.web import AppServices
@@ -82,6 +83,43 @@ class NodeBuilder(PlanIndex):
         for component in sorted(self.components.values(), key=lambda r: r.urn):
             if component.type == "data-platform:integration:DataFactoryContent":
                 self._content_summary(component)
+        self._network_nodes()
+
+    def _network_nodes(self) -> None:
+        """The VNet, its subnets, the private endpoints (drawn in the network), the runtime and the agent pool."""
+        networks = [c for c in self.components.values() if c.type == "data-platform:network:Network"]
+        for reg in self.of_type("network:VirtualNetwork"):
+            prefixes = (reg.inputs.get("addressSpace") or {}).get("addressPrefixes") or []
+            self.add_node(
+                reg, f"{reg.inputs.get('virtualNetworkName', reg.name)}\n{', '.join(prefixes)}", VirtualNetworks
+            )
+        for reg in self.of_type("network:Subnet"):
+            delegations: list[dict[str, str]] = reg.inputs.get("delegations") or []
+            delegation = delegations[0].get("serviceName") if delegations else None
+            detail = f"\n{delegation}" if delegation else ""
+            self.add_node(
+                reg, f"{reg.inputs.get('subnetName', reg.name)} {reg.inputs.get('addressPrefix', '')}{detail}", Subnets
+            )
+        for reg in self.of_type("network:PrivateEndpoint"):
+            groups = [g for c in reg.inputs.get("privateLinkServiceConnections") or [] for g in c.get("groupIds") or []]
+            self.add_node(
+                reg, f"{reg.inputs.get('privateEndpointName', reg.name)}\n{', '.join(groups)}", PrivateEndpoint
+            )
+            if networks:  # one box for the network, not one per endpoint
+                node = self.nodes[self.node_of[reg.urn]]
+                self.nodes[node.id] = NodeSpec(node.id, node.label, node.icon, networks[0].urn)
+        for reg in self.of_type("datafactory:IntegrationRuntime"):
+            managed = (reg.inputs.get("properties") or {}).get("managedVirtualNetwork")
+            kind = "managed VNet" if managed else "Azure IR, no VNet"
+            self.add_node(reg, f"{reg.inputs.get('integrationRuntimeName', reg.name)}\n{kind}", Connections)
+        for reg in self.of_type("datafactory:ManagedPrivateEndpoint"):
+            group = (reg.inputs.get("properties") or {}).get("groupId")
+            self.add_node(
+                reg, f"{reg.inputs.get('managedPrivateEndpointName', reg.name)}\nmanaged, {group}", PrivateEndpoint
+            )
+        for reg in self.of_type("devopsinfrastructure:Pool"):
+            agents = plural(int(reg.inputs.get("maximumConcurrency") or 0), "agent")
+            self.add_node(reg, f"{reg.inputs.get('poolName', reg.name)}\ndeploy agents, {agents}", Devops)
 
     def _archive_tiered_prefixes(self) -> dict[tuple[str, str], str]:
         """(account, container) -> a short description of the lifecycle rule that tiers it to archive."""

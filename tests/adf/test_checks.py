@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.adf_tree import fixture_files, problems_of
+from adf.load import PLATFORM_ITEMS, PLATFORM_RUNTIME, load, load_content
+from adf.model import ContentError
+from tests.support.adf_tree import fixture_files, problems_of, write
 
 
 def test_dangling_reference_names_the_path_and_the_candidates(tmp_path: Path) -> None:
@@ -143,3 +145,25 @@ def test_expression_referencing_an_undeclared_name(tmp_path: Path, kind_key: str
     message = problems_of(tmp_path, files)
     assert f"pipelines_json/{kind_key}.json: properties." in message
     assert expected in message
+
+
+def test_a_reference_to_an_item_the_platform_provides_is_accepted_and_listed_as_available(tmp_path: Path) -> None:
+    files = fixture_files()
+    files["dataset/DS_Files"]["properties"]["linkedServiceName"]["referenceName"] = "LS_Platform"
+    root = write(tmp_path, files)
+    loaded = load_content(root, external_names={"linkedService": {"LS_Platform"}})
+    assert "DS_Files" in loaded.names("dataset")
+    with pytest.raises(ContentError) as info:
+        load_content(root, external_names={"linkedService": {"LS_Other"}})
+    assert "linkedService 'LS_Platform' does not exist; available: LS_Lake, LS_Other" in str(info.value)
+
+
+def test_the_platform_provides_the_runtime_every_committed_linked_service_connects_via() -> None:
+    assert {"integrationRuntime": frozenset({PLATFORM_RUNTIME})} == PLATFORM_ITEMS
+    linked_services = load().of_kind("linkedService")
+    assert linked_services
+    for item in linked_services:
+        assert item.properties["connectVia"] == {
+            "referenceName": PLATFORM_RUNTIME,
+            "type": "IntegrationRuntimeReference",
+        }

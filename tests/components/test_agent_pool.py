@@ -42,7 +42,7 @@ def test_pool_belongs_to_the_dev_center_project_it_creates(registrations: list[R
     project = only(registrations, "azure-native:devcenter:Project")
     assert pool.inputs["devCenterProjectResourceId"].endswith("/projects/dcp-konnektmack-test")
     assert project.urn in pool.depends_on
-    assert project.inputs["devCenterId"].endswith("/devCenters/dc-konnektmack-test")
+    assert project.inputs["devCenterId"].endswith("/providers/Microsoft.DevCenter/devcenters/dc-konnektmack-test")
 
 
 def test_pool_serves_the_configured_organization_and_projects_with_stateless_agents(

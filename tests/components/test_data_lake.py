@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ops.plan import run_plan
 from preview.plan import Plan
 from tests.conftest import one
 
@@ -46,12 +47,21 @@ def test_archive_lifecycle_is_cool_then_cold_then_delete_on_zone_redundant_prod(
 
 
 def test_network_rules_follow_the_stack(plans: dict[str, Plan]) -> None:
-    dev_rules = one(plans["dev"], ACCOUNT, "lake-account").inputs["networkRuleSet"]
-    prod_rules = one(plans["prod"], ACCOUNT, "lake-account").inputs["networkRuleSet"]
-    assert dev_rules["defaultAction"] == "Allow"
-    assert prod_rules["defaultAction"] == "Deny"
-    assert prod_rules["bypass"] == "AzureServices"
-    assert prod_rules["ipRules"] == [{"iPAddressOrRange": "198.51.100.0/24", "action": "Allow"}]
+    dev = one(plans["dev"], ACCOUNT, "lake-account").inputs
+    prod = one(plans["prod"], ACCOUNT, "lake-account").inputs
+    assert (dev["publicNetworkAccess"], dev["networkRuleSet"]["defaultAction"]) == ("Enabled", "Allow")
+    assert (prod["publicNetworkAccess"], prod["networkRuleSet"]["defaultAction"]) == ("Disabled", "Deny")
+    assert prod["networkRuleSet"]["bypass"] == "AzureServices"
+    assert prod["networkRuleSet"]["ipRules"] == []
+
+
+def test_allowed_ip_ranges_become_ip_rules() -> None:
+    storage = {"networkDefaultAction": "Deny", "allowedIpRanges": ["198.51.100.0/24", "203.0.113.7"]}
+    rules = one(unreachable_dev(**{"data-platform:storage": storage}), ACCOUNT, "lake-account").inputs
+    assert rules["networkRuleSet"]["ipRules"] == [
+        {"iPAddressOrRange": "198.51.100.0/24", "action": "Allow"},
+        {"iPAddressOrRange": "203.0.113.7", "action": "Allow"},
+    ]
 
 
 def test_redundancy_follows_the_stack(plans: dict[str, Plan]) -> None:
@@ -64,3 +74,8 @@ def test_blob_logs_go_to_the_workspace(dev: Plan) -> None:
     assert setting["resourceUri"].endswith("/blobServices/default")
     assert {log["category"] for log in setting["logs"]} == {"StorageRead", "StorageWrite", "StorageDelete"}
     assert "/workspaces/log-konnektmack-dev-weu" in setting["workspaceId"]
+
+
+def unreachable_dev(**overrides: object) -> Plan:
+    """Dev with overrides that cut the Function app off (a denying firewall without private endpoints)."""
+    return run_plan("dev", config_overrides=overrides, check_reachability=False)

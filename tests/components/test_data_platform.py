@@ -27,7 +27,27 @@ COMPONENTS = {
     ("data-platform:compute:FunctionApp", "platform-generator", "platform"),
     ("data-platform:integration:DataFactory", "platform-adf", "platform"),
     ("data-platform:integration:DataFactoryContent", "platform-adf-content", "platform-adf"),
+    ("data-platform:integration:FactoryNetwork", "platform-adf-network", "platform-adf"),
 }
+PRIVATE_ENDPOINTS = {
+    ("lake", "blob"),
+    ("lake", "dfs"),
+    ("host", "blob"),
+    ("host", "queue"),
+    ("host", "table"),
+    ("vault", "vault"),
+    ("sql", "sqlserver"),
+    ("function", "sites"),
+}
+PRIVATE_COMPONENTS = {
+    ("data-platform:network:Network", "platform-network", "platform"),
+    ("data-platform:deploy:AgentPool", "platform-agents", "platform"),
+    *(
+        ("data-platform:network:PrivateEndpoint", f"platform-pe-{target}-{group}", "platform")
+        for target, group in PRIVATE_ENDPOINTS
+    ),
+}
+"""What a private stack (test, prod) adds: the VNet, a private endpoint per data-plane sub-resource, the pool."""
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -39,7 +59,7 @@ def test_every_stack_composes_the_same_components_under_the_root(plans: dict[str
         for reg in plan.resources
         if reg.type.startswith("data-platform:")
     }
-    assert components == COMPONENTS
+    assert components == (COMPONENTS if stack == "dev" else COMPONENTS | PRIVATE_COMPONENTS)
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ops.plan import run_plan
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, MOCK_SUBSCRIPTION_ID, SECRET
 from preview.plan import Plan
 from tests.conftest import one
@@ -27,8 +28,17 @@ def test_purge_protection_only_where_config_asks(plans: dict[str, Plan]) -> None
 
 
 def test_network_acls_follow_the_stack(plans: dict[str, Plan]) -> None:
-    acls = one(plans["test"], VAULT).inputs["properties"]["networkAcls"]
-    assert acls == {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": [{"value": "203.0.113.0/24"}]}
+    test = one(plans["test"], VAULT).inputs["properties"]
+    assert test["publicNetworkAccess"] == "Disabled"
+    assert test["networkAcls"] == {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": []}
+    dev = one(plans["dev"], VAULT).inputs["properties"]
+    assert (dev["publicNetworkAccess"], dev["networkAcls"]["defaultAction"]) == ("Enabled", "Allow")
+
+
+def test_allowed_ip_ranges_become_vault_ip_rules() -> None:
+    vault = {"networkDefaultAction": "Deny", "allowedIpRanges": ["203.0.113.0/24"]}
+    acls = one(unreachable_dev(**{"data-platform:keyVault": vault}), VAULT).inputs["properties"]["networkAcls"]
+    assert acls["ipRules"] == [{"value": "203.0.113.0/24"}]
 
 
 def test_deployer_gets_secrets_officer_on_the_vault(dev: Plan) -> None:
@@ -93,3 +103,8 @@ def test_prod_vault_is_protected_and_locked(prod: Plan) -> None:
 def test_audit_logs_go_to_the_workspace(dev: Plan) -> None:
     setting = one(dev, "azure-native:monitor:DiagnosticSetting", "key-vault-diagnostics").inputs
     assert {log["category"] for log in setting["logs"]} == {"AuditEvent", "AzurePolicyEvaluationDetails"}
+
+
+def unreachable_dev(**overrides: object) -> Plan:
+    """Dev with overrides that cut the Function app off (a denying firewall without private endpoints)."""
+    return run_plan("dev", config_overrides=overrides, check_reachability=False)

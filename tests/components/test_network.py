@@ -100,7 +100,7 @@ def test_zone_ids_are_exposed_by_zone_name() -> None:
         net.function_app_subnet_id.apply(lambda v: seen.setdefault("subnet", v))
 
     build(program)
-    assert seen["vault"].endswith("/privateZones/privatelink.vaultcore.azure.net")
+    assert seen["vault"].endswith("/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net")
     assert seen["subnet"].endswith("/snet-function-app")
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.azure_pipelines.checks_stages import (
     build_stage_problems,
+    deploy_pool_problems,
     preview_problems,
     pulumi_pin_problems,
     stage_order_problems,
@@ -48,6 +49,16 @@ def test_preview_stage(pipeline: dict[str, Any]) -> None:
     assert preview_problems(pipeline) == []
 
 
+def test_test_and_prod_deploy_on_their_agent_pool_and_dev_on_hosted_agents(pipeline: dict[str, Any]) -> None:
+    assert deploy_pool_problems(pipeline) == []
+    jobs = {name: stage(pipeline, name)["jobs"][0]["pool"] for name in ("deploy_dev", "deploy_test", "deploy_prod")}
+    assert jobs == {
+        "deploy_dev": {"vmImage": "ubuntu-24.04"},
+        "deploy_test": {"name": "$(agentPoolName)"},
+        "deploy_prod": {"name": "$(agentPoolName)"},
+    }
+
+
 def test_pulumi_cli_is_pinned(pipeline: dict[str, Any]) -> None:
     assert pulumi_pin_problems(pipeline) == []
 
@@ -80,6 +91,18 @@ STAGE_MUTATIONS: dict[str, tuple[Callable[[Pipeline], Problems], Callable[[Pipel
     "preview of one stack missing": (
         preview_problems,
         lambda p: stage(p, "preview").update(jobs=stage(p, "preview")["jobs"][:-1]),
+    ),
+    "prod deploys on hosted agents": (
+        deploy_pool_problems,
+        lambda p: stage(p, "deploy_prod")["jobs"][0].update(pool={"vmImage": "ubuntu-24.04"}),
+    ),
+    "test deploys with its pool left out": (
+        deploy_pool_problems,
+        lambda p: stage(p, "deploy_test")["jobs"][0].pop("pool"),
+    ),
+    "dev deploys on a pool it does not have": (
+        deploy_pool_problems,
+        lambda p: stage(p, "deploy_dev")["jobs"][0].update(pool={"name": "$(agentPoolName)"}),
     ),
     "Pulumi task on the latest CLI": (
         pulumi_pin_problems,

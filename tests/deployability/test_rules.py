@@ -214,3 +214,29 @@ def test_the_error_names_resource_rule_reason_and_fix_for_every_violation(dev: P
     assert "Fix: Remove them; use functionAppConfig" in message
     assert f"storage-default-access-tier: {LAKE} (storage:StorageAccount): accessTier is 'Archive'" in message
     assert len(info.value.violations) == 2
+
+
+# ------------------------------------------------------------------ private networking
+
+
+def test_flex_subnet_delegation_fires_for_a_subnet_delegated_elsewhere(prod: Plan) -> None:
+    def delegate_elsewhere(inputs: dict[str, Any]) -> None:
+        inputs["delegations"] = [{"name": "function-app", "serviceName": "Microsoft.Web/serverFarms"}]
+
+    found = only(edited(prod, "platform-network-function-app", delegate_elsewhere), "flex-vnet-subnet-delegation")
+    assert found.resource.name == APP
+    assert found.detail == (
+        "integration subnet 'platform-network-function-app' is delegated to Microsoft.Web/serverFarms, "
+        "not Microsoft.App/environments"
+    )
+
+
+def test_private_endpoint_zone_fires_for_a_blob_endpoint_in_the_dfs_zone(prod: Plan) -> None:
+    def dfs_zone(inputs: dict[str, Any]) -> None:
+        config = inputs["privateDnsZoneConfigs"][0]
+        config["privateDnsZoneId"] = config["privateDnsZoneId"].replace("privatelink.blob.", "privatelink.dfs.")
+
+    found = only(edited(prod, "platform-pe-lake-blob-dns", dfs_zone), "private-endpoint-dns-zone-matches-group")
+    assert found.detail == (
+        "registers in privatelink.dfs.core.windows.net; its group id needs privatelink.blob.core.windows.net"
+    )

@@ -304,3 +304,27 @@ def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         pytest.fail(f"Graphviz is required for this test: {GRAPHVIZ_HINT}")
     assert main(_args(stack="staging")) == 2
     assert "Pulumi.staging.yaml: no such stack file" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- private networking (test, prod)
+
+
+def test_a_private_stack_draws_its_vnet_subnets_and_private_endpoints(plans: dict[str, Plan]) -> None:
+    test = plans["test"]
+    drawn = parse(diagram_source(test))
+    vnet = drawn.node(str(one(test, "azure-native:network:VirtualNetwork").inputs["virtualNetworkName"]))
+    assert drawn.nodes[vnet].endswith("10.20.0.0/24")
+    subnets = {text.split(" ")[0] for text in drawn.nodes.values() if text.startswith("snet-")}
+    assert subnets == {"snet-private-endpoints", "snet-function-app", "snet-agents"}
+    lake = str(one(test, "azure-native:storage:StorageAccount", "lake-account").inputs["accountName"])
+    endpoint = drawn.node(f"pe-{lake}-dfs")
+    assert drawn.edge(endpoint, drawn.node(lake), "private")["label"] == "dfs"
+    managed = drawn.node("mpe-sql")
+    assert drawn.nodes[managed].endswith("managed, sqlServer")
+    app = str(one(test, "azure-native:web:WebApp").inputs["name"])
+    assert drawn.edge(drawn.node(app), drawn.node("snet-function-app 10.20.0.64/26"), "private")
+
+
+def test_dev_draws_no_network_but_its_plain_runtime(dot: Dot) -> None:
+    assert not [text for text in dot.nodes.values() if text.startswith(("snet-", "pe-", "mpe-"))]
+    assert dot.nodes[dot.node("ir-managed")].endswith("Azure IR, no VNet")

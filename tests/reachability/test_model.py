@@ -231,12 +231,12 @@ def test_conversations_exist_only_between_ends_in_the_plan_and_the_deploy_agent_
     assert found == {("function", "lake", "blob"), ("agent", "function", "sites")}
 
 
-# --- the committed stacks today
+# --- the committed stacks
 
 
-def test_today_test_and_prod_cut_the_function_off_from_the_lake_and_the_vault(plans: dict[str, Plan]) -> None:
-    """Documents issue 11's finding: Deny with no private path. Flip this when the wiring lands."""
-    for stack in ("test", "prod"):
-        cut = {(v.edge.caller.kind, v.edge.target.kind) for v in check(plans[stack].resources)}
-        assert cut == {("function", "lake"), ("function", "vault")}, stack
-    assert check(plans["dev"].resources) == []
+def test_test_and_prod_give_every_conversation_a_private_path_and_dev_a_public_one(plans: dict[str, Plan]) -> None:
+    """Issue 11's finding (Deny with no private path) is gone: every edge of every stack has a path."""
+    for stack in ("dev", "test", "prod"):
+        assert check(plans[stack].resources) == [], stack
+        found = {(e.caller.kind, e.target.kind, e.group_id) for e in edges(plans[stack].resources)}
+        assert ("function", "lake", "blob") in found and ("factory", "function", "sites") in found, stack

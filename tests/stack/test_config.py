@@ -261,3 +261,35 @@ def test_config_error_stops_the_program_before_any_resource_is_registered(
     finally:
         plan_module.RecordingMonitor.RegisterResource = original  # type: ignore[method-assign]
     assert [getattr(r, "type", None) for r in registered] == ["pulumi:pulumi:Stack"]
+
+
+def test_a_stack_that_says_nothing_gets_the_closed_posture_and_must_name_its_agent_pool() -> None:
+    assert "data-platform:network: agentPool is required when privateNetworking is true" in error_of(
+        **{"data-platform__network": None}
+    )
+    values, secret_keys = dev_values()
+    values["data-platform:network"] = json.dumps({"agentPool": {"organizationUrl": "https://dev.azure.com/contoso"}})
+    for key in ("data-platform:storage", "data-platform:keyVault", "data-platform:dataFactory", "data-platform:sql"):
+        values.pop(key)
+    values["data-platform:sql"] = json.dumps(
+        {"adminLogin": "admins", "adminObjectId": "6a1c3e52-8d4b-4f0e-9a77-2b5c1d9e0f31"}
+    )
+    cfg = parse_config(values, secret_keys, "Pulumi.dev.yaml")
+    assert cfg.network.private_networking is True
+    assert (cfg.storage.network_default_action, cfg.key_vault.network_default_action) == ("Deny", "Deny")
+    assert cfg.data_factory.public_network_access is False
+    assert cfg.sql.allow_azure_services is False
+
+
+def test_dev_opts_out_of_private_networking_explicitly() -> None:
+    values, secret_keys = dev_values()
+    cfg = parse_config(values, secret_keys, "Pulumi.dev.yaml")
+    assert cfg.network.private_networking is False
+    assert cfg.storage.network_default_action == "Allow" and cfg.data_factory.public_network_access is True
+    assert cfg.sql.allow_azure_services is True
+
+
+def test_the_azure_services_sql_rule_is_refused_in_a_private_stack() -> None:
+    network = {"agentPool": {"organizationUrl": "https://dev.azure.com/contoso"}}
+    message = error_of(**{"data-platform__network": network})
+    assert "sql.allowAzureServices admits every Azure tenant's callers" in message

@@ -38,6 +38,8 @@ _EXAMINES = {
     "datafactory-managed-identity": "azure-native:datafactory:Factory",
     "datafactory-no-inline-credentials": "azure-native:datafactory:LinkedService",
     "datafactory-public-network-access": "azure-native:datafactory:Factory",
+    "network-private-data-planes": "azure-native:sql:Server",
+    "network-no-wide-firewall-openings": "azure-native:storage:StorageAccount",
     "role-assignment-scope": "azure-native:authorization:RoleAssignment",
     "role-assignment-no-privileged-workloads": "azure-native:authorization:RoleAssignment",
     "prod-stateful-protected": "azure-native:sql:Database",

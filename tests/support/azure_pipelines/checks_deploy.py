@@ -141,14 +141,17 @@ def package_problems(pipeline: dict[str, Any], job: dict[str, Any]) -> Problems:
 
 
 def deploy_template_problems(files: Files) -> Problems:
-    """The three deploy stages are one template; stack (plus the chaining dependsOn) is all that differs."""
+    """The three deploy stages are one template; stack (plus the chaining dependsOn and, for the private stacks,
+    the agent pool: deploy_pool_problems) is all that differs."""
     uses = [s for s in files[PIPELINE].get("stages", []) if isinstance(s, dict) and "template" in s]
     templates = {u["template"] for u in uses}
     problems: Problems = [] if len(templates) == 1 else [f"deploy stages use templates {sorted(templates)}"]
     stacks = [u.get("parameters", {}).get("stack") for u in uses]
     if stacks != ["dev", "test", "prod"]:
         problems.append(f"deploy template used for stacks {stacks}, expected ['dev', 'test', 'prod']")
-    common = [{k: v for k, v in u.get("parameters", {}).items() if k not in ("stack", "dependsOn")} for u in uses]
+    common = [
+        {k: v for k, v in u.get("parameters", {}).items() if k not in ("stack", "dependsOn", "pool")} for u in uses
+    ]
     if any(s != common[0] for s in common):
         problems.append(f"deploy stages differ in more than the stack: {common}")
     return problems

@@ -150,3 +150,30 @@ def pulumi_pin_problems(pipeline: dict[str, Any]) -> Problems:
         if task(step) == "Pulumi@1" and resolve(str(inputs(step).get("versionSpec")), variables) != pin:
             problems.append(f"Pulumi@1 versionSpec is not pinned to {pin}")
     return problems
+
+
+PRIVATE_STACKS = ("test", "prod")
+"""Stacks whose data planes are private: their deploy job must run on the stack's agent pool."""
+POOL_VARIABLE = "$(agentPoolName)"
+
+
+def deploy_pool_problems(pipeline: dict[str, Any]) -> Problems:
+    """Test and prod deploy on their pool (named in the stack's variable group); dev on Microsoft-hosted agents."""
+    problems: Problems = []
+    for stack in STACKS:
+        name = f"deploy_{stack}"
+        stage_ = stage(pipeline, name)
+        pools = [job.get("pool") or pipeline.get("pool") or {} for job in stage_.get("jobs", [])]
+        if stack in PRIVATE_STACKS:
+            if f"data-platform-{stack}" not in groups_of(stage_):
+                problems.append(f"{name} does not read the variable group data-platform-{stack}")
+            problems += [
+                f"{name} runs on {pool}, not on pool name {POOL_VARIABLE}"
+                for pool in pools
+                if pool != {"name": POOL_VARIABLE}
+            ]
+        else:
+            problems += [
+                f"{name} runs on {pool}, not on Microsoft-hosted agents" for pool in pools if "vmImage" not in pool
+            ]
+    return problems

@@ -1,0 +1,30 @@
+"""Run the reachability model over a plan: a conversation without an allowed network path fails `ops plan`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from reachability.model import Violation
+from reachability.model import check as find_violations
+from stack.errors import InputError
+
+
+class ReachabilityError(InputError):
+    """The plan leaves conversations without a network path; lists each with both ends and a fix."""
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations = list(violations)
+        lines = "\n".join(f"  - {violation}" for violation in self.violations)
+        super().__init__(
+            f"{len(self.violations)} reachability violation(s): these callers could not reach their data planes "
+            f"once deployed (model and sources: reachability/model.py):\n{lines}"
+        )
+
+
+def check(plan: Any) -> None:
+    """Raise `ReachabilityError` for every conversation of the plan (`preview.plan.Plan` or registrations)."""
+    resources = plan.resources if hasattr(plan, "resources") else plan
+    violations = find_violations(resources)
+    if violations:
+        raise ReachabilityError(violations)
