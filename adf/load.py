@@ -178,7 +178,7 @@ def inspect_content(
     pipeline_properties: frozenset[str] | None = None,
     with_overrides: bool = True,
     stack: str | None = None,
-    external_names: Mapping[str, Collection[str]] | None = None,
+    external_names: Mapping[str, Collection[str]] | None = PLATFORM_ITEMS,
 ) -> tuple[Inspection, list[AdfItem], list[Override]]:
     """Read and check every file under `root` without raising: what was found, the items in creation order
     and the overrides. `with_overrides=False` ignores overrides.json (checking content on its own); `stack`
@@ -213,7 +213,7 @@ def load_content(
     stack_values: frozenset[str] = frozenset(),
     pipeline_properties: frozenset[str] | None = None,
     stack: str | None = None,
-    external_names: Mapping[str, Collection[str]] | None = None,
+    external_names: Mapping[str, Collection[str]] | None = PLATFORM_ITEMS,
 ) -> AdfContent:
     """Read and validate every file under `root`; raise ContentError listing every problem.
 

@@ -108,6 +108,7 @@ PROGRAM = (
     "preview",
     "policy",
     "deployability",
+    "reachability",
     "migrations",
     "ops",
     "pipelines_json",
@@ -178,6 +179,10 @@ def run_program(
     )
 
 
+CONTENT_COMPONENT = "data-platform:integration:DataFactoryContent"
+"""The component type that owns the ADF content's resources (components/data_factory_content.py)."""
+
+
 def azure_names(plan: Plan) -> dict[str, str]:
     """Logical name -> Azure name of every named azure-native resource.
 
@@ -185,12 +190,13 @@ def azure_names(plan: Plan) -> dict[str, str]:
     vault or database), so the prod names are kept as a reviewed snapshot. ADF content
     (named by its files) is left out: it is not stateful and changes with every pipeline.
     """
-    from adf.model import RESOURCE_TYPES
     from preview.mocks import own_name_input
 
     names = {}
     for reg in plan.resources:
-        if reg.type in RESOURCE_TYPES.values():
+        # Content is what the factory's content component creates; the platform's own runtime and
+        # managed private endpoints share its resource types but are named here.
+        if f"::{CONTENT_COMPONENT}$" in reg.urn:
             continue
         own = own_name_input(reg.type) if reg.custom else None
         if own and isinstance(reg.inputs.get(own), str):

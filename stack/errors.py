@@ -11,3 +11,7 @@ class InputError(Exception):
     """
 
     registered_before_failure: int = 0
+
+
+class ConfigError(InputError):
+    """Raised for stack configuration that the platform cannot deploy."""

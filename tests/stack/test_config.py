@@ -274,6 +274,7 @@ def test_a_stack_that_says_nothing_gets_the_closed_posture_and_must_name_its_age
     values["data-platform:sql"] = json.dumps(
         {"adminLogin": "admins", "adminObjectId": "6a1c3e52-8d4b-4f0e-9a77-2b5c1d9e0f31"}
     )
+    values["data-platform:dataFactory"] = json.dumps({"triggerStartTime": "2026-12-01T00:00:00Z"})
     cfg = parse_config(values, secret_keys, "Pulumi.dev.yaml")
     assert cfg.network.private_networking is True
     assert (cfg.storage.network_default_action, cfg.key_vault.network_default_action) == ("Deny", "Deny")

@@ -64,7 +64,7 @@ def test_datafactory_key_vault_secret_reference_is_fine(dev: Plan) -> None:
 
 
 def test_datafactory_public_network_access_follows_the_stack_config(dev: Plan, plan_with: Callable[..., Plan]) -> None:
-    closed = {"publicNetworkAccess": False}
+    closed = {"publicNetworkAccess": False, "triggerStartTime": "2026-12-01T00:00:00Z"}
     found = only(
         violations_of(
             dev.resources, "dev", "datafactory-public-network-access", **{"data-platform:dataFactory": closed}
