@@ -34,6 +34,9 @@ def read_settings(
 ) -> None:
     """Collect the global parameters of a `factory/` or `globalParameters/` file; note what is ignored."""
     properties = document.get("properties")
+    if folder == "factory" and properties is None:
+        # A factory without global parameters: ADF Studio writes only its name, location and identity.
+        properties = {}
     if not isinstance(properties, dict):
         problems.append(f"{file}: properties: missing or not an object")
         return

@@ -61,6 +61,19 @@ def test_factory_global_parameters_are_read_and_the_platform_settings_ignored(tm
     assert any("ignored identity, location, publicNetworkAccess" in note for note in content.notes)
 
 
+def test_a_factory_file_without_properties_is_a_factory_without_global_parameters(tmp_path: Path) -> None:
+    """ADF Studio writes only name, location and identity for a factory that has no global parameters."""
+    files: dict[str, Any] = fixture_files()
+    files["factory/adf-contoso-dev"] = {
+        "name": "adf-contoso-dev",
+        "location": "eastasia",
+        "identity": {"type": "SystemAssigned", "principalId": "8ebf3be6-0000-0000-0000-000000000000"},
+    }
+    content = load(write(tmp_path, files))
+    assert content.global_parameters == ()
+    assert any("ignored identity, location" in note for note in content.notes)
+
+
 def test_an_undeclared_global_parameter_is_still_refused(tmp_path: Path) -> None:
     files = fixture_files()
     files["pipeline/PL_Copy"]["properties"]["description"] = "@{pipeline().globalParameters.region}"
