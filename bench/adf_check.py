@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.adf_scale import documents
 from bench.measure import repeat
 
 FILES = 1000
@@ -19,58 +20,18 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _documents(i: int) -> dict[str, dict[str, Any]]:
-    service, dataset, pipeline, trigger = f"LS_Gen_{i:04d}", f"DS_Gen_{i:04d}", f"PL_Gen_{i:04d}", f"TR_Gen_{i:04d}"
-    return {
+    """Its own linked service, then the dataset, pipeline and trigger of the plan-scale benchmark on it; the
+    dataset carries the read-only metadata ADF Studio writes, so the check drops it as it would for real."""
+    service = f"LS_Gen_{i:04d}"
+    found: dict[str, dict[str, Any]] = {
         f"linkedService/{service}": {
             "name": service,
             "properties": {"type": "AzureBlobFS", "typeProperties": {"url": f"https://lake{i}.dfs.core.windows.net/"}},
         },
-        f"dataset/{dataset}": {
-            "name": dataset,
-            "properties": {
-                "type": "Json",
-                "linkedServiceName": {"referenceName": service, "type": "LinkedServiceReference"},
-                "typeProperties": {"location": {"type": "AzureBlobFSLocation", "fileSystem": "bronze"}},
-                "lastPublishTime": "2021-01-01T00:00:00Z",
-            },
-        },
-        f"pipeline/{pipeline}": {
-            "name": pipeline,
-            "properties": {
-                "parameters": {"runDate": {"type": "string"}},
-                "activities": [
-                    {
-                        "name": "Probe",
-                        "type": "GetMetadata",
-                        "typeProperties": {
-                            "dataset": {"referenceName": dataset, "type": "DatasetReference"},
-                            "fieldList": ["exists"],
-                        },
-                    }
-                ],
-            },
-        },
-        f"trigger/{trigger}": {
-            "name": trigger,
-            "properties": {
-                "type": "ScheduleTrigger",
-                "pipelines": [
-                    {
-                        "pipelineReference": {"referenceName": pipeline, "type": "PipelineReference"},
-                        "parameters": {"runDate": "@trigger().scheduledTime"},
-                    }
-                ],
-                "typeProperties": {
-                    "recurrence": {
-                        "frequency": "Day",
-                        "interval": 1,
-                        "startTime": "2026-01-01T00:00:00Z",
-                        "timeZone": "UTC",
-                    }
-                },
-            },
-        },
+        **documents(i, service),
     }
+    found[f"dataset/DS_Gen_{i:04d}"]["properties"]["lastPublishTime"] = "2021-01-01T00:00:00Z"
+    return found
 
 
 def generate(root: Path, files: int = FILES) -> Path:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bench.measure import measure
 from preview.plan import copy_program
@@ -28,63 +29,67 @@ def copy_project(target: Path) -> None:
         shutil.rmtree(target / "pipelines_json" / folder, ignore_errors=True)
 
 
+def documents(i: int, linked_service: str = "LS_DataLake") -> dict[str, dict[str, Any]]:
+    """Pipeline number `i`: a dataset on `linked_service`, a pipeline that probes it and its daily trigger."""
+    dataset, pipeline, trigger = f"DS_Gen_{i:04d}", f"PL_Gen_{i:04d}", f"TR_Gen_{i:04d}"
+    lake = {"referenceName": linked_service, "type": "LinkedServiceReference"}
+    location = {"type": "AzureBlobFSLocation", "fileSystem": "bronze", "folderPath": f"gen/{i}"}
+    return {
+        f"dataset/{dataset}": {
+            "name": dataset,
+            "properties": {
+                "type": "DelimitedText",
+                "linkedServiceName": lake,
+                "typeProperties": {"location": location, "columnDelimiter": ",", "firstRowAsHeader": True},
+            },
+        },
+        f"pipeline/{pipeline}": {
+            "name": pipeline,
+            "properties": {
+                "parameters": {"runDate": {"type": "string", "defaultValue": "2026-01-01"}},
+                "activities": [
+                    {
+                        "name": "Probe",
+                        "type": "GetMetadata",
+                        "policy": {"timeout": "0.00:10:00", "retry": 1, "retryIntervalInSeconds": 30},
+                        "typeProperties": {
+                            "dataset": {"referenceName": dataset, "type": "DatasetReference"},
+                            "fieldList": ["exists"],
+                        },
+                    }
+                ],
+            },
+        },
+        f"trigger/{trigger}": {
+            "name": trigger,
+            "properties": {
+                "type": "ScheduleTrigger",
+                "pipelines": [
+                    {
+                        "pipelineReference": {"referenceName": pipeline, "type": "PipelineReference"},
+                        "parameters": {"runDate": "@trigger().scheduledTime"},
+                    }
+                ],
+                "typeProperties": {
+                    "recurrence": {
+                        "frequency": "Day",
+                        "interval": 1,
+                        "startTime": "2026-01-01T00:00:00Z",
+                        "timeZone": "UTC",
+                        "schedule": {"hours": [i % 24], "minutes": [0]},
+                    }
+                },
+            },
+        },
+    }
+
+
 def generate(content: Path, count: int) -> None:
     """`count` pipelines, each copying with its own dataset, each with a daily trigger."""
     for folder in ("dataset", "pipeline", "trigger"):
         (content / folder).mkdir(parents=True, exist_ok=True)
     for i in range(count):
-        dataset, pipeline, trigger = f"DS_Gen_{i:04d}", f"PL_Gen_{i:04d}", f"TR_Gen_{i:04d}"
-        lake = {"referenceName": "LS_DataLake", "type": "LinkedServiceReference"}
-        location = {"type": "AzureBlobFSLocation", "fileSystem": "bronze", "folderPath": f"gen/{i}"}
-        documents = {
-            f"dataset/{dataset}": {
-                "name": dataset,
-                "properties": {
-                    "type": "DelimitedText",
-                    "linkedServiceName": lake,
-                    "typeProperties": {"location": location, "columnDelimiter": ",", "firstRowAsHeader": True},
-                },
-            },
-            f"pipeline/{pipeline}": {
-                "name": pipeline,
-                "properties": {
-                    "parameters": {"runDate": {"type": "string", "defaultValue": "2026-01-01"}},
-                    "activities": [
-                        {
-                            "name": "Probe",
-                            "type": "GetMetadata",
-                            "policy": {"timeout": "0.00:10:00", "retry": 1, "retryIntervalInSeconds": 30},
-                            "typeProperties": {
-                                "dataset": {"referenceName": dataset, "type": "DatasetReference"},
-                                "fieldList": ["exists"],
-                            },
-                        }
-                    ],
-                },
-            },
-            f"trigger/{trigger}": {
-                "name": trigger,
-                "properties": {
-                    "type": "ScheduleTrigger",
-                    "pipelines": [
-                        {
-                            "pipelineReference": {"referenceName": pipeline, "type": "PipelineReference"},
-                            "parameters": {"runDate": "@trigger().scheduledTime"},
-                        }
-                    ],
-                    "typeProperties": {
-                        "recurrence": {
-                            "frequency": "Day",
-                            "interval": 1,
-                            "startTime": "2026-01-01T00:00:00Z",
-                            "timeZone": "UTC",
-                            "schedule": {"hours": [i % 24], "minutes": [0]},
-                        }
-                    },
-                },
-            },
-        }
-        for key, document in documents.items():
+        for key, document in documents(i).items():
             (content / f"{key}.json").write_text(json.dumps(document))
 
 

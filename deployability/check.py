@@ -10,7 +10,7 @@ from typing import Any
 from deployability.locks import locked_children
 from deployability.plan_view import PlanView, Registered
 from deployability.rules import RULES, Rule
-from stack.errors import InputError
+from stack.errors import ViolationsError
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,13 @@ class Violation:
         )
 
 
-class DeployabilityError(InputError):
+class DeployabilityError(ViolationsError):
     """The plan holds resources Azure would refuse; lists every violation."""
 
     def __init__(self, violations: Iterable[Violation]) -> None:
-        self.violations = list(violations)
-        lines = "\n".join(f"  - {violation}" for violation in self.violations)
         super().__init__(
-            f"{len(self.violations)} deployability violation(s): Azure would refuse these "
-            f"(rules and sources: deployability/README.md):\n{lines}"
+            violations,
+            "deployability violation(s): Azure would refuse these (rules and sources: deployability/README.md)",
         )
 
 

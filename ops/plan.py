@@ -52,12 +52,7 @@ class AuthoringSchemaError(SchemaCheckError):
     """Schema violations, those of ADF content named by file and path in the authoring JSON."""
 
     def __init__(self, violations: list[SchemaViolation], lines: list[str]) -> None:
-        self.violations = violations
-        InputError.__init__(
-            self,
-            f"{len(lines)} schema violation(s) against the installed provider SDK:\n"
-            + "\n".join(f"  - {line}" for line in lines),
-        )
+        super().__init__(violations, shown=lines)
 
 
 def _authoring_lines(violations: list[SchemaViolation], content: list[AdfItem]) -> list[str]:

@@ -7,18 +7,17 @@ from typing import Any
 
 from reachability.model import Violation
 from reachability.model import check as find_violations
-from stack.errors import InputError
+from stack.errors import ViolationsError
 
 
-class ReachabilityError(InputError):
+class ReachabilityError(ViolationsError):
     """The plan leaves conversations without a network path; lists each with both ends and a fix."""
 
     def __init__(self, violations: Iterable[Violation]) -> None:
-        self.violations = list(violations)
-        lines = "\n".join(f"  - {violation}" for violation in self.violations)
         super().__init__(
-            f"{len(self.violations)} reachability violation(s): these callers could not reach their data planes "
-            f"once deployed (model and sources: reachability/model.py):\n{lines}"
+            violations,
+            "reachability violation(s): these callers could not reach their data planes once deployed "
+            "(model and sources: reachability/model.py)",
         )
 
 

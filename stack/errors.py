@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 
 class InputError(Exception):
     """Bad input: a stack file, a config key, ADF content, a SQL script, or what the checks refuse.
@@ -15,3 +18,13 @@ class InputError(Exception):
 
 class ConfigError(InputError):
     """Raised for stack configuration that the platform cannot deploy."""
+
+
+class ViolationsError(InputError):
+    """A check over the plan found violations: the message is a count and headline, then one line each."""
+
+    def __init__(self, violations: Iterable[object], headline: str, shown: Iterable[str] | None = None) -> None:
+        """`shown`: the lines to print instead of each violation's own text (same count, same order)."""
+        self.violations: list[Any] = list(violations)
+        lines = "\n".join(f"  - {line}" for line in (shown if shown is not None else map(str, self.violations)))
+        super().__init__(f"{len(self.violations)} {headline}:\n{lines}")

@@ -11,7 +11,7 @@ from typing import Any
 from preview.schema.annotations import Spec, fmt_values
 from preview.schema.classes import dispatch, object_schema
 from preview.schema.resources import CHECKED_PACKAGES, target
-from stack.errors import InputError
+from stack.errors import ViolationsError
 
 SECRET = "[secret]"
 """Placeholder for a secret value; its real type is unknowable offline, so it passes."""
@@ -37,13 +37,13 @@ class SchemaViolation:
         return f"{head}: {self.path}: {self.reason}" if self.path else f"{head}: {self.reason}"
 
 
-class SchemaCheckError(InputError):
+class SchemaCheckError(ViolationsError):
     """Raised by :func:`assert_valid`; lists every violation, not just the first."""
 
-    def __init__(self, violations: Iterable[SchemaViolation]) -> None:
-        self.violations: list[SchemaViolation] = list(violations)
-        lines = "\n".join(f"  - {v}" for v in self.violations)
-        super().__init__(f"{len(self.violations)} schema violation(s) against the installed provider SDK:\n{lines}")
+    violations: list[SchemaViolation]
+
+    def __init__(self, violations: Iterable[SchemaViolation], shown: Iterable[str] | None = None) -> None:
+        super().__init__(violations, "schema violation(s) against the installed provider SDK", shown)
 
 
 _Out = list[tuple[str, str]]
