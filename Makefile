@@ -42,8 +42,10 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
+# Two workers: the suite is CPU-bound and CI has two cores (pytest-xdist; `PYTEST_WORKERS=0` runs in one process).
+PYTEST_WORKERS ?= 2
 unit: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck unit
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from preview.plan import Plan
-from tests.conftest import STACKS
-from tests.policy.fixtures import plan_unchecked
 
 
 @pytest.fixture(scope="session")
-def unchecked_plans() -> dict[str, Plan]:
-    """Each committed stack planned without the policy check, so that only these tests judge it."""
-    return {stack: plan_unchecked(stack) for stack in STACKS}
+def unchecked_plans(plans: dict[str, Plan]) -> dict[str, Plan]:
+    """Each committed stack planned without the policy check (the session's plans), so only these tests judge it."""
+    return plans

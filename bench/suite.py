@@ -1,0 +1,43 @@
+"""The test suite's wall time on two workers (what `make test` and CI run), against its 60 s target.
+
+The suite is CPU-bound, so it runs on two pytest-xdist workers, one per core of the CI machine; the
+CPU time shows what the same run would cost in one process.
+
+Target: at most 60 s of wall time for the whole suite on 2 cores.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bench.measure import measure
+
+PROJECT = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 60.0
+COMMAND = [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider"]
+
+
+def run() -> str:
+    result = measure(COMMAND, cwd=str(PROJECT))
+    verdict = "PASS" if result.seconds <= TARGET_SECONDS else "FAIL"
+    return "\n".join(
+        [
+            "## Test suite",
+            "",
+            "`python -m pytest -q -n 2` (what `make test` runs after lint and types), one run; wall time includes "
+            "interpreter start-up and collection.",
+            "",
+            "| wall | CPU (all processes) | peak memory of one process |",
+            "|---|---|---|",
+            f"| {result.seconds:.1f} s | {result.cpu_seconds:.1f} s | {result.peak_mb:.0f} MB |",
+            "",
+            f"Target: at most {TARGET_SECONDS:.0f} s on 2 cores. Result: {verdict}",
+            "",
+            "Reproduce: `make bench` (this section alone: `python -m bench.suite`).",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    print(run())
