@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from adf.load import PLATFORM_ITEMS, Inspection
+from adf.load import PLATFORM_ITEMS, Inspection, inspect_content
 from adf.model import AdfItem, ContentError
-from preview.plan import Plan, run_program
+from preview.plan import Plan, collector_paused, run_program
 from preview.schema import SchemaCheckError, SchemaViolation
 from stack.errors import InputError
 from stack.paths import PROJECT_DIR
@@ -90,35 +90,35 @@ def run_plan(
     The checks read `pipelines_json/` once, through the ADF loader; the program reads it again for itself,
     as it does under `pulumi up`.
     """
-    from adf.load import inspect_content
+    # The collector stays off for the whole plan and its checks (see preview.plan.collector_paused).
+    with collector_paused():
+        found, _ordered, _overrides = inspect_content(
+            project_dir / "pipelines_json", with_overrides=False, external_names=PLATFORM_ITEMS
+        )
+        if check_sql_scripts:
+            check_sql(project_dir, found)
+        plan = run_program(stack, project_dir, config_overrides)
+        if check_schema:
+            from preview.schema import assert_valid
 
-    found, _ordered, _overrides = inspect_content(
-        project_dir / "pipelines_json", with_overrides=False, external_names=PLATFORM_ITEMS
-    )
-    if check_sql_scripts:
-        check_sql(project_dir, found)
-    plan = run_program(stack, project_dir, config_overrides)
-    if check_schema:
-        from preview.schema import assert_valid
+            try:
+                assert_valid(
+                    (reg.urn, reg.type, reg.inputs)
+                    for reg in plan.resources
+                    if reg.custom and reg.type.startswith(("azure-native:", "random:"))
+                )
+            except SchemaCheckError as error:
+                raise AuthoringSchemaError(error.violations, _authoring_lines(error.violations, found.items)) from None
+        if check_policy:
+            from policy.offline import check as check_security_baseline
 
-        try:
-            assert_valid(
-                (reg.urn, reg.type, reg.inputs)
-                for reg in plan.resources
-                if reg.custom and reg.type.startswith(("azure-native:", "random:"))
-            )
-        except SchemaCheckError as error:
-            raise AuthoringSchemaError(error.violations, _authoring_lines(error.violations, found.items)) from None
-    if check_policy:
-        from policy.offline import check as check_security_baseline
+            check_security_baseline(plan, plan.config)
+        if check_deployability:
+            from deployability import check as check_azure_rules
 
-        check_security_baseline(plan, plan.config)
-    if check_deployability:
-        from deployability import check as check_azure_rules
+            check_azure_rules(plan)
+        if check_reachability:
+            from reachability.check import check as check_network_paths
 
-        check_azure_rules(plan)
-    if check_reachability:
-        from reachability.check import check as check_network_paths
-
-        check_network_paths(plan)
-    return plan
+            check_network_paths(plan)
+        return plan

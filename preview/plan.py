@@ -84,7 +84,7 @@ def _program_context(project_dir: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while the program runs; the collector resumes afterwards.
 
     A plan allocates hundreds of thousands of short-lived objects (outputs, futures, tasks)
@@ -159,7 +159,7 @@ def run_program(
     monitor = RecordingMonitor(PlatformMocks(stack))
     pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
     try:
-        with _program_context(project_dir), _collector_paused():
+        with _program_context(project_dir), collector_paused():
             _sync_await(run_pulumi_func(lambda: _run_program(project_dir)))
     except InputError as exc:
         # Input errors must stop the program before it registers anything; callers can tell.

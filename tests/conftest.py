@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from ops.plan import run_plan
 from preview.mocks import Registration
 from preview.plan import Plan
+from tests.support.warm_process import THIRD_PARTY, WarmCli
 
 STACKS = ("dev", "test", "prod")
 
@@ -65,3 +66,14 @@ def one(plan: Plan, type_token: str, name_suffix: str = "") -> Registration:
 
 def by_urn(plan: Plan) -> dict[str, Registration]:
     return {reg.urn: reg for reg in plan.resources}
+
+
+@pytest.fixture(scope="session")
+def warm_cli(dev: Plan) -> Iterator[WarmCli]:
+    """One warm interpreter per session for the tests that run `python -m ops` on a copy of the project."""
+    azure = {
+        f"pulumi_azure_native.{reg.type.split(':')[1]}" for reg in dev.resources if reg.type.startswith("azure-native:")
+    }
+    cli = WarmCli([*THIRD_PARTY, *sorted(azure)])
+    yield cli
+    cli.close()

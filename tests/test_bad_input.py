@@ -15,18 +15,16 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from preview.plan import Plan, copy_program
+from preview.plan import copy_program
+from tests.support.warm_process import WarmCli
 
 PROJECT = Path(__file__).resolve().parent.parent
-WARM_CLI = Path(__file__).resolve().parent / "support" / "warm_cli.py"
-THIRD_PARTY = ("pulumi", "pulumi.dynamic", "pulumi.runtime.mocks", "pulumi_random", "pydantic", "yaml", "sqlglot")
-"""Imported by the warm interpreter, with the azure-native modules of the dev plan."""
 
 
 @dataclass(frozen=True)
@@ -282,46 +280,6 @@ CASES = [
 def test_there_are_at_least_25_cases() -> None:
     assert len(CASES) >= 25
     assert len({case.id for case in CASES}) == len(CASES)
-
-
-class WarmCli:
-    """`python -m ops ARGS` in a directory, run by a child of the warm interpreter."""
-
-    def __init__(self, modules: list[str]) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(WARM_CLI), *modules], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert json.loads(self._read()) == {"ready": True}
-
-    def _read(self) -> str:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line, f"the warm interpreter stopped (exit {self.process.wait()})"
-        return line
-
-    def run(self, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        assert self.process.stdin is not None
-        out, err = cwd.parent / f"{cwd.name}.stdout", cwd.parent / f"{cwd.name}.stderr"
-        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(out), "stderr": str(err)}
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        returncode = json.loads(self._read())["returncode"]
-        return subprocess.CompletedProcess(list(args), returncode, out.read_text(), err.read_text())
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait(timeout=30)
-
-
-@pytest.fixture(scope="session")
-def warm_cli(dev: Plan) -> Iterator[WarmCli]:
-    azure = {
-        f"pulumi_azure_native.{reg.type.split(':')[1]}" for reg in dev.resources if reg.type.startswith("azure-native:")
-    }
-    cli = WarmCli([*THIRD_PARTY, *sorted(azure)])
-    yield cli
-    cli.close()
 
 
 def plan_in(root: Path) -> subprocess.CompletedProcess[str]:

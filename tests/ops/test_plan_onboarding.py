@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from preview.plan import copy_program
+from tests.support.warm_process import WarmCli
 
 WAIT = (
     '{"name": "PL_Extra", "properties": {%s'
     '"activities": [{"name": "W", "type": "Wait", "typeProperties": {"waitTimeInSeconds": 1}}]}}'
 )
-
-
-def _plan(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ops", "plan", "--stack", "dev"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
@@ -40,21 +28,21 @@ def _plan(root: Path) -> subprocess.CompletedProcess[str]:
     ids=["root-is-a-list", "parameters-is-an-empty-list"],
 )
 def test_content_that_used_to_crash_is_a_problem_or_accepted(
-    tmp_path: Path, document: str, exit_code: int, message: str
+    tmp_path: Path, document: str, exit_code: int, message: str, warm_cli: WarmCli
 ) -> None:
     copy_program(tmp_path)
     (tmp_path / "pipelines_json" / "pipeline" / "PL_Extra.json").write_text(document)
-    result = _plan(tmp_path)
+    result = warm_cli.run(tmp_path, "plan", "--stack", "dev")
     assert result.returncode == exit_code, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert message in result.stderr
 
 
-def test_a_schema_violation_in_content_names_the_file_and_the_authoring_path(tmp_path: Path) -> None:
+def test_a_schema_violation_in_content_names_the_file_and_the_authoring_path(tmp_path: Path, warm_cli: WarmCli) -> None:
     copy_program(tmp_path)
     path = tmp_path / "pipelines_json" / "pipeline" / "PL_Extra.json"
     path.write_text(WAIT.replace('"waitTimeInSeconds": 1', '"waitTimeInSecond": 1') % "")
-    result = _plan(tmp_path)
+    result = warm_cli.run(tmp_path, "plan", "--stack", "dev")
     assert result.returncode == 2, result.stderr[-2000:]
     assert (
         "  - pipelines_json/pipeline/PL_Extra.json: properties.activities[0].typeProperties.waitTimeInSecond: "

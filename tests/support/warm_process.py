@@ -1,0 +1,48 @@
+"""The test side of `warm_cli.py`: `python -m ops ARGS` in a directory, answered by a child of one warm interpreter.
+
+Starting a fresh interpreter for each CLI case spends most of its time importing pulumi and azure-native;
+the warm interpreter imports them once and forks a child per case, which imports the project from the
+case's own directory, as `python -m ops` started there would (`tests/test_bad_input.py` proves that a
+warm child answers exactly as a fresh interpreter does).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+WARM_CLI = Path(__file__).resolve().parent / "warm_cli.py"
+THIRD_PARTY = ("pulumi", "pulumi.dynamic", "pulumi.runtime.mocks", "pulumi_random", "pydantic", "yaml", "sqlglot")
+"""Imported by the warm interpreter, with the azure-native modules of the dev plan."""
+
+
+class WarmCli:
+    """`python -m ops ARGS` in a directory, run by a child of the warm interpreter."""
+
+    def __init__(self, modules: list[str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(WARM_CLI), *modules], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert json.loads(self._read()) == {"ready": True}
+
+    def _read(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, f"the warm interpreter stopped (exit {self.process.wait()})"
+        return line
+
+    def run(self, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        assert self.process.stdin is not None
+        out, err = cwd.parent / f"{cwd.name}.stdout", cwd.parent / f"{cwd.name}.stderr"
+        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(out), "stderr": str(err)}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        returncode = json.loads(self._read())["returncode"]
+        return subprocess.CompletedProcess(list(args), returncode, out.read_text(), err.read_text())
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
