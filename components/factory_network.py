@@ -36,7 +36,7 @@ from pulumi_azure_native import datafactory, resources
 
 from adf.load import PLATFORM_RUNTIME
 from components.endpoint_approval import ManagedEndpointApproval
-from components.private_endpoint import ZONE_BY_GROUP_ID
+from stack.private_dns import ZONE_BY_GROUP_ID
 
 RUNTIME_NAME = PLATFORM_RUNTIME
 """The integration runtime every linked service connects via, in every stack."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import network, privatedns
 
-from components.private_endpoint import ZONE_BY_GROUP_ID
+from stack.private_dns import ZONE_BY_GROUP_ID
 
 FUNCTION_DELEGATION = "Microsoft.App/environments"
 AGENTS_DELEGATION = "Microsoft.DevOpsInfrastructure/pools"

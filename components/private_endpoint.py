@@ -23,17 +23,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import network
 
-ZONE_BY_GROUP_ID: Mapping[str, str] = {
-    "blob": "privatelink.blob.core.windows.net",
-    "dfs": "privatelink.dfs.core.windows.net",
-    "queue": "privatelink.queue.core.windows.net",
-    "table": "privatelink.table.core.windows.net",
-    "file": "privatelink.file.core.windows.net",
-    "vault": "privatelink.vaultcore.azure.net",
-    "sqlServer": "privatelink.database.windows.net",
-    "sites": "privatelink.azurewebsites.net",
-}
-"""Private-link group id -> the private DNS zone its endpoints register in."""
+from stack.private_dns import ZONE_BY_GROUP_ID
 
 
 class UnknownGroupIdError(ValueError):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from deployability.plan_view import PlanView, Registered, app_settings, get, known_str
-from reachability.model import ZONES
+from stack.private_dns import ZONE_BY_GROUP_ID as ZONES
 
 Finding = tuple[Registered, str]
 

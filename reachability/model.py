@@ -37,19 +37,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-ZONES = {
-    "blob": "privatelink.blob.core.windows.net",
-    "dfs": "privatelink.dfs.core.windows.net",
-    "queue": "privatelink.queue.core.windows.net",
-    "table": "privatelink.table.core.windows.net",
-    "file": "privatelink.file.core.windows.net",
-    "vault": "privatelink.vaultcore.azure.net",
-    "sqlServer": "privatelink.database.windows.net",
-    "sites": "privatelink.azurewebsites.net",
-}
-"""Group id -> private DNS zone (https://learn.microsoft.com/azure/private-link/private-endpoint-dns).
+from stack.private_dns import ZONE_BY_GROUP_ID
 
-The same table as components/private_endpoint.py; this package may not import components."""
+ZONES = ZONE_BY_GROUP_ID
+"""Group id -> private DNS zone (stack/private_dns.py)."""
 
 APPROVAL_KIND = "managed-private-endpoint-approval"
 """The `kind` input of components/endpoint_approval.py's dynamic resource."""

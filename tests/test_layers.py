@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "components": {"stack", "adf"},
     "preview": {"stack", "adf"},
     "policy": {"stack", "preview"},
-    "deployability": {"stack", "preview", "reachability"},
+    "deployability": {"stack", "preview"},
     "reachability": {"stack", "preview"},
     "migrations": {"stack", "adf"},
     "ops": {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "migrations"},
