@@ -20,21 +20,24 @@ with the network still public; docs/networking.md has the one-time setup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import devcenter, devopsinfrastructure
+
+from components.shared import Placement
+from stack.network_config import AgentPoolConfig
 
 
 @dataclass(frozen=True)
 class AgentPoolArgs:
     """Inputs of the deploy agents' pool."""
 
-    resource_group_name: pulumi.Input[str]
-    """The resource group of the pool, its Dev Center and project."""
-    location: str
-    """Azure region; must be the VNet's (configure-networking, "same region")."""
+    placement: Placement
+    """Resource group, region and tags of the pool, its Dev Center and project; the region must be the VNet's
+    (configure-networking, "same region")."""
+    pool: AgentPoolConfig
+    """Organization, projects, concurrency, VM size and image from the stack config (`network.agentPool`)."""
     pool_name: str
     """The pool's name; it is also the agent pool name pipelines use (`pool: name:`)."""
     dev_center_name: str
@@ -43,18 +46,6 @@ class AgentPoolArgs:
     """Name of the Dev Center project."""
     subnet_id: pulumi.Input[str]
     """The agents' subnet (Network.agents_subnet_id)."""
-    organization_url: str
-    """The Azure DevOps organization, https://dev.azure.com/<org>."""
-    projects: Sequence[str]
-    """Azure DevOps projects allowed to use the pool; empty means every project."""
-    maximum_concurrency: int
-    """Agents running at once; the subnet must hold this many addresses."""
-    vm_size: str
-    """Azure VM size of each agent."""
-    image: str
-    """Well-known image name, e.g. ubuntu-24.04/latest (managed-devops-pools/configure-images)."""
-    tags: dict[str, str]
-    """Tags for every taggable child."""
 
 
 class AgentPool(pulumi.ComponentResource):
@@ -69,46 +60,48 @@ class AgentPool(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AgentPoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:deploy:AgentPool", name, {}, opts)
+        placement, config = args.placement, args.pool
+        tags = dict(placement.tags)
 
         center = devcenter.DevCenter(
             f"{name}-dev-center",
             dev_center_name=args.dev_center_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            tags=args.tags,
+            resource_group_name=placement.resource_group_name,
+            location=placement.location,
+            tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
         project = devcenter.Project(
             f"{name}-project",
             project_name=args.project_name,
             dev_center_id=center.id,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=placement.resource_group_name,
+            location=placement.location,
             description="Holds the Managed DevOps Pool of the platform's deploy agents.",
-            tags=args.tags,
+            tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        organization: dict[str, object] = {"url": args.organization_url, "parallelism": args.maximum_concurrency}
-        if args.projects:
-            organization["projects"] = list(args.projects)
+        organization: dict[str, object] = {"url": config.organization_url, "parallelism": config.maximum_concurrency}
+        if config.projects:
+            organization["projects"] = list(config.projects)
         pool = devopsinfrastructure.Pool(
             f"{name}-pool",
             pool_name=args.pool_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=placement.resource_group_name,
+            location=placement.location,
             dev_center_project_resource_id=project.id,
-            maximum_concurrency=args.maximum_concurrency,
+            maximum_concurrency=config.maximum_concurrency,
             # Stateless: every job gets a fresh agent, so no credential or state outlives a job
             # (https://learn.microsoft.com/azure/devops/managed-devops-pools/configure-scaling).
             agent_profile={"kind": "Stateless"},
             organization_profile={"kind": "AzureDevOps", "organizations": [organization]},
             fabric_profile={
                 "kind": "Vmss",
-                "sku": {"name": args.vm_size},
-                "images": [{"well_known_image_name": args.image}],
+                "sku": {"name": config.vm_size},
+                "images": [{"well_known_image_name": config.image}],
                 "network_profile": {"subnet_id": args.subnet_id},
             },
-            tags=args.tags,
+            tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
 

@@ -334,18 +334,12 @@ class DataPlatform(pulumi.ComponentResource):
         return AgentPool(
             f"{name}-agents",
             AgentPoolArgs(
-                resource_group_name=placement.resource_group_name,
-                location=placement.location,
+                placement=placement,
+                pool=pool,
                 pool_name=names.agent_pool,
                 dev_center_name=names.dev_center,
                 project_name=names.dev_center_project,
                 subnet_id=network.agents_subnet_id,
-                organization_url=pool.organization_url,
-                projects=pool.projects,
-                maximum_concurrency=pool.maximum_concurrency,
-                vm_size=pool.vm_size,
-                image=pool.image,
-                tags=dict(placement.tags),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

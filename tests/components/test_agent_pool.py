@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.agent_pool import AgentPool, AgentPoolArgs
+from components.shared import Placement
 from preview.mocks import Registration
+from stack.network_config import AgentPoolConfig
 from tests.support.component_plan import build, only, schema_violations
 
 SUBNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-agents"
@@ -14,18 +16,18 @@ SUBNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtual
 @pytest.fixture(scope="module")
 def registrations() -> list[Registration]:
     args = AgentPoolArgs(
-        resource_group_name="rg",
-        location="westeurope",
+        placement=Placement(resource_group_name="rg", location="westeurope", tags={"environment": "test"}),
+        pool=AgentPoolConfig(
+            organization_url="https://dev.azure.com/contoso",
+            projects=("data-platform",),
+            maximum_concurrency=2,
+            vm_size="Standard_D2ads_v5",
+            image="ubuntu-24.04/latest",
+        ),
         pool_name="mdp-konnektmack-test",
         dev_center_name="dc-konnektmack-test",
         project_name="dcp-konnektmack-test",
         subnet_id=SUBNET,
-        organization_url="https://dev.azure.com/contoso",
-        projects=("data-platform",),
-        maximum_concurrency=2,
-        vm_size="Standard_D2ads_v5",
-        image="ubuntu-24.04/latest",
-        tags={"environment": "test"},
     )
     return build(lambda: AgentPool("agents", args))
 
