@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from preview.inputs import get
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, UNKNOWN, arm_id, identity_principal_id, own_name_input
 
 
@@ -26,15 +27,6 @@ class Registered(Protocol):
     depends_on: list[str]
     protect: bool
     inputs: dict[str, Any]
-
-
-def get(value: Any, *path: str) -> Any:
-    """The value at `path` below `value`, or None where a step is missing or not an object."""
-    for key in path:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
 
 
 def known_str(value: Any) -> str | None:

@@ -56,16 +56,6 @@ def normalize_type(type_token: str) -> str:
     return _VERSIONED_MODULE.sub(r"\1:", type_token)
 
 
-def get(props: Any, *path: str) -> Any:
-    """The value at `path` below `props`, or None where any step is missing or not an object."""
-    value = props
-    for key in path:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
-
-
 def is_known(value: Any) -> bool:
     return value != UNKNOWN
 

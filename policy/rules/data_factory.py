@@ -8,7 +8,8 @@ from typing import Any
 
 from policy.rules.view import FACTORY, LINKED_SERVICE, Report, Resource, Rule, has_managed_identity, shown
 from policy.settings import PolicySettings
-from policy.values import UNKNOWN, get, is_known
+from policy.values import UNKNOWN, is_known
+from preview.inputs import get
 
 # Linked-service properties that carry a credential; each must be an AzureKeyVaultSecret reference.
 _LINKED_SERVICE_SECRETS = frozenset(

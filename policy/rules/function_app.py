@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from policy.rules.view import WEB_APP, WEB_APP_SLOT, Report, Resource, Rule, has_managed_identity, shown
 from policy.settings import PolicySettings
-from policy.values import KEY_VAULT_REFERENCE, SECRET, get, is_known, is_secret_setting_name, secret_kind
+from policy.values import KEY_VAULT_REFERENCE, SECRET, is_known, is_secret_setting_name, secret_kind
+from preview.inputs import get
 
 
 def _is_function_app(res: Resource) -> bool:

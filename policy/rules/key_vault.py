@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from policy.rules.view import VAULT, VAULT_ACCESS_POLICY, Report, Resource, Rule, shown, stack_environment
 from policy.settings import PolicySettings
-from policy.values import get, is_known
+from policy.values import is_known
+from preview.inputs import get
 
 
 def keyvault_rbac(res: Resource, report: Report, settings: PolicySettings) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 
 from policy.rules.view import STORAGE_ACCOUNT, VAULT, WEB_APP, Report, Resource, Rule, shown, stack_environment
 from policy.settings import PolicySettings
-from policy.values import get, is_known
+from policy.values import is_known
+from preview.inputs import get
 
 SQL_SERVER = "azure-native:sql:Server"
 SQL_FIREWALL_RULE = "azure-native:sql:FirewallRule"

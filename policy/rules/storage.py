@@ -17,7 +17,8 @@ from policy.rules.view import (
     shown,
 )
 from policy.settings import PolicySettings
-from policy.values import get, is_known
+from policy.values import is_known
+from preview.inputs import get
 
 
 def storage_https_only(res: Resource, report: Report, settings: PolicySettings) -> None:

@@ -13,7 +13,8 @@ from typing import Any, Literal
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
 from policy.settings import PolicySettings
-from policy.values import get, is_known, normalize_type, plain
+from policy.values import is_known, normalize_type, plain
+from preview.inputs import get
 
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 BLOB_CONTAINER = "azure-native:storage:BlobContainer"
