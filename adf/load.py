@@ -183,7 +183,8 @@ def inspect_content(
     """Read and check every file under `root` without raising: what was found, the items in creation order
     and the overrides. `with_overrides=False` ignores overrides.json (checking content on its own); `stack`
     picks overrides.json's section for that stack (besides `common`; every section is validated);
-    `external_names` are the items, by kind, that exist outside `root` and may be referenced (PLATFORM_ITEMS)."""
+    `external_names` are the items, by kind, that exist outside `root` and may be referenced: by default the
+    platform's own (PLATFORM_ITEMS), the runtime every linked service connects via."""
     found = Inspection()
     problems = found.problems
     _read_folder(root, found)
@@ -246,7 +247,7 @@ def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
     changed or ignored is logged once, one line per cause (as a warning: `pulumi preview` and the offline plan
     show warnings, not info).
     """
-    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack, PLATFORM_ITEMS)
+    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
     for note in content.notes:
         pulumi.log.warn(f"pipelines_json: {note}")
     return content

@@ -164,9 +164,9 @@ def documents(items: Iterable[AdfItem], kind: str) -> dict[str, tuple[str, dict[
 
 def load_json_documents(kind: str, root: Path = PIPELINES_DIR) -> dict[str, tuple[str, dict[str, Any]]]:
     """The documents of one kind, read by the ADF loader (the one reader of `pipelines_json/`)."""
-    from adf.load import PLATFORM_ITEMS, inspect_content
+    from adf.load import inspect_content
 
-    found, _ordered, _overrides = inspect_content(root, with_overrides=False, external_names=PLATFORM_ITEMS)
+    found, _ordered, _overrides = inspect_content(root, with_overrides=False)
     return documents(found.items, kind)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from adf.convert import authoring_path, to_inputs
-from adf.load import PLATFORM_ITEMS, inspect_content, pipeline_properties
+from adf.load import inspect_content, pipeline_properties
 from adf.model import NAME_INPUTS, NOT_REPRESENTABLE, AdfItem
 from ops import exit_codes
 from preview.schema import check_inputs
@@ -76,9 +76,7 @@ def check_folder(root: Path) -> FolderReport:
     """Every problem of every file under `root`, grouped by file."""
     if not root.is_dir():
         raise InputError(f"{root}: not a folder; give the root folder of an ADF Studio git repository")
-    found, items, _overrides = inspect_content(
-        root, pipeline_properties=pipeline_properties(), with_overrides=False, external_names=PLATFORM_ITEMS
-    )
+    found, items, _overrides = inspect_content(root, pipeline_properties=pipeline_properties(), with_overrides=False)
     by_file: dict[str, list[str]] = {file: [] for file in found.files}
     general: list[str] = []
 

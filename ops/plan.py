@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from adf.load import PLATFORM_ITEMS, Inspection, inspect_content
+from adf.load import Inspection, inspect_content
 from adf.model import AdfItem, ContentError
 from preview.plan import Plan, collector_paused, run_program
 from preview.schema import SchemaCheckError, SchemaViolation
@@ -92,9 +92,7 @@ def run_plan(
     """
     # The collector stays off for the whole plan and its checks (see preview.plan.collector_paused).
     with collector_paused():
-        found, _ordered, _overrides = inspect_content(
-            project_dir / "pipelines_json", with_overrides=False, external_names=PLATFORM_ITEMS
-        )
+        found, _ordered, _overrides = inspect_content(project_dir / "pipelines_json", with_overrides=False)
         if check_sql_scripts:
             check_sql(project_dir, found)
         plan = run_program(stack, project_dir, config_overrides)
