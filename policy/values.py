@@ -15,11 +15,8 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
-SECRET = "[secret]"
-"""How the offline plan shows a Pulumi secret."""
-
-UNKNOWN = "[unknown]"
-"""How a value only known at deployment time is shown (offline, and here after `plain`)."""
+from preview.inputs import SECRET as SECRET
+from preview.inputs import UNKNOWN as UNKNOWN
 
 KEY_VAULT_REFERENCE = re.compile(r"^\s*@Microsoft\.KeyVault\(", re.IGNORECASE)
 

@@ -1,9 +1,16 @@
-"""Reading a planned resource's inputs: one path lookup for every check over the plan (policy, deployability)."""
+"""Reading a planned resource's inputs: the placeholders the offline plan shows, and one path lookup, for the
+engine and every check over the plan (schema, policy, deployability)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+SECRET = "[secret]"
+"""How the offline plan shows a Pulumi secret: its value (and real type) cannot be known offline."""
+
+UNKNOWN = "[unknown]"
+"""How the offline plan shows a value only known at deployment time."""
 
 
 def get(value: Any, *path: str) -> Any:

@@ -23,6 +23,8 @@ from pulumi.runtime import rpc
 from pydantic.alias_generators import to_camel, to_snake
 
 from preview import schema
+from preview.inputs import SECRET as SECRET
+from preview.inputs import UNKNOWN as UNKNOWN
 
 MOCK_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001"
 MOCK_TENANT_ID = "00000000-0000-4000-8000-000000000002"
@@ -33,8 +35,6 @@ DYNAMIC = "pulumi-python:dynamic:Resource"
 HOST_KEYS_KIND = "function-host-keys"
 """The `kind` input of components/host_keys.py's dynamic resource (this package may not import components)."""
 
-SECRET = "[secret]"
-UNKNOWN = "[unknown]"
 
 _NAMESPACE = uuid.UUID("5b0f3d1e-6a7c-4f59-9d0e-0b8c4f1e2a11")
 

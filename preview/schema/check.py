@@ -8,16 +8,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from preview.inputs import SECRET as SECRET
+from preview.inputs import UNKNOWN as UNKNOWN
 from preview.schema.annotations import Spec, fmt_values
 from preview.schema.classes import dispatch, object_schema
 from preview.schema.resources import CHECKED_PACKAGES, target
 from stack.errors import ViolationsError
 
-SECRET = "[secret]"
-"""Placeholder for a secret value; its real type is unknowable offline, so it passes."""
-
-UNKNOWN = "[unknown]"
-"""Placeholder for a value only known at deployment time; accepted for any type."""
+# Placeholders (a secret, a value known only at deployment) pass for any type.
 
 _SENTINELS = frozenset({SECRET, UNKNOWN})
 _IDENT_RE = re.compile(r"^[A-Za-z_$@][A-Za-z0-9_$@\-]*$")
