@@ -15,9 +15,14 @@ from components.roles import assign_role
 from components.shared import PlatformContext
 from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
 from stack.config import FunctionAppConfig
+from stack.errors import InputError
 
 DEPLOYMENT_CONTAINER = "app-package"
 FUNCTION_KEY_SECRET = "generator-function-key"
+
+
+class MissingPackageError(InputError):
+    """`pulumi up` with no built Function package at `functionApp.packagePath`."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,13 @@ class FunctionApp(pulumi.ComponentResource):
     """Name of the host storage account."""
 
     def __init__(self, name: str, args: FunctionAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        package = Path(args.package_path)
+        if not package.is_file() and not pulumi.runtime.is_dry_run():
+            # Refused before the app registers anything; a preview only warns (below).
+            raise MissingPackageError(
+                f"functionApp.packagePath: {args.package_path} does not exist; `pulumi up` deploys the built "
+                "package, so build it first with `make package` (or point packagePath at a built zip)"
+            )
         super().__init__("data-platform:compute:FunctionApp", name, {}, opts)
         context = args.context
 
@@ -141,7 +153,6 @@ class FunctionApp(pulumi.ComponentResource):
             )
 
         deployed: list[pulumi.Resource] = []
-        package = Path(args.package_path)
         if package.is_file():
             deployed.append(
                 ZipDeploy(
@@ -158,10 +169,8 @@ class FunctionApp(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
                 )
             )
-        elif pulumi.runtime.is_dry_run():
-            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
         else:
-            raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
+            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
         # The host answers host keys once it runs and may use its storage: after its identity's role on the
         # host storage and the code deployment, not right after the site is created.
         self._function_key(name, args, app, after=[assignments["host-storage-blob-owner"], *deployed])

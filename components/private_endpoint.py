@@ -23,11 +23,16 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import network
 
+from stack.errors import InputError
 from stack.private_dns import ZONE_BY_GROUP_ID
 
 
-class UnknownGroupIdError(ValueError):
-    """A group id the platform has no DNS zone for."""
+class UnknownGroupIdError(InputError):
+    """A private endpoint's `group_id` that the platform has no DNS zone for."""
+
+
+class MissingZoneError(InputError):
+    """A private endpoint whose group id's DNS zone is not among the network's `zone_ids`."""
 
 
 def zone_for(group_id: str) -> str:
@@ -36,7 +41,7 @@ def zone_for(group_id: str) -> str:
         return ZONE_BY_GROUP_ID[group_id]
     except KeyError:
         raise UnknownGroupIdError(
-            f"no private DNS zone for group id '{group_id}'; known: {', '.join(ZONE_BY_GROUP_ID)}"
+            f"private endpoint group_id '{group_id}' has no private DNS zone; allowed: {', '.join(ZONE_BY_GROUP_ID)}"
         ) from None
 
 
@@ -78,13 +83,15 @@ class PrivateEndpoint(pulumi.ComponentResource):
     """The private DNS zone the endpoint registers in."""
 
     def __init__(self, name: str, args: PrivateEndpointArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("data-platform:network:PrivateEndpoint", name, {}, opts)
-        self.zone_name = zone_for(args.group_id)
-        if self.zone_name not in args.zone_ids:
-            raise UnknownGroupIdError(
-                f"the network has no zone {self.zone_name} for group id '{args.group_id}'; "
-                f"zones: {', '.join(sorted(args.zone_ids))}"
+        # Checked before the component registers itself, so bad input leaves nothing half-built.
+        zone_name = zone_for(args.group_id)
+        if zone_name not in args.zone_ids:
+            raise MissingZoneError(
+                f"private endpoint {name}: zone_ids has no zone {zone_name} for group id '{args.group_id}'; "
+                f"it has: {', '.join(sorted(args.zone_ids)) or 'none'}"
             )
+        super().__init__("data-platform:network:PrivateEndpoint", name, {}, opts)
+        self.zone_name = zone_name
 
         endpoint = network.PrivateEndpoint(
             f"{name}-endpoint",
