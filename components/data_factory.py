@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -12,7 +11,7 @@ from adf.model import AdfContent
 from adf.stack_values import StackValues
 from components.data_factory_content import DataFactoryContent, DataFactoryContentArgs
 from components.diagnostics import send_diagnostics
-from components.factory_network import FactoryNetwork, FactoryNetworkArgs, ManagedEndpoint
+from components.factory_network import FactoryNetwork, FactoryNetworkArgs, ManagedEndpointTargets
 from components.roles import assign_role
 from components.shared import PlatformContext
 from stack.config import DataFactoryConfig
@@ -42,10 +41,9 @@ class DataFactoryArgs:
     """Where the failed-run alert goes."""
     alert_name: str
     """Name of the failed-run alert."""
-    managed_virtual_network: bool = False
-    """Private stack: the runtime sits in the factory's managed VNet and reaches the data planes privately."""
-    managed_endpoints: Sequence[ManagedEndpoint] = ()
-    """Managed private endpoints (with a managed VNet), each approved on its target by the program."""
+    managed_endpoint_targets: ManagedEndpointTargets | None = None
+    """Private stack: the data planes the runtime reaches from the factory's managed VNet, through managed private
+    endpoints that the program approves on each; None: a public stack."""
 
 
 class DataFactory(pulumi.ComponentResource):
@@ -102,8 +100,7 @@ class DataFactory(pulumi.ComponentResource):
             FactoryNetworkArgs(
                 resource_group_name=context.resource_group_name,
                 factory_name=factory.name,
-                managed_virtual_network=args.managed_virtual_network,
-                endpoints=args.managed_endpoints,
+                managed_endpoint_targets=args.managed_endpoint_targets,
                 tags=context.tags,
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -8,9 +8,11 @@ import pulumi
 from pulumi_azure_native import storage
 
 from components.diagnostics import send_diagnostics
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
 from components.protection import delete_lock, stateful_options
-from components.shared import PlatformContext
+from components.shared import PlatformContext, PrivateEndpoints
 from stack.config import StorageConfig, ip_rule_values
+from stack.private_dns import DataPlane, GroupId
 
 CONTAINERS = ("bronze", "silver", "archive")
 
@@ -27,6 +29,8 @@ class DataLakeArgs:
     """Redundancy, retention, archive tiers and network rules from the stack config."""
     private: bool = False
     """Public network access off: reachable only through private endpoints (and managed ones)."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the lake's blob and dfs endpoints go; None: it has none."""
 
 
 class DataLake(pulumi.ComponentResource):
@@ -42,6 +46,8 @@ class DataLake(pulumi.ComponentResource):
     """Blob endpoint, for the generator."""
     container_ids: dict[str, pulumi.Output[str]]
     """ARM id of each container by name, for grants scoped to one container."""
+    private_endpoints: dict[GroupId, PrivateEndpoint]
+    """The lake's private endpoints by group id (empty without `private_endpoints`), for callers to wait on."""
 
     def __init__(self, name: str, args: DataLakeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:storage:DataLake", name, {}, opts)
@@ -69,6 +75,14 @@ class DataLake(pulumi.ComponentResource):
             for container in CONTAINERS
         }
         self._archive_lifecycle(name, args, account, containers["archive"])
+        self.private_endpoints = data_plane_endpoints(
+            DataPlane.LAKE,
+            target_id=account.id,
+            target_name=account.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
+        )
         self._diagnostics(name, context, account)
         if context.protect:
             delete_lock(f"{name}-lock", scope=account.id, what="data lake", parent=self)

@@ -11,11 +11,13 @@ from pulumi_azure_native import storage, web
 from components.diagnostics import send_diagnostics
 from components.host_keys import HostKeys
 from components.key_vault import put_secret
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
 from components.roles import assign_role
-from components.shared import PlatformContext
+from components.shared import PlatformContext, PrivateEndpoints
 from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
 from stack.config import FunctionAppConfig
 from stack.errors import InputError
+from stack.private_dns import DataPlane, GroupId
 
 DEPLOYMENT_CONTAINER = "app-package"
 FUNCTION_KEY_SECRET = "generator-function-key"
@@ -57,6 +59,8 @@ class FunctionAppArgs:
     """Its connection string: an identifier, not a secret; ingestion stays Entra-only."""
     subnet_id: pulumi.Input[str] | None = None
     """The integration subnet (delegated to Microsoft.App/environments) in a private stack; None: public."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the host storage's and the site's endpoints go; None: they have none."""
 
     @property
     def private(self) -> bool:
@@ -107,6 +111,10 @@ class FunctionApp(pulumi.ComponentResource):
     """ARM id of the host storage account, for its private endpoints."""
     host_storage_name: pulumi.Output[str]
     """Name of the host storage account."""
+    host_storage_endpoints: dict[GroupId, PrivateEndpoint]
+    """The host storage's private endpoints by group id (empty without `private_endpoints`)."""
+    site_endpoints: dict[GroupId, PrivateEndpoint]
+    """The site's private endpoint (SCM included) by group id (empty without `private_endpoints`)."""
 
     def __init__(self, name: str, args: FunctionAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         package = Path(args.package_path)
@@ -132,6 +140,22 @@ class FunctionApp(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         app = self._app(name, args, host_storage, package_container, plan)
+        self.host_storage_endpoints = data_plane_endpoints(
+            DataPlane.HOST_STORAGE,
+            target_id=host_storage.id,
+            target_name=host_storage.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
+        )
+        self.site_endpoints = data_plane_endpoints(
+            DataPlane.FUNCTION,
+            target_id=app.id,
+            target_name=app.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
+        )
 
         principal_id = app.identity.apply(lambda i: i.principal_id if i else "")
         grants = [

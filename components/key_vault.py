@@ -10,10 +10,12 @@ from pulumi_azure_native import keyvault
 
 from components.access_gate import AccessGate
 from components.diagnostics import send_diagnostics
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
 from components.protection import delete_lock, stateful_options
 from components.roles import assign_role
-from components.shared import PlatformContext
+from components.shared import PlatformContext, PrivateEndpoints
 from stack.config import KeyVaultConfig, detect_deployer_principal_type, ip_rule_values
+from stack.private_dns import DataPlane, GroupId
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class KeyVaultArgs:
     """User, ServicePrincipal or Group; None: detected (stack.config.detect_deployer_principal_type)."""
     private: bool = False
     """Public network access off: reachable only through private endpoints (and managed ones)."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the vault's endpoint goes; None: it has none."""
 
 
 def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.Output[str]:
@@ -78,6 +82,8 @@ class KeyVault(pulumi.ComponentResource):
     """Data-plane URI (https://<name>.vault.azure.net/), for Key Vault references."""
     write_gate: AccessGate
     """Completes once the deployer's Secrets Officer role is effective; every secret write waits for it."""
+    private_endpoints: dict[GroupId, PrivateEndpoint]
+    """The vault's private endpoint by group id (empty without `private_endpoints`), for callers to wait on."""
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:security:KeyVault", name, {}, opts)
@@ -91,6 +97,14 @@ class KeyVault(pulumi.ComponentResource):
             properties=vault_properties(args.key_vault, args.tenant_id, args.private),
             tags=context.tags,
             opts=stateful_options(self, context.protect),
+        )
+        self.private_endpoints = data_plane_endpoints(
+            DataPlane.VAULT,
+            target_id=vault.id,
+            target_name=vault.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
         )
 
         officer = assign_role(

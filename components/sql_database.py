@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import sql
 
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
 from components.protection import delete_lock, stateful_options
-from components.shared import Placement
+from components.shared import Placement, PrivateEndpoints
 from stack.config import SqlConfig, ip_rule_values
+from stack.private_dns import DataPlane, GroupId
 
 SQL_SUFFIX = ".database.windows.net"
 
@@ -32,6 +34,8 @@ class SqlDatabaseArgs:
     """Subscription of an existing server, for its ARM id (the private endpoint's target)."""
     private: bool = False
     """Public network access off: reachable only through private endpoints (and managed ones)."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the server's endpoint goes (an existing server's too); None: it has none."""
 
 
 class SqlDatabase(pulumi.ComponentResource):
@@ -52,6 +56,8 @@ class SqlDatabase(pulumi.ComponentResource):
     """ARM id of the server, for its private endpoint."""
     server_name: pulumi.Output[str]
     """Name of the server."""
+    private_endpoints: dict[GroupId, PrivateEndpoint]
+    """The server's private endpoint by group id (empty without `private_endpoints`), for callers to wait on."""
 
     def __init__(self, name: str, args: SqlDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:sql:SqlDatabase", name, {}, opts)
@@ -73,6 +79,14 @@ class SqlDatabase(pulumi.ComponentResource):
 
         self.server_name = server_name
         self.server_fqdn = pulumi.Output.concat(server_name, SQL_SUFFIX)
+        self.private_endpoints = data_plane_endpoints(
+            DataPlane.SQL,
+            target_id=self.server_id,
+            target_name=server_name,
+            endpoints=args.private_endpoints,
+            placement=args.placement,
+            parent=self,
+        )
         self.register_outputs({"server_fqdn": self.server_fqdn, "database_name": self.database_name})
 
     def _create(self, name: str, args: SqlDatabaseArgs, database_name: str) -> tuple[sql.Server, sql.Database]:

@@ -312,6 +312,21 @@ def urn_in_plan(stack: str, project: str, parent: str, type_: str, name: str) ->
     return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
 
 
+def _is_provider_type_alias(type_: str, spec: Any) -> bool:
+    """Whether an alias spec of an azure-native resource only names another azure-native type token.
+
+    azure-native's generated classes give every resource one such alias per API version, former module and
+    former name of its type (`azure-native:storage/v20230101:StorageAccount`, `azure-native:insights:
+    DiagnosticSetting`, `azure-native:network:InterfaceEndpoint`), whatever the program does; they would
+    outnumber the program's own aliases twenty to one, so the plan leaves them out.
+    """
+    return (
+        type_.startswith("azure-native:")
+        and spec.type.startswith("azure-native:")
+        and not (spec.name or spec.parentUrn or spec.noParent or spec.stack or spec.project)
+    )
+
+
 def _urn_name(urn: str) -> str:
     return urn.rsplit("::", 1)[1]
 
@@ -339,7 +354,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         was (`generateAliases` and `inheritedChildAlias` in pulumi/pulumi pkg/resource/deploy/step_generator.go;
         https://www.pulumi.com/docs/iac/concepts/options/aliases/). The engine inherits only the parent alias
         that matched the old state; a plan has no state, so every alias of the parent is listed. URNs are
-        built by the mock engine's rule (`urn_in_plan`), and one equal to the resource's own URN is left out.
+        built by the mock engine's rule (`urn_in_plan`), and one equal to the resource's own URN is left out,
+        as are azure-native's own aliases between the tokens of one type (`_is_provider_type_alias`).
         """
         stack, project = settings.get_stack(), settings.get_project()
         root = self.stack_urn or ""
@@ -348,6 +364,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             if alias.WhichOneof("alias") == "urn":
                 return [alias.urn]
             spec = alias.spec
+            if _is_provider_type_alias(request.type, spec):
+                return []
             parents = [request.parent]
             if spec.WhichOneof("parent") == "noParent" and spec.noParent:
                 parents = [root]
