@@ -86,3 +86,22 @@ def test_an_alias_to_no_parent_stands_for_the_resource_at_the_root() -> None:
 def test_an_alias_given_as_a_urn_is_listed_as_given() -> None:
     old = "urn:pulumi:test::data-platform::test:index:Other::somewhere"
     assert _urns(lambda: Item("item", pulumi.ResourceOptions(aliases=[old])))["item"].aliases == [old]
+
+
+def test_azure_natives_own_type_aliases_are_left_out_and_the_programs_are_kept() -> None:
+    from pulumi_azure_native import storage
+
+    def account(name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        storage.StorageAccount(
+            name,
+            account_name="stunit",
+            resource_group_name="rg",
+            kind="StorageV2",
+            sku={"name": "Standard_LRS"},
+            opts=opts,
+        )
+
+    baseline = _urns(lambda: account("lake"))
+    assert baseline["lake"].aliases == [], "the SDK's API-version aliases are not the program's"
+    renamed = _urns(lambda: account("data-lake", pulumi.ResourceOptions(aliases=[pulumi.Alias(name="lake")])))
+    assert renamed["data-lake"].aliases == [baseline["lake"].urn]
