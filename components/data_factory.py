@@ -121,8 +121,8 @@ class DataFactory(pulumi.ComponentResource):
 
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=factory.id,
-            workspace_id=context.workspace_id,
             log_categories=("PipelineRuns", "ActivityRuns", "TriggerRuns"),
             parent=self,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -9,8 +10,9 @@ from pulumi_azure_native import storage
 
 from components.diagnostics import send_diagnostics
 from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
-from components.protection import delete_lock, stateful_options
-from components.shared import PlatformContext, PrivateEndpoints
+from components.protection import apply_lock, stateful_options
+from components.roles import assign_roles
+from components.shared import PlatformContext, PrivateEndpoints, RoleAssignment
 from stack.config import StorageConfig, ip_rule_values
 from stack.private_dns import DataPlane, GroupId
 
@@ -22,7 +24,7 @@ class DataLakeArgs:
     """Inputs of the data lake."""
 
     context: PlatformContext
-    """Resource group, region, tags, protection and the diagnostics workspace."""
+    """Resource group, region, tags, protection, lock and where diagnostics go."""
     account_name: pulumi.Input[str]
     """Globally unique storage account name."""
     storage: StorageConfig
@@ -31,6 +33,8 @@ class DataLakeArgs:
     """Public network access off: reachable only through private endpoints (and managed ones)."""
     private_endpoints: PrivateEndpoints | None = None
     """Where the lake's blob and dfs endpoints go; None: it has none."""
+    role_assignments: Sequence[RoleAssignment] = ()
+    """Roles on the storage account for principals the caller names."""
 
 
 class DataLake(pulumi.ComponentResource):
@@ -84,8 +88,10 @@ class DataLake(pulumi.ComponentResource):
             parent=self,
         )
         self._diagnostics(name, context, account)
-        if context.protect:
-            delete_lock(f"{name}-lock", scope=account.id, what="data lake", parent=self)
+        apply_lock(f"{name}-lock", context.lock, scope=account.id, what="data lake", parent=self)
+        assign_roles(
+            name, args.role_assignments, scope=account.id, subscription_id=context.subscription_id, parent=self
+        )
 
         self.account_id = account.id
         self.account_name = account.name
@@ -179,16 +185,16 @@ class DataLake(pulumi.ComponentResource):
         """Account metrics, and the blob service's read, write and delete logs."""
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=account.id,
-            workspace_id=context.workspace_id,
             log_categories=(),
             metric_categories=("Transaction",),
             parent=self,
         )
         send_diagnostics(
             f"{name}-blob-diagnostics",
+            context.diagnostic_settings,
             resource_uri=pulumi.Output.concat(account.id, "/blobServices/default"),
-            workspace_id=context.workspace_id,
             log_categories=("StorageRead", "StorageWrite", "StorageDelete"),
             metric_categories=("Transaction",),
             parent=self,

@@ -19,7 +19,7 @@ from components.key_vault import KeyVault, KeyVaultArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.resource_group import ResourceGroup, ResourceGroupArgs
-from components.shared import Placement, PlatformContext, PrivateEndpoints
+from components.shared import DiagnosticSettings, Lock, Placement, PlatformContext, PrivateEndpoints
 from components.sql_database import SqlDatabase, SqlDatabaseArgs
 from stack.config import PlatformConfig
 from stack.naming import SUFFIX_LENGTH, Names
@@ -94,13 +94,16 @@ class DataPlatform(pulumi.ComponentResource):
         private = cfg.network.private_networking
         network = self._network(name, args, placement) if private else None
         endpoints = self._private_endpoints(name, network)
+        # The platform's defaults for every component: protected and locked where config says `protect`,
+        # diagnostics to the one workspace.
         context = PlatformContext(
             resource_group_name=group.resource_group_name,
             location=cfg.location,
             tags=tags,
             protect=cfg.protect,
+            lock=Lock() if cfg.protect else None,
             subscription_id=client.subscription_id,
-            workspace_id=monitoring.workspace_id,
+            diagnostic_settings=DiagnosticSettings(workspace_id=monitoring.workspace_id),
         )
         lake = DataLake(
             f"{name}-lake",

@@ -201,8 +201,8 @@ class FunctionApp(pulumi.ComponentResource):
 
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=app.id,
-            workspace_id=context.workspace_id,
             log_categories=("FunctionAppLogs",),
             parent=self,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -11,9 +11,9 @@ from pulumi_azure_native import keyvault
 from components.access_gate import AccessGate
 from components.diagnostics import send_diagnostics
 from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
-from components.protection import delete_lock, stateful_options
-from components.roles import assign_role
-from components.shared import PlatformContext, PrivateEndpoints
+from components.protection import apply_lock, stateful_options
+from components.roles import assign_roles
+from components.shared import PlatformContext, PrivateEndpoints, RoleAssignment
 from stack.config import KeyVaultConfig, detect_deployer_principal_type, ip_rule_values
 from stack.private_dns import DataPlane, GroupId
 
@@ -23,7 +23,7 @@ class KeyVaultArgs:
     """Inputs of the Key Vault."""
 
     context: PlatformContext
-    """Resource group, region, tags, protection, subscription and the audit-log workspace."""
+    """Resource group, region, tags, protection, lock, subscription and where the audit logs go."""
     key_vault: KeyVaultConfig
     """SKU, retention, purge protection and network rules from the stack config."""
     vault_name: pulumi.Input[str]
@@ -40,6 +40,8 @@ class KeyVaultArgs:
     """Public network access off: reachable only through private endpoints (and managed ones)."""
     private_endpoints: PrivateEndpoints | None = None
     """Where the vault's endpoint goes; None: it has none."""
+    role_assignments: Sequence[RoleAssignment] = ()
+    """Roles on the vault for principals the caller names, beside the deployer's Secrets Officer."""
 
 
 def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.Output[str]:
@@ -107,16 +109,21 @@ class KeyVault(pulumi.ComponentResource):
             parent=self,
         )
 
-        officer = assign_role(
-            f"{name}-deployer-secrets-officer",
+        deployer = RoleAssignment(
+            key="deployer-secrets-officer",
             role="Key Vault Secrets Officer",
-            scope=vault.id,
             principal_id=args.deployer_object_id,
             # Explicit: the SDK sends "User" when unset and ARM refuses a mismatch (UnmatchedPrincipalType).
             principal_type=args.deployer_principal_type or detect_deployer_principal_type(),
+        )
+        assignments = assign_roles(
+            name,
+            [deployer, *args.role_assignments],
+            scope=vault.id,
             subscription_id=context.subscription_id,
             parent=self,
         )
+        officer = assignments[deployer.key]
         self.write_gate = AccessGate(
             f"{name}-secrets-officer-effective",
             probe_url=vault.properties.apply(lambda p: f"{p.vault_uri}secrets?api-version=7.4&maxresults=1"),
@@ -139,13 +146,12 @@ class KeyVault(pulumi.ComponentResource):
 
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=vault.id,
-            workspace_id=context.workspace_id,
             log_categories=("AuditEvent", "AzurePolicyEvaluationDetails"),
             parent=self,
         )
-        if context.protect:
-            delete_lock(f"{name}-lock", scope=vault.id, what="Key Vault", parent=self)
+        apply_lock(f"{name}-lock", context.lock, scope=vault.id, what="Key Vault", parent=self)
 
         self.vault_id = vault.id
         self.vault_name = vault.name

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import sql
 
 from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
-from components.protection import delete_lock, stateful_options
-from components.shared import Placement, PrivateEndpoints
+from components.protection import apply_lock, stateful_options
+from components.roles import assign_roles
+from components.shared import Placement, PrivateEndpoints, RoleAssignment
 from stack.config import SqlConfig, ip_rule_values
 from stack.private_dns import DataPlane, GroupId
 
@@ -21,7 +23,7 @@ class SqlDatabaseArgs:
     """Inputs of the SQL component; with `sql.create` false only the names are used."""
 
     placement: Placement
-    """Resource group, region, tags and protection of a created server and database."""
+    """Resource group, region, tags, protection and lock of a created server and database."""
     sql: SqlConfig
     """Create or use existing, the SKU, pausing, size and the Entra ID admin, from the stack config."""
     new_server_name: pulumi.Input[str]
@@ -36,6 +38,8 @@ class SqlDatabaseArgs:
     """Public network access off: reachable only through private endpoints (and managed ones)."""
     private_endpoints: PrivateEndpoints | None = None
     """Where the server's endpoint goes (an existing server's too); None: it has none."""
+    role_assignments: Sequence[RoleAssignment] = ()
+    """Roles on the server (an existing server's too) for principals the caller names; needs `subscription_id`."""
 
 
 class SqlDatabase(pulumi.ComponentResource):
@@ -79,6 +83,9 @@ class SqlDatabase(pulumi.ComponentResource):
 
         self.server_name = server_name
         self.server_fqdn = pulumi.Output.concat(server_name, SQL_SUFFIX)
+        assign_roles(
+            name, args.role_assignments, scope=self.server_id, subscription_id=args.subscription_id, parent=self
+        )
         self.private_endpoints = data_plane_endpoints(
             DataPlane.SQL,
             target_id=self.server_id,
@@ -127,8 +134,7 @@ class SqlDatabase(pulumi.ComponentResource):
             opts=stateful_options(self, placement.protect),
         )
         self._firewall(name, args, server)
-        if placement.protect:
-            delete_lock(f"{name}-lock", scope=database.id, what="SQL database", parent=self)
+        apply_lock(f"{name}-lock", placement.lock, scope=database.id, what="SQL database", parent=self)
         return server, database
 
     def _firewall(self, name: str, args: SqlDatabaseArgs, server: sql.Server) -> None:
