@@ -13,6 +13,7 @@ from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
 from components.protection import apply_lock, stateful_options
 from components.roles import assign_roles
 from components.shared import PlatformContext, PrivateEndpoints, RoleAssignment
+from components.storage_hardening import HARDENED_STORAGE
 from stack.config import StorageConfig, ip_rule_values
 from stack.private_dns import DataPlane, GroupId
 
@@ -119,12 +120,7 @@ class DataLake(pulumi.ComponentResource):
             sku={"name": config.sku},
             access_tier=storage.AccessTier.HOT,
             is_hns_enabled=True,
-            enable_https_traffic_only=True,
-            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
+            **HARDENED_STORAGE,
             public_network_access="Disabled" if args.private else "Enabled",
             network_rule_set={
                 "default_action": config.network_default_action,

@@ -14,6 +14,7 @@ from components.key_vault import put_secret
 from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
 from components.roles import assign_role
 from components.shared import PlatformContext, PrivateEndpoints
+from components.storage_hardening import HARDENED_STORAGE
 from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
 from stack.config import FunctionAppConfig
 from stack.errors import InputError
@@ -227,12 +228,7 @@ class FunctionApp(pulumi.ComponentResource):
             location=context.location,
             kind=storage.Kind.STORAGE_V2,
             sku={"name": "Standard_LRS"},
-            enable_https_traffic_only=True,
-            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
+            **HARDENED_STORAGE,
             # Private stacks reach it through its blob, queue and table private endpoints only.
             public_network_access="Disabled" if args.private else "Enabled",
             tags=context.tags,
