@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pulumi
 from pulumi_azure_native import datafactory, monitor
@@ -62,6 +63,11 @@ class DataFactory(pulumi.ComponentResource):
         super().__init__("data-platform:integration:DataFactory", name, {}, opts)
         context = args.context
 
+        # The content's global parameters are authoring JSON; the provider-schema check validates their shape.
+        global_parameters = cast(
+            dict[str, datafactory.GlobalParameterSpecificationArgsDict], dict(args.content.global_parameters)
+        )
+        global_parameters["environment"] = {"type": datafactory.GlobalParameterType.STRING, "value": args.environment}
         factory = datafactory.Factory(
             f"{name}-factory",
             factory_name=args.factory_name,
@@ -69,10 +75,7 @@ class DataFactory(pulumi.ComponentResource):
             location=context.location,
             identity={"type": "SystemAssigned"},
             public_network_access="Enabled" if args.data_factory.public_network_access else "Disabled",
-            global_parameters={
-                **dict(args.content.global_parameters),
-                "environment": {"type": "String", "value": args.environment},
-            },
+            global_parameters=global_parameters,
             tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -149,21 +152,21 @@ class DataFactory(pulumi.ComponentResource):
             evaluation_frequency="PT5M",
             window_size="PT15M",
             auto_mitigate=True,
-            criteria={
-                "odataType": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                "allOf": [
-                    {
-                        "criterionType": "StaticThresholdCriterion",
-                        "name": "failed-pipeline-runs",
-                        "metricNamespace": "Microsoft.DataFactory/factories",
-                        "metricName": "PipelineFailedRuns",
-                        "operator": "GreaterThan",
-                        "threshold": 0,
-                        "timeAggregation": "Total",
-                    }
+            criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+                odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                all_of=[
+                    monitor.MetricCriteriaArgs(
+                        criterion_type="StaticThresholdCriterion",
+                        name="failed-pipeline-runs",
+                        metric_namespace="Microsoft.DataFactory/factories",
+                        metric_name="PipelineFailedRuns",
+                        operator=monitor.Operator.GREATER_THAN,
+                        threshold=0,
+                        time_aggregation=monitor.AggregationTypeEnum.TOTAL,
+                    )
                 ],
-            },
-            actions=[{"action_group_id": args.action_group_id}],
+            ),
+            actions=[monitor.MetricAlertActionArgs(action_group_id=args.action_group_id)],
             tags=args.context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )

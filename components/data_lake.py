@@ -111,6 +111,22 @@ class DataLake(pulumi.ComponentResource):
     def _account(self, name: str, args: DataLakeArgs) -> storage.StorageAccount:
         """The account: HNS on, no shared keys, no public blobs, TLS 1.2 and infrastructure encryption."""
         context, config = args.context, args.storage
+        network_rule_set: storage.NetworkRuleSetArgsDict = {
+            "default_action": storage.DefaultAction(config.network_default_action),
+            "bypass": "AzureServices",
+            "ip_rules": [
+                {"i_p_address_or_range": ip, "action": storage.Action.ALLOW}
+                for ip in ip_rule_values(config.allowed_ip_ranges)
+            ],
+        }
+        encryption: storage.EncryptionArgsDict = {
+            "key_source": storage.KeySource.MICROSOFT_STORAGE,
+            "require_infrastructure_encryption": True,
+            "services": {
+                "blob": {"enabled": True, "key_type": "Account"},
+                "file": {"enabled": True, "key_type": "Account"},
+            },
+        }
         return storage.StorageAccount(
             f"{name}-account",
             account_name=args.account_name,
@@ -122,21 +138,8 @@ class DataLake(pulumi.ComponentResource):
             is_hns_enabled=True,
             **HARDENED_STORAGE,
             public_network_access="Disabled" if args.private else "Enabled",
-            network_rule_set={
-                "default_action": config.network_default_action,
-                "bypass": "AzureServices",
-                "ip_rules": [
-                    {"i_p_address_or_range": ip, "action": "Allow"} for ip in ip_rule_values(config.allowed_ip_ranges)
-                ],
-            },
-            encryption={
-                "key_source": storage.KeySource.MICROSOFT_STORAGE,
-                "require_infrastructure_encryption": True,
-                "services": {
-                    "blob": {"enabled": True, "key_type": "Account"},
-                    "file": {"enabled": True, "key_type": "Account"},
-                },
-            },
+            network_rule_set=network_rule_set,
+            encryption=encryption,
             tags=context.tags,
             opts=stateful_options(self, context.protect),
         )
@@ -146,16 +149,20 @@ class DataLake(pulumi.ComponentResource):
     ) -> storage.ManagementPolicy:
         """Move `archive/` blobs to cool, then to archive, then delete them, after the configured days."""
         config = args.storage
-        base_blob = {
-            "tier_to_cool": {"days_after_modification_greater_than": config.archive_cool_after_days},
-            # Archive exists only on LRS, GRS and RA-GRS; the config picks Cold for the others
-            # (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview,
-            # https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview).
-            f"tier_to_{config.archive_tier.lower()}": {
-                "days_after_modification_greater_than": config.archive_tier_after_days
-            },
-            "delete": {"days_after_modification_greater_than": config.archive_delete_after_days},
+        base_blob: storage.ManagementPolicyBaseBlobArgsDict = {
+            "tier_to_cool": {"days_after_modification_greater_than": config.archive_cool_after_days}
         }
+        # Archive exists only on LRS, GRS and RA-GRS; the config picks Cold for the others
+        # (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview,
+        # https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview).
+        coldest: storage.DateAfterModificationArgsDict = {
+            "days_after_modification_greater_than": config.archive_tier_after_days
+        }
+        if config.archive_tier == "Archive":
+            base_blob["tier_to_archive"] = coldest
+        else:
+            base_blob["tier_to_cold"] = coldest
+        base_blob["delete"] = {"days_after_modification_greater_than": config.archive_delete_after_days}
         return storage.ManagementPolicy(
             f"{name}-archive-lifecycle",
             account_name=account.name,

@@ -136,7 +136,7 @@ class FactoryNetwork(pulumi.ComponentResource):
         super().__init__("data-platform:integration:FactoryNetwork", name, {}, opts)
 
         runtime_after: list[pulumi.Resource] = []
-        properties: dict[str, Any] = {
+        properties: datafactory.ManagedIntegrationRuntimeArgsDict = {
             "type": "Managed",
             "description": "Runs every linked service; the same name in every stack.",
             # Data flows run on this runtime: General purpose, 8 cores (the smallest general-purpose
@@ -157,7 +157,7 @@ class FactoryNetwork(pulumi.ComponentResource):
                 f"{name}-managed-vnet",
                 resource_group_name=args.resource_group_name,
                 properties={
-                    "mode": "Incremental",
+                    "mode": resources.DeploymentMode.INCREMENTAL,
                     "template": MANAGED_VNET_TEMPLATE,
                     "parameters": {"factoryName": {"value": args.factory_name}},
                 },

@@ -79,7 +79,7 @@ class FunctionAppArgs:
         return self.function_app.package_path
 
 
-def app_settings(args: FunctionAppArgs, host_storage_name: pulumi.Input[str]) -> list[dict[str, pulumi.Input[str]]]:
+def app_settings(args: FunctionAppArgs, host_storage_name: pulumi.Input[str]) -> list[web.NameValuePairArgsDict]:
     """The app's settings (read by functions/eventgen/settings.py); none of them is a secret."""
     config = args.function_app
     return [
@@ -271,9 +271,30 @@ class FunctionApp(pulumi.ComponentResource):
         restrict to, and one private path serves the factory and the publish alike.
         """
         context, config = args.context, args.function_app
-        network: dict[str, pulumi.Input[str]] = {"public_network_access": "Disabled" if args.private else "Enabled"}
-        if args.subnet_id is not None:
-            network["virtual_network_subnet_id"] = args.subnet_id
+        function_app_config: web.FunctionAppConfigArgsDict = {
+            "deployment": {
+                "storage": {
+                    "type": web.FunctionsDeploymentStorageType.BLOB_CONTAINER,
+                    "value": pulumi.Output.concat(
+                        host_storage.primary_endpoints.apply(lambda e: e.blob), DEPLOYMENT_CONTAINER
+                    ),
+                    "authentication": {"type": web.AuthenticationType.SYSTEM_ASSIGNED_IDENTITY},
+                }
+            },
+            "runtime": {"name": web.RuntimeName.PYTHON, "version": "3.11"},
+            "scale_and_concurrency": {
+                "maximum_instance_count": config.maximum_instance_count,
+                "instance_memory_mb": config.instance_memory_mb,
+            },
+        }
+        site_config: web.SiteConfigArgsDict = {
+            "app_settings": app_settings(args, host_storage.name),
+            # No ftpsState: Flex Consumption has no FTP and refuses the property (ARM error 51021;
+            # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
+            "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+            "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+            "http20_enabled": True,
+        }
         app = web.WebApp(
             f"{name}-app",
             name=args.app_name,
@@ -284,31 +305,10 @@ class FunctionApp(pulumi.ComponentResource):
             https_only=True,
             identity={"type": web.ManagedServiceIdentityType.SYSTEM_ASSIGNED},
             key_vault_reference_identity="SystemAssigned",
-            function_app_config={
-                "deployment": {
-                    "storage": {
-                        "type": "blobContainer",
-                        "value": pulumi.Output.concat(
-                            host_storage.primary_endpoints.apply(lambda e: e.blob), DEPLOYMENT_CONTAINER
-                        ),
-                        "authentication": {"type": "SystemAssignedIdentity"},
-                    }
-                },
-                "runtime": {"name": "python", "version": "3.11"},
-                "scale_and_concurrency": {
-                    "maximum_instance_count": config.maximum_instance_count,
-                    "instance_memory_mb": config.instance_memory_mb,
-                },
-            },
-            site_config={
-                "app_settings": app_settings(args, host_storage.name),
-                # No ftpsState: Flex Consumption has no FTP and refuses the property (ARM error 51021;
-                # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
-                "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
-                "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
-                "http20_enabled": True,
-            },
-            **network,
+            function_app_config=function_app_config,
+            site_config=site_config,
+            public_network_access="Disabled" if args.private else "Enabled",
+            virtual_network_subnet_id=args.subnet_id,
             tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[package_container]),
         )

@@ -49,11 +49,13 @@ def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.O
     return pulumi.Output.concat("@Microsoft.KeyVault(SecretUri=", vault_uri, "secrets/", secret_name, "/)")
 
 
-def vault_properties(config: KeyVaultConfig, tenant_id: pulumi.Input[str], private: bool = False) -> dict[str, object]:
+def vault_properties(
+    config: KeyVaultConfig, tenant_id: pulumi.Input[str], private: bool = False
+) -> keyvault.VaultPropertiesArgsDict:
     """RBAC only, soft delete always on, no deployment access, network rules from the config."""
-    properties: dict[str, object] = {
+    properties: keyvault.VaultPropertiesArgsDict = {
         "tenant_id": tenant_id,
-        "sku": {"family": "A", "name": config.sku},
+        "sku": {"family": keyvault.SkuFamily.A, "name": keyvault.SkuName(config.sku)},
         "enable_rbac_authorization": True,
         "enable_soft_delete": True,
         "soft_delete_retention_in_days": config.soft_delete_days,
