@@ -109,7 +109,7 @@ class FunctionApp(pulumi.ComponentResource):
     principal_id: pulumi.Output[str]
     """Object id of the app's system-assigned identity."""
     host_storage_id: pulumi.Output[str]
-    """ARM id of the host storage account, for its private endpoints."""
+    """ARM id of the host storage account."""
     host_storage_name: pulumi.Output[str]
     """Name of the host storage account."""
     host_storage_endpoints: dict[GroupId, PrivateEndpoint]

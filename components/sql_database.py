@@ -57,7 +57,7 @@ class SqlDatabase(pulumi.ComponentResource):
     database_name: pulumi.Output[str]
     """Name of the database."""
     server_id: pulumi.Output[str]
-    """ARM id of the server, for its private endpoint."""
+    """ARM id of the server (an existing one's too), the target of the factory's managed endpoint."""
     server_name: pulumi.Output[str]
     """Name of the server."""
     private_endpoints: dict[GroupId, PrivateEndpoint]
