@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from stack.packages import project_packages, top_level_packages
 from stack.paths import PROJECT_DIR
-from tests.support.tree import NOT_PROJECT, in_a_package, python_files
+from tests.support.tree import in_a_package, python_files
 
 NOT_INSTALLED = frozenset({"tests", "bench"})
 """The packages of the repository that an install leaves out: the test suite and the benchmarks."""
@@ -19,19 +18,15 @@ NOT_INSTALLED = frozenset({"tests", "bench"})
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What setuptools' build_py puts in a wheel, built from a copy of the repository (the build writes
-    next to its sources, and the checkout stays as it is)."""
-    source = tmp_path_factory.mktemp("source")
-    target = tmp_path_factory.mktemp("build")
-    ignored = shutil.ignore_patterns(".*", "*.egg-info", *NOT_PROJECT)
-    shutil.copytree(PROJECT_DIR, source, ignore=ignored, dirs_exist_ok=True)
-    subprocess.run(
-        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "--build-lib", str(target)],
-        cwd=source,
-        check=True,
-        capture_output=True,
-    )
-    return target
+    """What setuptools' build_py puts in the wheel: the step of `pip install .` that selects and copies the
+    packages. Its metadata and build folders go to a temporary folder, so the checkout stays as it is."""
+    out = tmp_path_factory.mktemp("build")
+    build = [sys.executable, "-c", "from setuptools import setup; setup()", "--quiet"]
+    build += ["egg_info", "--egg-base", str(out), "build", "--build-base", str(out / "build")]
+    build += ["build_py", "--build-lib", str(out / "site")]
+    result = subprocess.run(build, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return out / "site"
 
 
 def test_the_build_installs_every_module_of_every_package_but_the_tests_and_benchmarks(built: Path) -> None:
