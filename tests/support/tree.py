@@ -10,13 +10,18 @@ NOT_PROJECT = frozenset({"node_modules", "__pycache__", "build", "dist"})
 """Folders that hold no project code (installed tools, caches, build output); hidden ones (.venv, .git) neither."""
 
 
-def python_files(root: Path) -> Iterator[Path]:
-    """Every `.py` file of the project under `root`, in a stable order."""
+def project_files(root: Path, suffix: str) -> Iterator[Path]:
+    """Every file of the project under `root` whose name ends in `suffix`, in a stable order."""
     for folder, folders, files in os.walk(root):
         folders[:] = sorted(name for name in folders if name not in NOT_PROJECT and not name.startswith("."))
         for name in sorted(files):
-            if name.endswith(".py"):
+            if name.endswith(suffix):
                 yield Path(folder) / name
+
+
+def python_files(root: Path) -> Iterator[Path]:
+    """Every `.py` file of the project under `root`, in a stable order."""
+    return project_files(root, ".py")
 
 
 def in_a_package(root: Path, path: Path) -> bool:
