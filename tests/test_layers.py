@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +164,20 @@ def test_the_program_and_the_function_app_are_layers_of_their_own() -> None:
     assert modules[PROGRAM].path == ROOT / "__main__.py"
     assert modules["function_app"].layer == modules["eventgen.handlers"].layer == FUNCTION_APP
     assert modules["ops.__main__"].layer == "ops"
+
+
+def readme_folders(readme: str) -> list[str]:
+    """The folders the README's architecture section lists, in its order."""
+    section = readme.split("### The repository is the architecture", 1)[1]
+    block = section.split("```", 2)[1]
+    return re.findall(r"^([a-z_]+)/ ", block, flags=re.MULTILINE)
+
+
+def test_the_readme_lists_every_layer_below_the_layers_it_imports() -> None:
+    folders = readme_folders((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert set(folders) == set(ALLOWED) - {PROGRAM} | {"tests"}
+    for position, folder in enumerate(folders):
+        assert ALLOWED.get(folder, frozenset()) <= set(folders[:position]), folder
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> None:
