@@ -24,7 +24,7 @@ def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFi
     assert document["stack"] == "dev"
     urns = {r["urn"] for r in document["resources"]}
     for resource in document["resources"]:
-        assert set(resource) == {"urn", "type", "name", "parent", "dependsOn", "protect", "inputs"}
+        assert set(resource) == {"urn", "type", "name", "parent", "dependsOn", "protect", "inputs", "aliases"}
         assert resource["parent"] is None or resource["parent"] in urns
         assert set(resource["dependsOn"]) <= urns
         assert isinstance(resource["protect"], bool)
