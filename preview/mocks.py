@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -273,6 +273,9 @@ class Registration:
     protect: bool
     inputs: dict[str, Any]
     retain_on_delete: bool = False
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input name -> the URNs whose outputs feed it (the request's `propertyDependencies`); `depends_on` holds
+    these and the explicit `depends_on`, component dependencies expanded into their children by the SDK."""
 
 
 _SECRET_SIG = rpc._special_secret_sig
@@ -324,6 +327,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=bool(request.protect),
                 inputs=display_value(raw),
                 retain_on_delete=bool(request.retainOnDelete),
+                property_dependencies={
+                    key: sorted(set(deps.urns)) for key, deps in sorted(request.propertyDependencies.items())
+                },
             )
         )
         return response
