@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from deployability import RULE_NAMES, DeployabilityError, Violation, check, evaluate
+from deployability import RULE_NAMES, DeployabilityError, Violation, evaluate
+from ops.plan import checks_named, run_checks
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, Registration
 from preview.plan import Plan
+from preview.view import PlanView
 from tests.conftest import STACKS
 
 APP = "platform-generator-app"
@@ -31,12 +33,12 @@ def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> l
 
 
 def fired(regs: list[Registration], rule: str) -> list[Violation]:
-    return [v for v in evaluate(regs) if v.rule.name == rule]
+    return [v for v in evaluate(PlanView.of_registrations(regs)) if v.rule.name == rule]
 
 
 def only(regs: list[Registration], rule: str) -> Violation:
     found = fired(regs, rule)
-    assert len(found) == 1, [str(v) for v in evaluate(regs)]
+    assert len(found) == 1, [str(v) for v in evaluate(PlanView.of_registrations(regs))]
     return found[0]
 
 
@@ -74,7 +76,7 @@ def test_principal_type_fires_when_the_deployer_is_not_sent_as_configured(dev: P
     officer = next(reg for reg in dev.resources if reg.name == DEPLOYER_ROLE)
     assert officer.inputs["principalId"] == MOCK_DEPLOYER_OBJECT_ID
     configured = dataclasses.replace(dev, config=dev.config.model_copy(update={"deployer_principal_type": "Group"}))
-    found = [v for v in evaluate(configured) if v.rule.name == "role-assignment-principal-type"]
+    found = [v for v in evaluate(PlanView.of(configured)) if v.rule.name == "role-assignment-principal-type"]
     assert [(v.resource.name, v.detail) for v in found] == [
         (DEPLOYER_ROLE, "principal is the deployer (deployerPrincipalType Group) but principalType is 'User'")
     ]
@@ -204,7 +206,7 @@ def test_the_error_names_resource_rule_reason_and_fix_for_every_violation(dev: P
         for reg in regs
     ]
     with pytest.raises(DeployabilityError) as info:
-        check(regs, warn=lambda line: None)
+        run_checks(PlanView.of_registrations(regs), checks_named(["deployability"]), warn=lambda line: None)
     message = str(info.value)
     assert message.startswith("2 deployability violation(s)")
     assert (
