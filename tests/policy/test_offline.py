@@ -7,10 +7,20 @@ from typing import Any
 
 import pytest
 
-from policy.offline import PolicyError, check, evaluate
+from ops.plan import checks_named, run_checks
+from policy.offline import PolicyError
 from policy.settings import POLICY_KEY, PolicyConfigError
+from preview.mocks import Registration
 from preview.plan import Plan
-from tests.policy.fixtures import LAKE, LOWERED, VAULT, edited, only, reg_named, set_input, stack_config
+from preview.view import PlanView
+from stack.config import PlatformConfig
+from tests.policy.fixtures import LAKE, LOWERED, VAULT, edited, evaluate, only, reg_named, set_input, stack_config
+
+POLICY = checks_named(["policy"])
+
+
+def view(regs: list[Registration], config: PlatformConfig) -> PlanView:
+    return PlanView.of_registrations(regs, config=config)
 
 
 def test_config_lowered_rule_is_advisory_and_check_passes(prod: Plan, capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,7 +29,7 @@ def test_config_lowered_rule_is_advisory_and_check_passes(prod: Plan, capsys: py
     found = only(evaluate(regs, config))
     assert (found.policy, found.enforcement) == ("storage-https-only", "advisory")
     assert found.reason == "Legacy client until PLAT-42 ships."
-    check(regs, config)
+    run_checks(view(regs, config), POLICY)
     warning = capsys.readouterr().err
     assert "warning: policy [advisory] storage-https-only:" in warning
     assert "Legacy client until PLAT-42 ships." in warning
@@ -30,9 +40,6 @@ def test_overrides_passed_in_lower_a_rule_the_config_keeps_mandatory(prod: Plan)
     config = stack_config("prod")
     assert only(evaluate(regs, config)).enforcement == "mandatory"
     assert only(evaluate(regs, config, overrides=LOWERED)).enforcement == "advisory"
-    warnings: list[str] = []
-    check(regs, config, overrides=LOWERED, warn=warnings.append)
-    assert len(warnings) == 1
 
 
 def test_overrides_passed_in_win_over_the_config(prod: Plan) -> None:
@@ -46,7 +53,7 @@ def test_check_raises_listing_each_mandatory_violation(prod: Plan) -> None:
     regs = edited(prod, LAKE, set_input("enableHttpsTrafficOnly", value=False))
     regs = [dataclasses.replace(r, protect=False) if r.name == VAULT else r for r in regs]
     with pytest.raises(PolicyError) as info:
-        check(regs, stack_config("prod"))
+        run_checks(view(regs, stack_config("prod")), POLICY)
     text = str(info.value)
     assert text.startswith("2 mandatory policy violation(s) in the security baseline:")
     lake, vault = reg_named(prod, LAKE), reg_named(prod, VAULT)
