@@ -48,7 +48,7 @@ def _principal_type(view: PlanView) -> Iterator[Finding]:
         elif owner is not None and kind != "ServicePrincipal":
             yield reg, f"principal is the managed identity of '{owner.name}' but principalType is {kind!r}"
         elif (
-            (known_str(principal) or "").lower() == view.deployer_object_id
+            principal == view.deployer_object_id
             and view.deployer_principal_type
             and kind != view.deployer_principal_type
         ):

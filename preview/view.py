@@ -45,7 +45,7 @@ def stack_of(urn: str) -> str:
 
 
 def _own_name(reg: Registration) -> str | None:
-    if not reg.custom or not reg.type.startswith("azure-native:"):
+    if not reg.type.startswith("azure-native:"):  # components have types of their own
         return None
     own = own_name_input(reg.type)
     return known_str(reg.inputs.get(own)) if own else None

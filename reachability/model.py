@@ -171,7 +171,8 @@ def trusted_path(edge: Edge) -> bool:
     ):
         return False
     assert edge.target.reg is not None
-    if edge.target.kind != NodeKind.VAULT and edge.target.reg.inputs.get("publicNetworkAccess") == "Disabled":
+    # A storage account's own switch; a vault's sits under `properties` and does not stop trusted services.
+    if edge.target.reg.inputs.get("publicNetworkAccess") == "Disabled":
         return False
     return "AzureServices" in str(_acl(edge.target).get("bypass", ""))
 

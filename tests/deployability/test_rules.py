@@ -13,8 +13,10 @@ from deployability import RULE_NAMES, DeployabilityError, Violation, evaluate
 from ops.plan import checks_named, run_checks
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, Registration
 from preview.plan import Plan
+from preview.resource_types import ResourceType
 from preview.view import PlanView
 from tests.conftest import STACKS
+from tests.support.registrations import PROVIDERS, reg
 
 APP = "platform-generator-app"
 LIFECYCLE = "platform-lake-archive-lifecycle"
@@ -22,6 +24,7 @@ LAKE = "platform-lake-account"
 ADF_VAULT_ROLE = "platform-adf-key-vault-secrets-user"
 DEPLOYER_ROLE = "platform-key-vault-deployer-secrets-officer"
 SCHEDULE = "platform-adf-content-trigger-TR_Archive_DailyMidnight"
+ZONE_RULE = "private-endpoint-dns-zone-matches-group"
 
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
@@ -242,3 +245,34 @@ def test_private_endpoint_zone_fires_for_a_blob_endpoint_in_the_dfs_zone(prod: P
     assert found.detail == (
         "registers in privatelink.dfs.core.windows.net; its group id needs privatelink.blob.core.windows.net"
     )
+
+
+# ------------------------------------------------------------------ details, on hand-made views
+
+
+def endpoint_with_zone(zone_id: str) -> list[Registration]:
+    return [
+        reg(
+            ResourceType.PRIVATE_ENDPOINT,
+            "pe",
+            privateEndpointName="pe-blob",
+            privateLinkServiceConnections=[{"groupIds": ["blob"]}],
+        ),
+        reg(
+            ResourceType.PRIVATE_DNS_ZONE_GROUP,
+            "pe-dns",
+            privateEndpointName="pe-blob",
+            privateDnsZoneGroupName="default",
+            privateDnsZoneConfigs=[{"privateDnsZoneId": zone_id}],
+        ),
+    ]
+
+
+def test_a_zone_group_is_judged_by_its_own_endpoint_and_zone_names_ignore_case() -> None:
+    zones = f"{PROVIDERS}/Microsoft.Network/privateDnsZones"
+    assert fired(endpoint_with_zone(f"{zones}/privatelink.Blob.core.windows.net"), ZONE_RULE) == []
+    (found,) = fired(endpoint_with_zone(f"{zones}/privatelink.dfs.core.windows.net"), ZONE_RULE)
+    assert found.resource.name == "pe-dns"
+    endpoint, zone_group = endpoint_with_zone(f"{zones}/privatelink.dfs.core.windows.net")
+    elsewhere = dataclasses.replace(endpoint, inputs={**endpoint.inputs, "privateEndpointName": "pe-other"})
+    assert fired([elsewhere, zone_group], ZONE_RULE) == []

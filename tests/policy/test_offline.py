@@ -10,11 +10,14 @@ import pytest
 from ops.plan import checks_named, run_checks
 from policy.offline import PolicyError
 from policy.settings import POLICY_KEY, PolicyConfigError
+from preview.inputs import UNKNOWN
 from preview.mocks import Registration
 from preview.plan import Plan
+from preview.resource_types import ResourceType
 from preview.view import PlanView
 from stack.config import PlatformConfig
 from tests.policy.fixtures import LAKE, LOWERED, VAULT, edited, evaluate, only, reg_named, set_input, stack_config
+from tests.support.registrations import reg
 
 POLICY = checks_named(["policy"])
 
@@ -74,3 +77,32 @@ def test_bad_overrides_are_refused(dev: Plan, overrides: dict[str, Any], problem
     with pytest.raises(PolicyConfigError) as info:
         evaluate(dev.resources, stack_config("dev"), overrides=overrides)
     assert problem in str(info.value)
+
+
+# ------------------------------------------------------------------ dependencies, as a real pack gets them
+
+
+def hns_findings(*regs: Registration) -> list[str]:
+    return [v.message for v in evaluate(regs) if v.policy == "storage-lake-hierarchical-namespace"]
+
+
+def test_a_container_fed_by_an_account_whose_name_is_unknown_makes_it_the_lake() -> None:
+    account = reg(ResourceType.STORAGE_ACCOUNT, "account", accountName=UNKNOWN, isHnsEnabled=False)
+    fed = reg(ResourceType.BLOB_CONTAINER, "bronze", containerName="bronze", accountName="stlake")
+    assert hns_findings(account, fed) == []
+    fed = reg(
+        ResourceType.BLOB_CONTAINER,
+        "bronze",
+        containerName="bronze",
+        accountName="stlake",
+        feeds={"accountName": [account]},
+    )
+    (message,) = hns_findings(account, fed)
+    assert "holds the lake's bronze/silver containers but isHnsEnabled is False" in message
+
+
+def test_a_container_whose_account_name_is_unknown_belongs_to_what_it_depends_on() -> None:
+    account = reg(ResourceType.STORAGE_ACCOUNT, "account", accountName="stlake", isHnsEnabled=False)
+    unnamed = {"containerName": "silver", "accountName": UNKNOWN}
+    assert hns_findings(account, reg(ResourceType.BLOB_CONTAINER, "silver", **unnamed)) == []
+    assert len(hns_findings(account, reg(ResourceType.BLOB_CONTAINER, "silver", depends_on=[account], **unnamed))) == 1

@@ -72,14 +72,15 @@ def test_arm_ids_are_lowercased_and_looked_up_case_insensitively() -> None:
 
 
 def test_named_finds_by_type_and_azure_name_ignoring_case() -> None:
-    account = reg(ACCOUNT, "lake", accountName="stlake")
+    account = reg(ACCOUNT, "lake", accountName="StLake")
     server = reg(SERVER, "sql", serverName="stlake")
     view = view_of(account, server)
-    assert view.named(ACCOUNT, "STLake") == (account,)
+    assert view.named(ACCOUNT, "stlake") == (account,)
+    assert view.named(ACCOUNT, "STLAKE") == (account,)
     assert view.named(SERVER, "stlake") == (server,)
     assert view.named(ResourceType.VAULT, "stlake") == ()
     assert view.named(ACCOUNT, UNKNOWN) == ()
-    assert view.storage_account("StLake") is account
+    assert view.storage_account("stLAKE") is account
     assert view.storage_account("other") is None
 
 

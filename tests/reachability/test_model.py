@@ -60,8 +60,10 @@ def private_endpoint_to(
     zone_group: bool = True,
     link_vnet: str = "vnet-x",
     group_zone: str | None = None,
+    link_zone: str | None = None,
 ) -> list[Registration]:
-    """A private endpoint with its zone group (in `group_zone`, default `zone`) and `zone` linked to `link_vnet`."""
+    """A private endpoint with its zone group (in `group_zone`, default `zone`) and `link_zone` (default `zone`)
+    linked to `link_vnet`."""
     regs = [
         reg(ResourceType.PRIVATE_DNS_ZONE, zone, privateZoneName=zone),
         reg(
@@ -71,8 +73,8 @@ def private_endpoint_to(
             privateLinkServiceConnections=[{"privateLinkServiceId": target, "groupIds": [group]}],
         ),
     ]
-    if group_zone:
-        regs.append(reg(ResourceType.PRIVATE_DNS_ZONE, group_zone, privateZoneName=group_zone))
+    for other in {group_zone, link_zone} - {None, zone}:
+        regs.append(reg(ResourceType.PRIVATE_DNS_ZONE, str(other), privateZoneName=other))
     if zone_group:
         regs.append(
             reg(
@@ -90,7 +92,7 @@ def private_endpoint_to(
             reg(
                 ResourceType.VIRTUAL_NETWORK_LINK,
                 f"{zone}-link",
-                privateZoneName=zone,
+                privateZoneName=link_zone or zone,
                 virtualNetworkLinkName=f"{link_vnet}-link",
                 virtualNetwork={"id": f"{PROVIDERS}/Microsoft.Network/virtualNetworks/{link_vnet}"},
             )
@@ -138,21 +140,22 @@ def server(public: str = "Enabled") -> Registration:
     return reg(ResourceType.SQL_SERVER, "sql", serverName="sql-x", publicNetworkAccess=public)
 
 
-def azure_services_rule(server_name: str = "sql-x", start: str = "0.0.0.0") -> Registration:
+def azure_services_rule(server_name: str = "sql-x", start: str = "0.0.0.0", end: str = "0.0.0.0") -> Registration:
     return reg(
         ResourceType.SQL_FIREWALL_RULE,
         "rule",
         serverName=server_name,
         firewallRuleName="AllowAllWindowsAzureIps",
         startIpAddress=start,
-        endIpAddress="0.0.0.0",
+        endIpAddress=end,
     )
 
 
 def test_sql_is_reachable_only_while_the_azure_services_rule_exists() -> None:
     assert violations(factory(), server(), azure_services_rule()) == []
     fired = violations(factory(), server())
-    assert any(m.startswith("factory adf-x -> sql sql-x (sqlServer, loads SQL)") for m in fired)
+    (factory_message,) = [m for m in fired if m.startswith("factory adf-x -> sql sql-x (sqlServer, loads SQL)")]
+    assert factory_message.endswith("from the factory's managed-VNet runtime, approved on sql-x")
     assert any(m.startswith("agent deploy agent -> sql sql-x (sqlServer, ops sql apply)") for m in fired)
     assert all("public, but no firewall rule admits Azure-hosted callers" in m for m in fired)
 
@@ -163,8 +166,9 @@ def test_the_azure_services_rule_counts_on_its_own_server_named_in_any_case() ->
     assert len(violations(factory(), server(), other, azure_services_rule(server_name="sql-other"))) == 2
 
 
-def test_a_firewall_rule_narrower_than_azure_services_opens_nothing() -> None:
-    assert len(violations(factory(), server(), azure_services_rule(start="10.0.0.1"))) == 2
+@pytest.mark.parametrize(("start", "end"), [("10.0.0.1", "0.0.0.0"), ("0.0.0.0", "10.0.0.1")])
+def test_a_firewall_rule_other_than_azure_services_opens_nothing(start: str, end: str) -> None:
+    assert len(violations(factory(), server(), azure_services_rule(start=start, end=end))) == 2
 
 
 # --- trusted-service bypass
@@ -224,6 +228,14 @@ def test_a_private_endpoint_with_dns_opens_the_lake_to_the_integrated_function()
     assert _lake_edges(closed_lake_with_endpoint(), NodeKind.FUNCTION) == []
 
 
+def test_a_function_integrated_with_something_other_than_a_subnet_is_in_no_vnet() -> None:
+    group = reg(ResourceType.RESOURCE_GROUP, "group", resourceGroupName="rg")
+    regs = [group, *closed_lake_with_endpoint()]
+    regs[1] = reg(ResourceType.WEB_APP, "app", name="func-x", kind="functionapp", virtualNetworkSubnetId=VNET)
+    (message,) = _lake_edges(regs, NodeKind.FUNCTION)
+    assert "the function is not in a VNet" in message
+
+
 def test_ids_are_compared_without_regard_to_case() -> None:
     assert _lake_edges(closed_lake_with_endpoint(target=LAKE.upper()), NodeKind.FUNCTION) == []
 
@@ -235,6 +247,7 @@ def test_ids_are_compared_without_regard_to_case() -> None:
         ({"subnet": "snet-unplanned"}, "the function is not in a VNet"),
         ({"link": False}, f"{BLOB_ZONE} is not linked to the function's VNet vnet-x"),
         ({"link_vnet": "vnet-other"}, f"{BLOB_ZONE} is not linked to the function's VNet vnet-x"),
+        ({"link_zone": "privatelink.dfs.core.windows.net"}, f"{BLOB_ZONE} is not linked to the function's VNet"),
         ({"zone_group": False}, f"not registered in {BLOB_ZONE}"),
         ({"group_zone": "privatelink.dfs.core.windows.net"}, f"not registered in {BLOB_ZONE}"),
         ({"group": "dfs"}, "no private endpoint for blob"),
@@ -269,6 +282,7 @@ def _managed(
     runtime_factory: str = "adf-x",
     approval_target: str = LAKE,
     approval_of_other: bool = False,
+    approval_kind: str = "managed-private-endpoint-approval",
 ) -> list[Registration]:
     endpoint = reg(
         ResourceType.MANAGED_PRIVATE_ENDPOINT,
@@ -308,7 +322,7 @@ def _managed(
                 ResourceType.DYNAMIC,
                 "approval",
                 depends_on=[other if approval_of_other else endpoint],
-                kind="managed-private-endpoint-approval",
+                kind=approval_kind,
                 targetResourceId=approval_target,
             )
         )
@@ -325,6 +339,7 @@ def test_an_approved_managed_endpoint_from_the_managed_runtime_opens_a_closed_la
         ({"approved": False}, "never approved"),
         ({"approval_of_other": True}, "never approved"),
         ({"approval_target": SQL}, "never approved"),
+        ({"approval_kind": "function-host-keys"}, "never approved"),
         ({"in_vnet": False}, "no managed private endpoint from a managed-VNet runtime"),
         ({"runtime_factory": "adf-other"}, "no managed private endpoint from a managed-VNet runtime"),
         ({"endpoint_factory": "adf-other"}, "no managed private endpoint from a managed-VNet runtime"),
@@ -365,7 +380,7 @@ def test_conversations_exist_only_between_ends_in_the_plan_and_the_deploy_agent_
 
 
 def test_a_storage_account_without_hierarchical_namespace_is_the_host_storage() -> None:
-    host = reg(ResourceType.STORAGE_ACCOUNT, "host", accountName="sthost", isHnsEnabled=False)
+    host = reg(ResourceType.STORAGE_ACCOUNT, "host", accountName="sthost")
     found = {(e.caller.kind, e.target.kind, e.group_id) for e in edges(view_of(function(), host))}
     assert found == {
         ("function", "host-storage", "blob"),
