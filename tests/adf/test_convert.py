@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adf.convert import authoring_place, to_inputs
-from adf.model import AdfItem
+from adf.model import AdfItem, AdfKind
 from stack.paths import PIPELINES_DIR
 from tests.support.adf_tree import fixture_files, load, problems_of, write
 
@@ -107,8 +107,10 @@ def test_a_sql_schema_name_on_a_type_without_table_name_is_refused_with_the_hint
 
 def test_a_planned_resources_input_is_placed_in_the_file_its_item_came_from() -> None:
     copy_activity = {"name": "Copy", "type": "Copy", "typeProperties": {"source": {"type": "JsonSource"}}}
-    pipeline = AdfItem("pipeline", "PL_Load", "pipeline/PL_Load.json", {"properties": {"activities": [copy_activity]}})
-    dataset = AdfItem("dataset", "DS_Load", "dataset/DS_Load.json", {"properties": {"type": "Json"}})
+    pipeline = AdfItem(
+        AdfKind.PIPELINE, "PL_Load", "pipeline/PL_Load.json", {"properties": {"activities": [copy_activity]}}
+    )
+    dataset = AdfItem(AdfKind.DATASET, "DS_Load", "dataset/DS_Load.json", {"properties": {"type": "Json"}})
     items = [dataset, pipeline]
     token = pipeline.type_token
     assert (

@@ -103,6 +103,6 @@ def test_a_container_fed_by_an_account_whose_name_is_unknown_makes_it_the_lake()
 
 def test_a_container_whose_account_name_is_unknown_belongs_to_what_it_depends_on() -> None:
     account = reg(ResourceType.STORAGE_ACCOUNT, "account", accountName="stlake", isHnsEnabled=False)
-    unnamed = {"containerName": "silver", "accountName": UNKNOWN}
+    unnamed: dict[str, Any] = {"containerName": "silver", "accountName": UNKNOWN}
     assert hns_findings(account, reg(ResourceType.BLOB_CONTAINER, "silver", **unnamed)) == []
     assert len(hns_findings(account, reg(ResourceType.BLOB_CONTAINER, "silver", depends_on=[account], **unnamed))) == 1
