@@ -17,10 +17,11 @@ from stack.errors import InputError
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from ops.plan import run_plan
+    from ops.plan import passed_line, run_plan
     from preview.plan import azure_names, render_tree
 
     plan = run_plan(args.stack)
+    print(passed_line(), file=sys.stderr)
     if args.names:
         json.dump(azure_names(plan), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -275,6 +275,9 @@ class Registration:
     retain_on_delete: bool = False
     aliases: list[str] = field(default_factory=list)
     """The old URNs the engine would match this resource against (RecordingMonitor's alias rules)."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input name -> the URNs whose outputs feed it (the request's `propertyDependencies`); `depends_on` holds
+    these and the explicit `depends_on`, component dependencies expanded into their children by the SDK."""
 
 
 _SECRET_SIG = rpc._special_secret_sig
@@ -414,6 +417,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs=display_value(raw),
                 retain_on_delete=bool(request.retainOnDelete),
                 aliases=aliases,
+                property_dependencies={
+                    key: sorted(set(deps.urns)) for key, deps in sorted(request.propertyDependencies.items())
+                },
             )
         )
         return response
