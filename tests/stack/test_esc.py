@@ -206,3 +206,20 @@ def test_without_environments_a_missing_key_is_only_missing(tmp_path: Path) -> N
         run_program("alice", root)
     assert type(info.value) is not UnresolvedEnvironmentError
     assert "ESC" not in str(info.value)
+
+
+def test_the_offline_plan_prints_the_warning_once_before_it_runs(
+    tmp_path: Path, esc_bin, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_program(tmp_path / "program", stacks=())
+    (root / "Pulumi.alice.yaml").write_text(
+        "environment:\n  - data-platform/alice\n" + (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
+    )
+    plan = run_program("alice", root)
+    assert plan.resources
+    lines = [line for line in capsys.readouterr().err.splitlines() if "ESC" in line]
+    assert lines == [
+        "warning: Pulumi.alice.yaml imports the ESC environment(s) data-platform/alice; the offline plan does not "
+        "resolve them without the `esc` CLI, so their pulumiConfig values are missing from this plan (install esc "
+        "and run `esc login` to resolve them)"
+    ]
