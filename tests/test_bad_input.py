@@ -98,6 +98,11 @@ def twin_in_other_case(root: Path, relative: str) -> None:
     (root / relative).with_name(f"{document['name']}.json").write_text(json.dumps(document))
 
 
+def line_of(relative: str, fragment: str) -> int:
+    text = (PROJECT / relative).read_text()
+    return next(number for number, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
 SCHEDULE = trigger_of_type("ScheduleTrigger")
 PIPELINE, DEPENDENT = pipeline_with_depends_on()
 DATASET = first("dataset")
@@ -169,6 +174,47 @@ CASES = [
         "config-not-yaml",
         write_file("Pulumi.dev.yaml", "config:\n  data-platform:owner: [unclosed\n"),
         ("Pulumi.dev.yaml: not valid YAML",),
+    ),
+    Case(
+        "config-unknown-namespace",
+        add_config("  data-platfrom:timeZone: UTC\n"),
+        (
+            "Pulumi.dev.yaml: data-platfrom:timeZone: unknown namespace 'data-platfrom'",
+            "(did you mean 'data-platform:timeZone'?); allowed namespaces: data-platform, azure-native, pulumi, random",
+        ),
+    ),
+    Case(
+        "config-duplicate-key",
+        add_config("  data-platform:owner: someone-else\n"),
+        (
+            "Pulumi.dev.yaml: key 'data-platform:owner' is given twice, on lines "
+            f"{line_of('Pulumi.dev.yaml', 'data-platform:owner')} and",
+        ),
+    ),
+    Case(
+        "stack-file-a-list",
+        write_file("Pulumi.dev.yaml", "- config\n- environment\n"),
+        ("Pulumi.dev.yaml: expected a mapping of stack settings (config, environment", "got a list"),
+    ),
+    Case(
+        "stack-file-a-scalar",
+        write_file("Pulumi.dev.yaml", "dev\n"),
+        ("Pulumi.dev.yaml: expected a mapping of stack settings (config, environment", "got a string"),
+    ),
+    Case(
+        "stack-file-unknown-setting",
+        edit_text("Pulumi.dev.yaml", "\nconfig:\n", "\nconfg:\n"),
+        ("Pulumi.dev.yaml: confg: not a stack file setting (did you mean 'config'?); allowed: config, environment",),
+    ),
+    Case(
+        "project-file-missing",
+        lambda root: (root / "Pulumi.yaml").unlink(),
+        ("Pulumi.yaml: not found in", "the one whose Pulumi.yaml names the project (`name:`) and its runtime"),
+    ),
+    Case(
+        "project-file-without-name",
+        edit_text("Pulumi.yaml", "name: data-platform\n", ""),
+        ("Pulumi.yaml: has no `name`; `name` is required: the project's name",),
     ),
     # ---- ADF content
     Case(
@@ -319,4 +365,18 @@ def test_broken_project_fails_naming_the_problem_before_registering_anything(
         assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
     assert "no resource was registered" in result.stderr
     assert result.stdout == ""
+    assert not re.search(r"Traceback", result.stderr)
+
+
+@pytest.mark.parametrize("stack", ["bad name", "acme/alice"])
+def test_a_stack_name_pulumi_refuses_fails_naming_what_is_allowed(
+    tmp_path: Path, warm_cli: WarmCli, stack: str
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    copy_program(root)
+    result = warm_cli.run(root, "plan", "--stack", stack)
+    assert result.returncode == 2, result.stderr
+    assert f"error: '{stack}'" in result.stderr
+    assert "no resource was registered" in result.stderr
     assert not re.search(r"Traceback", result.stderr)
