@@ -23,6 +23,7 @@ from stack.config_sections import (
     ConfigModel,
     DataFactoryConfig,
     FunctionAppConfig,
+    IntendedReplacement,
     KeyVaultConfig,
     MonitoringConfig,
     PolicyOverride,
@@ -100,6 +101,11 @@ class PlatformConfig(ConfigModel):
     deployer_principal_type: PrincipalType | None = Field(
         None, description="What runs `pulumi up`; unset: detected (detect_deployer_principal_type)."
     )
+    intended_replacements: tuple[IntendedReplacement, ...] = Field(
+        (),
+        description="Resources the next release may replace or recreate on purpose (`ops plan --from` refuses any "
+        "other replacement of a stateful resource and any transition Azure refuses).",
+    )
 
     @model_validator(mode="after")
     def _no_azure_wide_sql_rule_in_a_private_stack(self) -> PlatformConfig:
@@ -109,6 +115,15 @@ class PlatformConfig(ConfigModel):
                 "network.privateNetworking: false; private stacks reach SQL through its private endpoints"
             )
         return self
+
+    @field_validator("intended_replacements")
+    @classmethod
+    def _each_resource_named_once(cls, value: tuple[IntendedReplacement, ...]) -> tuple[IntendedReplacement, ...]:
+        names = [item.resource for item in value]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"names {', '.join(repeated)} more than once; give each resource one entry")
+        return value
 
     @field_validator("location")
     @classmethod
@@ -243,6 +258,7 @@ __all__ = [
     "ConfigError",
     "DataFactoryConfig",
     "FunctionAppConfig",
+    "IntendedReplacement",
     "KeyVaultConfig",
     "MonitoringConfig",
     "PlatformConfig",
