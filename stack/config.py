@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -194,9 +194,11 @@ def _describe(error: Mapping[str, Any], allowed_keys: list[str]) -> str:
 
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
     model: type[BaseModel] = PlatformConfig
-    for part in loc[:-1]:
+    for part in (part for part in loc[:-1] if not isinstance(part, int)):  # an int is a list item's index
         field = model.model_fields.get(to_snake(str(part)))
         annotation = field.annotation if field else None
+        items = [arg for arg in get_args(annotation) if isinstance(arg, type) and issubclass(arg, BaseModel)]
+        annotation = items[0] if items else annotation  # a list of models: its items' model
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             model = annotation
         else:

@@ -34,14 +34,19 @@ SUBNET_ID = (
 LAKE_ID = f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st"
 OTHER_ID = f"/subscriptions/{MOCK_SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st2"
 
-RUNTIME = {"factoryName": "adf", "resourceGroupName": "rg", "integrationRuntimeName": "ir-managed"}
-MANAGED_NETWORK = {"type": "ManagedVirtualNetworkReference", "referenceName": "default"}
-VAULT_NAMES = {"vaultName": "kv", "resourceGroupName": "rg", "location": "westeurope"}
-ACCOUNT_NAMES = {"accountName": "st", "resourceGroupName": "rg", "location": "westeurope", "kind": "StorageV2"}
-SUBNET_NAMES = {"subnetName": "snet", "virtualNetworkName": "vnet", "resourceGroupName": "rg"}
-ENDPOINT_NAMES = {"privateEndpointName": "pe", "resourceGroupName": "rg", "subnet": {"id": SUBNET_ID}}
-SERVER_NAMES = {"serverName": "sql", "resourceGroupName": "rg", "location": "westeurope"}
-PLAN_NAMES = {"name": "asp", "resourceGroupName": "rg", "location": "westeurope"}
+RUNTIME: dict[str, Any] = {"factoryName": "adf", "resourceGroupName": "rg", "integrationRuntimeName": "ir-managed"}
+MANAGED_NETWORK: dict[str, Any] = {"type": "ManagedVirtualNetworkReference", "referenceName": "default"}
+VAULT_NAMES: dict[str, Any] = {"vaultName": "kv", "resourceGroupName": "rg", "location": "westeurope"}
+ACCOUNT_NAMES: dict[str, Any] = {
+    "accountName": "st",
+    "resourceGroupName": "rg",
+    "location": "westeurope",
+    "kind": "StorageV2",
+}
+SUBNET_NAMES: dict[str, Any] = {"subnetName": "snet", "virtualNetworkName": "vnet", "resourceGroupName": "rg"}
+ENDPOINT_NAMES: dict[str, Any] = {"privateEndpointName": "pe", "resourceGroupName": "rg", "subnet": {"id": SUBNET_ID}}
+SERVER_NAMES: dict[str, Any] = {"serverName": "sql", "resourceGroupName": "rg", "location": "westeurope"}
+PLAN_NAMES: dict[str, Any] = {"name": "asp", "resourceGroupName": "rg", "location": "westeurope"}
 
 
 def _connection(target: str, group: str, name: str = "connection") -> list[dict[str, Any]]:
@@ -112,7 +117,8 @@ CASES = (
          {**ACCOUNT_NAMES, "kind": "Storage"}, fires=True),
     Case("storage-account-kind", ACCOUNT, {**ACCOUNT_NAMES, "kind": "Storage"},
          {**ACCOUNT_NAMES, "kind": "StorageV2"}, fires=False),
-    Case("storage-infrastructure-encryption", ACCOUNT, {**ACCOUNT_NAMES, "encryption": {"keySource": "Microsoft.Storage"}},
+    Case("storage-infrastructure-encryption", ACCOUNT,
+         {**ACCOUNT_NAMES, "encryption": {"keySource": "Microsoft.Storage"}},
          {**ACCOUNT_NAMES, "encryption": {"keySource": "Microsoft.Storage", "requireInfrastructureEncryption": True}},
          fires=True),
     Case("storage-infrastructure-encryption", ACCOUNT,
