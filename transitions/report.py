@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from preview.mocks import Registration
@@ -28,7 +29,7 @@ from stack.errors import ConfigError, ViolationsError
 from transitions.catalogue import Context, Refusal, refusals_for
 from transitions.changes import PropertyChange, property_changes, value_at
 from transitions.previous import PreviousPlan, PreviousPlanError, PreviousResource, parse_previous
-from transitions.replacement import forces_replacement, is_provider_resource
+from transitions.replacement import FORCE_NEW_TABLE, forces_replacement, is_provider_resource
 
 INTENT_KEY = "data-platform:intendedReplacements"
 
@@ -169,8 +170,9 @@ class TransitionReport:
     def has_changes(self) -> bool:
         return bool(self.refused or self.replacements or self.in_place or self.created or self.deleted)
 
-    def lines(self) -> list[str]:
-        """The informational summary `ops plan --from` prints: counts, then each transition."""
+    def lines(self, today: date | None = None) -> list[str]:
+        """The informational summary `ops plan --from` prints: counts, each transition, and a warning when the
+        force-new table the replacements were judged by is older than its stated age."""
         head = (
             f"transitions from {self.source}: {len(self.failing_refusals)} refused, "
             f"{len(self.replacements)} replaced ({len(self.failing_replacements)} holding data unannounced), "
@@ -196,6 +198,9 @@ class TransitionReport:
             "remove it once the release that needed it is deployed"
             for intent in self.unused_intents
         ]
+        day = today or date.today()
+        if FORCE_NEW_TABLE.is_stale(day):
+            lines.append(f"  warning: {FORCE_NEW_TABLE.warning(day)}")
         return lines
 
 

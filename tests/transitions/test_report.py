@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from tests.support.previous_plans import document_of, previous_of
 from tests.support.registrations import component, reg, urn, view_of
 from tests.support.stack_config import stack_config
 from transitions import (
+    FORCE_NEW_TABLE,
     IntendedReplacementError,
     PreviousPlanError,
     TransitionsError,
@@ -186,3 +188,15 @@ def test_components_are_neither_created_nor_deleted_resources() -> None:
     lake = reg(ACCOUNT, "lake", **LAKE)
     report = transitions(previous_of(component("old-component"), lake), view_of(component("new-component"), lake))
     assert (report.created, report.deleted) == ((), ())
+
+
+def test_the_summary_warns_once_the_force_new_table_is_older_than_its_stated_age() -> None:
+    lake = reg(ACCOUNT, "lake", **LAKE)
+    report = transitions(previous_of(lake), view_of(lake))
+    read = FORCE_NEW_TABLE.read_on
+    fresh = report.lines(today=read + timedelta(days=FORCE_NEW_TABLE.max_age_days))
+    stale = report.lines(today=read + timedelta(days=FORCE_NEW_TABLE.max_age_days + 1))
+    assert not any("warning:" in line for line in fresh)
+    assert [line for line in stale if "warning:" in line] == [
+        f"  warning: {FORCE_NEW_TABLE.warning(read + timedelta(days=FORCE_NEW_TABLE.max_age_days + 1))}"
+    ]
