@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -25,6 +25,7 @@ from stack.config_sections import (
     ConfigModel,
     DataFactoryConfig,
     FunctionAppConfig,
+    IntendedReplacement,
     KeyVaultConfig,
     MonitoringConfig,
     PolicyOverride,
@@ -101,6 +102,11 @@ class PlatformConfig(ConfigModel):
     deployer_principal_type: PrincipalType | None = Field(
         None, description="What runs `pulumi up`; unset: detected (detect_deployer_principal_type)."
     )
+    intended_replacements: tuple[IntendedReplacement, ...] = Field(
+        (),
+        description="Resources the next release may replace or recreate on purpose (`ops plan --from` refuses any "
+        "other replacement of a stateful resource and any transition Azure refuses).",
+    )
 
     @model_validator(mode="after")
     def _no_azure_wide_sql_rule_in_a_private_stack(self) -> PlatformConfig:
@@ -110,6 +116,15 @@ class PlatformConfig(ConfigModel):
                 "network.privateNetworking: false; private stacks reach SQL through its private endpoints"
             )
         return self
+
+    @field_validator("intended_replacements")
+    @classmethod
+    def _each_resource_named_once(cls, value: tuple[IntendedReplacement, ...]) -> tuple[IntendedReplacement, ...]:
+        names = [item.resource for item in value]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"names {', '.join(repeated)} more than once; give each resource one entry")
+        return value
 
     @field_validator("location")
     @classmethod
@@ -187,9 +202,11 @@ def _describe(error: Mapping[str, Any], allowed_keys: list[str], key: str) -> st
 
 def _allowed_keys(loc: tuple[int | str, ...], project: str) -> list[str]:
     model: type[BaseModel] = PlatformConfig
-    for part in loc[:-1]:
+    for part in (part for part in loc[:-1] if not isinstance(part, int)):  # an int is a list item's index
         field = model.model_fields.get(to_snake(str(part)))
         annotation = field.annotation if field else None
+        items = [arg for arg in get_args(annotation) if isinstance(arg, type) and issubclass(arg, BaseModel)]
+        annotation = items[0] if items else annotation  # a list of models: its items' model
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             model = annotation
         else:
@@ -275,6 +292,7 @@ __all__ = [
     "ConfigError",
     "DataFactoryConfig",
     "FunctionAppConfig",
+    "IntendedReplacement",
     "KeyVaultConfig",
     "MonitoringConfig",
     "PlatformConfig",
