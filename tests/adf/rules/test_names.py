@@ -4,6 +4,7 @@ the loader's generic name check left to the kinds no page rules on, so no name i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.support.adf_tree import fixture_files, problems_of
 
 
 def name_findings(kind: AdfKind, name: str) -> list[str]:
-    properties = {"activities": []} if kind == AdfKind.PIPELINE else {"type": "Anything"}
+    properties: dict[str, Any] = {"activities": []} if kind == AdfKind.PIPELINE else {"type": "Anything"}
     return findings(item(kind, name, properties))
 
 
