@@ -72,8 +72,8 @@ NAME_PIPELINE = Rule(
     "pipeline name",
     "140 characters",
     "A pipeline name has at most 140 characters, starts with a letter, digit or underscore, and has none of "
-    ". + ? / < > * % & : \\. ARM's page adds '#' and control characters and allows 260; ADF's naming page says "
-    "a letter first. The pipeline page is ADF's own and the more specific.",
+    ". + ? / < > * % & : or backslash. ARM's page adds '#' and control characters and allows 260; ADF's "
+    "naming page says a letter first. The pipeline page is ADF's own and the more specific.",
     (PIPELINES, NAMING, ARM_NAMES),
 )
 NAME_TRIGGER = Rule(
@@ -81,7 +81,7 @@ NAME_TRIGGER = Rule(
     "trigger name",
     "260 characters",
     "A trigger name has 1 to 260 characters, starts with a letter or digit, and has none of "
-    "< > * # . % & : \\ + ? / or control characters (ADF's own page is silent on triggers).",
+    "< > * # . % & : + ? /, backslash or control characters (ADF's own page is silent on triggers).",
     (ARM_NAMES,),
 )
 NAME_DATASET = Rule(
@@ -97,7 +97,7 @@ NAME_LINKED_SERVICE = Rule(
     "name-linked-service",
     "linked service name",
     "letters, digits, _ and spaces",
-    "ADF's naming page: a linked service name starts with a letter and has no '-' or . + ? / < > * % & : \\; "
+    "ADF's naming page: a linked service name starts with a letter and has no '-', . + ? / < > * % & : or backslash; "
     "ADF Studio's error text allows only letters, digits, underscores and spaces. ARM's page allows '-'; ADF is "
     "followed. At most 260 characters (ARM).",
     (NAMING, STUDIO_NAME_ERROR, ARM_NAMES),
@@ -123,7 +123,7 @@ NAME_ACTIVITY = Rule(
     "activity name",
     "55 characters",
     "An activity name has at most 55 characters, starts with a letter, digit or underscore, and has none of "
-    ". + ? / < > * % & : \\. ADF also refuses, at run time, an internal name built from the activity name "
+    ". + ? / < > * % & : or backslash. ADF also refuses, at run time, an internal name built from the activity name "
     "that exceeds 80 characters (InvalidWorkflowRunActionName).",
     (PIPELINES, ACTION_NAME_ERROR),
 )

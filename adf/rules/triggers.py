@@ -111,7 +111,7 @@ BLOB_BEGINS = Rule(
     "blob-path-begins-with",
     "BlobEventsTrigger blobPathBeginsWith",
     "/<container>/ or /<container>/blobs/<path>",
-    "blobPathBeginsWith starts with the container: '/<container>/' alone, or '/<container>/blobs/' and the "
+    "blobPathBeginsWith starts with the container: '/container/' alone, or '/container/blobs/' followed by the "
     "folder or file; the 'blobs/' segment is required before any path.",
     (STORAGE_EVENTS,),
 )
@@ -120,7 +120,7 @@ BLOB_ENDS = Rule(
     "BlobEventsTrigger blobPathEndsWith",
     "/<container>/blobs/<path> when it names the container",
     "blobPathEndsWith is a file name or extension, or a path in any container; when it names its container it "
-    "reads '/<container>/blobs/<file>'.",
+    "reads '/container/blobs/file'.",
     (STORAGE_EVENTS,),
 )
 CUSTOM_EVENT_TYPES = Rule(
