@@ -66,7 +66,7 @@ def test_the_policy_column_says_which_types_take_an_activity_policy() -> None:
     types = sdk_types()
     for row in table("| type | policy rules |"):
         cls = types[row[0].strip("`")]
-        policy = inspect.signature(cls.__init__).parameters.get("policy")
+        policy = inspect.signature(cls).parameters.get("policy")
         takes = policy is not None and "ForwardRef('ActivityPolicyArgs')" in str(policy.annotation)
         assert row[1] == ("yes" if takes else "no"), row[0]
 
