@@ -278,3 +278,11 @@ def test_activity_names_start_and_characters(name: str, refused: bool) -> None:
 def test_activity_names_inside_containers_are_checked_at_their_path() -> None:
     (finding,) = findings(pipeline([if_condition("Check", [], [activity("Bad/Name")])]))
     assert finding.startswith(f"{PL}: properties.activities[0].typeProperties.ifFalseActivities[0].name: 'Bad/Name' ")
+
+
+def test_a_branch_in_a_loop_in_a_branch_is_a_branch_in_a_branch_at_depth() -> None:
+    nested = pipeline([if_condition("Outer", [for_each("Each", [if_condition("Inner", waits(1))])])])
+    loop_finding, branch_finding = findings(nested)
+    assert of_rule(activities.NESTING_LOOP_IN_BRANCH, [loop_finding])
+    assert "IfCondition 'Inner' sits inside IfCondition 'Outer' > ForEach 'Each'" in branch_finding
+    assert of_rule(activities.NESTING_BRANCH_IN_BRANCH, [branch_finding])
