@@ -29,7 +29,6 @@ from pulumi.runtime.sync_await import _sync_await
 from preview.mocks import PlatformMocks, RecordingMonitor, Registration
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
-from stack.fact_tables import DATED_TABLES
 from stack.facts import stale_table_warnings
 from stack.files import read_stack_file
 from stack.packages import top_level_packages
@@ -145,7 +144,7 @@ def run_program(
     """
     stack_file = read_stack_file(project_dir, stack)
     project, values, secret_keys = stack_file.project, dict(stack_file.values), list(stack_file.secret_keys)
-    for warning in (*stack_file.warnings, *stale_table_warnings(DATED_TABLES)):
+    for warning in (*stack_file.warnings, *stale_table_warnings()):
         print(f"warning: {warning}", file=sys.stderr)
     for key, value in (config_overrides or {}).items():
         if value is None:

@@ -44,12 +44,27 @@ class DatedTable:
         )
 
 
+_REGISTERED: dict[str, DatedTable] = {}
+
+
+def register(table: DatedTable) -> DatedTable:
+    """Record a table where it is defined, so the plan warns about it whenever its module is in use."""
+    _REGISTERED[table.subject] = table
+    return table
+
+
+def registered() -> tuple[DatedTable, ...]:
+    """Every table registered by the modules imported so far (a table's staleness matters where it is used)."""
+    return tuple(_REGISTERED.values())
+
+
 def today() -> date:
     """Today's date in UTC: the one clock the staleness checks read (tests freeze it here)."""
     return datetime.now(UTC).date()
 
 
-def stale_table_warnings(tables: Iterable[DatedTable], on: date | None = None) -> list[str]:
-    """The warning of each table older than its stated age, on `on` (default: today)."""
+def stale_table_warnings(tables: Iterable[DatedTable] | None = None, on: date | None = None) -> list[str]:
+    """The warning of each table (default: every registered one) older than its stated age, on `on` (default: today)."""
     day = on if on is not None else today()
-    return [warning for table in tables if (warning := table.staleness_warning(day)) is not None]
+    chosen = registered() if tables is None else tables
+    return [warning for table in chosen if (warning := table.staleness_warning(day)) is not None]

@@ -22,14 +22,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from stack.facts import DatedTable
+from stack.facts import DatedTable, register
 
-REGIONS = DatedTable(
-    subject="the Azure region table (stack/regions.py)",
-    read_on=date(2026, 12, 6),
-    source="https://learn.microsoft.com/azure/reliability/regions-list",
-    refresh_command="az account list-locations --query \"[?metadata.regionType=='Physical'].name\" --output tsv",
-    max_age_days=180,
+REGIONS = register(
+    DatedTable(
+        subject="the Azure region table (stack/regions.py)",
+        read_on=date(2026, 12, 6),
+        source="https://learn.microsoft.com/azure/reliability/regions-list",
+        refresh_command="az account list-locations --query \"[?metadata.regionType=='Physical'].name\" --output tsv",
+        max_age_days=180,
+    )
 )
 """When the table below was read, and from where. Azure opens several regions a year: half a year is its age limit."""
 

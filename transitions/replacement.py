@@ -37,7 +37,7 @@ from stack.facts import DatedTable, register
 
 FORCE_NEW_TABLE = register(
     DatedTable(
-        name="azure-native force-new properties (transitions/replacement.py FORCE_NEW)",
+        subject="azure-native force-new properties (transitions/replacement.py FORCE_NEW)",
         read_on=date(2026, 12, 6),
         source=(
             "pulumi/pulumi-azure-native provider/pkg/gen/replacement.go (forceNewMap) and properties.go "

@@ -199,8 +199,8 @@ class TransitionReport:
             for intent in self.unused_intents
         ]
         day = today or date.today()
-        if FORCE_NEW_TABLE.is_stale(day):
-            lines.append(f"  warning: {FORCE_NEW_TABLE.warning(day)}")
+        if (stale := FORCE_NEW_TABLE.staleness_warning(day)) is not None:
+            lines.append(f"  warning: {stale}")
         return lines
 
 

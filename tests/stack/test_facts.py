@@ -8,8 +8,7 @@ import pytest
 
 import stack.facts
 from ops.__main__ import main
-from stack.fact_tables import DATED_TABLES
-from stack.facts import DatedTable, stale_table_warnings
+from stack.facts import DatedTable, registered, stale_table_warnings
 from stack.regions import REGIONS
 
 TABLE = DatedTable(
@@ -39,7 +38,7 @@ def test_stale_table_warnings_lists_only_the_old_ones() -> None:
 
 
 def test_the_region_table_is_checked() -> None:
-    assert REGIONS in DATED_TABLES
+    assert REGIONS in registered()
 
 
 def frozen(monkeypatch: pytest.MonkeyPatch, day: date) -> None:

@@ -198,5 +198,5 @@ def test_the_summary_warns_once_the_force_new_table_is_older_than_its_stated_age
     stale = report.lines(today=read + timedelta(days=FORCE_NEW_TABLE.max_age_days + 1))
     assert not any("warning:" in line for line in fresh)
     assert [line for line in stale if "warning:" in line] == [
-        f"  warning: {FORCE_NEW_TABLE.warning(read + timedelta(days=FORCE_NEW_TABLE.max_age_days + 1))}"
+        f"  warning: {FORCE_NEW_TABLE.staleness_warning(read + timedelta(days=FORCE_NEW_TABLE.max_age_days + 1))}"
     ]
