@@ -16,9 +16,18 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.runtime import config as runtime_config
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_snake
 
+from stack.azure_limits import flex_scale_problems
 from stack.config_sections import (
     ConfigModel,
     DataFactoryConfig,
@@ -109,6 +118,19 @@ class PlatformConfig(ConfigModel):
                 "network.privateNetworking: false; private stacks reach SQL through its private endpoints"
             )
         return self
+
+    @field_validator("function_app")
+    @classmethod
+    def _flex_consumption_in_this_region(cls, value: FunctionAppConfig, info: ValidationInfo) -> FunctionAppConfig:
+        # The generator runs on Flex Consumption in the stack's region (stack/azure_limits.py, dated tables).
+        location = info.data.get("location")
+        problems = flex_scale_problems(location, value.maximum_instance_count, None) if location else []
+        if problems:
+            shown = "; ".join(problems).replace(
+                "Flex Consumption is not offered in", f"{LOCATION_KEY}: no Flex Consumption in"
+            )
+            raise ValueError(shown)
+        return value
 
     @field_validator("location")
     @classmethod
