@@ -309,11 +309,16 @@ def flex_lowest_maximum(region: str) -> int:
     return 1 if region.lower() in FLEX_LOW_SCALE_REGIONS else FLEX_LOWEST_MAXIMUM
 
 
-def flex_scale_problems(region: str, maximum_instances: object, memory_mb: object) -> list[str]:
-    """What Flex Consumption refuses in an app's scale settings in `region`."""
+def flex_region_problem(region: str) -> str | None:
+    """Why Flex Consumption cannot be used in `region`, or None when it can."""
+    if region.lower() in FLEX_REGIONS:
+        return None
+    return f"Flex Consumption is not offered in {region}; regions: {', '.join(sorted(FLEX_REGIONS))}"
+
+
+def flex_instance_problems(region: str, maximum_instances: object, memory_mb: object) -> list[str]:
+    """What Flex Consumption refuses in an app's instance settings in `region`."""
     problems = []
-    if region.lower() not in FLEX_REGIONS:
-        problems.append(f"Flex Consumption is not offered in {region}; regions: {', '.join(sorted(FLEX_REGIONS))}")
     if isinstance(maximum_instances, int) and not isinstance(maximum_instances, bool):
         lowest = flex_lowest_maximum(region)
         if not lowest <= maximum_instances <= FLEX_MAXIMUM_INSTANCES:
@@ -321,12 +326,18 @@ def flex_scale_problems(region: str, maximum_instances: object, memory_mb: objec
                 f"maximumInstanceCount {maximum_instances} is outside {lowest}-{FLEX_MAXIMUM_INSTANCES}, what Flex "
                 f"Consumption allows in {region}"
             )
-    if isinstance(memory_mb, int) and memory_mb not in FLEX_INSTANCE_MEMORY_MB:
+    if isinstance(memory_mb, int) and not isinstance(memory_mb, bool) and memory_mb not in FLEX_INSTANCE_MEMORY_MB:
         problems.append(
             f"instanceMemoryMB {memory_mb} is not an instance size; sizes: "
             + ", ".join(str(size) for size in FLEX_INSTANCE_MEMORY_MB)
         )
     return problems
+
+
+def flex_scale_problems(region: str, maximum_instances: object, memory_mb: object) -> list[str]:
+    """What Flex Consumption refuses in `region` for an app with these instance settings."""
+    problem = flex_region_problem(region)
+    return [*([problem] if problem else []), *flex_instance_problems(region, maximum_instances, memory_mb)]
 
 
 FLEX_RUNTIMES: Mapping[str, frozenset[str]] = {
