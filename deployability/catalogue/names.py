@@ -188,14 +188,7 @@ RULES: tuple[Rule, ...] = (
         "Azure accepts; other names are refused.",
         fix="Build names in stack/naming.py (checked against the same table, stack/name_rules.py), or change the "
         "name the ADF content or component gives.",
-        sources=(
-            Source(NAMES_PAGE, "per type: scope, length, valid characters, first and last character"),
-            Source(
-                "https://learn.microsoft.com/azure/data-factory/naming-rules",
-                "ADF objects start with a letter; no . + ? / < > * % & : \\; no '-' in linked services, datasets and "
-                "data flows; factories and runtimes: letters, digits and single '-'",
-            ),
-        ),
+        sources=tuple(dict.fromkeys(source for rule in NAME_RULES.values() for source in rule.sources)),
         check=_names,
     ),
     Rule(
