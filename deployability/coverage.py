@@ -106,12 +106,11 @@ def _label(url: str) -> str:
 
 def _links(rules: Iterable[Rule], type_token: str | None = None) -> str:
     """The rules' source pages; for the naming rule, only the pages of `type_token`'s own entry."""
+    entry = NAME_RULES.get(type_token) if type_token is not None else None
     urls = dict.fromkeys(
         source.url
         for rule in rules
-        for source in (
-            NAME_RULES[type_token].sources if rule.name == NAMING_RULE and type_token in NAME_RULES else rule.sources
-        )
+        for source in (entry.sources if entry is not None and rule.name == NAMING_RULE else rule.sources)
     )
     return ", ".join(f"[{_label(url)}]({url})" for url in urls)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from deployability.catalogue.names import RESERVED_WORDS
@@ -148,7 +150,8 @@ def test_each_reserved_word_fires_as_a_whole_word_of_a_site_name(word: str) -> N
 def test_reserved_words_fire_anywhere_at_the_start_or_whole_without_regard_to_case(
     type_token: str, name_input: str, name: str, expected: str
 ) -> None:
-    resource = reg(type_token, "r", **{name_input: name})
+    inputs: dict[str, Any] = {name_input: name}
+    resource = reg(type_token, "r", **inputs)
     assert fired([resource], "resource-name-reserved-words") == [f"name {name!r} {expected} (ReservedResourceName)"]
 
 

@@ -95,8 +95,11 @@ def test_ip_rules_fire_for_ipv6(dev: Plan) -> None:
 @pytest.mark.parametrize("key", ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"])
 def test_soft_delete_fires_outside_1_to_365_days_for_blobs_and_containers(dev: Plan, key: str) -> None:
     for days, expected in ((0, 1), (366, 1), (1, 0), (365, 0)):
-        regs = edited(dev, BLOB_SERVICE, lambda inputs, d=days: inputs[key].update(days=d))
-        assert len(fired(regs, "storage-soft-delete-days")) == expected, days
+
+        def change(inputs: dict[str, Any], days: int = days) -> None:
+            inputs[key].update(days=days)
+
+        assert len(fired(edited(dev, BLOB_SERVICE, change), "storage-soft-delete-days")) == expected, days
 
 
 def test_soft_delete_is_quiet_when_the_policy_is_off(dev: Plan) -> None:
