@@ -195,7 +195,8 @@ RULES: tuple[Rule, ...] = (
         name="resource-name-reserved-words",
         types=ENDPOINT_TYPES,
         reason="A resource with an accessible endpoint cannot use a reserved or trademarked word in its name "
-        "(ReservedResourceName), checked at creation even with the endpoint disabled.",
+        "(ReservedResourceName), checked at creation even with the endpoint disabled. A reserved word is judged as "
+        "the whole name or a part between separators; MICROSOFT and WINDOWS anywhere; LOGIN at the start.",
         fix="Choose a name without the word (the prefix in config is part of every name).",
         sources=(
             Source(

@@ -52,6 +52,11 @@ def _group_ids(view: PlanView) -> Iterator[Finding]:
             if allowed is None:
                 continue
             lowered = {group.lower() for group in allowed}
+            if len(groups) != 1 and reg.type == ResourceType.PRIVATE_ENDPOINT:
+                yield (
+                    reg,
+                    f"connection to {target_type} has {len(groups)} group ids; a first-party target takes exactly one",
+                )
             for group in groups:
                 text = known_str(group)
                 if (
@@ -199,11 +204,22 @@ RULES: tuple[Rule, ...] = (
     Rule(
         name="private-endpoint-group-id",
         types=(ResourceType.PRIVATE_ENDPOINT, ResourceType.MANAGED_PRIVATE_ENDPOINT),
-        reason="A private endpoint (or a factory's managed private endpoint) connects to a sub-resource its target "
-        "offers: blob, dfs, queue, table, file or web on storage, vault on Key Vault, sqlServer on SQL, sites on a "
-        "site.",
+        reason="A private endpoint (or a factory's managed private endpoint) connects to exactly one sub-resource its "
+        "target offers: blob, dfs, queue, table, file or web on storage, vault on Key Vault, sqlServer on SQL, "
+        "sites on a site.",
         fix="Use the target's group id (stack/private_dns.py ENDPOINT_GROUPS).",
-        sources=(Source(DNS_PAGE, "the sub-resources each service offers, with their zones"),),
+        sources=(
+            Source(DNS_PAGE, "the sub-resources each service offers, with their zones"),
+            Source(
+                "https://github.com/hashicorp/terraform-provider-azurerm/issues/5820",
+                "ARM 400 OnlyOneGroupIdPermitted: 'Only one group Id is permitted when connecting to a first-party "
+                "resource'",
+            ),
+            Source(
+                "https://github.com/Azure/azure-cli/issues/15136",
+                "ARM: MissingParameterOnPrivateLinkServiceConnection, 'is missing required parameter group Id'",
+            ),
+        ),
         check=_group_ids,
     ),
     Rule(

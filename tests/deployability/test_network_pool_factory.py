@@ -45,6 +45,16 @@ def test_group_id_fires_for_a_sub_resource_the_target_lacks_and_ignores_case(pro
     assert fired(groups_of(prod, ENDPOINT, "Blob"), "private-endpoint-group-id") == []
 
 
+@pytest.mark.parametrize("groups", [[], ["blob", "file"]])
+def test_group_id_fires_for_a_connection_without_exactly_one_group(prod: Plan, groups: list[str]) -> None:
+    regs = edited(prod, ENDPOINT, lambda inputs: inputs["privateLinkServiceConnections"][0].update(groupIds=groups))
+    found = fired(regs, "private-endpoint-group-id")
+    assert found[0] == (
+        f"connection to microsoft.storage/storageaccounts has {len(groups)} group ids; a first-party target takes "
+        "exactly one"
+    )
+
+
 def test_group_id_judges_the_factorys_managed_endpoints_too(prod: Plan) -> None:
     assert fired(groups_of(prod, MANAGED, "blob"), "private-endpoint-group-id") == [
         "group id 'blob' is not a sub-resource of microsoft.web/sites; it has sites"
