@@ -119,6 +119,17 @@ class PlatformConfig(ConfigModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _no_sql_firewall_rules_in_a_private_stack(self) -> PlatformConfig:
+        # A server with public network access Disabled refuses every firewall rule (42101):
+        # https://learn.microsoft.com/azure/azure-sql/database/connectivity-settings
+        if self.network.private_networking and self.sql.create and self.sql.allowed_ip_ranges:
+            raise ValueError(
+                "sql.allowedIpRanges makes server firewall rules, which a server without public network access "
+                "refuses (error 42101); with network.privateNetworking true, reach SQL through its private endpoint"
+            )
+        return self
+
     @field_validator("function_app")
     @classmethod
     def _flex_consumption_in_this_region(cls, value: FunctionAppConfig, info: ValidationInfo) -> FunctionAppConfig:

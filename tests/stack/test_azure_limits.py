@@ -135,3 +135,12 @@ def test_the_low_scale_regions_take_one_instance(region: str) -> None:
     assert flex_lowest_maximum(region) == 1
     assert flex_lowest_maximum(region.upper()) == 1
     assert flex_lowest_maximum("northeurope") == 40
+
+
+def test_sql_config_refuses_firewall_ranges_in_a_private_stack() -> None:
+    sql = {**SQL, "allowedIpRanges": ["203.0.113.5"]}
+    message = refused({"data-platform:sql": sql}, stack="test")
+    assert "sql.allowedIpRanges makes server firewall rules, which a server without public network access refuses" in (
+        message
+    )
+    stack_config("dev", **{"data-platform:sql": sql})
