@@ -40,8 +40,9 @@ class DeployabilityError(ViolationsError):
 
 
 def view_of(plan: Any) -> PlanView:
-    """A `preview.plan.Plan` (its config gives deployerPrincipalType) or an iterable of registrations."""
-    resources = plan.resources if hasattr(plan, "resources") else plan
+    """A `preview.plan.Plan` (its config gives deployerPrincipalType; judged with the stacks it reads, as they run
+    together) or an iterable of registrations."""
+    resources = getattr(plan, "all_resources", None) or (plan.resources if hasattr(plan, "resources") else plan)
     config = getattr(plan, "config", None)
     return PlanView.of(resources, getattr(config, "deployer_principal_type", None))
 

@@ -75,6 +75,25 @@ def _authoring_lines(violations: list[SchemaViolation], content: list[AdfItem]) 
     return lines
 
 
+def _check_own_resources(plan: Plan, content: list[AdfItem], check_schema: bool, check_policy: bool) -> None:
+    """One stack's resources against the provider schema (ADF content named by file) and the security baseline."""
+    if check_schema:
+        from preview.schema import assert_valid
+
+        try:
+            assert_valid(
+                (reg.urn, reg.type, reg.inputs)
+                for reg in plan.resources
+                if reg.custom and reg.type.startswith(("azure-native:", "random:"))
+            )
+        except SchemaCheckError as error:
+            raise AuthoringSchemaError(error.violations, _authoring_lines(error.violations, content)) from None
+    if check_policy:
+        from policy.offline import check as check_security_baseline
+
+        check_security_baseline(plan, plan.config)
+
+
 def run_plan(
     stack: str,
     project_dir: Path = PROJECT_DIR,
@@ -87,30 +106,23 @@ def run_plan(
 ) -> Plan:
     """Plan `stack` offline and run the checks; raise the first check's `InputError`.
 
-    The checks read `pipelines_json/` once, through the ADF loader; the program reads it again for itself,
-    as it does under `pulumi up`.
+    `project_dir` is the platform's project (the default) or the foundation's (`foundation/`). A platform stack
+    with a foundation stack (a private one) is planned after its foundation, whose exports answer the platform's
+    stack reference; the environment checks (deployability, reachability) then judge both plans together, as they
+    will run together. The checks read `pipelines_json/` once, through the ADF loader; the program reads it again
+    for itself, as it does under `pulumi up`.
     """
     # The collector stays off for the whole plan and its checks (see preview.plan.collector_paused).
     with collector_paused():
-        found, _ordered, _overrides = inspect_content(project_dir / "pipelines_json", with_overrides=False)
-        if check_sql_scripts:
+        content_dir = project_dir / "pipelines_json"
+        found = inspect_content(content_dir, with_overrides=False)[0] if content_dir.is_dir() else None
+        if check_sql_scripts and found is not None:
             check_sql(project_dir, found)
         plan = run_program(stack, project_dir, config_overrides)
-        if check_schema:
-            from preview.schema import assert_valid
-
-            try:
-                assert_valid(
-                    (reg.urn, reg.type, reg.inputs)
-                    for reg in plan.resources
-                    if reg.custom and reg.type.startswith(("azure-native:", "random:"))
-                )
-            except SchemaCheckError as error:
-                raise AuthoringSchemaError(error.violations, _authoring_lines(error.violations, found.items)) from None
-        if check_policy:
-            from policy.offline import check as check_security_baseline
-
-            check_security_baseline(plan, plan.config)
+        # Each stack's own resources pass the schema and the baseline: the foundation's first, as it deploys first.
+        for each in (*plan.upstream, plan):
+            _check_own_resources(each, found.items if found is not None else [], check_schema, check_policy)
+        # These two judge the environment as it runs: the plan with the stacks it reads (Plan.all_resources).
         if check_deployability:
             from deployability import check as check_azure_rules
 

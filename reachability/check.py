@@ -22,8 +22,11 @@ class ReachabilityError(ViolationsError):
 
 
 def check(plan: Any) -> None:
-    """Raise `ReachabilityError` for every conversation of the plan (`preview.plan.Plan` or registrations)."""
-    resources = plan.resources if hasattr(plan, "resources") else plan
+    """Raise `ReachabilityError` for every conversation of the plan (`preview.plan.Plan` or registrations).
+
+    A plan is judged with the stacks it reads (its foundation: the VNet, zones and pool), as they run together.
+    """
+    resources = getattr(plan, "all_resources", None) or (plan.resources if hasattr(plan, "resources") else plan)
     violations = find_violations(resources)
     if violations:
         raise ReachabilityError(violations)

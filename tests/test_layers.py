@@ -33,6 +33,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "stack": frozenset(),
     "adf": frozenset({"stack"}),
     "components": frozenset({"stack", "adf"}),
+    "foundation": frozenset({"stack", "components"}),
     "preview": frozenset({"stack", "adf"}),
     "policy": frozenset({"stack", "preview"}),
     "deployability": frozenset({"stack", "preview"}),

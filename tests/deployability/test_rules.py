@@ -24,10 +24,10 @@ SCHEDULE = "platform-adf-content-trigger-TR_Archive_DailyMidnight"
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
     """The plan's registrations with a copy of the one named `name`, whose inputs `change` edited."""
-    (target,) = [reg for reg in plan.resources if reg.name == name]
+    (target,) = [reg for reg in plan.all_resources if reg.name == name]
     inputs = copy.deepcopy(target.inputs)
     change(inputs)
-    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.resources]
+    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.all_resources]
 
 
 def fired(regs: list[Registration], rule: str) -> list[Violation]:
@@ -50,7 +50,7 @@ def setting(name: str, value: str) -> Callable[[dict[str, Any]], None]:
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("rule", RULE_NAMES)
 def test_every_rule_is_quiet_on_the_committed_stacks(plans: dict[str, Plan], stack: str, rule: str) -> None:
-    assert fired(plans[stack].resources, rule) == []
+    assert fired(plans[stack].all_resources, rule) == []
 
 
 # ------------------------------------------------------------------ role assignments

@@ -237,6 +237,6 @@ def test_conversations_exist_only_between_ends_in_the_plan_and_the_deploy_agent_
 def test_test_and_prod_give_every_conversation_a_private_path_and_dev_a_public_one(plans: dict[str, Plan]) -> None:
     """Issue 11's finding (Deny with no private path) is gone: every edge of every stack has a path."""
     for stack in ("dev", "test", "prod"):
-        assert check(plans[stack].resources) == [], stack
-        found = {(e.caller.kind, e.target.kind, e.group_id) for e in edges(plans[stack].resources)}
+        assert check(plans[stack].all_resources) == [], stack
+        found = {(e.caller.kind, e.target.kind, e.group_id) for e in edges(plans[stack].all_resources)}
         assert ("function", "lake", "blob") in found and ("factory", "function", "sites") in found, stack

@@ -20,8 +20,8 @@ from stack.errors import InputError
 
 def cut(plan: Plan, drop: Callable[[Registration], bool]) -> set[tuple[str, str, str]]:
     """The conversations without a path once the registrations `drop` selects are gone."""
-    kept = [reg for reg in plan.resources if not drop(reg)]
-    assert len(kept) < len(plan.resources), "the test removed nothing"
+    kept = [reg for reg in plan.all_resources if not drop(reg)]
+    assert len(kept) < len(plan.all_resources), "the test removed nothing"
     return {(v.edge.caller.kind, v.edge.target.kind, v.edge.group_id) for v in check(kept)}
 
 
@@ -30,10 +30,10 @@ def named(*names: str) -> Callable[[Registration], bool]:
 
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
-    (target,) = [reg for reg in plan.resources if reg.name == name]
+    (target,) = [reg for reg in plan.all_resources if reg.name == name]
     inputs = copy.deepcopy(target.inputs)
     change(inputs)
-    return [dataclasses.replace(reg, inputs=inputs) if reg is target else reg for reg in plan.resources]
+    return [dataclasses.replace(reg, inputs=inputs) if reg is target else reg for reg in plan.all_resources]
 
 
 @pytest.mark.parametrize(
