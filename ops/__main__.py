@@ -11,16 +11,28 @@ import importlib
 import json
 import os
 import sys
+from pathlib import Path
 
 from ops import exit_codes
 from stack.errors import InputError
 
 
+class ProjectDirError(InputError):
+    """`--project` names no Pulumi project."""
+
+
 def _plan(args: argparse.Namespace) -> int:
     from ops.plan import run_plan
     from preview.plan import azure_names, render_tree
+    from stack.paths import PROJECT_DIR
 
-    plan = run_plan(args.stack)
+    project_dir = PROJECT_DIR if args.project is None else args.project.resolve()
+    if not (project_dir / "Pulumi.yaml").is_file():
+        raise ProjectDirError(
+            f"--project {args.project}: no Pulumi.yaml there; plan the platform (the default) or its foundation "
+            "(--project foundation)"
+        )
+    plan = run_plan(args.stack, project_dir)
     if args.names:
         json.dump(azure_names(plan), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -66,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = commands.add_parser("plan", help="plan a stack offline under the mock engine")
     plan.add_argument("--stack", required=True, help="stack name: dev, test or prod")
+    plan.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help="the Pulumi project to plan: the platform at the repository root (default), or foundation/",
+    )
     output = plan.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the plan as JSON")
     output.add_argument("--names", action="store_true", help="print logical name -> Azure name as JSON")

@@ -31,7 +31,7 @@ from preview.mocks import PlatformMocks, RecordingMonitor, Registration, display
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
 from stack.files import project_name, read_stack_config
-from stack.foundation import foundation_dir, has_foundation, is_foundation, platform_dir_of
+from stack.foundation import foundation_dir, is_foundation, platform_dir_of, reads_foundation, require_foundation
 from stack.packages import top_level_packages
 from stack.paths import PROJECT_DIR
 
@@ -169,10 +169,6 @@ def run_program(
     answer the platform's stack reference; the foundation's plan is the platform plan's `upstream`. A foundation
     project has no config of its own: its `Plan.config` is the platform's.
     """
-    upstream: tuple[Plan, ...] = ()
-    if not is_foundation(project_dir) and has_foundation(project_dir, stack):
-        upstream = (run_program(stack, foundation_dir(project_dir)),)
-    stack_outputs = {f"{plan.project}/{plan.stack}": plan.outputs for plan in upstream}
     project = project_name(project_dir)
     values, secret_keys = read_stack_config(project_dir, stack)
     for key, value in (config_overrides or {}).items():
@@ -180,6 +176,11 @@ def run_program(
             values.pop(key, None)
         else:
             values[key] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+    upstream: tuple[Plan, ...] = ()
+    if not is_foundation(project_dir) and reads_foundation(values):
+        require_foundation(project_dir, stack)
+        upstream = (run_program(stack, foundation_dir(project_dir)),)
+    stack_outputs = {f"{plan.project}/{plan.stack}": plan.outputs for plan in upstream}
 
     settings.reset_options(project=project, stack=stack, preview=True)
     runtime_config.set_all_config(values, secret_keys)

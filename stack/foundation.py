@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 
-from stack.config import PROJECT, PlatformConfig, parse_config
-from stack.errors import ConfigError
+from pydantic import ValidationError
+
+from stack.config import PROJECT, PlatformConfig, parse_config, parse_value
+from stack.errors import ConfigError, InputError
 from stack.files import project_name, read_stack_config
 from stack.paths import PROJECT_DIR
 
@@ -56,6 +58,35 @@ def platform_dir_of(project_dir: Path) -> Path:
 def has_foundation(platform_dir: Path, stack: str) -> bool:
     """Whether `stack` has a foundation stack (a private stack does; dev does not)."""
     return (foundation_dir(platform_dir) / f"Pulumi.{stack}.yaml").is_file()
+
+
+class FoundationMissingError(InputError):
+    """A private stack without a foundation stack to read its network and pool from."""
+
+
+def reads_foundation(values: Mapping[str, str]) -> bool:
+    """Whether a platform stack's config (as Pulumi hands it over) makes the program read its foundation.
+
+    A config the model refuses reads nothing here: the program's own check reports it.
+    """
+    from stack.network_config import NetworkConfig
+
+    try:
+        network = NetworkConfig.model_validate(parse_value(values.get(f"{PROJECT}:network", "{}")))
+    except ValidationError:
+        return False
+    return network.private_networking
+
+
+def require_foundation(platform_dir: Path, stack: str) -> None:
+    """Refuse a private stack whose foundation stack does not exist, saying how to create it."""
+    if not has_foundation(platform_dir, stack):
+        raise FoundationMissingError(
+            f"Pulumi.{stack}.yaml: data-platform:network.privateNetworking: {stack} is private, so its resource "
+            f"group, VNet and agent pool come from its foundation, and {FOUNDATION_DIR_NAME}/Pulumi.{stack}.yaml "
+            f"does not exist: create that stack (`pulumi stack init --cwd {FOUNDATION_DIR_NAME} {stack}`) and commit "
+            "its file"
+        )
 
 
 def reference_name(organization: str, stack: str) -> str:
@@ -97,11 +128,14 @@ def foundation_config(stack: str, platform_dir: Path, own_config: Mapping[str, o
 __all__ = [
     "FOUNDATION_DIR_NAME",
     "FOUNDATION_PROJECT",
+    "FoundationMissingError",
     "FoundationOutput",
     "foundation_config",
     "foundation_dir",
     "has_foundation",
     "is_foundation",
     "platform_dir_of",
+    "reads_foundation",
     "reference_name",
+    "require_foundation",
 ]
