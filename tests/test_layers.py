@@ -39,6 +39,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "deployability": frozenset({"stack", "preview"}),
     "reachability": frozenset({"stack"}),
     "migrations": frozenset({"stack", "adf"}),
+    "delivery": frozenset({"stack"}),
     "ops": frozenset(
         {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "migrations"}
     ),
