@@ -106,6 +106,10 @@ STAGE_MUTATIONS: dict[str, tuple[Callable[[Pipeline], Problems], Callable[[Pipel
         validate_stage_problems,
         edit_steps("validate", lambda s: "ops plan" in script(s), replace_in_bash("Pulumi.*.yaml", "Pulumi.dev.yaml")),
     ),
+    "foundations not planned": (
+        validate_stage_problems,
+        edit_steps("validate", lambda s: "ops plan" in script(s), replace_in_bash("--project foundation", "")),
+    ),
     "plans not published": (validate_stage_problems, drop_steps("validate", is_task("PublishPipelineArtifact@1"))),
     "no Node": (validate_stage_problems, drop_steps("validate", is_task("NodeTool@0"))),
     "package not published": (build_stage_problems, drop_steps("build", is_task("PublishPipelineArtifact@1"))),
