@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ops.__main__ import main
 from ops.plan import run_plan
@@ -159,3 +160,10 @@ def test_ops_plan_refuses_a_project_without_pulumi_yaml(tmp_path: Path, capsys: 
 
 def test_the_stack_reference_is_not_recorded_as_a_resource(plans: dict[str, Plan]) -> None:
     assert [reg for reg in plans["test"].resources if reg.type == STACK_REFERENCE] == []
+
+
+def test_pulumi_runs_the_foundation_from_the_repositorys_virtualenv() -> None:
+    """One set of installed packages for both projects: the one the pipeline installs requirements.txt into."""
+    project = yaml.safe_load((foundation_dir() / "Pulumi.yaml").read_text(encoding="utf-8"))
+    assert project["name"] == FOUNDATION_PROJECT
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "../.venv"}}
