@@ -60,7 +60,7 @@ def test_the_readme_holds_the_coverage_table_as_the_rules_render_it() -> None:
 
 
 def test_every_type_a_stack_registers_is_in_the_coverage_table(plans: dict[str, Plan]) -> None:
-    registered = {reg.type for plan in plans.values() for reg in plan.resources if reg.custom}
+    registered = {reg.type for plan in plans.values() for reg in plan.all_resources if reg.custom}
     assert registered <= set(PROGRAM_TYPES), registered - set(PROGRAM_TYPES)
 
 

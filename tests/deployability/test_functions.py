@@ -27,7 +27,7 @@ def scaled(plan: Plan, location: str, **scale: Any) -> list[str]:
 
 
 def test_region_fires_for_the_plan_and_the_app_outside_the_flex_regions(dev: Plan) -> None:
-    regs = replaced(replaced(dev.resources, PLAN, location="switzerlandnorth"), APP, location="switzerlandnorth")
+    regs = replaced(replaced(dev.all_resources, PLAN, location="switzerlandnorth"), APP, location="switzerlandnorth")
     found = details(regs, "flex-region")
     assert [name for name, _ in found] == [APP, PLAN]
     assert all(detail.startswith("Flex Consumption is not offered in switzerlandnorth") for _, detail in found)
@@ -35,11 +35,11 @@ def test_region_fires_for_the_plan_and_the_app_outside_the_flex_regions(dev: Pla
 
 @pytest.mark.parametrize("location", sorted(FLEX_REGIONS))
 def test_region_is_quiet_in_every_flex_region(dev: Plan, location: str) -> None:
-    assert fired(replaced(dev.resources, PLAN, location=location), "flex-region") == []
+    assert fired(replaced(dev.all_resources, PLAN, location=location), "flex-region") == []
 
 
 def test_region_compares_the_display_form_of_a_location(dev: Plan) -> None:
-    assert fired(replaced(dev.resources, PLAN, location="West Europe"), "flex-region") == []
+    assert fired(replaced(dev.all_resources, PLAN, location="West Europe"), "flex-region") == []
 
 
 def test_scale_fires_below_40_where_the_region_keeps_the_floor_and_is_quiet_at_40(dev: Plan) -> None:
@@ -100,7 +100,7 @@ def test_one_app_per_plan_fires_for_a_second_app_on_the_plan(dev: Plan) -> None:
     twin = dataclasses.replace(
         app, urn=app.urn + "-twin", name=APP + "-twin", inputs={**app.inputs, "name": "func-twin"}
     )
-    assert details([*dev.resources, twin], "flex-one-app-per-plan") == [
+    assert details([*dev.all_resources, twin], "flex-one-app-per-plan") == [
         (APP + "-twin", f"shares its Flex Consumption plan with '{APP}'")
     ]
 
@@ -113,16 +113,16 @@ def test_one_app_per_plan_is_quiet_for_an_app_on_another_plan(dev: Plan) -> None
         name="other",
         inputs={**app.inputs, "name": "func-other", "serverFarmId": app.inputs["serverFarmId"] + "-2"},
     )
-    assert fired([*dev.resources, other], "flex-one-app-per-plan") == []
+    assert fired([*dev.all_resources, other], "flex-one-app-per-plan") == []
 
 
 def test_no_slots_fires_for_a_slot_of_the_flex_app_and_is_quiet_for_another_site(dev: Plan) -> None:
     slot = reg(ResourceType.WEB_APP_SLOT, "slot", name=one_of(dev, APP).inputs["name"], slot="staging")
-    assert fired([*dev.resources, slot], "flex-no-slots") == [
+    assert fired([*dev.all_resources, slot], "flex-no-slots") == [
         f"is a deployment slot of the Flex Consumption app '{APP}'"
     ]
     elsewhere = reg(ResourceType.WEB_APP_SLOT, "slot", name="some-other-site", slot="staging")
-    assert fired([*dev.resources, elsewhere], "flex-no-slots") == []
+    assert fired([*dev.all_resources, elsewhere], "flex-no-slots") == []
 
 
 @pytest.mark.parametrize("setting", ["WEBSITE_TIME_ZONE", "TZ", "tz", "WEBSITE_LOAD_CERTIFICATES"])
@@ -145,7 +145,7 @@ def test_subnet_name_fires_for_an_underscore_and_is_quiet_for_the_committed_name
     assert fired(in_subnet(prod, renamed), "flex-vnet-subnet-name") == [
         "integration subnet name 'snet_function_app' contains '_'"
     ]
-    assert fired(prod.resources, "flex-vnet-subnet-name") == []
+    assert fired(prod.all_resources, "flex-vnet-subnet-name") == []
 
 
 def test_dedicated_fires_for_a_private_endpoint_an_extra_delegation_and_the_pool_in_the_subnet(prod: Plan) -> None:
@@ -171,15 +171,17 @@ def test_dedicated_fires_for_a_private_endpoint_an_extra_delegation_and_the_pool
 
 
 def test_subnet_size_fires_below_a_28_and_is_quiet_at_a_28(prod: Plan) -> None:
-    assert fired(replaced(prod.resources, SUBNET, addressPrefix="10.20.0.64/29"), "flex-vnet-subnet-size") == [
+    assert fired(replaced(prod.all_resources, SUBNET, addressPrefix="10.20.0.64/29"), "flex-vnet-subnet-size") == [
         "integration subnet 10.20.0.64/29 is smaller than a /28"
     ]
-    assert fired(replaced(prod.resources, SUBNET, addressPrefix="10.20.0.64/28"), "flex-vnet-subnet-size") == []
+    assert fired(replaced(prod.all_resources, SUBNET, addressPrefix="10.20.0.64/28"), "flex-vnet-subnet-size") == []
 
 
 def test_vnet_region_fires_when_the_vnet_is_in_another_region(prod: Plan) -> None:
-    regs = replaced(prod.resources, "platform-network-vnet", location="northeurope")
+    regs = replaced(prod.all_resources, "platform-network-vnet", location="northeurope")
     assert fired(regs, "flex-vnet-region") == [
         "app is in westeurope, its integration VNet 'platform-network-vnet' in northeurope"
     ]
-    assert fired(replaced(prod.resources, "platform-network-vnet", location="West Europe"), "flex-vnet-region") == []
+    assert (
+        fired(replaced(prod.all_resources, "platform-network-vnet", location="West Europe"), "flex-vnet-region") == []
+    )

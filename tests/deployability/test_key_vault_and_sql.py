@@ -65,7 +65,7 @@ def test_vault_network_rules_fire_past_200_virtual_network_rules(dev: Plan) -> N
 
 
 def database(plan: Plan, **inputs: Any) -> list[Any]:
-    return replaced(plan.resources, DATABASE, **inputs)
+    return replaced(plan.all_resources, DATABASE, **inputs)
 
 
 @pytest.mark.parametrize("sku", sorted(SERVERLESS_OBJECTIVES))
@@ -131,18 +131,18 @@ def test_auto_pause_is_never_or_15_to_10080_minutes(dev: Plan, delay: int, fires
 
 
 def test_firewall_fires_on_a_server_without_public_access_and_is_quiet_with_it(dev: Plan) -> None:
-    regs = replaced(dev.resources, SERVER, publicNetworkAccess="Disabled")
+    regs = replaced(dev.all_resources, SERVER, publicNetworkAccess="Disabled")
     assert fired(regs, "sql-firewall-public-access-disabled") == [
         f"server '{SERVER}' has publicNetworkAccess Disabled, which refuses every firewall rule"
     ]
-    assert fired(dev.resources, "sql-firewall-public-access-disabled") == []
+    assert fired(dev.all_resources, "sql-firewall-public-access-disabled") == []
 
 
 def test_firewall_rules_fire_for_a_bad_address_a_reversed_range_and_past_128(dev: Plan) -> None:
-    assert fired(replaced(dev.resources, FIREWALL, startIpAddress="300.0.0.1"), "sql-firewall-rules") == [
+    assert fired(replaced(dev.all_resources, FIREWALL, startIpAddress="300.0.0.1"), "sql-firewall-rules") == [
         "startIpAddress '300.0.0.1' is not an IPv4 address"
     ]
-    regs = replaced(dev.resources, FIREWALL, startIpAddress="203.0.113.9", endIpAddress="203.0.113.1")
+    regs = replaced(dev.all_resources, FIREWALL, startIpAddress="203.0.113.9", endIpAddress="203.0.113.1")
     assert fired(regs, "sql-firewall-rules") == ["endIpAddress 203.0.113.1 is below startIpAddress 203.0.113.9"]
     rules = [
         reg(
@@ -161,5 +161,5 @@ def test_firewall_rules_fire_for_a_bad_address_a_reversed_range_and_past_128(dev
 
 @pytest.mark.parametrize(("version", "fires"), [("1.0", True), ("1.1", True), ("1.2", False), ("1.3", False)])
 def test_minimal_tls_refuses_the_retired_versions(dev: Plan, version: str, fires: bool) -> None:
-    found = fired(replaced(dev.resources, SERVER, minimalTlsVersion=version), "sql-server-minimal-tls")
+    found = fired(replaced(dev.all_resources, SERVER, minimalTlsVersion=version), "sql-server-minimal-tls")
     assert found == ([f"minimalTlsVersion {version} is retired; the lowest is 1.2"] if fires else [])

@@ -125,7 +125,7 @@ def test_names_fire_for_an_adf_linked_service_with_a_dash(dev: Plan) -> None:
 
 
 def test_names_are_quiet_on_the_committed_stacks_and_on_unknown_names(prod: Plan) -> None:
-    assert fired(prod.resources, "resource-name-rules") == []
+    assert fired(prod.all_resources, "resource-name-rules") == []
     unknown = reg(ResourceType.STORAGE_ACCOUNT, "acct", accountName="[unknown]")
     assert fired([unknown], "resource-name-rules") == []
 

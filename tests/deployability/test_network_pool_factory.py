@@ -63,43 +63,44 @@ def test_group_id_judges_the_factorys_managed_endpoints_too(prod: Plan) -> None:
 
 
 def test_site_plan_fires_for_endpoints_to_a_consumption_site_and_is_quiet_on_flex(prod: Plan) -> None:
-    regs = replaced(prod.resources, "platform-generator-plan", sku={"name": "Y1", "tier": "Dynamic"})
+    regs = replaced(prod.all_resources, "platform-generator-plan", sku={"name": "Y1", "tier": "Dynamic"})
     found = details(regs, "private-endpoint-site-plan")
     assert sorted(name for name, _ in found) == [MANAGED, "platform-pe-function-sites-endpoint"]
     assert all("whose plan is Dynamic (Consumption)" in detail for _, detail in found)
-    assert fired(prod.resources, "private-endpoint-site-plan") == []
+    assert fired(prod.all_resources, "private-endpoint-site-plan") == []
 
 
 def test_endpoint_region_fires_when_the_endpoint_is_elsewhere_than_its_vnet(prod: Plan) -> None:
-    assert fired(replaced(prod.resources, ENDPOINT, location="northeurope"), "private-endpoint-vnet-region") == [
+    assert fired(replaced(prod.all_resources, ENDPOINT, location="northeurope"), "private-endpoint-vnet-region") == [
         f"endpoint is in northeurope, its VNet '{VNET}' in westeurope"
     ]
-    assert fired(replaced(prod.resources, ENDPOINT, location="westeurope"), "private-endpoint-vnet-region") == []
+    assert fired(replaced(prod.all_resources, ENDPOINT, location="westeurope"), "private-endpoint-vnet-region") == []
 
 
 def test_zone_group_limits_fire_for_six_zones_and_a_second_group(prod: Plan) -> None:
     config = one_of(prod, ZONE_GROUP).inputs["privateDnsZoneConfigs"][0]
     assert (
         fired(
-            replaced(prod.resources, ZONE_GROUP, privateDnsZoneConfigs=[config] * 5),
+            replaced(prod.all_resources, ZONE_GROUP, privateDnsZoneConfigs=[config] * 5),
             "private-endpoint-zone-group-limits",
         )
         == []
     )
     assert fired(
-        replaced(prod.resources, ZONE_GROUP, privateDnsZoneConfigs=[config] * 6), "private-endpoint-zone-group-limits"
+        replaced(prod.all_resources, ZONE_GROUP, privateDnsZoneConfigs=[config] * 6),
+        "private-endpoint-zone-group-limits",
     ) == ["6 DNS zones in one zone group; Azure allows 5"]
     group = one_of(prod, ZONE_GROUP)
     second = dataclasses.replace(
         group, urn=group.urn + "-2", name="second", inputs={**group.inputs, "privateDnsZoneGroupName": "other"}
     )
-    assert details([*prod.resources, second], "private-endpoint-zone-group-limits") == [
+    assert details([*prod.all_resources, second], "private-endpoint-zone-group-limits") == [
         ("second", f"a second DNS zone group on one private endpoint (with '{ZONE_GROUP}'); Azure allows one")
     ]
 
 
 def test_auto_registration_fires_for_a_second_registration_zone_on_one_vnet(prod: Plan) -> None:
-    regs = replaced(prod.resources, LINK, registrationEnabled=True)
+    regs = replaced(prod.all_resources, LINK, registrationEnabled=True)
     assert fired(regs, "private-dns-auto-registration") == []
     regs = replaced(regs, "platform-network-zone-dfs-link", registrationEnabled=True)
     (detail,) = fired(regs, "private-dns-auto-registration")
@@ -111,28 +112,28 @@ def test_link_limits_fire_for_a_second_link_of_one_zone_and_vnet(prod: Plan) -> 
     twin = dataclasses.replace(
         link, urn=link.urn + "-2", name="twin", inputs={**link.inputs, "virtualNetworkLinkName": "link-2"}
     )
-    assert details([*prod.resources, twin], "private-dns-link-limits") == [
+    assert details([*prod.all_resources, twin], "private-dns-link-limits") == [
         ("twin", f"links the same zone and VNet as '{LINK}'; a VNet is linked to a zone once")
     ]
     other_vnet = dataclasses.replace(
         twin, inputs={**twin.inputs, "virtualNetwork": {"id": link.inputs["virtualNetwork"]["id"] + "-2"}}
     )
-    assert fired([*prod.resources, other_vnet], "private-dns-link-limits") == []
+    assert fired([*prod.all_resources, other_vnet], "private-dns-link-limits") == []
 
 
 # ------------------------------------------------------------------ Managed DevOps Pools
 
 
 def test_pool_region_fires_with_the_text_arm_returns(prod: Plan) -> None:
-    assert fired(replaced(prod.resources, POOL, location="australiaeast"), "devops-pool-vnet-region") == [
+    assert fired(replaced(prod.all_resources, POOL, location="australiaeast"), "devops-pool-vnet-region") == [
         f"Virtual network {VNET} is in region westeurope, but pool is in region australiaeast. These must be in the "
         "same region."
     ]
-    assert fired(prod.resources, "devops-pool-vnet-region") == []
+    assert fired(prod.all_resources, "devops-pool-vnet-region") == []
 
 
 def test_pool_subnet_fires_without_the_delegation_and_when_shared(prod: Plan) -> None:
-    regs = replaced(prod.resources, AGENTS, delegations=[])
+    regs = replaced(prod.all_resources, AGENTS, delegations=[])
     assert fired(regs, "devops-pool-subnet") == [
         f"subnet '{AGENTS}' is delegated to none, not Microsoft.DevOpsInfrastructure/pools"
     ]
@@ -141,13 +142,13 @@ def test_pool_subnet_fires_without_the_delegation_and_when_shared(prod: Plan) ->
     assert fired(regs, "devops-pool-subnet") == [f"its subnet also holds the private endpoint '{ENDPOINT}'"]
     pool = one_of(prod, POOL)
     second = dataclasses.replace(pool, urn=pool.urn + "-2", name="second", inputs={**pool.inputs, "poolName": "mdp-2"})
-    assert details([*prod.resources, second], "devops-pool-subnet") == [
+    assert details([*prod.all_resources, second], "devops-pool-subnet") == [
         ("second", f"shares its subnet with the pool '{POOL}'; a pool's subnet is its own")
     ]
 
 
 def test_pool_subnet_fires_when_too_small_for_the_concurrency(prod: Plan) -> None:
-    regs = replaced(replaced(prod.resources, AGENTS, addressPrefix="10.20.0.128/29"), POOL, maximumConcurrency=3)
+    regs = replaced(replaced(prod.all_resources, AGENTS, addressPrefix="10.20.0.128/29"), POOL, maximumConcurrency=3)
     assert fired(regs, "devops-pool-subnet") == []
     regs = replaced(regs, POOL, maximumConcurrency=4)
     assert fired(regs, "devops-pool-subnet") == [
@@ -170,14 +171,14 @@ def test_pool_parallelism_fires_above_the_concurrency(prod: Plan) -> None:
         inputs["organizationProfile"]["organizations"][0]["parallelism"] = 3
 
     assert fired(edited(prod, POOL, change), "devops-pool-concurrency") == [
-        "parallelism 3 of https://dev.azure.com/contoso-data is outside 1-2 (the pool's maximumConcurrency)"
+        "parallelism 3 of https://dev.azure.com/contoso-data is outside 1-1 (the pool's maximumConcurrency)"
     ]
 
 
 def test_pool_stateful_lifetime_fires_past_a_week(prod: Plan) -> None:
     def lifetime(value: str) -> list[str]:
         profile = {"kind": "Stateful", "maxAgentLifetime": value, "gracePeriodTimeSpan": "00:30:00"}
-        return fired(replaced(prod.resources, POOL, agentProfile=profile), "devops-pool-concurrency")
+        return fired(replaced(prod.all_resources, POOL, agentProfile=profile), "devops-pool-concurrency")
 
     assert lifetime("7.00:00:00") == []
     assert lifetime("7.00:00:01") == [

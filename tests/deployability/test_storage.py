@@ -41,22 +41,22 @@ def test_hns_features_are_quiet_without_a_hierarchical_namespace_and_when_off(de
 
 @pytest.mark.parametrize("kind", ["StorageV2", "BlockBlobStorage"])
 def test_hns_kind_is_quiet_for_the_kinds_that_take_a_namespace(dev: Plan, kind: str) -> None:
-    assert fired(replaced(dev.resources, LAKE, kind=kind), "storage-hns-account-kind") == []
+    assert fired(replaced(dev.all_resources, LAKE, kind=kind), "storage-hns-account-kind") == []
 
 
 @pytest.mark.parametrize("kind", ["Storage", "BlobStorage", "FileStorage"])
 def test_hns_kind_fires_for_other_kinds(dev: Plan, kind: str) -> None:
-    assert fired(replaced(dev.resources, LAKE, kind=kind), "storage-hns-account-kind") == [
+    assert fired(replaced(dev.all_resources, LAKE, kind=kind), "storage-hns-account-kind") == [
         f"isHnsEnabled on a {kind} account; a hierarchical namespace needs StorageV2 or BlockBlobStorage"
     ]
 
 
 @pytest.mark.parametrize(("flag", "feature"), [("isSftpEnabled", "SFTP"), ("isNfsV3Enabled", "NFS 3.0")])
 def test_sftp_and_nfs_fire_without_a_namespace_and_are_quiet_with_one(dev: Plan, flag: str, feature: str) -> None:
-    assert fired(replaced(dev.resources, HOST, **{flag: True}), "storage-hns-account-kind") == [
+    assert fired(replaced(dev.all_resources, HOST, **{flag: True}), "storage-hns-account-kind") == [
         f"{flag} is true without isHnsEnabled: {feature} needs a hierarchical namespace"
     ]
-    assert fired(replaced(dev.resources, LAKE, **{flag: True}), "storage-hns-account-kind") == []
+    assert fired(replaced(dev.all_resources, LAKE, **{flag: True}), "storage-hns-account-kind") == []
 
 
 def with_ip_rules(plan: Plan, *values: str) -> list[str]:

@@ -28,10 +28,10 @@ def fired(regs: Iterable[Registration], rule: str) -> list[str]:
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
     """The plan's registrations with a copy of the one named `name`, whose inputs `change` edited."""
-    (target,) = [reg for reg in plan.resources if reg.name == name]
+    (target,) = [reg for reg in plan.all_resources if reg.name == name]
     inputs = copy.deepcopy(target.inputs)
     change(inputs)
-    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.resources]
+    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.all_resources]
 
 
 def replaced(regs: Iterable[Registration], name: str, **inputs: Any) -> list[Registration]:
@@ -43,5 +43,5 @@ def replaced(regs: Iterable[Registration], name: str, **inputs: Any) -> list[Reg
 
 
 def one_of(plan: Plan, name: str) -> Registration:
-    (found,) = [reg for reg in plan.resources if reg.name == name]
+    (found,) = [reg for reg in plan.all_resources if reg.name == name]
     return found
