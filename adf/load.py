@@ -50,7 +50,6 @@ from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
 from adf.trigger_checks import check_trigger
 from stack.config import ConfigError, DataFactoryConfig
-from stack.paths import PIPELINES_DIR
 
 UNTYPED_KINDS = ("pipeline", "managedVirtualNetwork", "managedPrivateEndpoint")
 """Kinds whose files have no `properties.type`."""
@@ -240,7 +239,7 @@ def pipeline_properties() -> frozenset[str]:
     return frozenset(to_camel(name) for name in arguments - {"pipeline_name"})
 
 
-def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
+def load(root: Path, stack: str | None = None) -> AdfContent:
     """Load and validate the content with the stack values and pipeline properties this platform supports.
 
     `stack` selects overrides.json's section for that stack; without it only `common` applies. What the loader

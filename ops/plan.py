@@ -19,7 +19,6 @@ from adf.model import AdfItem, ContentError
 from preview.plan import Plan, collector_paused, run_program
 from preview.schema import SchemaCheckError, SchemaViolation
 from stack.errors import InputError
-from stack.paths import PROJECT_DIR
 
 
 class InputProblemsError(InputError):
@@ -77,7 +76,7 @@ def _authoring_lines(violations: list[SchemaViolation], content: list[AdfItem]) 
 
 def run_plan(
     stack: str,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path,
     config_overrides: Mapping[str, Any] | None = None,
     check_schema: bool = True,
     check_sql_scripts: bool = True,

@@ -30,7 +30,6 @@ from preview.mocks import PlatformMocks, RecordingMonitor, Registration
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
 from stack.files import project_name, read_stack_config
-from stack.paths import PROJECT_DIR
 
 
 @dataclass
@@ -119,8 +118,8 @@ PROGRAM = (
 """What running the program and `python -m ops plan` need from the repository."""
 
 
-def copy_program(target: Path, stacks: tuple[str, ...] = ("dev",), source: Path = PROJECT_DIR) -> Path:
-    """A copy of the program and the given stack files: tests and benchmarks change one thing in it."""
+def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",)) -> Path:
+    """A copy of the program in `source` and the given stack files: tests and benchmarks change one thing in it."""
     for name in PROGRAM:
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -137,7 +136,7 @@ def _run_program(project_dir: Path) -> None:
 
 def run_program(
     stack: str,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path,
     config_overrides: Mapping[str, Any] | None = None,
 ) -> Plan:
     """Run the program for `stack` under the mocks and return what it registered, with the parsed config.

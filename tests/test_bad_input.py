@@ -297,7 +297,7 @@ def plan_in(root: Path) -> subprocess.CompletedProcess[str]:
 def broken_copy(tmp_path: Path, case: Case) -> Path:
     root = tmp_path / "project"
     root.mkdir()
-    copy_program(root)
+    copy_program(root, PROJECT)
     case.breaks(root)
     return root
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from preview.mocks import SECRET
 from preview.plan import Plan
-from stack.paths import PROJECT_DIR
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 APP = "azure-native:web:WebApp"
 ROLE = "azure-native:authorization:RoleAssignment"

@@ -8,6 +8,7 @@ from ops.plan import run_plan
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, MOCK_SUBSCRIPTION_ID, SECRET
 from preview.plan import Plan
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 VAULT = "azure-native:keyvault:Vault"
 SECRET_TYPE = "azure-native:keyvault:Secret"
@@ -75,7 +76,7 @@ def test_secret_values_are_pulumi_secrets(dev: Plan) -> None:
 def test_config_secrets_are_written_and_stay_secret(plan_with: Callable[..., Plan]) -> None:
     from preview import plan as plan_module
 
-    values, secret_keys = plan_module.read_stack_config(plan_module.PROJECT_DIR, "dev")
+    values, secret_keys = plan_module.read_stack_config(PROJECT_DIR, "dev")
     original = plan_module.read_stack_config
 
     def with_secret(project_dir, stack):
@@ -107,4 +108,4 @@ def test_audit_logs_go_to_the_workspace(dev: Plan) -> None:
 
 def unreachable_dev(**overrides: object) -> Plan:
     """Dev with overrides that cut the Function app off (a denying firewall without private endpoints)."""
-    return run_plan("dev", config_overrides=overrides, check_reachability=False)
+    return run_plan("dev", PROJECT_DIR, config_overrides=overrides, check_reachability=False)

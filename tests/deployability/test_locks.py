@@ -9,6 +9,7 @@ from deployability.locks import locked_children
 from deployability.plan_view import PlanView
 from ops.plan import run_plan
 from preview.plan import Plan
+from tests.support.checkout import PROJECT_DIR
 
 
 def children(plan: Plan) -> dict[str, set[str]]:
@@ -45,5 +46,5 @@ def test_locked_children_are_a_warning_not_a_failure(prod: Plan) -> None:
 
 
 def test_plan_prints_the_warning_and_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
-    run_plan("prod")
+    run_plan("prod", PROJECT_DIR)
     assert "warning: deployability: lock 'platform-lake-lock'" in capsys.readouterr().err

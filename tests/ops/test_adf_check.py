@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ops.__main__ import main
+from ops.cli.main import main
 from tests.support.adf_tree import fixture_files, write
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ops.__main__ import main
+from ops.cli.main import main
 from preview.diagram import (
     EDGE_STYLES,
     GRAPHVIZ_HINT,
@@ -23,8 +23,8 @@ from preview.diagram import (
 )
 from preview.mocks import Registration
 from preview.plan import Plan
-from stack.paths import PROJECT_DIR
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 COMMITTED_DOT = PROJECT_DIR / "docs" / "architecture-dev.dot"
 COMMITTED_PNG = PROJECT_DIR / "docs" / "architecture-dev.png"

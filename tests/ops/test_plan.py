@@ -9,17 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from ops.__main__ import main
+from ops.cli.main import main
 from ops.plan import run_plan
 from preview.plan import copy_program
 from stack.files import StackFileError, read_stack_config
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 
 def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", "--stack", "dev", "--json"]) == 0
+    assert main(["plan", "--stack", "dev", "--json", "--project-dir", str(PROJECT_DIR)]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert set(document) == {"project", "stack", "resources"}
+    assert set(document) == {"command", "ok", "exitCode", "errors", "project", "stack", "resources"}
+    assert (document["command"], document["ok"], document["exitCode"], document["errors"]) == ("plan", True, 0, [])
     assert document["project"] == "data-platform"
     assert document["stack"] == "dev"
     urns = {r["urn"] for r in document["resources"]}
@@ -34,7 +35,7 @@ def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFi
 
 def test_unknown_stack_lists_the_available_ones() -> None:
     with pytest.raises(StackFileError) as info:
-        run_plan("staging")
+        run_plan("staging", PROJECT_DIR)
     assert "Pulumi.staging.yaml: no such stack file; stacks: dev, prod, test" in str(info.value)
 
 
@@ -50,14 +51,14 @@ def test_encrypted_values_reach_the_program_as_secrets(tmp_path: Path) -> None:
 
 
 def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
-    copy_program(tmp_path, stacks=())
+    copy_program(tmp_path, PROJECT_DIR, stacks=())
     broken = (PROJECT_DIR / "Pulumi.dev.yaml").read_text().replace("environment: dev", "environment: staging")
     (tmp_path / "Pulumi.dev.yaml").write_text(broken)
     result = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import sys; from ops.__main__ import main; sys.exit(main(sys.argv[1:]))",
+            "import sys; from ops.cli.main import main; sys.exit(main(sys.argv[1:]))",
             "plan",
             "--stack",
             "dev",

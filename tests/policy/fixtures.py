@@ -14,7 +14,7 @@ from preview.mocks import Registration
 from preview.plan import Plan
 from stack.config import PlatformConfig, parse_config
 from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 # Logical names of registrations in the committed stacks that the rule tests break copies of.
 LAKE = "platform-lake-account"
@@ -49,7 +49,7 @@ def stack_config(stack: str, **overrides: Any) -> PlatformConfig:
 
 def plan_unchecked(stack: str, **overrides: Any) -> Plan:
     """Plan a stack with config overrides, without the plan's own policy check (to inspect what it would catch)."""
-    return run_plan(stack, config_overrides=overrides, check_policy=False)
+    return run_plan(stack, PROJECT_DIR, config_overrides=overrides, check_policy=False)
 
 
 def set_input(*path: str, value: Any) -> Callable[[dict[str, Any]], None]:

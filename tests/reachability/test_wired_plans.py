@@ -16,6 +16,7 @@ from reachability.check import ReachabilityError
 from reachability.check import check as check_plan
 from reachability.model import check
 from stack.errors import InputError
+from tests.support.checkout import PROJECT_DIR
 
 
 def cut(plan: Plan, drop: Callable[[Registration], bool]) -> set[tuple[str, str, str]]:
@@ -89,7 +90,12 @@ def test_a_dev_lake_that_denies_by_default_cuts_off_the_function_but_not_the_tru
 def test_ops_plan_fails_with_both_ends_and_the_fix_when_a_stack_leaves_private_networking_without_opening_up() -> None:
     with pytest.raises(ReachabilityError) as raised:
         # The security baseline would refuse this stack too; the reachability check is what is under test.
-        run_plan("test", config_overrides={"data-platform:network": {"privateNetworking": False}}, check_policy=False)
+        run_plan(
+            "test",
+            PROJECT_DIR,
+            config_overrides={"data-platform:network": {"privateNetworking": False}},
+            check_policy=False,
+        )
     assert isinstance(raised.value, InputError)
     message = str(raised.value)
     assert "function func-konnektmack-test-weu-" in message and "-> lake stkonnektmacktestweu" in message

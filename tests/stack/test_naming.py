@@ -7,7 +7,7 @@ import pytest
 from stack.config import REGION_CODES, ConfigError, parse_config
 from stack.files import read_stack_config
 from stack.naming import RULES, NameRule, build_names
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 
 def config_for(prefix: str, environment: str, location: str):

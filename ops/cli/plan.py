@@ -1,0 +1,68 @@
+"""`python -m ops plan`: plan a stack offline under the mock engine, with every check, and print it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from ops.cli.common import Output, Report, add_json_argument, add_stack_argument, project_dir
+from stack.errors import InputError
+
+if TYPE_CHECKING:
+    from preview.plan import Plan
+
+DESCRIPTION = (
+    "Run the program for a stack under Pulumi's mock engine and check the plan: the SQL scripts, the\n"
+    "provider schema, the security baseline, what Azure refuses, and every network path. Prints the\n"
+    "resource tree; secrets show as [secret], values unknown until deployment as [unknown]."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_stack_argument(parser)
+    output = parser.add_mutually_exclusive_group()
+    add_json_argument(output)
+    output.add_argument(
+        "--names",
+        action="store_true",
+        help="print only {logical name: Azure name} as JSON, the format of tests/snapshots/prod-names.json",
+    )
+
+
+def checked_plan(args: argparse.Namespace) -> Plan:
+    """The stack's plan with every check; a refusal says how far the program got before it."""
+    from ops.plan import run_plan
+
+    project = project_dir(args)
+    try:
+        return run_plan(args.stack, project)
+    except InputError as error:
+        error.add_note(_how_far(error))
+        raise
+
+
+def _how_far(error: InputError) -> str:
+    from policy.offline import PolicyError
+    from preview.schema import SchemaCheckError
+
+    if isinstance(error, (SchemaCheckError, PolicyError)):
+        return "nothing was deployed: this check runs on the planned resources"
+    if error.registered_before_failure:
+        return f"{error.registered_before_failure} resource(s) were registered before the error"
+    return "no resource was registered"
+
+
+def run(args: argparse.Namespace, out: Output) -> Report:
+    from preview.plan import azure_names, render_tree
+
+    plan = checked_plan(args)
+    if args.names:
+        json.dump(azure_names(plan), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return Report()
+    if out.json:
+        return Report(plan.document())
+    out.say(render_tree(plan))
+    return Report()
