@@ -159,8 +159,8 @@ def resolve_target(
     has no database yet (never deployed: the first `pulumi up` creates it and the next apply fills it).
 
     FactoryIdentityName defaults to the output factory_name, FactoryIdentitySid to the SID of the factory
-    identity's client id (`client_id`, default: read through ARM); `outputs` (or the function that reads them) is used only when the flags leave
-    something out.
+    identity's client id (`client_id`, default: read through ARM); `outputs` (or the function that reads
+    them) is used only when the flags leave something out.
     """
     variables = dict(variables or {})
     if not (server and database and "FactoryIdentityName" in variables and "FactoryIdentitySid" in variables):

@@ -114,6 +114,12 @@ def set_in(*path: str | int, value: object) -> Callable[[dict], None]:
 
 
 CASES = [
+    # ---- the project
+    Case(
+        "project-without-pulumi-yaml",
+        lambda root: (root / "Pulumi.yaml").unlink(),
+        ("no Pulumi.yaml in", "or any directory above it", "pass --project-dir"),
+    ),
     # ---- stack config
     Case(
         "config-missing-key",

@@ -35,9 +35,8 @@ def checked_plan(args: argparse.Namespace) -> Plan:
     """The stack's plan with every check; a refusal says how far the program got before it."""
     from ops.plan import run_plan
 
-    project = project_dir(args)
     try:
-        return run_plan(args.stack, project)
+        return run_plan(args.stack, project_dir(args))
     except InputError as error:
         error.add_note(_how_far(error))
         raise

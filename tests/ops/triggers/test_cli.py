@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from tests.support.arm_server import (
     ArmServer,
 )
 from tests.support.fake_pulumi import fake_pulumi
-from tests.support.triggers_cli import Cli
+from tests.support.triggers_cli import REFUSAL, Cli, deployed_outputs
 
 
 def test_a_failed_sign_in_exits_3_and_says_how_to_sign_in(
@@ -78,3 +79,45 @@ def test_a_failing_pulumi_cli_is_reported_with_the_flags_to_pass(
     err = capsys.readouterr().err
     assert "`pulumi stack output --json --stack dev` failed (error: no stack named 'dev' found)" in err
     assert "pass --subscription, --resource-group, --factory" in err
+
+
+def test_json_envelope_of_a_stop(server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    server.add_trigger("TR_A", runtime_state="Started")
+    server.add_trigger("TR_B")
+
+    assert cli("stop", "--json") == 0
+
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {
+        "command": "triggers stop",
+        "ok": True,
+        "exitCode": 0,
+        "errors": [],
+        "action": "stop",
+        "factory": server.coordinates.resource_id,
+        "started": [],
+        "stopped": ["TR_A"],
+        "unchanged": ["TR_B"],
+        "failed": [],
+    }
+    assert "stopped TR_A" in captured.err, "the report goes to stderr under --json"
+
+
+def test_json_envelope_of_a_start_with_failures_of_two_kinds(
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pulumi(deployed_outputs(["TR_Daily", "TR_Landing"]))
+    server.add_trigger("TR_Daily", refuse_start=REFUSAL)
+    server.add_trigger("TR_Landing", type="BlobEventsTrigger", subscribe_stuck=True)
+
+    assert cli("start", "--restore", "--json", "--event-wait-seconds", "0") == 2, "no recording: input"
+    assert json.loads(capsys.readouterr().out)["errors"][0]["kind"] == "input"
+
+    assert cli("start", "--json", "--event-wait-seconds", "0.05") == 3
+
+    document = json.loads(capsys.readouterr().out)
+    assert (document["command"], document["ok"], document["exitCode"]) == ("triggers start", False, 3)
+    assert document["failed"] == ["TR_Daily", "TR_Landing"]
+    assert [(e["kind"], e["exitCode"]) for e in document["errors"]] == [("azure", 3), ("timeout", 4)]
+    assert document["errors"][0]["message"].startswith("trigger 'TR_Daily': Azure refused to start it: ")
+    assert document["errors"][1]["message"].startswith("trigger 'TR_Landing': its event subscription is still ")
