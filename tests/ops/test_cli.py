@@ -133,7 +133,7 @@ def test_shared_options_read_the_same_everywhere() -> None:
     assert len([p for p, parser in parsers(build_parser()) if "--stack" in parser._option_string_actions]) == 7
 
 
-def test_only_the_chosen_command_is_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_the_chosen_command_is_loaded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     loaded: list[str] = []
     real = __import__("importlib").import_module
 
@@ -147,6 +147,9 @@ def test_only_the_chosen_command_is_loaded(monkeypatch: pytest.MonkeyPatch) -> N
     loaded.clear()
     build_parser()
     assert loaded == [module for module, _ in COMMANDS.values()]
+    loaded.clear()
+    assert main(["--project-dir", str(tmp_path), "plan", "--stack", "dev"]) == 2  # no project there
+    assert loaded == ["ops.cli.plan"], "the global option's value is not taken for the command"
 
 
 def test_plan_imports_no_client_of_azure_sql_or_diagrams() -> None:
