@@ -72,7 +72,7 @@ def check_references(
 ) -> None:
     """Every reference names an item of the content, or one the platform provides (`external`, by kind)."""
     provided = {kind: sorted(names) for kind, names in (external or {}).items()}
-    known = {(item.kind, item.name.lower()) for item in items}
+    known: set[tuple[str, str]] = {(item.kind, item.name.lower()) for item in items}
     known |= {(kind, name.lower()) for kind, names in provided.items() for name in names}
     names = {kind: sorted(i.name for i in items if i.kind == kind) for kind in KINDS}
     for item in items:

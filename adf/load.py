@@ -36,11 +36,13 @@ from adf.checks import (
 from adf.convert import to_inputs
 from adf.model import (
     FOLDERS,
+    KIND_SPECS,
     KINDS,
     NOT_REPRESENTABLE,
     SETTINGS_FOLDERS,
     AdfContent,
     AdfItem,
+    AdfKind,
     ContentError,
     Override,
 )
@@ -50,9 +52,8 @@ from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
 from adf.trigger_checks import check_trigger
 from stack.config import ConfigError, DataFactoryConfig
+from stack.naming import INTEGRATION_RUNTIME_NAME
 
-UNTYPED_KINDS = ("pipeline", "managedVirtualNetwork", "managedPrivateEndpoint")
-"""Kinds whose files have no `properties.type`."""
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-. ]{0,259}$")
 
 
@@ -94,7 +95,7 @@ def _read_document(path: Path, file: str, problems: list[str]) -> dict[str, Any]
     return document
 
 
-def _read(path: Path, kind: str, root: Path, found: Inspection) -> AdfItem | None:
+def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem | None:
     problems = found.problems
     file = path.relative_to(root.parent).as_posix()
     document = _read_document(path, file, problems)
@@ -126,7 +127,7 @@ def _read(path: Path, kind: str, root: Path, found: Inspection) -> AdfItem | Non
             properties = {k: v for k, v in properties.items() if k != key}
             found.notes.append(f"{file}: properties.{key}: [] read as none declared")
     document = {**document, "properties": properties}
-    if kind not in UNTYPED_KINDS and not isinstance(properties.get("type"), str):
+    if KIND_SPECS[kind].typed and not isinstance(properties.get("type"), str):
         problems.append(f"{file}: properties.type: missing; every {kind} names its type")
     if kind in NOT_REPRESENTABLE:
         problems.append(f"{file}: cannot be deployed: {NOT_REPRESENTABLE[kind]}")
@@ -134,8 +135,8 @@ def _read(path: Path, kind: str, root: Path, found: Inspection) -> AdfItem | Non
 
 
 def _kind_files(root: Path, kind: str) -> list[Path]:
-    if kind == "managedPrivateEndpoint":
-        return sorted(root.glob("managedVirtualNetwork/*/managedPrivateEndpoint/*"))
+    if kind == AdfKind.MANAGED_PRIVATE_ENDPOINT:
+        return sorted(root.glob(f"{AdfKind.MANAGED_VIRTUAL_NETWORK}/*/{AdfKind.MANAGED_PRIVATE_ENDPOINT}/*"))
     return sorted(path for path in (root / kind).glob("*") if path.is_file())
 
 
@@ -159,15 +160,12 @@ def _read_folder(root: Path, found: Inspection) -> None:
                 if document is not None:
                     read_settings(kind, document, file, found.global_parameters, found.notes, found.problems)
                 continue
-            item = _read(path, kind, root, found)
+            item = _read(path, AdfKind(kind), root, found)
             if item is not None:
                 found.items.append(item)
 
 
-PLATFORM_RUNTIME = "ir-managed"
-"""The integration runtime the platform defines in every stack (components/factory_network.py): a managed-VNet
-runtime in private stacks, a plain Azure one in dev, one name everywhere so the ADF JSON is the same."""
-PLATFORM_ITEMS: Mapping[str, frozenset[str]] = {"integrationRuntime": frozenset({PLATFORM_RUNTIME})}
+PLATFORM_ITEMS: Mapping[str, frozenset[str]] = {AdfKind.INTEGRATION_RUNTIME: frozenset({INTEGRATION_RUNTIME_NAME})}
 """Items the platform defines outside pipelines_json/ that the content may reference, by kind."""
 
 

@@ -2,77 +2,98 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from adf.walk import walk_json
 from stack.errors import InputError
 
-KINDS = (
-    "credential",
-    "managedVirtualNetwork",
-    "managedPrivateEndpoint",
-    "integrationRuntime",
-    "linkedService",
-    "dataset",
-    "dataflow",
-    "pipeline",
-    "trigger",
-)
-"""The kinds of item, one resource per file, in the order resources must be created.
 
-ADF Studio keeps each in the folder of that name, except managed private endpoints, which live in
-`managedVirtualNetwork/<network>/managedPrivateEndpoint/`.
-"""
+class AdfKind(StrEnum):
+    """The kinds of item, one resource per file, in the order resources must be created.
+
+    ADF Studio keeps each in the folder of that name, except managed private endpoints, which live in
+    `managedVirtualNetwork/<network>/managedPrivateEndpoint/`.
+    """
+
+    CREDENTIAL = "credential"
+    MANAGED_VIRTUAL_NETWORK = "managedVirtualNetwork"
+    MANAGED_PRIVATE_ENDPOINT = "managedPrivateEndpoint"
+    INTEGRATION_RUNTIME = "integrationRuntime"
+    LINKED_SERVICE = "linkedService"
+    DATASET = "dataset"
+    DATAFLOW = "dataflow"
+    PIPELINE = "pipeline"
+    TRIGGER = "trigger"
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What the program needs to know about one kind of item to check and deploy it."""
+
+    resource: str
+    """The azure-native `datafactory` resource class that deploys it; its type token ends in the same name."""
+    name_input: str
+    """The resource's argument that takes the item's name."""
+    reference: str | None
+    """The type of the reference object (`{"type": ..., "referenceName": ...}`) that names an item of this kind."""
+    typed: bool = True
+    """Whether its files name their type in `properties.type`."""
+    not_representable: str | None = None
+    """Why azure-native cannot deploy it; its files are reported, never silently skipped."""
+
+    @property
+    def type_token(self) -> str:
+        return f"azure-native:datafactory:{self.resource}"
+
+
+KIND_SPECS: Mapping[AdfKind, KindSpec] = {
+    AdfKind.CREDENTIAL: KindSpec("CredentialOperation", "credential_name", "CredentialReference"),
+    AdfKind.MANAGED_VIRTUAL_NETWORK: KindSpec(
+        "ManagedVirtualNetwork",
+        "managed_virtual_network_name",
+        "ManagedVirtualNetworkReference",
+        typed=False,
+        not_representable=(
+            "azure-native 3.29.0 has no datafactory ManagedVirtualNetwork resource (only get/reference types), so "
+            "the factory's managed virtual network cannot be created from this program"
+        ),
+    ),
+    AdfKind.MANAGED_PRIVATE_ENDPOINT: KindSpec(
+        "ManagedPrivateEndpoint", "managed_private_endpoint_name", None, typed=False
+    ),
+    AdfKind.INTEGRATION_RUNTIME: KindSpec(
+        "IntegrationRuntime", "integration_runtime_name", "IntegrationRuntimeReference"
+    ),
+    AdfKind.LINKED_SERVICE: KindSpec("LinkedService", "linked_service_name", "LinkedServiceReference"),
+    AdfKind.DATASET: KindSpec("Dataset", "dataset_name", "DatasetReference"),
+    AdfKind.DATAFLOW: KindSpec("DataFlow", "data_flow_name", "DataFlowReference"),
+    AdfKind.PIPELINE: KindSpec("Pipeline", "pipeline_name", "PipelineReference", typed=False),
+    AdfKind.TRIGGER: KindSpec("Trigger", "trigger_name", "TriggerReference"),
+}
+"""The one table of the kinds: every other view of them below is read from it."""
+
+KINDS: tuple[AdfKind, ...] = tuple(AdfKind)
+"""The kinds in creation order; `kind in KINDS` also tests a plain string."""
+
+REFERENCE_KINDS: Mapping[str, AdfKind] = {
+    spec.reference: kind for kind, spec in KIND_SPECS.items() if spec.reference is not None
+}
+"""The reference objects that make one item depend on another, by their type."""
+
+NOT_REPRESENTABLE: Mapping[AdfKind, str] = {
+    kind: spec.not_representable for kind, spec in KIND_SPECS.items() if spec.not_representable is not None
+}
+"""Kinds that azure-native cannot deploy, with the reason."""
 
 SETTINGS_FOLDERS = ("factory", "globalParameters")
 """ADF Studio's folders that hold factory settings rather than items: the factory file (its global
 parameters) and, in some repositories, a global parameters file."""
 
-FOLDERS = (*(kind for kind in KINDS if kind != "managedPrivateEndpoint"), *SETTINGS_FOLDERS)
+FOLDERS = (*(kind for kind in KINDS if kind != AdfKind.MANAGED_PRIVATE_ENDPOINT), *SETTINGS_FOLDERS)
 """Every folder ADF Studio writes at the top of its git root folder."""
-
-NOT_REPRESENTABLE = {
-    "managedVirtualNetwork": (
-        "azure-native 3.29.0 has no datafactory ManagedVirtualNetwork resource (only get/reference types), so "
-        "the factory's managed virtual network cannot be created from this program"
-    ),
-}
-"""Kinds that azure-native cannot deploy, with the reason; their files are reported, never silently skipped."""
-
-RESOURCE_TYPES = {
-    "credential": "azure-native:datafactory:CredentialOperation",
-    "managedVirtualNetwork": "azure-native:datafactory:ManagedVirtualNetwork",
-    "managedPrivateEndpoint": "azure-native:datafactory:ManagedPrivateEndpoint",
-    "integrationRuntime": "azure-native:datafactory:IntegrationRuntime",
-    "linkedService": "azure-native:datafactory:LinkedService",
-    "dataset": "azure-native:datafactory:Dataset",
-    "dataflow": "azure-native:datafactory:DataFlow",
-    "pipeline": "azure-native:datafactory:Pipeline",
-    "trigger": "azure-native:datafactory:Trigger",
-}
-NAME_INPUTS = {
-    "credential": "credential_name",
-    "managedVirtualNetwork": "managed_virtual_network_name",
-    "managedPrivateEndpoint": "managed_private_endpoint_name",
-    "integrationRuntime": "integration_runtime_name",
-    "linkedService": "linked_service_name",
-    "dataset": "dataset_name",
-    "dataflow": "data_flow_name",
-    "pipeline": "pipeline_name",
-    "trigger": "trigger_name",
-}
-REFERENCE_KINDS = {
-    "LinkedServiceReference": "linkedService",
-    "DatasetReference": "dataset",
-    "DataFlowReference": "dataflow",
-    "PipelineReference": "pipeline",
-    "TriggerReference": "trigger",
-    "IntegrationRuntimeReference": "integrationRuntime",
-    "CredentialReference": "credential",
-    "ManagedVirtualNetworkReference": "managedVirtualNetwork",
-}
-"""The reference objects (`{"type": ..., "referenceName": ...}`) that make one item depend on another."""
 
 
 class ContentError(InputError):
@@ -83,7 +104,7 @@ class ContentError(InputError):
         super().__init__(f"{len(problems)} problem(s) in pipelines_json/:\n  " + "\n  ".join(problems))
 
 
-BUILT_IN = {("integrationRuntime", "autoresolveintegrationruntime")}
+BUILT_IN = {(AdfKind.INTEGRATION_RUNTIME, "autoresolveintegrationruntime")}
 """Items every factory has without a file: the Azure integration runtime ADF Studio's linked services name in
 `connectVia` (https://learn.microsoft.com/azure/data-factory/concepts-integration-runtime#azure-integration-runtime)."""
 
@@ -92,7 +113,7 @@ BUILT_IN = {("integrationRuntime", "autoresolveintegrationruntime")}
 class Reference:
     """A by-name reference from one file to another item."""
 
-    kind: str
+    kind: AdfKind
     name: str
     path: str
 
@@ -101,7 +122,7 @@ class Reference:
 class AdfItem:
     """One file of ADF content."""
 
-    kind: str
+    kind: AdfKind
     name: str
     file: str
     document: dict[str, Any]
@@ -112,17 +133,17 @@ class AdfItem:
 
     @property
     def type_token(self) -> str:
-        return RESOURCE_TYPES[self.kind]
+        return KIND_SPECS[self.kind].type_token
 
     @property
     def adf_type(self) -> str:
-        return str(self.properties.get("type", "")) if self.kind != "pipeline" else "Pipeline"
+        return str(self.properties.get("type", "")) if self.kind != AdfKind.PIPELINE else "Pipeline"
 
     @property
     def network(self) -> str | None:
         """A managed private endpoint's managed virtual network (the folder it is in)."""
         parts = self.file.split("/")
-        return parts[-3] if self.kind == "managedPrivateEndpoint" and len(parts) >= 3 else None
+        return parts[-3] if self.kind == AdfKind.MANAGED_PRIVATE_ENDPOINT and len(parts) >= 3 else None
 
     def references(self) -> list[Reference]:
         refs = [
@@ -131,10 +152,10 @@ class AdfItem:
             if isinstance(value, dict) and value.get("type") in REFERENCE_KINDS and "referenceName" in value
         ]
         if self.network is not None:
-            refs.append(Reference("managedVirtualNetwork", self.network, "(its folder)"))
+            refs.append(Reference(AdfKind.MANAGED_VIRTUAL_NETWORK, self.network, "(its folder)"))
         return [ref for ref in refs if (ref.kind, ref.name.lower()) not in BUILT_IN]
 
-    def depends_on(self) -> set[tuple[str, str]]:
+    def depends_on(self) -> set[tuple[AdfKind, str]]:
         """The items this one must be created after."""
         return {(ref.kind, ref.name) for ref in self.references() if (ref.kind, ref.name) != (self.kind, self.name)}
 
@@ -143,7 +164,7 @@ class AdfItem:
 class Override:
     """Replace, add or remove the value at `path` in `item`: the stack value `value`, else `literal`."""
 
-    kind: str
+    kind: AdfKind
     name: str
     path: tuple[str | int, ...]
     value: str | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from graphlib import CycleError, TopologicalSorter
 
-from adf.model import KINDS, AdfItem
+from adf.model import KINDS, AdfItem, AdfKind
 
 
 def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
@@ -57,7 +57,7 @@ def creation_order(items: list[AdfItem], problems: list[str]) -> list[AdfItem]:
     return ordered
 
 
-def _same_kind_dependencies(item: AdfItem, by_key: Mapping[tuple[str, str], AdfItem]) -> list[str]:
+def _same_kind_dependencies(item: AdfItem, by_key: Mapping[tuple[AdfKind, str], AdfItem]) -> list[str]:
     """The names of existing items of the item's own kind it references (ADF names ignore case)."""
     targets = (by_key.get((kind, name.lower())) for kind, name in item.depends_on() if kind == item.kind)
     return sorted(target.name for target in targets if target is not None and target is not item)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -11,20 +11,9 @@ from pydantic.alias_generators import to_snake
 
 from adf.convert import to_inputs
 from adf.load import PLATFORM_ITEMS
-from adf.model import NAME_INPUTS, AdfContent
+from adf.model import KIND_SPECS, AdfContent
 from adf.overrides import apply_overrides
 from adf.stack_values import StackValues
-
-_RESOURCE_CLASSES: Mapping[str, Callable[..., pulumi.CustomResource]] = {
-    "linkedService": datafactory.LinkedService,
-    "dataset": datafactory.Dataset,
-    "dataflow": datafactory.DataFlow,
-    "credential": datafactory.CredentialOperation,
-    "integrationRuntime": datafactory.IntegrationRuntime,
-    "managedPrivateEndpoint": datafactory.ManagedPrivateEndpoint,
-    "pipeline": datafactory.Pipeline,
-    "trigger": datafactory.Trigger,
-}
 
 
 @dataclass(frozen=True)
@@ -64,11 +53,13 @@ class DataFactoryContent(pulumi.ComponentResource):
             ]
             if item.kind == "linkedService":
                 depends_on += list(args.linked_services_after)
-            self.resources[(item.kind, item.name.lower())] = _RESOURCE_CLASSES[item.kind](
+            spec = KIND_SPECS[item.kind]
+            resource: Callable[..., pulumi.CustomResource] = getattr(datafactory, spec.resource)
+            self.resources[(item.kind, item.name.lower())] = resource(
                 f"{name}-{item.kind}-{item.name}",
                 factory_name=args.factory_name,
                 resource_group_name=args.resource_group_name,
-                **{NAME_INPUTS[item.kind]: item.name},
+                **{spec.name_input: item.name},
                 **inputs,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
             )

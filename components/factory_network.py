@@ -34,11 +34,11 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import datafactory, resources
 
-from adf.load import PLATFORM_RUNTIME
 from components.endpoint_approval import ManagedEndpointApproval
+from stack.naming import INTEGRATION_RUNTIME_NAME
 from stack.private_dns import ZONE_BY_GROUP_ID
 
-RUNTIME_NAME = PLATFORM_RUNTIME
+RUNTIME_NAME = INTEGRATION_RUNTIME_NAME
 """The integration runtime every linked service connects via, in every stack."""
 MANAGED_VNET_NAME = "default"
 

@@ -28,6 +28,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import sqlglot
@@ -53,8 +54,6 @@ SQLCMD_SAMPLE_VALUES: Mapping[str, str] = {
 }
 """A sample value for every sqlcmd variable the scripts may use (the delivery pipeline passes the real ones)."""
 
-"""`V001__what_it_does.sql`: applied in version order."""
-
 OPAQUE_STATEMENTS = ("GRANT", "REVOKE", "DENY", "ALTER ROLE", "CREATE USER", "ALTER USER", "CREATE SCHEMA")
 """Statements sqlglot returns as an unparsed `Command`; any other `Command` is treated as a parse error."""
 
@@ -75,12 +74,21 @@ class SqlScriptError(InputError):
     """SQL that cannot be parsed; the message names the file (and line) it came from."""
 
 
+class ObjectKind(StrEnum):
+    """What kind of database object a reference names; messages say it as written here."""
+
+    TABLE = "table"
+    PROCEDURE = "procedure"
+    SCHEMA = "schema"
+    OBJECT = "object"
+    """A GRANT target: a table or a procedure."""
+
+
 @dataclass(frozen=True)
 class SqlReference:
     """A table, procedure or schema that something names."""
 
-    kind: str
-    """"table", "procedure", "schema", or "object" (a GRANT target: a table or a procedure)."""
+    kind: ObjectKind
     name: str
     """Lower-case `schema.object` (or the schema name)."""
     where: str
@@ -110,14 +118,22 @@ class SqlCatalog:
     schemas: dict[str, ParsedScript]
 
     def defines(self, ref: SqlReference) -> bool:
-        if ref.kind == "schema":
+        if ref.kind is ObjectKind.SCHEMA:
             return ref.name in BUILTIN_SCHEMAS or ref.name in self.schemas
-        objects = self.tables if ref.kind == "table" else self.procedures
-        return ref.name in objects
+        return ref.name in self.definitions(ref.kind)
 
-    def defined(self, kind: str) -> list[str]:
-        objects = {"table": self.tables, "procedure": self.procedures, "schema": self.schemas}[kind]
-        return sorted(objects)
+    def definitions(self, kind: ObjectKind) -> dict[str, ParsedScript]:
+        """The objects a reference of `kind` may name, with the script that first defines each."""
+        if kind is ObjectKind.TABLE:
+            return self.tables
+        if kind is ObjectKind.PROCEDURE:
+            return self.procedures
+        if kind is ObjectKind.SCHEMA:
+            return self.schemas
+        return {**self.tables, **self.procedures}
+
+    def defined(self, kind: ObjectKind) -> list[str]:
+        return sorted(self.definitions(kind))
 
 
 # ------------------------------------------------------------------------------------------ names
@@ -255,12 +271,12 @@ def _collect(statement: exp.Expr, script: ParsedScript, where: str) -> None:
             table = target.this if isinstance(target, exp.Schema) else target
             if isinstance(table, exp.Table):
                 script.tables.add(_table_name(table))
-                script.references.append(SqlReference("schema", (table.db or DEFAULT_SCHEMA).lower(), where))
+                script.references.append(SqlReference(ObjectKind.SCHEMA, (table.db or DEFAULT_SCHEMA).lower(), where))
         elif kind in ("PROCEDURE", "PROC"):
             table = target.find(exp.Table) if target is not None else None
             if isinstance(table, exp.Table):
                 script.procedures.add(_table_name(table))
-                script.references.append(SqlReference("schema", (table.db or DEFAULT_SCHEMA).lower(), where))
+                script.references.append(SqlReference(ObjectKind.SCHEMA, (table.db or DEFAULT_SCHEMA).lower(), where))
         elif kind == "SCHEMA" and target is not None:
             script.schemas.add(target.name.lower())
     for command in statement.find_all(exp.Command):
@@ -274,9 +290,9 @@ def _collect(statement: exp.Expr, script: ParsedScript, where: str) -> None:
         grant = _GRANT_OBJECT.search(text)
         if grant and text.upper().startswith(("GRANT", "DENY", "REVOKE")):
             name = qualify(grant.group("name"))
-            script.references.append(SqlReference("object", name, where))
+            script.references.append(SqlReference(ObjectKind.OBJECT, name, where))
     for table in sorted(referenced_tables(statement)):
-        script.references.append(SqlReference("table", table, where))
+        script.references.append(SqlReference(ObjectKind.TABLE, table, where))
 
 
 def parse_script(text: str, file: str, values: Mapping[str, str] = SQLCMD_SAMPLE_VALUES) -> ParsedScript:
@@ -328,21 +344,11 @@ def script_problems(catalog: SqlCatalog) -> list[str]:
     order = {id(script): index for index, script in enumerate(catalog.scripts)}
     for index, script in enumerate(catalog.scripts):
         for ref in script.references:
-            if ref.kind == "schema" and ref.name in BUILTIN_SCHEMAS:
+            if ref.kind is ObjectKind.SCHEMA and ref.name in BUILTIN_SCHEMAS:
                 continue
-            candidates: dict[str, ParsedScript] = {}
-            if ref.kind in ("table", "object"):
-                candidates.update(catalog.tables)
-            if ref.kind in ("procedure", "object"):
-                candidates.update(catalog.procedures)
-            if ref.kind == "schema":
-                candidates.update(catalog.schemas)
-            definer = candidates.get(ref.name)
+            definer = catalog.definitions(ref.kind).get(ref.name)
             if definer is None:
                 problems.append(f"{ref.where}: {ref.kind} {ref.name} is not defined in {SQL_FOLDER}/")
             elif order[id(definer)] > index:
                 problems.append(f"{ref.where}: {ref.kind} {ref.name} is only defined later, in {definer.file}")
     return problems
-
-
-# -------------------------------------------------------------------------------- pipelines_json/

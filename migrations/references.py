@@ -16,6 +16,7 @@ from adf.model import AdfItem
 from adf.walk import walk_json
 from migrations.catalog import (
     DEFAULT_SCHEMA,
+    ObjectKind,
     SqlCatalog,
     SqlReference,
     SqlScriptError,
@@ -78,10 +79,10 @@ def dataset_tables(
     table = _resolve(type_properties.get("table"), passed, declared)
     if table is not None:
         schema = _resolve(type_properties.get("schema"), passed, declared) or DEFAULT_SCHEMA
-        return [SqlReference("table", qualify(f"[{schema}].[{table}]"), f"{where}.typeProperties.table")]
+        return [SqlReference(ObjectKind.TABLE, qualify(f"[{schema}].[{table}]"), f"{where}.typeProperties.table")]
     table_name = _resolve(type_properties.get("tableName"), passed, declared)
     if table_name is not None:
-        return [SqlReference("table", qualify(table_name), f"{where}.typeProperties.tableName")]
+        return [SqlReference(ObjectKind.TABLE, qualify(table_name), f"{where}.typeProperties.tableName")]
     return []
 
 
@@ -95,7 +96,7 @@ def _sql_text_tables(text: str, where: str) -> list[SqlReference]:
         return []
     for statement in statements:
         tables |= referenced_tables(statement)
-    return [SqlReference("table", name, where) for name in sorted(tables)]
+    return [SqlReference(ObjectKind.TABLE, name, where) for name in sorted(tables)]
 
 
 def pipeline_references(
@@ -126,7 +127,7 @@ def pipeline_references(
             if isinstance(entry, Mapping) and _literal(entry.get("table")):
                 schema = _literal(entry.get("schema")) or DEFAULT_SCHEMA
                 where = f"{file}: properties.parameters.{name}.defaultValue[{index}]"
-                refs.append(SqlReference("table", qualify(f"[{schema}].[{entry['table']}]"), where))
+                refs.append(SqlReference(ObjectKind.TABLE, qualify(f"[{schema}].[{entry['table']}]"), where))
     for path, node in walk_json(properties, f"{file}: properties"):
         if not isinstance(node, Mapping):
             continue
@@ -143,7 +144,7 @@ def pipeline_references(
         for key in PROCEDURE_KEYS:
             procedure = _literal(node.get(key))
             if procedure is not None and procedure.strip():
-                refs.append(SqlReference("procedure", qualify(procedure), f"{path}.{key}"))
+                refs.append(SqlReference(ObjectKind.PROCEDURE, qualify(procedure), f"{path}.{key}"))
     return refs
 
 

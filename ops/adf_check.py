@@ -13,7 +13,7 @@ from typing import Any
 
 from adf.convert import authoring_path, to_inputs
 from adf.load import inspect_content, pipeline_properties
-from adf.model import NAME_INPUTS, NOT_REPRESENTABLE, AdfItem
+from adf.model import KIND_SPECS, NOT_REPRESENTABLE, AdfItem
 from preview.schema import check_inputs
 from stack.errors import InputError
 
@@ -64,7 +64,7 @@ def _schema_problems(item: AdfItem) -> list[str]:
     inputs = {
         "factoryName": "factory",
         "resourceGroupName": "resource-group",
-        NAME_INPUTS[item.kind]: item.name,
+        KIND_SPECS[item.kind].name_input: item.name,
         **to_inputs(item),
     }
     inputs = {_camel(key): value for key, value in inputs.items()}

@@ -30,6 +30,7 @@ from preview.mocks import PlatformMocks, RecordingMonitor, Registration
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
 from stack.files import project_name, read_stack_config
+from stack.packages import top_level_packages
 
 
 @dataclass
@@ -100,27 +101,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-PROGRAM = (
-    "stack",
-    "adf",
-    "components",
-    "preview",
-    "policy",
-    "deployability",
-    "reachability",
-    "migrations",
-    "ops",
-    "pipelines_json",
-    "sql",
-    "__main__.py",
-    "Pulumi.yaml",
-)
-"""What running the program and `python -m ops plan` need from the repository."""
+PROGRAM_FILES = ("pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
+"""What running the program and `python -m ops plan` need from the repository besides its packages."""
 
 
 def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",)) -> Path:
-    """A copy of the program in `source` and the given stack files: tests and benchmarks change one thing in it."""
-    for name in PROGRAM:
+    """A copy of the program in `source` and the given stack files: tests and benchmarks change one thing in it.
+
+    The packages copied are the ones the build installs (stack/packages.py), so a copy holds what an
+    install of the project does."""
+    for name in (*top_level_packages(source), *PROGRAM_FILES):
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:

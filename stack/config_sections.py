@@ -275,7 +275,7 @@ class MonitoringConfig(ConfigModel):
 
 
 class PolicyOverride(ConfigModel):
-    """Lowers (or pins) one rule of the security baseline (policy/rules.py) for this stack."""
+    """Lowers (or pins) one rule of the security baseline (policy/rules/) for this stack."""
 
     enforcement: Literal["advisory", "mandatory"] = Field(description="How the rule is enforced in this stack.")
     reason: str = Field(

@@ -23,6 +23,11 @@ from stack.config import ConfigError, PlatformConfig
 SUFFIX_LENGTH = 4
 _PLACEHOLDER = "0" * SUFFIX_LENGTH
 
+INTEGRATION_RUNTIME_NAME = "ir-managed"
+"""The factory's integration runtime, which every linked service in pipelines_json/ connects via: a managed-VNet
+runtime in private stacks, a plain Azure one in dev (components/factory_network.py), one name in every stack so
+the ADF JSON is the same everywhere. The ADF loader accepts references to it although no file defines it."""
+
 
 @dataclass(frozen=True)
 class NameRule:

@@ -11,7 +11,7 @@ import pytest
 
 from adf import load as adf_load
 from adf.load import load_content, pipeline_properties
-from adf.model import AdfContent, AdfItem, ContentError
+from adf.model import AdfContent, AdfItem, AdfKind, ContentError
 from adf.overrides import apply_overrides
 from adf.stack_values import STACK_VALUE_KEYS
 from preview.plan import run_program
@@ -301,5 +301,5 @@ def test_the_program_deploys_the_section_of_the_stack_it_runs_for(
 
 
 def test_apply_leaves_items_without_overrides_untouched() -> None:
-    item = AdfItem("pipeline", "PL_X", "pipelines_json/pipeline/PL_X.json", {"name": "PL_X", "properties": {}})
+    item = AdfItem(AdfKind.PIPELINE, "PL_X", "pipelines_json/pipeline/PL_X.json", {"name": "PL_X", "properties": {}})
     assert apply_overrides(item, (), VALUES) is item

@@ -38,6 +38,7 @@ from components.access_gate import _AccessGateProvider
 from components.dynamic_provider import ProjectProvider
 from components.host_keys import _HostKeysProvider
 from components.zip_deploy import PublishTiming, _ZipDeployProvider
+from stack.packages import top_level_packages
 from tests.support.azure_standin import (
     AzureStandIn,
     Reply,
@@ -289,16 +290,7 @@ def installed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = subprocess.run(build, cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     site = out / "site"
-    assert sorted(p.name for p in site.iterdir()) == [
-        "adf",
-        "components",
-        "migrations",
-        "ops",
-        "policy",
-        "preview",
-        "stack",
-        "tools",
-    ]
+    assert tuple(sorted(p.name for p in site.iterdir())) == top_level_packages(ROOT)
     return site
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from migrations.catalog import (
     SQLCMD_SAMPLE_VALUES,
+    ObjectKind,
     SqlCatalog,
     SqlReference,
     SqlScriptError,
@@ -235,7 +236,7 @@ def test_dataset_parameters_and_table_lists_are_resolved(catalog: SqlCatalog) ->
 
 def test_catalog_of_an_empty_set_of_scripts_defines_nothing() -> None:
     empty = build_catalog([])
-    assert missing_objects([SqlReference("table", qualify("users"), "here")], empty) == [
+    assert missing_objects([SqlReference(ObjectKind.TABLE, qualify("users"), "here")], empty) == [
         "here: table dbo.users is not defined in sql/; defined: none"
     ]
 

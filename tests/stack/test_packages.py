@@ -1,0 +1,71 @@
+"""The one list of packages: what pyproject.toml's finder finds is what the build installs, all of it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stack.packages import project_packages, top_level_packages
+from tests.support.checkout import PROJECT_DIR
+from tests.support.tree import in_a_package, python_files
+
+NOT_INSTALLED = frozenset({"tests", "bench"})
+"""The packages of the repository that an install leaves out: the test suite and the benchmarks."""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What setuptools' build_py puts in the wheel: the step of `pip install .` that selects and copies the
+    packages. Its metadata and build folders go to a temporary folder, so the checkout stays as it is."""
+    out = tmp_path_factory.mktemp("build")
+    build = [sys.executable, "-c", "from setuptools import setup; setup()", "--quiet"]
+    build += ["egg_info", "--egg-base", str(out), "build", "--build-base", str(out / "build")]
+    build += ["build_py", "--build-lib", str(out / "site")]
+    result = subprocess.run(build, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return out / "site"
+
+
+def test_the_build_installs_every_module_of_every_package_but_the_tests_and_benchmarks(built: Path) -> None:
+    expected = {
+        path.relative_to(PROJECT_DIR)
+        for path in python_files(PROJECT_DIR)
+        if in_a_package(PROJECT_DIR, path) and path.relative_to(PROJECT_DIR).parts[0] not in NOT_INSTALLED
+    }
+    assert {Path("preview/schema/__init__.py"), Path("reachability/model.py")} <= expected
+    assert {path.relative_to(built) for path in python_files(built)} == expected
+
+
+def test_project_packages_are_the_packages_the_build_installs(built: Path) -> None:
+    installed = {".".join(path.relative_to(built).parent.parts) for path in built.rglob("__init__.py")}
+    assert project_packages(PROJECT_DIR) == tuple(sorted(installed))
+    assert {"deployability", "reachability", "policy.rules", "preview.diagram", "preview.schema"} <= installed
+
+
+def test_top_level_packages_leave_out_subpackages_and_what_is_not_installed() -> None:
+    top = top_level_packages(PROJECT_DIR)
+    assert "preview" in top and "preview.schema" not in top
+    assert not NOT_INSTALLED & set(top)
+    assert "functions" not in top
+
+
+def test_packages_are_read_from_the_given_project(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.setuptools.packages.find]\nwhere = ["."]\nexclude = ["skipped"]\nnamespaces = false\n'
+    )
+    for package in ("kept", "kept/inner", "skipped", "loose/inner"):
+        (tmp_path / package).mkdir(parents=True, exist_ok=True)
+        if package != "loose/inner":
+            (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "loose" / "inner" / "__init__.py").write_text("")
+    assert project_packages(tmp_path) == ("kept", "kept.inner")
+    assert top_level_packages(tmp_path) == ("kept",)
+
+
+def test_a_project_that_lists_its_packages_by_hand_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.setuptools]\npackages = ["stack"]\n')
+    with pytest.raises(ValueError, match=r"pyproject.toml: \[tool.setuptools.packages.find\] is missing"):
+        project_packages(tmp_path)
