@@ -182,7 +182,9 @@ def run() -> int:
     A closed pipe is the reader's choice, not a failure: Python's signal docs recommend pointing
     stdout at devnull so the interpreter's final flush does not raise again, and ending quietly.
     https://docs.python.org/3/library/signal.html#note-on-sigpipe
-    A Ctrl-C that comes once the command has finished and flushed its output changes nothing.
+    A Ctrl-C that comes once the command has finished and flushed its output changes nothing. After an
+    interruption the process ends at once, so that nothing the interrupted work left behind (a pending
+    task, a thread) adds to the one line at interpreter shutdown.
     """
     try:
         code = main()
@@ -194,6 +196,10 @@ def run() -> int:
     except KeyboardInterrupt:  # between the command's end and the flush of its output
         code = _interrupted(KeyboardInterrupt(), "", Output(json=False))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if code == ExitCode.INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code
 
 

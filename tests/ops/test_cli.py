@@ -22,6 +22,7 @@ from ops.cli import exit_codes, version
 from ops.cli.common import SEE_MAIN_HELP
 from ops.cli.exit_codes import ExitCode
 from ops.cli.main import COMMANDS, build_parser, main
+from preview.plan import copy_program
 from stack.errors import AzureRefusedError, InputError, PlatformError, RunFailedError, TimedOutError
 from stack.files import StackFileError
 from tests.support.checkout import PROJECT_DIR
@@ -313,23 +314,28 @@ def test_adf_check_needs_no_project(
 # ---------------------------------------------------------------------------- Ctrl-C
 
 
-def test_ctrl_c_during_a_plan_exits_130_with_one_line() -> None:
-    """A real plan, from a directory below the project; SIGINT once the program runs (its working directory
-    becomes the project directory as the offline plan starts the program)."""
+def test_ctrl_c_during_a_plan_exits_130_with_one_line(tmp_path: Path) -> None:
+    """A real plan of a copy of the project (with a Function package, so that the plan itself prints nothing on
+    stderr), from a directory below it; SIGINT once the program runs (the working directory becomes the project
+    directory as the offline plan starts the program)."""
+    project = copy_program(tmp_path / "project", PROJECT_DIR)
+    (project / "dist").mkdir()
+    (project / "dist" / "function.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
+    (project / "docs").mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "ops", "plan", "--stack", "dev"],
-        cwd=PROJECT_DIR / "docs",
-        env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)},
+        cwd=project / "docs",
+        env={**os.environ, "PYTHONPATH": str(project)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
         deadline = time.monotonic() + 60
-        while Path(os.readlink(f"/proc/{process.pid}/cwd")) != PROJECT_DIR:
+        while Path(os.readlink(f"/proc/{process.pid}/cwd")) != project:
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "the plan never started the program"
-            time.sleep(0.005)
+            time.sleep(0.001)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
     finally:
