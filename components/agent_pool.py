@@ -81,7 +81,10 @@ class AgentPool(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        organization: dict[str, object] = {"url": config.organization_url, "parallelism": config.maximum_concurrency}
+        organization: devopsinfrastructure.OrganizationArgsDict = {
+            "url": config.organization_url,
+            "parallelism": config.maximum_concurrency,
+        }
         if config.projects:
             organization["projects"] = list(config.projects)
         pool = devopsinfrastructure.Pool(

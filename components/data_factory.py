@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pulumi
 from pulumi_azure_native import datafactory, monitor
@@ -12,7 +12,7 @@ from adf.model import AdfContent
 from adf.stack_values import StackValues
 from components.data_factory_content import DataFactoryContent, DataFactoryContentArgs
 from components.diagnostics import send_diagnostics
-from components.factory_network import FactoryNetwork, FactoryNetworkArgs, ManagedEndpoint
+from components.factory_network import FactoryNetwork, FactoryNetworkArgs, ManagedEndpointTargets
 from components.roles import assign_role
 from components.shared import PlatformContext
 from stack.config import DataFactoryConfig
@@ -42,10 +42,9 @@ class DataFactoryArgs:
     """Where the failed-run alert goes."""
     alert_name: str
     """Name of the failed-run alert."""
-    managed_virtual_network: bool = False
-    """Private stack: the runtime sits in the factory's managed VNet and reaches the data planes privately."""
-    managed_endpoints: Sequence[ManagedEndpoint] = ()
-    """Managed private endpoints (with a managed VNet), each approved on its target by the program."""
+    managed_endpoint_targets: ManagedEndpointTargets | None = None
+    """Private stack: the data planes the runtime reaches from the factory's managed VNet, through managed private
+    endpoints that the program approves on each; None: a public stack."""
 
 
 class DataFactory(pulumi.ComponentResource):
@@ -64,6 +63,11 @@ class DataFactory(pulumi.ComponentResource):
         super().__init__("data-platform:integration:DataFactory", name, {}, opts)
         context = args.context
 
+        # The content's global parameters are authoring JSON; the provider-schema check validates their shape.
+        global_parameters = cast(
+            dict[str, datafactory.GlobalParameterSpecificationArgsDict], dict(args.content.global_parameters)
+        )
+        global_parameters["environment"] = {"type": datafactory.GlobalParameterType.STRING, "value": args.environment}
         factory = datafactory.Factory(
             f"{name}-factory",
             factory_name=args.factory_name,
@@ -71,10 +75,7 @@ class DataFactory(pulumi.ComponentResource):
             location=context.location,
             identity={"type": "SystemAssigned"},
             public_network_access="Enabled" if args.data_factory.public_network_access else "Disabled",
-            global_parameters={
-                **dict(args.content.global_parameters),
-                "environment": {"type": "String", "value": args.environment},
-            },
+            global_parameters=global_parameters,
             tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -102,8 +103,7 @@ class DataFactory(pulumi.ComponentResource):
             FactoryNetworkArgs(
                 resource_group_name=context.resource_group_name,
                 factory_name=factory.name,
-                managed_virtual_network=args.managed_virtual_network,
-                endpoints=args.managed_endpoints,
+                managed_endpoint_targets=args.managed_endpoint_targets,
                 tags=context.tags,
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -124,8 +124,8 @@ class DataFactory(pulumi.ComponentResource):
 
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=factory.id,
-            workspace_id=context.workspace_id,
             log_categories=("PipelineRuns", "ActivityRuns", "TriggerRuns"),
             parent=self,
         )
@@ -152,21 +152,21 @@ class DataFactory(pulumi.ComponentResource):
             evaluation_frequency="PT5M",
             window_size="PT15M",
             auto_mitigate=True,
-            criteria={
-                "odataType": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                "allOf": [
-                    {
-                        "criterionType": "StaticThresholdCriterion",
-                        "name": "failed-pipeline-runs",
-                        "metricNamespace": "Microsoft.DataFactory/factories",
-                        "metricName": "PipelineFailedRuns",
-                        "operator": "GreaterThan",
-                        "threshold": 0,
-                        "timeAggregation": "Total",
-                    }
+            criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+                odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                all_of=[
+                    monitor.MetricCriteriaArgs(
+                        criterion_type="StaticThresholdCriterion",
+                        name="failed-pipeline-runs",
+                        metric_namespace="Microsoft.DataFactory/factories",
+                        metric_name="PipelineFailedRuns",
+                        operator=monitor.Operator.GREATER_THAN,
+                        threshold=0,
+                        time_aggregation=monitor.AggregationTypeEnum.TOTAL,
+                    )
                 ],
-            },
-            actions=[{"action_group_id": args.action_group_id}],
+            ),
+            actions=[monitor.MetricAlertActionArgs(action_group_id=args.action_group_id)],
             tags=args.context.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )

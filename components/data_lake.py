@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import storage
 
 from components.diagnostics import send_diagnostics
-from components.protection import delete_lock, stateful_options
-from components.shared import PlatformContext
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
+from components.protection import apply_lock, stateful_options
+from components.roles import assign_roles
+from components.shared import PlatformContext, PrivateEndpoints, RoleAssignment
+from components.storage_hardening import HARDENED_STORAGE
 from stack.config import StorageConfig, ip_rule_values
+from stack.private_dns import DataPlane, GroupId
 
 CONTAINERS = ("bronze", "silver", "archive")
 
@@ -20,13 +25,17 @@ class DataLakeArgs:
     """Inputs of the data lake."""
 
     context: PlatformContext
-    """Resource group, region, tags, protection and the diagnostics workspace."""
+    """Resource group, region, tags, protection, lock and where diagnostics go."""
     account_name: pulumi.Input[str]
     """Globally unique storage account name."""
     storage: StorageConfig
     """Redundancy, retention, archive tiers and network rules from the stack config."""
     private: bool = False
     """Public network access off: reachable only through private endpoints (and managed ones)."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the lake's blob and dfs endpoints go; None: it has none."""
+    role_assignments: Sequence[RoleAssignment] = ()
+    """Roles on the storage account for principals the caller names."""
 
 
 class DataLake(pulumi.ComponentResource):
@@ -42,6 +51,8 @@ class DataLake(pulumi.ComponentResource):
     """Blob endpoint, for the generator."""
     container_ids: dict[str, pulumi.Output[str]]
     """ARM id of each container by name, for grants scoped to one container."""
+    private_endpoints: dict[GroupId, PrivateEndpoint]
+    """The lake's private endpoints by group id (empty without `private_endpoints`), for callers to wait on."""
 
     def __init__(self, name: str, args: DataLakeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:storage:DataLake", name, {}, opts)
@@ -69,9 +80,19 @@ class DataLake(pulumi.ComponentResource):
             for container in CONTAINERS
         }
         self._archive_lifecycle(name, args, account, containers["archive"])
+        self.private_endpoints = data_plane_endpoints(
+            DataPlane.LAKE,
+            target_id=account.id,
+            target_name=account.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
+        )
         self._diagnostics(name, context, account)
-        if context.protect:
-            delete_lock(f"{name}-lock", scope=account.id, what="data lake", parent=self)
+        apply_lock(f"{name}-lock", context.lock, scope=account.id, what="data lake", parent=self)
+        assign_roles(
+            name, args.role_assignments, scope=account.id, subscription_id=context.subscription_id, parent=self
+        )
 
         self.account_id = account.id
         self.account_name = account.name
@@ -90,6 +111,22 @@ class DataLake(pulumi.ComponentResource):
     def _account(self, name: str, args: DataLakeArgs) -> storage.StorageAccount:
         """The account: HNS on, no shared keys, no public blobs, TLS 1.2 and infrastructure encryption."""
         context, config = args.context, args.storage
+        network_rule_set: storage.NetworkRuleSetArgsDict = {
+            "default_action": storage.DefaultAction(config.network_default_action),
+            "bypass": "AzureServices",
+            "ip_rules": [
+                {"i_p_address_or_range": ip, "action": storage.Action.ALLOW}
+                for ip in ip_rule_values(config.allowed_ip_ranges)
+            ],
+        }
+        encryption: storage.EncryptionArgsDict = {
+            "key_source": storage.KeySource.MICROSOFT_STORAGE,
+            "require_infrastructure_encryption": True,
+            "services": {
+                "blob": {"enabled": True, "key_type": "Account"},
+                "file": {"enabled": True, "key_type": "Account"},
+            },
+        }
         return storage.StorageAccount(
             f"{name}-account",
             account_name=args.account_name,
@@ -99,28 +136,10 @@ class DataLake(pulumi.ComponentResource):
             sku={"name": config.sku},
             access_tier=storage.AccessTier.HOT,
             is_hns_enabled=True,
-            enable_https_traffic_only=True,
-            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
+            **HARDENED_STORAGE,
             public_network_access="Disabled" if args.private else "Enabled",
-            network_rule_set={
-                "default_action": config.network_default_action,
-                "bypass": "AzureServices",
-                "ip_rules": [
-                    {"i_p_address_or_range": ip, "action": "Allow"} for ip in ip_rule_values(config.allowed_ip_ranges)
-                ],
-            },
-            encryption={
-                "key_source": storage.KeySource.MICROSOFT_STORAGE,
-                "require_infrastructure_encryption": True,
-                "services": {
-                    "blob": {"enabled": True, "key_type": "Account"},
-                    "file": {"enabled": True, "key_type": "Account"},
-                },
-            },
+            network_rule_set=network_rule_set,
+            encryption=encryption,
             tags=context.tags,
             opts=stateful_options(self, context.protect),
         )
@@ -130,16 +149,20 @@ class DataLake(pulumi.ComponentResource):
     ) -> storage.ManagementPolicy:
         """Move `archive/` blobs to cool, then to archive, then delete them, after the configured days."""
         config = args.storage
-        base_blob = {
-            "tier_to_cool": {"days_after_modification_greater_than": config.archive_cool_after_days},
-            # Archive exists only on LRS, GRS and RA-GRS; the config picks Cold for the others
-            # (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview,
-            # https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview).
-            f"tier_to_{config.archive_tier.lower()}": {
-                "days_after_modification_greater_than": config.archive_tier_after_days
-            },
-            "delete": {"days_after_modification_greater_than": config.archive_delete_after_days},
+        base_blob: storage.ManagementPolicyBaseBlobArgsDict = {
+            "tier_to_cool": {"days_after_modification_greater_than": config.archive_cool_after_days}
         }
+        # Archive exists only on LRS, GRS and RA-GRS; the config picks Cold for the others
+        # (https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview,
+        # https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview).
+        coldest: storage.DateAfterModificationArgsDict = {
+            "days_after_modification_greater_than": config.archive_tier_after_days
+        }
+        if config.archive_tier == "Archive":
+            base_blob["tier_to_archive"] = coldest
+        else:
+            base_blob["tier_to_cold"] = coldest
+        base_blob["delete"] = {"days_after_modification_greater_than": config.archive_delete_after_days}
         return storage.ManagementPolicy(
             f"{name}-archive-lifecycle",
             account_name=account.name,
@@ -165,16 +188,16 @@ class DataLake(pulumi.ComponentResource):
         """Account metrics, and the blob service's read, write and delete logs."""
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=account.id,
-            workspace_id=context.workspace_id,
             log_categories=(),
             metric_categories=("Transaction",),
             parent=self,
         )
         send_diagnostics(
             f"{name}-blob-diagnostics",
+            context.diagnostic_settings,
             resource_uri=pulumi.Output.concat(account.id, "/blobServices/default"),
-            workspace_id=context.workspace_id,
             log_categories=("StorageRead", "StorageWrite", "StorageDelete"),
             metric_categories=("Transaction",),
             parent=self,

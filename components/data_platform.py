@@ -13,14 +13,13 @@ from adf.stack_values import StackValues
 from components.agent_pool import AgentPool, AgentPoolArgs
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
-from components.factory_network import ManagedEndpoint
+from components.factory_network import ManagedEndpointTargets
 from components.function_app import FunctionApp, FunctionAppArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
-from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from components.resource_group import ResourceGroup, ResourceGroupArgs
-from components.shared import Placement, PlatformContext
+from components.shared import DiagnosticSettings, Lock, Placement, PlatformContext, PrivateEndpoints
 from components.sql_database import SqlDatabase, SqlDatabaseArgs
 from stack.config import PlatformConfig
 from stack.naming import SUFFIX_LENGTH, Names
@@ -94,44 +93,41 @@ class DataPlatform(pulumi.ComponentResource):
         monitoring = self._monitoring(name, args, placement)
         private = cfg.network.private_networking
         network = self._network(name, args, placement) if private else None
+        endpoints = self._private_endpoints(name, network)
+        # The platform's defaults for every component: protected and locked where config says `protect`,
+        # diagnostics to the one workspace.
         context = PlatformContext(
             resource_group_name=group.resource_group_name,
             location=cfg.location,
             tags=tags,
             protect=cfg.protect,
+            lock=Lock() if cfg.protect else None,
             subscription_id=client.subscription_id,
-            workspace_id=monitoring.workspace_id,
+            diagnostic_settings=DiagnosticSettings(workspace_id=monitoring.workspace_id),
         )
         lake = DataLake(
             f"{name}-lake",
-            DataLakeArgs(context, names.with_suffix(names.storage_account, suffix), cfg.storage, private=private),
+            DataLakeArgs(
+                context,
+                names.with_suffix(names.storage_account, suffix),
+                cfg.storage,
+                private=private,
+                private_endpoints=endpoints,
+            ),
             opts=child,
         )
-        database = self._database(name, args, context, suffix, client.tenant_id)
-        vault = self._vault(name, args, context, suffix, client)
-        function_app = self._function_app(name, args, context, suffix, lake, vault, monitoring, network)
+        database = self._database(name, args, context, suffix, client.tenant_id, endpoints)
+        vault = self._vault(name, args, context, suffix, client, endpoints)
+        function_app = self._function_app(name, args, context, suffix, lake, vault, monitoring, network, endpoints)
         if network is not None:
-            self._private_endpoints(
-                name,
-                network,
-                placement,
-                [
-                    ("lake", lake.account_id, lake.account_name, ("blob", "dfs")),
-                    ("host", function_app.host_storage_id, function_app.host_storage_name, ("blob", "queue", "table")),
-                    ("vault", vault.vault_id, vault.vault_name, ("vault",)),
-                    ("sql", database.server_id, database.server_name, ("sqlServer",)),
-                    ("function", function_app.app_id, function_app.app_name, ("sites",)),
-                ],
-            )
             self._agent_pool(name, args, placement, network)
         # The factory's runtime reaches each data plane it calls through an approved managed private endpoint.
-        managed_endpoints = [
-            ManagedEndpoint("lake-dfs", lake.account_id, "dfs"),
-            ManagedEndpoint("lake-blob", lake.account_id, "blob"),
-            ManagedEndpoint("sql", database.server_id, "sqlServer"),
-            ManagedEndpoint("vault", vault.vault_id, "vault"),
-            ManagedEndpoint("function", function_app.app_id, "sites"),
-        ]
+        targets = ManagedEndpointTargets(
+            lake_id=lake.account_id,
+            sql_server_id=database.server_id,
+            vault_id=vault.vault_id,
+            function_app_id=function_app.app_id,
+        )
 
         factory = DataFactory(
             f"{name}-adf",
@@ -157,8 +153,7 @@ class DataPlatform(pulumi.ComponentResource):
                 ),
                 action_group_id=monitoring.action_group_id,
                 alert_name=names.failed_runs_alert,
-                managed_virtual_network=private,
-                managed_endpoints=managed_endpoints if private else (),
+                managed_endpoint_targets=targets if private else None,
             ),
             opts=child,
         )
@@ -207,6 +202,7 @@ class DataPlatform(pulumi.ComponentResource):
         context: PlatformContext,
         suffix: pulumi.Output[str],
         tenant_id: pulumi.Input[str],
+        endpoints: PrivateEndpoints | None,
     ) -> SqlDatabase:
         names = args.names
         return SqlDatabase(
@@ -219,6 +215,7 @@ class DataPlatform(pulumi.ComponentResource):
                 tenant_id=tenant_id,
                 subscription_id=context.subscription_id,
                 private=args.config.network.private_networking,
+                private_endpoints=endpoints,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -230,6 +227,7 @@ class DataPlatform(pulumi.ComponentResource):
         context: PlatformContext,
         suffix: pulumi.Output[str],
         client: pulumi.Output[authorization.GetClientConfigResult],
+        endpoints: PrivateEndpoints | None,
     ) -> KeyVault:
         """The vault, holding the stack's own secrets (and, later, the function key)."""
         secrets: dict[str, pulumi.Input[str]] = {
@@ -246,6 +244,7 @@ class DataPlatform(pulumi.ComponentResource):
                 secrets=secrets,
                 deployer_principal_type=args.config.deployer_principal_type,
                 private=args.config.network.private_networking,
+                private_endpoints=endpoints,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -260,6 +259,7 @@ class DataPlatform(pulumi.ComponentResource):
         vault: KeyVault,
         monitoring: Monitoring,
         network: Network | None,
+        endpoints: PrivateEndpoints | None,
     ) -> FunctionApp:
         names = args.names
         return FunctionApp(
@@ -279,6 +279,7 @@ class DataPlatform(pulumi.ComponentResource):
                 app_insights_id=monitoring.app_insights_id,
                 app_insights_connection_string=monitoring.app_insights_connection_string,
                 subnet_id=network.function_app_subnet_id if network else None,
+                private_endpoints=endpoints,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -301,30 +302,22 @@ class DataPlatform(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _private_endpoints(
-        self,
-        name: str,
-        network: Network,
-        placement: Placement,
-        targets: list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]],
-    ) -> None:
-        """One private endpoint per (data plane, sub-resource), named pe-<resource>-<group id>."""
-        for key, target_id, target_name, group_ids in targets:
-            for group_id in group_ids:
-                PrivateEndpoint(
-                    f"{name}-pe-{key}-{group_id.lower()}",
-                    PrivateEndpointArgs(
-                        resource_group_name=placement.resource_group_name,
-                        location=placement.location,
-                        endpoint_name=pulumi.Output.concat("pe-", target_name, "-", group_id.lower()),
-                        target_resource_id=target_id,
-                        group_id=group_id,
-                        subnet_id=network.private_endpoints_subnet_id,
-                        zone_ids=network.zone_ids,
-                        tags=dict(placement.tags),
-                    ),
-                    opts=pulumi.ResourceOptions(parent=self),
-                )
+    def _private_endpoints(self, name: str, network: Network | None) -> PrivateEndpoints | None:
+        """Where every data plane puts its private endpoints: the endpoints' subnet and the VNet's zones.
+
+        The platform created the endpoints itself, as its own children named `<name>-pe-<data plane>-<group id>`,
+        until each data plane created its own. The names stay, and the alias to this component as their old
+        parent lets the engine move the deployed endpoints (and, through their own aliases, their children)
+        instead of replacing them (https://www.pulumi.com/docs/iac/concepts/options/aliases/).
+        """
+        if network is None:
+            return None
+        return PrivateEndpoints(
+            subnet_id=network.private_endpoints_subnet_id,
+            zone_ids=network.zone_ids,
+            name_prefix=f"{name}-pe",
+            aliases=[pulumi.Alias(parent=self)],
+        )
 
     def _agent_pool(self, name: str, args: DataPlatformArgs, placement: Placement, network: Network) -> AgentPool:
         """The Managed DevOps Pool the stack's deploy stage runs on, in the agents' subnet."""

@@ -27,7 +27,7 @@ managed endpoint inside its managed VNet (see the page above, "Managed private e
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ from pulumi_azure_native import datafactory, resources
 
 from components.endpoint_approval import ManagedEndpointApproval
 from stack.naming import INTEGRATION_RUNTIME_NAME
-from stack.private_dns import ZONE_BY_GROUP_ID
+from stack.private_dns import ENDPOINT_GROUPS, DataPlane, GroupId
 
 RUNTIME_NAME = INTEGRATION_RUNTIME_NAME
 """The integration runtime every linked service connects via, in every stack."""
@@ -58,16 +58,53 @@ MANAGED_VNET_TEMPLATE: dict[str, Any] = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class ManagedEndpointTargets:
+    """The data planes the factory's runtime calls from its managed VNet, each by its ARM id."""
+
+    lake_id: pulumi.Input[str]
+    """The lake's storage account."""
+    sql_server_id: pulumi.Input[str]
+    """The SQL server."""
+    vault_id: pulumi.Input[str]
+    """The Key Vault."""
+    function_app_id: pulumi.Input[str]
+    """The generator Function app's site."""
+
+    def by_data_plane(self) -> dict[DataPlane, pulumi.Input[str]]:
+        return {
+            DataPlane.LAKE: self.lake_id,
+            DataPlane.SQL: self.sql_server_id,
+            DataPlane.VAULT: self.vault_id,
+            DataPlane.FUNCTION: self.function_app_id,
+        }
+
+
 @dataclass(frozen=True)
 class ManagedEndpoint:
-    """One managed private endpoint: a short key, the target's ARM id and its group id."""
+    """One managed private endpoint: its key, the target's ARM id and the group id."""
 
     key: str
     """Part of the endpoint's name, e.g. `lake-dfs`."""
     target_resource_id: pulumi.Input[str]
     """The data plane's ARM id."""
-    group_id: str
-    """The private-link sub-resource: blob, dfs, sqlServer, vault or sites."""
+    group_id: GroupId
+    """The private-link sub-resource."""
+
+
+def managed_endpoints(targets: ManagedEndpointTargets) -> list[ManagedEndpoint]:
+    """One managed endpoint per group id each target offers (ENDPOINT_GROUPS), keyed `<data plane>[-<group id>]`.
+
+    The group id joins the key only where a data plane offers several: `lake-blob`, `lake-dfs`, `sql`, `vault`,
+    `function`, the names the factories already have.
+    """
+    endpoints = []
+    for plane, target in targets.by_data_plane().items():
+        groups = ENDPOINT_GROUPS[plane]
+        for group in groups:
+            key = plane.value if len(groups) == 1 else f"{plane.value}-{group}"
+            endpoints.append(ManagedEndpoint(key, target, group))
+    return endpoints
 
 
 @dataclass(frozen=True)
@@ -78,10 +115,9 @@ class FactoryNetworkArgs:
     """The factory's resource group."""
     factory_name: pulumi.Input[str]
     """The factory."""
-    managed_virtual_network: bool
-    """True in private stacks: a managed VNet, managed endpoints and their approvals."""
-    endpoints: Sequence[ManagedEndpoint] = ()
-    """Managed private endpoints to create (ignored without the managed VNet)."""
+    managed_endpoint_targets: ManagedEndpointTargets | None = None
+    """In a private stack, the data planes the runtime reaches from the factory's managed VNet through managed
+    private endpoints; None: a public stack's plain Azure runtime, with no managed VNet."""
     time_to_live_minutes: int = 10
     """How long the runtime's compute stays warm after an activity; billed while warm."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -98,12 +134,9 @@ class FactoryNetwork(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FactoryNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:integration:FactoryNetwork", name, {}, opts)
-        for endpoint in args.endpoints:
-            if endpoint.group_id not in ZONE_BY_GROUP_ID:
-                raise ValueError(f"managed endpoint {endpoint.key}: unknown group id '{endpoint.group_id}'")
 
         runtime_after: list[pulumi.Resource] = []
-        properties: dict[str, Any] = {
+        properties: datafactory.ManagedIntegrationRuntimeArgsDict = {
             "type": "Managed",
             "description": "Runs every linked service; the same name in every stack.",
             # Data flows run on this runtime: General purpose, 8 cores (the smallest general-purpose
@@ -119,12 +152,12 @@ class FactoryNetwork(pulumi.ComponentResource):
             },
         }
         self.endpoint_names = {}
-        if args.managed_virtual_network:
+        if args.managed_endpoint_targets is not None:
             managed_vnet = resources.Deployment(
                 f"{name}-managed-vnet",
                 resource_group_name=args.resource_group_name,
                 properties={
-                    "mode": "Incremental",
+                    "mode": resources.DeploymentMode.INCREMENTAL,
                     "template": MANAGED_VNET_TEMPLATE,
                     "parameters": {"factoryName": {"value": args.factory_name}},
                 },
@@ -136,7 +169,7 @@ class FactoryNetwork(pulumi.ComponentResource):
                 "reference_name": MANAGED_VNET_NAME,
                 "type": "ManagedVirtualNetworkReference",
             }
-            for endpoint in args.endpoints:
+            for endpoint in managed_endpoints(args.managed_endpoint_targets):
                 self.endpoint_names[endpoint.key] = self._endpoint(name, args, endpoint, managed_vnet)
 
         runtime = datafactory.IntegrationRuntime(

@@ -11,13 +11,21 @@ from pulumi_azure_native import storage, web
 from components.diagnostics import send_diagnostics
 from components.host_keys import HostKeys
 from components.key_vault import put_secret
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
 from components.roles import assign_role
-from components.shared import PlatformContext
+from components.shared import PlatformContext, PrivateEndpoints
+from components.storage_hardening import HARDENED_STORAGE
 from components.zip_deploy import ZipDeploy, scm_base_url, sha256_of
 from stack.config import FunctionAppConfig
+from stack.errors import InputError
+from stack.private_dns import DataPlane, GroupId
 
 DEPLOYMENT_CONTAINER = "app-package"
 FUNCTION_KEY_SECRET = "generator-function-key"
+
+
+class MissingPackageError(InputError):
+    """`pulumi up` with no built Function package at `functionApp.packagePath`."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,8 @@ class FunctionAppArgs:
     """Its connection string: an identifier, not a secret; ingestion stays Entra-only."""
     subnet_id: pulumi.Input[str] | None = None
     """The integration subnet (delegated to Microsoft.App/environments) in a private stack; None: public."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the host storage's and the site's endpoints go; None: they have none."""
 
     @property
     def private(self) -> bool:
@@ -69,7 +79,7 @@ class FunctionAppArgs:
         return self.function_app.package_path
 
 
-def app_settings(args: FunctionAppArgs, host_storage_name: pulumi.Input[str]) -> list[dict[str, pulumi.Input[str]]]:
+def app_settings(args: FunctionAppArgs, host_storage_name: pulumi.Input[str]) -> list[web.NameValuePairArgsDict]:
     """The app's settings (read by functions/eventgen/settings.py); none of them is a secret."""
     config = args.function_app
     return [
@@ -99,11 +109,22 @@ class FunctionApp(pulumi.ComponentResource):
     principal_id: pulumi.Output[str]
     """Object id of the app's system-assigned identity."""
     host_storage_id: pulumi.Output[str]
-    """ARM id of the host storage account, for its private endpoints."""
+    """ARM id of the host storage account."""
     host_storage_name: pulumi.Output[str]
     """Name of the host storage account."""
+    host_storage_endpoints: dict[GroupId, PrivateEndpoint]
+    """The host storage's private endpoints by group id (empty without `private_endpoints`)."""
+    site_endpoints: dict[GroupId, PrivateEndpoint]
+    """The site's private endpoint (SCM included) by group id (empty without `private_endpoints`)."""
 
     def __init__(self, name: str, args: FunctionAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        package = Path(args.package_path)
+        if not package.is_file() and not pulumi.runtime.is_dry_run():
+            # Refused before the app registers anything; a preview only warns (below).
+            raise MissingPackageError(
+                f"functionApp.packagePath: {args.package_path} does not exist; `pulumi up` deploys the built "
+                "package, so build it first with `make package` (or point packagePath at a built zip)"
+            )
         super().__init__("data-platform:compute:FunctionApp", name, {}, opts)
         context = args.context
 
@@ -120,6 +141,22 @@ class FunctionApp(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         app = self._app(name, args, host_storage, package_container, plan)
+        self.host_storage_endpoints = data_plane_endpoints(
+            DataPlane.HOST_STORAGE,
+            target_id=host_storage.id,
+            target_name=host_storage.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
+        )
+        self.site_endpoints = data_plane_endpoints(
+            DataPlane.FUNCTION,
+            target_id=app.id,
+            target_name=app.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
+        )
 
         principal_id = app.identity.apply(lambda i: i.principal_id if i else "")
         grants = [
@@ -141,7 +178,6 @@ class FunctionApp(pulumi.ComponentResource):
             )
 
         deployed: list[pulumi.Resource] = []
-        package = Path(args.package_path)
         if package.is_file():
             deployed.append(
                 ZipDeploy(
@@ -158,18 +194,16 @@ class FunctionApp(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
                 )
             )
-        elif pulumi.runtime.is_dry_run():
-            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
         else:
-            raise FileNotFoundError(f"{args.package_path} not found; build it with `make package` before `pulumi up`")
+            pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
         # The host answers host keys once it runs and may use its storage: after its identity's role on the
         # host storage and the code deployment, not right after the site is created.
         self._function_key(name, args, app, after=[assignments["host-storage-blob-owner"], *deployed])
 
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=app.id,
-            workspace_id=context.workspace_id,
             log_categories=("FunctionAppLogs",),
             parent=self,
         )
@@ -194,12 +228,7 @@ class FunctionApp(pulumi.ComponentResource):
             location=context.location,
             kind=storage.Kind.STORAGE_V2,
             sku={"name": "Standard_LRS"},
-            enable_https_traffic_only=True,
-            minimum_tls_version=storage.MinimumTlsVersion.TLS1_2,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
+            **HARDENED_STORAGE,
             # Private stacks reach it through its blob, queue and table private endpoints only.
             public_network_access="Disabled" if args.private else "Enabled",
             tags=context.tags,
@@ -242,9 +271,30 @@ class FunctionApp(pulumi.ComponentResource):
         restrict to, and one private path serves the factory and the publish alike.
         """
         context, config = args.context, args.function_app
-        network: dict[str, pulumi.Input[str]] = {"public_network_access": "Disabled" if args.private else "Enabled"}
-        if args.subnet_id is not None:
-            network["virtual_network_subnet_id"] = args.subnet_id
+        function_app_config: web.FunctionAppConfigArgsDict = {
+            "deployment": {
+                "storage": {
+                    "type": web.FunctionsDeploymentStorageType.BLOB_CONTAINER,
+                    "value": pulumi.Output.concat(
+                        host_storage.primary_endpoints.apply(lambda e: e.blob), DEPLOYMENT_CONTAINER
+                    ),
+                    "authentication": {"type": web.AuthenticationType.SYSTEM_ASSIGNED_IDENTITY},
+                }
+            },
+            "runtime": {"name": web.RuntimeName.PYTHON, "version": "3.11"},
+            "scale_and_concurrency": {
+                "maximum_instance_count": config.maximum_instance_count,
+                "instance_memory_mb": config.instance_memory_mb,
+            },
+        }
+        site_config: web.SiteConfigArgsDict = {
+            "app_settings": app_settings(args, host_storage.name),
+            # No ftpsState: Flex Consumption has no FTP and refuses the property (ARM error 51021;
+            # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
+            "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+            "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
+            "http20_enabled": True,
+        }
         app = web.WebApp(
             f"{name}-app",
             name=args.app_name,
@@ -255,31 +305,10 @@ class FunctionApp(pulumi.ComponentResource):
             https_only=True,
             identity={"type": web.ManagedServiceIdentityType.SYSTEM_ASSIGNED},
             key_vault_reference_identity="SystemAssigned",
-            function_app_config={
-                "deployment": {
-                    "storage": {
-                        "type": "blobContainer",
-                        "value": pulumi.Output.concat(
-                            host_storage.primary_endpoints.apply(lambda e: e.blob), DEPLOYMENT_CONTAINER
-                        ),
-                        "authentication": {"type": "SystemAssignedIdentity"},
-                    }
-                },
-                "runtime": {"name": "python", "version": "3.11"},
-                "scale_and_concurrency": {
-                    "maximum_instance_count": config.maximum_instance_count,
-                    "instance_memory_mb": config.instance_memory_mb,
-                },
-            },
-            site_config={
-                "app_settings": app_settings(args, host_storage.name),
-                # No ftpsState: Flex Consumption has no FTP and refuses the property (ARM error 51021;
-                # https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
-                "min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
-                "scm_min_tls_version": web.SupportedTlsVersions.SUPPORTED_TLS_VERSIONS_1_2,
-                "http20_enabled": True,
-            },
-            **network,
+            function_app_config=function_app_config,
+            site_config=site_config,
+            public_network_access="Disabled" if args.private else "Enabled",
+            virtual_network_subnet_id=args.subnet_id,
             tags=context.tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[package_container]),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -10,10 +10,12 @@ from pulumi_azure_native import keyvault
 
 from components.access_gate import AccessGate
 from components.diagnostics import send_diagnostics
-from components.protection import delete_lock, stateful_options
-from components.roles import assign_role
-from components.shared import PlatformContext
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
+from components.protection import apply_lock, stateful_options
+from components.roles import assign_roles
+from components.shared import PlatformContext, PrivateEndpoints, RoleAssignment
 from stack.config import KeyVaultConfig, detect_deployer_principal_type, ip_rule_values
+from stack.private_dns import DataPlane, GroupId
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class KeyVaultArgs:
     """Inputs of the Key Vault."""
 
     context: PlatformContext
-    """Resource group, region, tags, protection, subscription and the audit-log workspace."""
+    """Resource group, region, tags, protection, lock, subscription and where the audit logs go."""
     key_vault: KeyVaultConfig
     """SKU, retention, purge protection and network rules from the stack config."""
     vault_name: pulumi.Input[str]
@@ -36,6 +38,10 @@ class KeyVaultArgs:
     """User, ServicePrincipal or Group; None: detected (stack.config.detect_deployer_principal_type)."""
     private: bool = False
     """Public network access off: reachable only through private endpoints (and managed ones)."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the vault's endpoint goes; None: it has none."""
+    role_assignments: Sequence[RoleAssignment] = ()
+    """Roles on the vault for principals the caller names, beside the deployer's Secrets Officer."""
 
 
 def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.Output[str]:
@@ -43,11 +49,13 @@ def secret_reference(vault_uri: pulumi.Input[str], secret_name: str) -> pulumi.O
     return pulumi.Output.concat("@Microsoft.KeyVault(SecretUri=", vault_uri, "secrets/", secret_name, "/)")
 
 
-def vault_properties(config: KeyVaultConfig, tenant_id: pulumi.Input[str], private: bool = False) -> dict[str, object]:
+def vault_properties(
+    config: KeyVaultConfig, tenant_id: pulumi.Input[str], private: bool = False
+) -> keyvault.VaultPropertiesArgsDict:
     """RBAC only, soft delete always on, no deployment access, network rules from the config."""
-    properties: dict[str, object] = {
+    properties: keyvault.VaultPropertiesArgsDict = {
         "tenant_id": tenant_id,
-        "sku": {"family": "A", "name": config.sku},
+        "sku": {"family": keyvault.SkuFamily.A, "name": keyvault.SkuName(config.sku)},
         "enable_rbac_authorization": True,
         "enable_soft_delete": True,
         "soft_delete_retention_in_days": config.soft_delete_days,
@@ -78,6 +86,8 @@ class KeyVault(pulumi.ComponentResource):
     """Data-plane URI (https://<name>.vault.azure.net/), for Key Vault references."""
     write_gate: AccessGate
     """Completes once the deployer's Secrets Officer role is effective; every secret write waits for it."""
+    private_endpoints: dict[GroupId, PrivateEndpoint]
+    """The vault's private endpoint by group id (empty without `private_endpoints`), for callers to wait on."""
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:security:KeyVault", name, {}, opts)
@@ -92,17 +102,30 @@ class KeyVault(pulumi.ComponentResource):
             tags=context.tags,
             opts=stateful_options(self, context.protect),
         )
+        self.private_endpoints = data_plane_endpoints(
+            DataPlane.VAULT,
+            target_id=vault.id,
+            target_name=vault.name,
+            endpoints=args.private_endpoints,
+            placement=context,
+            parent=self,
+        )
 
-        officer = assign_role(
-            f"{name}-deployer-secrets-officer",
+        deployer = RoleAssignment(
+            key="deployer-secrets-officer",
             role="Key Vault Secrets Officer",
-            scope=vault.id,
             principal_id=args.deployer_object_id,
             # Explicit: the SDK sends "User" when unset and ARM refuses a mismatch (UnmatchedPrincipalType).
             principal_type=args.deployer_principal_type or detect_deployer_principal_type(),
+        )
+        assignments = assign_roles(
+            name,
+            [deployer, *args.role_assignments],
+            scope=vault.id,
             subscription_id=context.subscription_id,
             parent=self,
         )
+        officer = assignments[deployer.key]
         self.write_gate = AccessGate(
             f"{name}-secrets-officer-effective",
             probe_url=vault.properties.apply(lambda p: f"{p.vault_uri}secrets?api-version=7.4&maxresults=1"),
@@ -125,13 +148,12 @@ class KeyVault(pulumi.ComponentResource):
 
         send_diagnostics(
             f"{name}-diagnostics",
+            context.diagnostic_settings,
             resource_uri=vault.id,
-            workspace_id=context.workspace_id,
             log_categories=("AuditEvent", "AzurePolicyEvaluationDetails"),
             parent=self,
         )
-        if context.protect:
-            delete_lock(f"{name}-lock", scope=vault.id, what="Key Vault", parent=self)
+        apply_lock(f"{name}-lock", context.lock, scope=vault.id, what="Key Vault", parent=self)
 
         self.vault_id = vault.id
         self.vault_name = vault.name

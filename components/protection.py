@@ -5,6 +5,8 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import authorization
 
+from components.shared import Lock
+
 
 def stateful_options(parent: pulumi.Resource, protect: bool) -> pulumi.ResourceOptions:
     """Options for a resource that holds data.
@@ -17,15 +19,17 @@ def stateful_options(parent: pulumi.Resource, protect: bool) -> pulumi.ResourceO
     return pulumi.ResourceOptions(parent=parent, protect=True if protect else None, retain_on_delete=True)
 
 
-def delete_lock(
-    name: str, *, scope: pulumi.Input[str], what: str, parent: pulumi.Resource
-) -> authorization.ManagementLockByScope:
-    """A CanNotDelete lock, so that even a portal user cannot delete the resource by mistake."""
+def apply_lock(
+    name: str, lock: Lock | None, *, scope: pulumi.Input[str], what: str, parent: pulumi.Resource
+) -> authorization.ManagementLockByScope | None:
+    """The caller's lock on one stateful resource, so that even a portal user cannot delete it by mistake."""
+    if lock is None:
+        return None
     return authorization.ManagementLockByScope(
         name,
-        lock_name="do-not-delete",
+        lock_name=lock.name,
         scope=scope,
-        level=authorization.LockLevel.CAN_NOT_DELETE,
+        level=lock.kind,
         notes=f"Protects the {what}; remove the lock through the stack config, not the portal.",
         opts=pulumi.ResourceOptions(parent=parent),
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import pulumi
 from pulumi_azure_native import authorization
 
+from components.shared import RoleAssignment
 from stack.roles import ROLE_IDS
 
 _NAMESPACE = uuid.UUID("8a0f6b62-9a53-4a4e-9a43-0f5c2d1e7b10")
@@ -54,3 +56,26 @@ def assign_role(
         description=f"{role} for {name}",
         opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on or []),
     )
+
+
+def assign_roles(
+    component: str,
+    assignments: Sequence[RoleAssignment],
+    *,
+    scope: pulumi.Input[str],
+    subscription_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> dict[str, authorization.RoleAssignment]:
+    """The caller's role assignments on a component's own resource, each named `<component>-<key>`, by key."""
+    return {
+        assignment.key: assign_role(
+            f"{component}-{assignment.key}",
+            role=assignment.role,
+            scope=scope,
+            principal_id=assignment.principal_id,
+            principal_type=assignment.principal_type,
+            subscription_id=subscription_id,
+            parent=parent,
+        )
+        for assignment in assignments
+    }

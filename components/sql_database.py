@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import sql
 
-from components.protection import delete_lock, stateful_options
-from components.shared import Placement
+from components.private_endpoint import PrivateEndpoint, data_plane_endpoints
+from components.protection import apply_lock, stateful_options
+from components.roles import assign_roles
+from components.shared import Placement, PrivateEndpoints, RoleAssignment
 from stack.config import SqlConfig, ip_rule_values
+from stack.private_dns import DataPlane, GroupId
 
 SQL_SUFFIX = ".database.windows.net"
 
@@ -19,7 +23,7 @@ class SqlDatabaseArgs:
     """Inputs of the SQL component; with `sql.create` false only the names are used."""
 
     placement: Placement
-    """Resource group, region, tags and protection of a created server and database."""
+    """Resource group, region, tags, protection and lock of a created server and database."""
     sql: SqlConfig
     """Create or use existing, the SKU, pausing, size and the Entra ID admin, from the stack config."""
     new_server_name: pulumi.Input[str]
@@ -32,6 +36,10 @@ class SqlDatabaseArgs:
     """Subscription of an existing server, for its ARM id (the private endpoint's target)."""
     private: bool = False
     """Public network access off: reachable only through private endpoints (and managed ones)."""
+    private_endpoints: PrivateEndpoints | None = None
+    """Where the server's endpoint goes (an existing server's too); None: it has none."""
+    role_assignments: Sequence[RoleAssignment] = ()
+    """Roles on the server (an existing server's too) for principals the caller names; needs `subscription_id`."""
 
 
 class SqlDatabase(pulumi.ComponentResource):
@@ -49,9 +57,11 @@ class SqlDatabase(pulumi.ComponentResource):
     database_name: pulumi.Output[str]
     """Name of the database."""
     server_id: pulumi.Output[str]
-    """ARM id of the server, for its private endpoint."""
+    """ARM id of the server (an existing one's too), the target of the factory's managed endpoint."""
     server_name: pulumi.Output[str]
     """Name of the server."""
+    private_endpoints: dict[GroupId, PrivateEndpoint]
+    """The server's private endpoint by group id (empty without `private_endpoints`), for callers to wait on."""
 
     def __init__(self, name: str, args: SqlDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:sql:SqlDatabase", name, {}, opts)
@@ -73,6 +83,17 @@ class SqlDatabase(pulumi.ComponentResource):
 
         self.server_name = server_name
         self.server_fqdn = pulumi.Output.concat(server_name, SQL_SUFFIX)
+        assign_roles(
+            name, args.role_assignments, scope=self.server_id, subscription_id=args.subscription_id, parent=self
+        )
+        self.private_endpoints = data_plane_endpoints(
+            DataPlane.SQL,
+            target_id=self.server_id,
+            target_name=server_name,
+            endpoints=args.private_endpoints,
+            placement=args.placement,
+            parent=self,
+        )
         self.register_outputs({"server_fqdn": self.server_fqdn, "database_name": self.database_name})
 
     def _create(self, name: str, args: SqlDatabaseArgs, database_name: str) -> tuple[sql.Server, sql.Database]:
@@ -113,8 +134,7 @@ class SqlDatabase(pulumi.ComponentResource):
             opts=stateful_options(self, placement.protect),
         )
         self._firewall(name, args, server)
-        if placement.protect:
-            delete_lock(f"{name}-lock", scope=database.id, what="SQL database", parent=self)
+        apply_lock(f"{name}-lock", placement.lock, scope=database.id, what="SQL database", parent=self)
         return server, database
 
     def _firewall(self, name: str, args: SqlDatabaseArgs, server: sql.Server) -> None:

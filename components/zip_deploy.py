@@ -35,6 +35,7 @@ from pulumi.runtime import rpc
 
 from components.azure_credential import bearer_token
 from components.dynamic_provider import ProjectProvider
+from stack.errors import InputError
 
 # Kudu takes an Entra ID token for Azure Resource Manager, as `az webapp deploy` and the Teams
 # toolkit send it (Azure/azure-cli#26982, OfficeDev/microsoft-365-agents-toolkit#8574).
@@ -90,6 +91,10 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+class MissingScmHostError(InputError):
+    """The site the package goes to names no SCM (Kudu) host to publish to."""
+
+
 def scm_base_url(host_name_ssl_states: Sequence[Any] | None, enabled_host_names: Sequence[str] | None) -> str:
     """The app's SCM (Kudu) base URL, read from the site the way the Azure CLI reads it.
 
@@ -106,7 +111,10 @@ def scm_base_url(host_name_ssl_states: Sequence[Any] | None, enabled_host_names:
     for host in enabled_host_names or ():
         if ".scm." in host:
             return f"https://{host}"
-    raise ValueError("the site reports no SCM host name (no Repository entry in hostNameSslStates)")
+    raise MissingScmHostError(
+        "the Function app's site has no SCM host: hostNameSslStates has no entry of hostType Repository and "
+        "enabledHostNames no `.scm.` name; the publish needs one of them (Kudu is what takes the package)"
+    )
 
 
 def _field(value: Any, attribute: str, key: str) -> Any:

@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from deployability.plan_view import PlanView, Registered, app_settings, get, known_str
+from preview.view import UNKNOWN, PlanView, Registration, ResourceType, get, known_str
 from stack.private_dns import ZONE_BY_GROUP_ID as ZONES
 
-Finding = tuple[Registered, str]
+Finding = tuple[Registration, str]
 
 
 @dataclass(frozen=True)
@@ -33,28 +33,28 @@ class Rule:
 PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
 
 
-def _principal_type(plan: PlanView) -> Iterator[Finding]:
+def _principal_type(view: PlanView) -> Iterator[Finding]:
     # pulumi-azure-native (2022-04-01 spec) sends "User" when principal_type is unset
     # (https://github.com/Azure/azure-rest-api-specs/issues/21664); ARM refuses a type that does not match
     # the principal with 400 UnmatchedPrincipalType (https://github.com/Azure/modern-web-app-pattern-dotnet/pull/129),
     # and managed identities are ServicePrincipal
     # (https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template#new-service-principal).
-    for reg in plan.of_type("authorization:RoleAssignment"):
+    for reg in view.of_type(ResourceType.ROLE_ASSIGNMENT):
         kind = reg.inputs.get("principalType")
-        principal = known_str(reg.inputs.get("principalId"))
+        principal = reg.inputs.get("principalId")
+        owner = view.workload_principal(principal)
         if kind not in PRINCIPAL_TYPES:
             yield reg, f"principalType is {kind!r}; it must be one of {', '.join(PRINCIPAL_TYPES)}"
-        elif principal in plan.workload_principals and kind != "ServicePrincipal":
-            owner = plan.workload_principals[principal]
+        elif owner is not None and kind != "ServicePrincipal":
             yield reg, f"principal is the managed identity of '{owner.name}' but principalType is {kind!r}"
         elif (
-            principal == plan.deployer_object_id
-            and plan.deployer_principal_type
-            and kind != plan.deployer_principal_type
+            principal == view.deployer_object_id
+            and view.deployer_principal_type
+            and kind != view.deployer_principal_type
         ):
             yield (
                 reg,
-                f"principal is the deployer (deployerPrincipalType {plan.deployer_principal_type}) but "
+                f"principal is the deployer (deployerPrincipalType {view.deployer_principal_type}) but "
                 + (f"principalType is {kind!r}"),
             )
 
@@ -62,11 +62,11 @@ def _principal_type(plan: PlanView) -> Iterator[Finding]:
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
-def _assignment_names(plan: PlanView) -> Iterator[Finding]:
+def _assignment_names(view: PlanView) -> Iterator[Finding]:
     # A role assignment's name must be a GUID, unique within the tenant even at a narrower scope:
     # https://learn.microsoft.com/azure/role-based-access-control/role-assignments#name
-    seen: dict[str, Registered] = {}
-    for reg in plan.of_type("authorization:RoleAssignment"):
+    seen: dict[str, Registration] = {}
+    for reg in view.of_type(ResourceType.ROLE_ASSIGNMENT):
         name = known_str(reg.inputs.get("roleAssignmentName"))
         if name is None:
             continue
@@ -78,11 +78,11 @@ def _assignment_names(plan: PlanView) -> Iterator[Finding]:
             seen[name.lower()] = reg
 
 
-def _grant_once(plan: PlanView) -> Iterator[Finding]:
+def _grant_once(view: PlanView) -> Iterator[Finding]:
     # One (scope, principal, role definition) may be assigned once; a second name for it is refused with
     # 409 RoleAssignmentExists: https://learn.microsoft.com/azure/role-based-access-control/troubleshooting
-    seen: dict[tuple[str, ...], Registered] = {}
-    for reg in plan.of_type("authorization:RoleAssignment"):
+    seen: dict[tuple[str, ...], Registration] = {}
+    for reg in view.of_type(ResourceType.ROLE_ASSIGNMENT):
         parts = [known_str(reg.inputs.get(k)) for k in ("scope", "principalId", "roleDefinitionId")]
         if not all(parts):
             continue
@@ -129,16 +129,16 @@ FLEX_UNSUPPORTED_APP_SETTINGS = {
 }
 
 
-def _flex_sites(plan: PlanView) -> Iterator[Registered]:
-    for reg in plan.of_type("web:WebApp"):
-        farm = plan.resource(reg.inputs.get("serverFarmId"))
+def _flex_sites(view: PlanView) -> Iterator[Registration]:
+    for reg in view.of_type(ResourceType.WEB_APP):
+        farm = view.resource(reg.inputs.get("serverFarmId"))
         sku = get(farm.inputs, "sku") if farm else None
         if isinstance(sku, dict) and (sku.get("name") == "FC1" or sku.get("tier") == "FlexConsumption"):
             yield reg
 
 
-def _flex_site_config(plan: PlanView) -> Iterator[Finding]:
-    for reg in _flex_sites(plan):
+def _flex_site_config(view: PlanView) -> Iterator[Finding]:
+    for reg in _flex_sites(view):
         site_config = reg.inputs.get("siteConfig") or {}
         for key, why in FLEX_REFUSED_SITE_CONFIG.items():
             if key in site_config:
@@ -148,18 +148,18 @@ def _flex_site_config(plan: PlanView) -> Iterator[Finding]:
                 yield reg, f"{key} is set ({why})"
 
 
-def _flex_app_settings(plan: PlanView) -> Iterator[Finding]:
-    for reg in _flex_sites(plan):
-        for name in app_settings(reg):
+def _flex_app_settings(view: PlanView) -> Iterator[Finding]:
+    for reg in _flex_sites(view):
+        for name in view.app_settings(reg):
             why = FLEX_UNSUPPORTED_APP_SETTINGS.get(name.upper())
             if why:
                 yield reg, f"app setting {name} ({why})"
 
 
-def _flex_function_app_config(plan: PlanView) -> Iterator[Finding]:
+def _flex_function_app_config(view: PlanView) -> Iterator[Finding]:
     # "The FunctionAppConfig section was not specified in the request, which is required for Flex Consumption
     # sites": https://github.com/Azure/bicep-registry-modules/issues/3389
-    for reg in _flex_sites(plan):
+    for reg in _flex_sites(view):
         if not isinstance(reg.inputs.get("functionAppConfig"), dict):
             yield reg, "functionAppConfig is missing"
 
@@ -169,11 +169,11 @@ def _flex_function_app_config(plan: PlanView) -> Iterator[Finding]:
 FLEX_DELEGATION = "Microsoft.App/environments"
 
 
-def _flex_subnet_delegation(plan: PlanView) -> Iterator[Finding]:
+def _flex_subnet_delegation(view: PlanView) -> Iterator[Finding]:
     # "The subnet delegation required by Flex Consumption apps is Microsoft.App/environments":
     # https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations
-    for reg in _flex_sites(plan):
-        subnet = plan.resource(reg.inputs.get("virtualNetworkSubnetId"))
+    for reg in _flex_sites(view):
+        subnet = view.resource(reg.inputs.get("virtualNetworkSubnetId"))
         if subnet is None:
             continue
         delegations = subnet.inputs.get("delegations")
@@ -183,18 +183,17 @@ def _flex_subnet_delegation(plan: PlanView) -> Iterator[Finding]:
             yield reg, f"integration subnet '{subnet.name}' is delegated to {shown}, not {FLEX_DELEGATION}"
 
 
-def _private_endpoint_zone(plan: PlanView) -> Iterator[Finding]:
+def _private_endpoint_zone(view: PlanView) -> Iterator[Finding]:
     # Each private-link group id resolves through one zone (https://learn.microsoft.com/azure/private-link/private-endpoint-dns);
     # a zone group in another zone writes records no client looks up.
-    endpoints = {reg.inputs.get("privateEndpointName"): reg for reg in plan.of_type("network:PrivateEndpoint")}
-    for reg in plan.of_type("network:PrivateDnsZoneGroup"):
-        endpoint = endpoints.get(reg.inputs.get("privateEndpointName"))
-        if endpoint is None:
+    for reg in view.of_type(ResourceType.PRIVATE_DNS_ZONE_GROUP):
+        endpoint = view.arm_parent(reg)
+        if endpoint is None or endpoint.type != ResourceType.PRIVATE_ENDPOINT:
             continue
         connections = endpoint.inputs.get("privateLinkServiceConnections") or []
         wanted = {ZONES.get(g, "") for c in connections for g in (get(c, "groupIds") or [])} - {""}
         configs = reg.inputs.get("privateDnsZoneConfigs") or []
-        zones = {str(known_str(get(c, "privateDnsZoneId")) or "").rstrip("/").rsplit("/", 1)[-1] for c in configs}
+        zones = {(known_str(get(c, "privateDnsZoneId")) or "").rstrip("/").rsplit("/", 1)[-1].lower() for c in configs}
         zones.discard("")
         if wanted and zones and not wanted <= zones:
             yield reg, f"registers in {', '.join(sorted(zones))}; its group id needs {', '.join(sorted(wanted))}"
@@ -205,12 +204,12 @@ def _private_endpoint_zone(plan: PlanView) -> Iterator[Finding]:
 _KEY_VAULT_REFERENCE = re.compile(r"^\s*@Microsoft\.KeyVault\(", re.IGNORECASE)
 
 
-def _app_insights_direct(plan: PlanView) -> Iterator[Finding]:
+def _app_insights_direct(view: PlanView) -> Iterator[Finding]:
     # Not a secret: https://learn.microsoft.com/azure/azure-monitor/app/connection-strings. A reference resolves
     # with the app's identity, whose role is created after the site, and App Service caches what it resolved
     # (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references#rotation).
-    for reg in plan.of_type("web:WebApp"):
-        value = app_settings(reg).get("APPLICATIONINSIGHTS_CONNECTION_STRING")
+    for reg in view.of_type(ResourceType.WEB_APP):
+        value = view.app_settings(reg).get("APPLICATIONINSIGHTS_CONNECTION_STRING")
         if isinstance(value, str) and _KEY_VAULT_REFERENCE.match(value):
             yield reg, "APPLICATIONINSIGHTS_CONNECTION_STRING is a Key Vault reference"
 
@@ -223,9 +222,9 @@ def _app_insights_direct(plan: PlanView) -> Iterator[Finding]:
 NO_ARCHIVE_SKUS = frozenset({"Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"})
 
 
-def _archive_tier(plan: PlanView) -> Iterator[Finding]:
-    for reg in plan.of_type("storage:ManagementPolicy"):
-        account = plan.storage_account(reg.inputs.get("accountName"))
+def _archive_tier(view: PlanView) -> Iterator[Finding]:
+    for reg in view.of_type(ResourceType.MANAGEMENT_POLICY):
+        account = view.storage_account(reg.inputs.get("accountName"))
         sku = get(account.inputs, "sku", "name") if account else None
         if sku not in NO_ARCHIVE_SKUS:
             continue
@@ -236,12 +235,12 @@ def _archive_tier(plan: PlanView) -> Iterator[Finding]:
                     yield reg, f"rule {get(rule, 'name')!r} tiers {target} to Archive on a {sku} account"
 
 
-def _default_access_tier(plan: PlanView) -> Iterator[Finding]:
+def _default_access_tier(view: PlanView) -> Iterator[Finding]:
     # The default (account) access tier is Hot or Cool; Cold and Archive are blob-level only:
     # https://learn.microsoft.com/azure/storage/blobs/access-tiers-overview
-    for reg in plan.of_type("storage:StorageAccount"):
+    for reg in view.of_type(ResourceType.STORAGE_ACCOUNT):
         tier = reg.inputs.get("accessTier")
-        if isinstance(tier, str) and tier not in ("Hot", "Cool", "Premium", "[unknown]"):
+        if isinstance(tier, str) and tier not in ("Hot", "Cool", "Premium", UNKNOWN):
             yield reg, f"accessTier is {tier!r}"
 
 
@@ -250,10 +249,10 @@ def _default_access_tier(plan: PlanView) -> Iterator[Finding]:
 _UTC_SUFFIX = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
-def _trigger_local_times(plan: PlanView) -> Iterator[Finding]:
+def _trigger_local_times(view: PlanView) -> Iterator[Finding]:
     # With a timeZone other than UTC, startTime/endTime are local wall-clock times 'yyyy-MM-ddTHH:mm:ss' without
     # 'Z': https://learn.microsoft.com/azure/data-factory/how-to-create-schedule-trigger#time-zone-option
-    for reg in plan.of_type("datafactory:Trigger"):
+    for reg in view.of_type(ResourceType.TRIGGER):
         properties = reg.inputs.get("properties") or {}
         for where in (properties.get("recurrence"), properties):
             if not isinstance(where, dict) or where.get("timeZone") in (None, "UTC"):
@@ -333,8 +332,7 @@ RULES: tuple[Rule, ...] = (
         "private-endpoint-dns-zone-matches-group",
         "A private endpoint is resolved through the private DNS zone of its group id; records in another zone "
         "are never looked up, so callers keep resolving the public address.",
-        "Register the endpoint's zone group in the zone of its group id (components/private_endpoint.py "
-        "ZONE_BY_GROUP_ID).",
+        "Register the endpoint's zone group in the zone of its group id (stack/private_dns.py ZONE_BY_GROUP_ID).",
         ("https://learn.microsoft.com/azure/private-link/private-endpoint-dns",),
         _private_endpoint_zone,
     ),

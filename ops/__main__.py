@@ -1,9 +1,25 @@
 # PYTHON_ARGCOMPLETE_OK  (argcomplete's global completion completes `python -m ops` when it finds this marker)
-"""`python -m ops`: the command line lives in `ops/cli/`."""
+"""`python -m ops`: the command line lives in `ops/cli/`.
 
+Ctrl-C while the command line itself is still loading ends the process at once with its one line; from
+then on `ops.cli.main` says what Ctrl-C does.
+"""
+
+import os
+import signal
 import sys
+from types import FrameType
 
-from ops.cli.main import run
+
+def _interrupted_while_loading(signum: int, frame: FrameType | None) -> None:
+    sys.stderr.write("interrupted\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _interrupted_while_loading)
+
+from ops.cli.main import run  # noqa: E402  (after the handler: loading the command line takes a while)
 
 if __name__ == "__main__":
     sys.exit(run())

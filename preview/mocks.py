@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import inspect
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc
+from pulumi.runtime import rpc, settings
 from pydantic.alias_generators import to_camel, to_snake
 
 from preview import schema
@@ -273,6 +273,11 @@ class Registration:
     protect: bool
     inputs: dict[str, Any]
     retain_on_delete: bool = False
+    aliases: list[str] = field(default_factory=list)
+    """The old URNs the engine would match this resource against (RecordingMonitor's alias rules)."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input name -> the URNs whose outputs feed it (the request's `propertyDependencies`); `depends_on` holds
+    these and the explicit `depends_on`, component dependencies expanded into their children by the SDK."""
 
 
 _SECRET_SIG = rpc._special_secret_sig
@@ -299,19 +304,106 @@ def display_value(value: Any) -> Any:
     return value
 
 
+def urn_in_plan(stack: str, project: str, parent: str, type_: str, name: str) -> str:
+    """The URN the mock engine gives (name, type) under `parent`: the parent's own type, not its whole chain.
+
+    The same rule as `MockMonitor.make_urn` (the engine proper prefixes the parent's full type chain), so
+    an alias computed here compares with the plan's URNs.
+    """
+    if parent:
+        type_ = parent.split("::")[2].split("$")[-1] + "$" + type_
+    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+
+
+def _is_provider_type_alias(type_: str, spec: Any) -> bool:
+    """Whether an alias spec of an azure-native resource only names another azure-native type token.
+
+    azure-native's generated classes give every resource one such alias per API version, former module and
+    former name of its type (`azure-native:storage/v20230101:StorageAccount`, `azure-native:insights:
+    DiagnosticSetting`, `azure-native:network:InterfaceEndpoint`), whatever the program does; they would
+    outnumber the program's own aliases twenty to one, so the plan leaves them out.
+    """
+    return (
+        type_.startswith("azure-native:")
+        and spec.type.startswith("azure-native:")
+        and not (spec.name or spec.parentUrn or spec.noParent or spec.stack or spec.project)
+    )
+
+
+def _urn_name(urn: str) -> str:
+    return urn.rsplit("::", 1)[1]
+
+
+def _urn_type(urn: str) -> str:
+    return urn.split("::")[2].split("$")[-1]
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A MockMonitor that keeps each registration's parent, dependencies, protect flag and inputs."""
+    """A MockMonitor that keeps each registration's parent, dependencies, protect flag, inputs and aliases."""
 
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.stack_urn: str | None = None
+        self._aliases: dict[str, list[str]] = {}
+
+    def _alias_urns(self, request: Any, urn: str) -> list[str]:
+        """The URNs the engine would look this resource up by, besides its own, as the engine derives them.
+
+        With alias specs (the mock advertises them, so the SDK sends specs rather than URNs) the engine
+        turns each spec into a URN: a missing name or type is the resource's own, a missing parent its
+        current one, `noParent` (or the root stack) the stack. A child then inherits every alias of its
+        parent: the same child under the parent's old URN, its name's prefix renamed if the parent's name
+        was (`generateAliases` and `inheritedChildAlias` in pulumi/pulumi pkg/resource/deploy/step_generator.go;
+        https://www.pulumi.com/docs/iac/concepts/options/aliases/). The engine inherits only the parent alias
+        that matched the old state; a plan has no state, so every alias of the parent is listed. URNs are
+        built by the mock engine's rule (`urn_in_plan`), and one equal to the resource's own URN is left out,
+        as are azure-native's own aliases between the tokens of one type (`_is_provider_type_alias`).
+        """
+        stack, project = settings.get_stack(), settings.get_project()
+        root = self.stack_urn or ""
+
+        def collapse(alias: Any) -> list[str]:
+            if alias.WhichOneof("alias") == "urn":
+                return [alias.urn]
+            spec = alias.spec
+            if _is_provider_type_alias(request.type, spec):
+                return []
+            parents = [request.parent]
+            if spec.WhichOneof("parent") == "noParent" and spec.noParent:
+                parents = [root]
+            elif spec.parentUrn:
+                # A former parent that moved itself stands for its old URNs too.
+                parents = [spec.parentUrn, *self._aliases.get(spec.parentUrn, [])]
+            return [
+                urn_in_plan(
+                    spec.stack or stack,
+                    spec.project or project,
+                    parent,
+                    spec.type or request.type,
+                    spec.name or request.name,
+                )
+                for parent in parents
+            ]
+
+        own = [*request.aliasURNs, *(found for alias in request.aliases for found in collapse(alias))]
+        inherited = []
+        parent_name = _urn_name(request.parent) if request.parent else ""
+        for parent_alias in self._aliases.get(request.parent, []):
+            for child_type, child_name in [(request.type, request.name), *((_urn_type(a), _urn_name(a)) for a in own)]:
+                alias_name = child_name
+                if parent_name and child_name.startswith(parent_name):
+                    alias_name = _urn_name(parent_alias) + child_name[len(parent_name) :]
+                inherited.append(urn_in_plan(stack, project, parent_alias, child_type, alias_name))
+        return [alias for alias in dict.fromkeys([*own, *inherited]) if alias != urn]
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the engine's RPC name
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             self.stack_urn = response.urn
             return response
+        aliases = self._alias_urns(request, response.urn)
+        self._aliases[response.urn] = aliases
         raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
         self.registrations.append(
             Registration(
@@ -324,6 +416,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=bool(request.protect),
                 inputs=display_value(raw),
                 retain_on_delete=bool(request.retainOnDelete),
+                aliases=aliases,
+                property_dependencies={
+                    key: sorted(set(deps.urns)) for key, deps in sorted(request.propertyDependencies.items())
+                },
             )
         )
         return response
@@ -342,4 +438,5 @@ __all__ = [
     "display_value",
     "identity_principal_id",
     "own_name_input",
+    "urn_in_plan",
 ]

@@ -45,7 +45,10 @@ class Plan:
     """The stack's config, parsed once from its stack file."""
 
     def document(self) -> dict[str, Any]:
-        """The `--json` document; resources sorted by URN, since registration order varies between runs."""
+        """The `--json` document; resources sorted by URN, since registration order varies between runs.
+
+        `aliases` lists the old URNs each resource answers to (empty when none; preview.mocks.RecordingMonitor).
+        """
 
         def parent(reg: Registration) -> str | None:
             return None if reg.parent == self.stack_urn else reg.parent
@@ -62,6 +65,7 @@ class Plan:
                     "dependsOn": reg.depends_on,
                     "protect": reg.protect,
                     "inputs": reg.inputs,
+                    "aliases": reg.aliases,
                 }
                 for reg in sorted(self.resources, key=lambda r: r.urn)
             ],

@@ -5,12 +5,18 @@ where output goes, and the report a command hands back to `main`.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from ops.cli.exit_codes import ExitCode
 from stack.errors import InputError, PlatformError
 from stack.paths import find_project_dir, project_dir_at
 
@@ -54,8 +60,10 @@ class Output:
     """Where a command's words go. Its report goes to stdout; with `--json`, stdout carries only the one
     envelope, so progress and the human report go to stderr instead."""
 
-    def __init__(self, json: bool) -> None:
+    def __init__(self, json: bool, command: str = "") -> None:
         self.json = json
+        self.command = command
+        """The command and its action, as the envelope names it: "plan", "triggers start", ..."""
 
     def say(self, line: str) -> None:
         """A line of the command's report or progress: stdout, or stderr under `--json`."""
@@ -64,6 +72,56 @@ class Output:
     def warn(self, line: str) -> None:
         """A line that is never the command's result: always stderr."""
         print(line, file=sys.stderr, flush=True)
+
+    def envelope(self, code: ExitCode, result: dict[str, Any], errors: list[tuple[ExitCode, str]]) -> None:
+        """The one JSON document of `--json` (its fields: `python -m ops --help`)."""
+        document = {
+            "command": self.command,
+            "ok": code == ExitCode.OK,
+            "exitCode": int(code),
+            "errors": [{"kind": kind.kind, "exitCode": int(kind), "message": text} for kind, text in errors],
+            **result,
+        }
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+
+    def interrupted(self, notes: Sequence[str] = ()) -> int:
+        """Ctrl-C's one line on stderr (and the envelope under `--json`); returns its exit code."""
+        message = "interrupted" + (f": {'; '.join(notes)}" if notes else "")
+        print(message, file=sys.stderr, flush=True)
+        if self.json:
+            self.envelope(ExitCode.INTERRUPTED, {}, [(ExitCode.INTERRUPTED, message)])
+        return int(ExitCode.INTERRUPTED)
+
+    @contextlib.contextmanager
+    def ending_at_interrupt(self) -> Iterator[None]:
+        """Within this block Ctrl-C ends the process at once, with `interrupted()`'s report.
+
+        For work that holds nothing to put back (the offline plan) and runs in an engine that may not let a
+        KeyboardInterrupt through: Pulumi's runtime drives its event loop and thread pool itself, and an
+        interrupt raised inside a task can be kept there while the plan waits on, for ever.
+        """
+
+        def end(signum: int, frame: FrameType | None) -> None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            os._exit(self.interrupted())
+
+        previous = signal.signal(signal.SIGINT, end)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def keyboard_interrupts() -> Iterator[None]:
+    """Within this block Ctrl-C raises KeyboardInterrupt, as Python does by default."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def add_stack_argument(parser: argparse.ArgumentParser) -> None:

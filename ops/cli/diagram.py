@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ops.cli.common import Output, Report, add_json_argument, add_stack_argument, project_dir
 
+ENDS_AT_INTERRUPT = True
+"""Ctrl-C ends the command at once: it plans offline and writes its files only at the end."""
 DESCRIPTION = (
     "Plan the stack with every check (the same refusals as `plan`), then write the diagram's DOT source\n"
     "and the image Graphviz renders from it. Graphviz's `dot` must be on PATH."

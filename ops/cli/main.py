@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import signal
 import sys
@@ -25,6 +24,7 @@ from ops.cli.common import (
     UsageError,
     add_command,
     add_project_dir_argument,
+    keyboard_interrupts,
 )
 from ops.cli.exit_codes import ExitCode
 from stack.errors import PlatformError
@@ -94,7 +94,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(module_name)
         sub = add_command(commands, name, help=help_text, description=module.DESCRIPTION)
         module.add_arguments(sub)
-        sub.set_defaults(run=module.run)
+        sub.set_defaults(run=module.run, ends_at_interrupt=getattr(module, "ENDS_AT_INTERRUPT", False))
     return parser
 
 
@@ -119,18 +119,6 @@ def _message(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _envelope(command: str, code: ExitCode, result: dict[str, Any], errors: list[tuple[ExitCode, str]]) -> None:
-    document = {
-        "command": command,
-        "ok": code == ExitCode.OK,
-        "exitCode": int(code),
-        "errors": [{"kind": kind.kind, "exitCode": int(kind), "message": text} for kind, text in errors],
-        **result,
-    }
-    json.dump(document, sys.stdout, indent=2)
-    sys.stdout.write("\n")
-
-
 def _command_name(args: argparse.Namespace | None, argv: Sequence[str]) -> str:
     if args is None:
         return _chosen_command(argv) or ""
@@ -140,40 +128,38 @@ def _command_name(args: argparse.Namespace | None, argv: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code. Errors of the `stack.errors` family never show a traceback."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = Output(json="--json" in argv)
-    args: argparse.Namespace | None = None
+    out = Output(json="--json" in argv, command=_command_name(None, argv))
     try:
-        completing = "_ARGCOMPLETE" in os.environ
-        parser = build_parser(None if completing else _chosen_command(argv))
-        if completing:
-            import argcomplete
+        with out.ending_at_interrupt():  # loading and parsing hold nothing to put back
+            completing = "_ARGCOMPLETE" in os.environ
+            parser = build_parser(None if completing else _chosen_command(argv))
+            if completing:
+                import argcomplete
 
-            argcomplete.autocomplete(parser)  # answers the shell and exits
-        args = parser.parse_args(argv)
-        out = Output(json=bool(getattr(args, "json", False)))
-        report: Report = args.run(args, out)
+                argcomplete.autocomplete(parser)  # answers the shell and exits
+            args = parser.parse_args(argv)
+            out = Output(json=bool(getattr(args, "json", False)), command=_command_name(args, argv))
+        # Ctrl-C ends an offline command at once; in the others it raises KeyboardInterrupt, so that their own
+        # `finally` and `with` blocks run (a live display gives the terminal back, a client closes).
+        with out.ending_at_interrupt() if args.ends_at_interrupt else keyboard_interrupts():
+            report: Report = args.run(args, out)
     except PlatformError as error:
         report = Report(errors=[error])
     except KeyboardInterrupt as interrupt:
-        return _interrupted(interrupt, _command_name(args, argv), out)
+        return _interrupted(interrupt, out)
     code = exit_codes.for_errors(report.errors)
     for failure in report.errors:
         _print_error(_message(failure), getattr(failure, "__notes__", []))
     if out.json:
-        failures = [(exit_codes.for_error(failure), _message(failure)) for failure in report.errors]
-        _envelope(_command_name(args, argv), code, report.result, failures)
+        out.envelope(code, report.result, [(exit_codes.for_error(error), _message(error)) for error in report.errors])
     return int(code)
 
 
-def _interrupted(interrupt: KeyboardInterrupt, command: str, out: Output) -> int:
-    """Ctrl-C: one line on stderr (and the envelope under --json), exit 130; a second Ctrl-C is ignored."""
+def _interrupted(interrupt: KeyboardInterrupt, out: Output) -> int:
+    """Ctrl-C as a KeyboardInterrupt: one line on stderr (and the envelope under --json), exit 130; a second
+    Ctrl-C while reporting the first is ignored."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    notes = getattr(interrupt, "__notes__", [])
-    message = "interrupted" + (f": {'; '.join(notes)}" if notes else "")
-    print(message, file=sys.stderr, flush=True)
-    if out.json:
-        _envelope(command, ExitCode.INTERRUPTED, {}, [(ExitCode.INTERRUPTED, message)])
-    return int(ExitCode.INTERRUPTED)
+    return out.interrupted(getattr(interrupt, "__notes__", []))
 
 
 def run() -> int:
@@ -194,7 +180,7 @@ def run() -> int:
         os.dup2(devnull, sys.stdout.fileno())
         code = int(ExitCode.OK)
     except KeyboardInterrupt:  # between the command's end and the flush of its output
-        code = _interrupted(KeyboardInterrupt(), "", Output(json=False))
+        code = _interrupted(KeyboardInterrupt(), Output(json=False))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if code == ExitCode.INTERRUPTED:
         sys.stdout.flush()

@@ -13,6 +13,8 @@ from stack.errors import InputError
 if TYPE_CHECKING:
     from preview.plan import Plan
 
+ENDS_AT_INTERRUPT = True
+"""Ctrl-C ends a plan at once: it holds nothing to put back (`Output.ending_at_interrupt` says why)."""
 DESCRIPTION = (
     "Run the program for a stack under Pulumi's mock engine and check the plan: the SQL scripts, the\n"
     "provider schema, the security baseline, what Azure refuses, and every network path. Prints the\n"
@@ -54,9 +56,11 @@ def _how_far(error: InputError) -> str:
 
 
 def run(args: argparse.Namespace, out: Output) -> Report:
+    from ops.plan import passed_line
     from preview.plan import azure_names, render_tree
 
     plan = checked_plan(args)
+    out.warn(passed_line())
     if args.names:
         json.dump(azure_names(plan), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -31,24 +31,27 @@ COMPONENTS = {
     ("data-platform:integration:FactoryNetwork", "platform-adf-network", "platform-adf"),
 }
 PRIVATE_ENDPOINTS = {
-    ("lake", "blob"),
-    ("lake", "dfs"),
-    ("host", "blob"),
-    ("host", "queue"),
-    ("host", "table"),
-    ("vault", "vault"),
-    ("sql", "sqlserver"),
-    ("function", "sites"),
+    ("lake", "blob", "platform-lake"),
+    ("lake", "dfs", "platform-lake"),
+    ("host", "blob", "platform-generator"),
+    ("host", "queue", "platform-generator"),
+    ("host", "table", "platform-generator"),
+    ("vault", "vault", "platform-key-vault"),
+    ("sql", "sqlserver", "platform-sql"),
+    ("function", "sites", "platform-generator"),
 }
+"""Each data plane's private endpoints, under the component that owns the data plane."""
 PRIVATE_COMPONENTS = {
     ("data-platform:network:Network", "platform-network", "platform"),
     ("data-platform:deploy:AgentPool", "platform-agents", "platform"),
     *(
-        ("data-platform:network:PrivateEndpoint", f"platform-pe-{target}-{group}", "platform")
-        for target, group in PRIVATE_ENDPOINTS
+        ("data-platform:network:PrivateEndpoint", f"platform-pe-{target}-{group}", owner)
+        for target, group, owner in PRIVATE_ENDPOINTS
     ),
 }
 """What a private stack (test, prod) adds: the VNet, a private endpoint per data-plane sub-resource, the pool."""
+DEPLOYED_UNDER = "data-platform:index:DataPlatform$data-platform:network:PrivateEndpoint"
+"""The type part of the private endpoints' URNs in the deployed stacks, where the platform created them."""
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -61,6 +64,27 @@ def test_every_stack_composes_the_same_components_under_the_root(plans: dict[str
         if reg.type.startswith("data-platform:")
     }
     assert components == (COMPONENTS if stack == "dev" else COMPONENTS | PRIVATE_COMPONENTS)
+
+
+@pytest.mark.parametrize("stack", ("test", "prod"))
+def test_each_moved_endpoint_answers_to_the_urn_it_was_deployed_under(plans: dict[str, Plan], stack: str) -> None:
+    """The endpoints were the platform's own children; their alias lets the engine move, not replace, them."""
+    endpoints = {reg.name: reg for reg in plans[stack].by_type("data-platform:network:PrivateEndpoint")}
+    assert len(endpoints) == len(PRIVATE_ENDPOINTS)
+    for target, group, _owner in PRIVATE_ENDPOINTS:
+        name = f"platform-pe-{target}-{group}"
+        deployed = f"urn:pulumi:{stack}::data-platform::{DEPLOYED_UNDER}::{name}"
+        assert endpoints[name].urn != deployed
+        assert endpoints[name].aliases == [deployed]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_plan_document_lists_every_resources_aliases(plans: dict[str, Plan], stack: str) -> None:
+    document = plans[stack].document()["resources"]
+    assert all(isinstance(resource["aliases"], list) for resource in document)
+    aliased = {resource["name"] for resource in document if resource["aliases"]}
+    expected = set() if stack == "dev" else {f"platform-pe-{target}-{group}" for target, group, _ in PRIVATE_ENDPOINTS}
+    assert aliased == expected
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from components.endpoint_approval import KIND
-from components.factory_network import RUNTIME_NAME, FactoryNetwork, FactoryNetworkArgs, ManagedEndpoint
+from components.factory_network import RUNTIME_NAME, FactoryNetwork, FactoryNetworkArgs, ManagedEndpointTargets
 from preview.mocks import Registration
 from tests.support.component_plan import build, of_type, only, schema_violations
 
 LAKE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stlake"
 SQL = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-x"
 VAULT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-x"
-ENDPOINTS = (
-    ManagedEndpoint("lake-dfs", LAKE, "dfs"),
-    ManagedEndpoint("lake-blob", LAKE, "blob"),
-    ManagedEndpoint("sql", SQL, "sqlServer"),
-    ManagedEndpoint("vault", VAULT, "vault"),
-)
+SITE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-x"
+TARGETS = ManagedEndpointTargets(lake_id=LAKE, sql_server_id=SQL, vault_id=VAULT, function_app_id=SITE)
 
 
 def _build(managed: bool) -> list[Registration]:
@@ -25,8 +21,7 @@ def _build(managed: bool) -> list[Registration]:
             FactoryNetworkArgs(
                 resource_group_name="rg",
                 factory_name="adf-x",
-                managed_virtual_network=managed,
-                endpoints=ENDPOINTS,
+                managed_endpoint_targets=TARGETS if managed else None,
             ),
         )
     )
@@ -71,7 +66,7 @@ def test_private_runtime_sits_in_the_managed_vnet_after_it_exists() -> None:
     assert only(regs, "azure-native:resources:Deployment").urn in runtime.depends_on
 
 
-def test_each_managed_endpoint_targets_its_group_and_is_approved_after_creation() -> None:
+def test_the_factory_declares_one_managed_endpoint_per_group_id_each_target_offers() -> None:
     regs = _build(True)
     endpoints = {
         reg.inputs["managedPrivateEndpointName"]: reg
@@ -85,6 +80,7 @@ def test_each_managed_endpoint_targets_its_group_and_is_approved_after_creation(
         "mpe-lake-blob": (LAKE, "blob"),
         "mpe-sql": (SQL, "sqlServer"),
         "mpe-vault": (VAULT, "vault"),
+        "mpe-function": (SITE, "sites"),
     }
     assert all(reg.inputs["managedVirtualNetworkName"] == "default" for reg in endpoints.values())
     approvals = {reg.inputs["endpointName"]: reg for reg in _approvals(regs)}

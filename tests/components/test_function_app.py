@@ -6,10 +6,17 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pulumi
+import pytest
+
+from components.function_app import FunctionApp, FunctionAppArgs, MissingPackageError
 from preview.mocks import SECRET
 from preview.plan import Plan
+from stack.config import FunctionAppConfig
+from stack.errors import InputError
 from tests.conftest import one
 from tests.support.checkout import PROJECT_DIR
+from tests.support.components import ComponentEngine, context, registered
 
 APP = "azure-native:web:WebApp"
 ROLE = "azure-native:authorization:RoleAssignment"
@@ -110,3 +117,38 @@ def test_code_is_published_after_the_app_may_write_its_package(plan_with: Callab
     assert deploy.inputs["package_path"] == str(package.resolve()), "resolved where the program runs"
     assert deploy.inputs["scm_url"] == f"https://{app.inputs['name']}.scm.azurewebsites.net"
     assert {app.urn, blob_owner.urn} <= set(deploy.depends_on)
+
+
+def _alone(package_path: str) -> FunctionApp:
+    return FunctionApp(
+        "fn",
+        FunctionAppArgs(
+            context=context(),
+            function_app=FunctionAppConfig(package_path=package_path),
+            app_name="func-unit",
+            plan_name="asp-unit",
+            host_storage_account_name="stfnunit",
+            lake_blob_endpoint="https://stunit.blob.core.windows.net/",
+            bronze_container_id="/containers/bronze",
+            vault_id="/vaults/kv-unit",
+            vault_name="kv-unit",
+            vault_uri="https://kv-unit.vault.azure.net/",
+            vault_write_gate=pulumi.ComponentResource("test:index:Gate", "gate"),
+            app_insights_id="/components/appi-unit",
+            app_insights_connection_string="InstrumentationKey=00000000-0000-0000-0000-000000000000",
+        ),
+    )
+
+
+def test_an_update_without_the_built_package_is_refused_naming_the_key(engine: ComponentEngine, tmp_path: Path) -> None:
+    missing = str(tmp_path / "function.zip")
+    with pytest.raises(MissingPackageError, match=r"functionApp\.packagePath: .*function\.zip does not exist") as e:
+        engine.run(lambda: _alone(missing))
+    assert isinstance(e.value, InputError)
+    assert "make package" in str(e.value)
+
+
+def test_a_preview_without_the_package_plans_the_app_but_no_publish(engine: ComponentEngine, tmp_path: Path) -> None:
+    regs = engine.run(lambda: _alone(str(tmp_path / "function.zip")), preview=True)
+    assert registered(regs, APP, "fn-app")
+    assert not [r for r in regs if r.name == "fn-package"]

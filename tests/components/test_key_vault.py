@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ops.plan import run_plan
+from ops.plan import all_checks_but, run_plan
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, MOCK_SUBSCRIPTION_ID, SECRET
 from preview.plan import Plan
 from tests.conftest import one
@@ -108,4 +108,4 @@ def test_audit_logs_go_to_the_workspace(dev: Plan) -> None:
 
 def unreachable_dev(**overrides: object) -> Plan:
     """Dev with overrides that cut the Function app off (a denying firewall without private endpoints)."""
-    return run_plan("dev", PROJECT_DIR, config_overrides=overrides, check_reachability=False)
+    return run_plan("dev", PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("reachability"))

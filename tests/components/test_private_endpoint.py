@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from components.private_endpoint import ZONE_BY_GROUP_ID, PrivateEndpoint, PrivateEndpointArgs, UnknownGroupIdError
+from components.private_endpoint import (
+    ZONE_BY_GROUP_ID,
+    MissingZoneError,
+    PrivateEndpoint,
+    PrivateEndpointArgs,
+    UnknownGroupIdError,
+)
+from stack.errors import InputError
 from tests.support.component_plan import build, only, schema_violations
 
 LAKE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stlake"
@@ -55,14 +62,18 @@ def test_zone_group_registers_the_endpoint_in_the_zone_of_its_group() -> None:
     assert config["privateDnsZoneId"] == ZONES["privatelink.dfs.core.windows.net"]
 
 
-def test_an_unknown_group_id_is_refused_naming_the_known_ones() -> None:
-    with pytest.raises(UnknownGroupIdError, match=r"'mongo'.*blob, dfs"):
+def test_an_unknown_group_id_is_refused_naming_the_allowed_ones() -> None:
+    with pytest.raises(UnknownGroupIdError, match=r"group_id 'mongo' has no private DNS zone; allowed: blob, dfs") as e:
         build(lambda: PrivateEndpoint("x", _args("mongo")))
+    assert isinstance(e.value, InputError)
 
 
-def test_a_network_without_the_zone_is_refused() -> None:
-    with pytest.raises(UnknownGroupIdError, match=r"no zone privatelink\.vaultcore\.azure\.net"):
-        build(lambda: PrivateEndpoint("x", _args("vault", zone_ids={})))
+def test_a_network_without_the_zone_is_refused_naming_the_zones_it_has() -> None:
+    only_blob = {"privatelink.blob.core.windows.net": ZONES["privatelink.blob.core.windows.net"]}
+    with pytest.raises(MissingZoneError, match=r"x: zone_ids has no zone privatelink\.vaultcore\.azure\.net") as e:
+        build(lambda: PrivateEndpoint("x", _args("vault", zone_ids=only_blob)))
+    assert isinstance(e.value, InputError)
+    assert "it has: privatelink.blob.core.windows.net" in str(e.value)
 
 
 def test_every_input_is_known_to_the_installed_sdk() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.zip_deploy import scm_base_url
+from components.zip_deploy import MissingScmHostError, scm_base_url
+from stack.errors import InputError
 
 REGIONAL = "func-gen-a1b2c3d4e5f6g7h8.westeurope-01.azurewebsites.net"
 REGIONAL_SCM = "func-gen-a1b2c3d4e5f6g7h8.scm.westeurope-01.azurewebsites.net"
@@ -20,5 +21,6 @@ def test_without_ssl_states_the_enabled_scm_host_name_is_used() -> None:
 
 
 def test_a_site_without_an_scm_host_fails_clearly() -> None:
-    with pytest.raises(ValueError, match="no SCM host name"):
+    with pytest.raises(MissingScmHostError, match=r"hostNameSslStates has no entry of hostType Repository") as raised:
         scm_base_url([{"name": REGIONAL, "hostType": "Standard"}], [REGIONAL])
+    assert isinstance(raised.value, InputError)

@@ -9,10 +9,14 @@ from typing import Any
 
 import pytest
 
-from deployability import RULE_NAMES, DeployabilityError, Violation, check, evaluate
+from deployability import RULE_NAMES, DeployabilityError, Violation, evaluate
+from ops.plan import checks_named, run_checks
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, Registration
 from preview.plan import Plan
+from preview.resource_types import ResourceType
+from preview.view import PlanView
 from tests.conftest import STACKS
+from tests.support.registrations import PROVIDERS, reg
 
 APP = "platform-generator-app"
 LIFECYCLE = "platform-lake-archive-lifecycle"
@@ -20,6 +24,7 @@ LAKE = "platform-lake-account"
 ADF_VAULT_ROLE = "platform-adf-key-vault-secrets-user"
 DEPLOYER_ROLE = "platform-key-vault-deployer-secrets-officer"
 SCHEDULE = "platform-adf-content-trigger-TR_Archive_DailyMidnight"
+ZONE_RULE = "private-endpoint-dns-zone-matches-group"
 
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
@@ -31,12 +36,12 @@ def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> l
 
 
 def fired(regs: list[Registration], rule: str) -> list[Violation]:
-    return [v for v in evaluate(regs) if v.rule.name == rule]
+    return [v for v in evaluate(PlanView.of_registrations(regs)) if v.rule.name == rule]
 
 
 def only(regs: list[Registration], rule: str) -> Violation:
     found = fired(regs, rule)
-    assert len(found) == 1, [str(v) for v in evaluate(regs)]
+    assert len(found) == 1, [str(v) for v in evaluate(PlanView.of_registrations(regs))]
     return found[0]
 
 
@@ -74,7 +79,7 @@ def test_principal_type_fires_when_the_deployer_is_not_sent_as_configured(dev: P
     officer = next(reg for reg in dev.resources if reg.name == DEPLOYER_ROLE)
     assert officer.inputs["principalId"] == MOCK_DEPLOYER_OBJECT_ID
     configured = dataclasses.replace(dev, config=dev.config.model_copy(update={"deployer_principal_type": "Group"}))
-    found = [v for v in evaluate(configured) if v.rule.name == "role-assignment-principal-type"]
+    found = [v for v in evaluate(PlanView.of(configured)) if v.rule.name == "role-assignment-principal-type"]
     assert [(v.resource.name, v.detail) for v in found] == [
         (DEPLOYER_ROLE, "principal is the deployer (deployerPrincipalType Group) but principalType is 'User'")
     ]
@@ -204,7 +209,7 @@ def test_the_error_names_resource_rule_reason_and_fix_for_every_violation(dev: P
         for reg in regs
     ]
     with pytest.raises(DeployabilityError) as info:
-        check(regs, warn=lambda line: None)
+        run_checks(PlanView.of_registrations(regs), checks_named(["deployability"]), warn=lambda line: None)
     message = str(info.value)
     assert message.startswith("2 deployability violation(s)")
     assert (
@@ -240,3 +245,34 @@ def test_private_endpoint_zone_fires_for_a_blob_endpoint_in_the_dfs_zone(prod: P
     assert found.detail == (
         "registers in privatelink.dfs.core.windows.net; its group id needs privatelink.blob.core.windows.net"
     )
+
+
+# ------------------------------------------------------------------ details, on hand-made views
+
+
+def endpoint_with_zone(zone_id: str) -> list[Registration]:
+    return [
+        reg(
+            ResourceType.PRIVATE_ENDPOINT,
+            "pe",
+            privateEndpointName="pe-blob",
+            privateLinkServiceConnections=[{"groupIds": ["blob"]}],
+        ),
+        reg(
+            ResourceType.PRIVATE_DNS_ZONE_GROUP,
+            "pe-dns",
+            privateEndpointName="pe-blob",
+            privateDnsZoneGroupName="default",
+            privateDnsZoneConfigs=[{"privateDnsZoneId": zone_id}],
+        ),
+    ]
+
+
+def test_a_zone_group_is_judged_by_its_own_endpoint_and_zone_names_ignore_case() -> None:
+    zones = f"{PROVIDERS}/Microsoft.Network/privateDnsZones"
+    assert fired(endpoint_with_zone(f"{zones}/privatelink.Blob.core.windows.net"), ZONE_RULE) == []
+    (found,) = fired(endpoint_with_zone(f"{zones}/privatelink.dfs.core.windows.net"), ZONE_RULE)
+    assert found.resource.name == "pe-dns"
+    endpoint, zone_group = endpoint_with_zone(f"{zones}/privatelink.dfs.core.windows.net")
+    elsewhere = dataclasses.replace(endpoint, inputs={**endpoint.inputs, "privateEndpointName": "pe-other"})
+    assert fired([elsewhere, zone_group], ZONE_RULE) == []

@@ -370,3 +370,28 @@ def test_ctrl_c_under_json_is_an_envelope_too(
         "errors": [{"kind": "interrupted", "exitCode": 130, "message": "interrupted"}],
     }
     assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN, "a second Ctrl-C while reporting is ignored"
+
+
+def test_ctrl_c_ends_an_offline_command_at_once_and_raises_keyboard_interrupt_in_the_others(
+    monkeypatch: pytest.MonkeyPatch, sigint_handler: None
+) -> None:
+    """Pulumi's engine may keep a KeyboardInterrupt inside a task and wait on for ever, so a plan is ended by the
+    handler itself; a command that talks to Azure gets the KeyboardInterrupt, so its `with` blocks close."""
+    seen: dict[str, Any] = {}
+
+    def record(name: str) -> Any:
+        def command(args: argparse.Namespace, *_: Any) -> Any:
+            seen[name] = signal.getsignal(signal.SIGINT)
+            raise InputError("stop here")
+
+        return command
+
+    monkeypatch.setattr("ops.cli.plan.checked_plan", record("plan"))
+    monkeypatch.setattr("ops.runs.parse_parameters", record("run"))
+    before = signal.getsignal(signal.SIGINT)
+    assert main(["plan", "--stack", "dev"]) == 2
+    assert main(["run", "PL_X", "--stack", "dev"]) == 2
+    assert seen["run"] is signal.default_int_handler
+    assert callable(seen["plan"]) and seen["plan"] not in (signal.default_int_handler, before)
+    assert seen["plan"].__qualname__ == "Output.ending_at_interrupt.<locals>.end"
+    assert signal.getsignal(signal.SIGINT) is before, "the caller's handler is back afterwards"

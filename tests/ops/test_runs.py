@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -380,3 +381,23 @@ def test_json_envelope_of_a_refusal(server: ArmServer, cli: Cli, capsys: pytest.
     assert set(document) == {"command", "ok", "exitCode", "errors"}
     assert (document["command"], document["ok"], document["exitCode"]) == ("run", False, 3)
     assert [e["kind"] for e in document["errors"]] == ["azure"]
+
+
+def test_ctrl_c_while_waiting_says_the_run_goes_on(
+    server: ArmServer, cli: Cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add_pipeline("PL_Ingest", [RunFrame("InProgress", [Activity("Copy_Events", "InProgress")])])
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runs, "_activity_runs", interrupt)  # Ctrl-C during the first poll
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        assert cli("PL_Ingest", "--wait") == 130
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    captured = capsys.readouterr()
+    (run_id,) = server.runs
+    assert captured.out == f"{run_id}\n"
+    assert captured.err.splitlines()[-1] == f"interrupted: stopped waiting; run {run_id} goes on in Azure"

@@ -9,14 +9,18 @@ from typing import Any
 
 import pytest
 
-from ops.plan import run_plan
+from ops.plan import all_checks_but, run_plan
 from preview.mocks import Registration
 from preview.plan import Plan
-from reachability.check import ReachabilityError
-from reachability.check import check as check_plan
-from reachability.model import check
+from preview.view import PlanView
+from reachability import ReachabilityError, Violation
+from reachability import check as reachability_check
 from stack.errors import InputError
 from tests.support.checkout import PROJECT_DIR
+
+
+def check(regs: list[Registration]) -> list[Violation]:
+    return reachability_check(PlanView.of_registrations(regs))
 
 
 def cut(plan: Plan, drop: Callable[[Registration], bool]) -> set[tuple[str, str, str]]:
@@ -94,7 +98,7 @@ def test_ops_plan_fails_with_both_ends_and_the_fix_when_a_stack_leaves_private_n
             "test",
             PROJECT_DIR,
             config_overrides={"data-platform:network": {"privateNetworking": False}},
-            check_policy=False,
+            checks=all_checks_but("policy"),
         )
     assert isinstance(raised.value, InputError)
     message = str(raised.value)
@@ -105,4 +109,4 @@ def test_ops_plan_fails_with_both_ends_and_the_fix_when_a_stack_leaves_private_n
 
 def test_the_check_accepts_the_committed_stacks(plans: dict[str, Plan]) -> None:
     for plan in plans.values():
-        check_plan(plan)
+        assert check(plan.resources) == []

@@ -10,7 +10,7 @@ import pytest
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings
 
-from components.shared import PlatformContext
+from components.shared import DiagnosticSettings, Lock, PlatformContext
 from preview.mocks import PlatformMocks, RecordingMonitor, Registration
 
 PROJECT = "data-platform"
@@ -56,8 +56,11 @@ def context(*, protect: bool = False) -> PlatformContext:
         location="westeurope",
         tags={"environment": "dev", "managed-by": "pulumi"},
         protect=protect,
+        lock=Lock() if protect else None,
         subscription_id="00000000-0000-0000-0000-000000000001",
-        workspace_id="/subscriptions/00000000-0000-0000-0000-000000000001/workspaces/log-unit",
+        diagnostic_settings=DiagnosticSettings(
+            workspace_id="/subscriptions/00000000-0000-0000-0000-000000000001/workspaces/log-unit"
+        ),
     )
 
 

@@ -1,0 +1,44 @@
+"""The resource type tokens the checks over the plan read, spelled once.
+
+A light module (no SDK import), so the security baseline can read the same tokens when
+Pulumi loads it as a policy pack.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ResourceType(StrEnum):
+    """A registered resource's type token, as the engine sees it (unversioned azure-native modules)."""
+
+    RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+    STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+    BLOB_CONTAINER = "azure-native:storage:BlobContainer"
+    BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
+    MANAGEMENT_POLICY = "azure-native:storage:ManagementPolicy"
+    VAULT = "azure-native:keyvault:Vault"
+    VAULT_ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
+    VAULT_SECRET = "azure-native:keyvault:Secret"
+    SQL_SERVER = "azure-native:sql:Server"
+    SQL_DATABASE = "azure-native:sql:Database"
+    SQL_FIREWALL_RULE = "azure-native:sql:FirewallRule"
+    WEB_APP = "azure-native:web:WebApp"
+    WEB_APP_SLOT = "azure-native:web:WebAppSlot"
+    APP_SERVICE_PLAN = "azure-native:web:AppServicePlan"
+    FACTORY = "azure-native:datafactory:Factory"
+    LINKED_SERVICE = "azure-native:datafactory:LinkedService"
+    INTEGRATION_RUNTIME = "azure-native:datafactory:IntegrationRuntime"
+    MANAGED_PRIVATE_ENDPOINT = "azure-native:datafactory:ManagedPrivateEndpoint"
+    TRIGGER = "azure-native:datafactory:Trigger"
+    ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+    LOCK = "azure-native:authorization:ManagementLockByScope"
+    VIRTUAL_NETWORK = "azure-native:network:VirtualNetwork"
+    SUBNET = "azure-native:network:Subnet"
+    PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
+    PRIVATE_DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
+    PRIVATE_DNS_ZONE = "azure-native:privatedns:PrivateZone"
+    VIRTUAL_NETWORK_LINK = "azure-native:privatedns:VirtualNetworkLink"
+    AGENT_POOL = "azure-native:devopsinfrastructure:Pool"
+    DYNAMIC = "pulumi-python:dynamic:Resource"
+    """Our dynamic resources (components/access_gate.py, zip_deploy.py, host_keys.py, endpoint_approval.py)."""
