@@ -13,7 +13,7 @@ from stack.paths import PIPELINES_FOLDER, program_dir
 
 stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
 config = load_config()
-names = build_names(config, stack_file)
+names = build_names(config, pulumi.get_stack(), stack_file)
 content = adf_load.load(program_dir() / PIPELINES_FOLDER, stack=pulumi.get_stack())
 enabled_triggers = adf_load.enabled_triggers(config.data_factory, content, stack_file)
 platform = DataPlatform("platform", DataPlatformArgs(config, names, content))

@@ -38,8 +38,19 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "deployability": frozenset({"stack", "preview"}),
     "reachability": frozenset({"stack", "preview"}),
     "migrations": frozenset({"stack", "adf"}),
+    "transitions": frozenset({"stack", "preview"}),
     "ops": frozenset(
-        {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "migrations"}
+        {
+            "stack",
+            "adf",
+            "components",
+            "preview",
+            "policy",
+            "deployability",
+            "reachability",
+            "migrations",
+            "transitions",
+        }
     ),
     "tools": frozenset({FUNCTION_APP}),
     "bench": frozenset({"preview", "tools", FUNCTION_APP}),

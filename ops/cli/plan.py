@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ops.cli.common import Output, Report, add_json_argument, add_stack_argument, project_dir
@@ -24,6 +25,14 @@ DESCRIPTION = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_stack_argument(parser)
+    parser.add_argument(
+        "--from",
+        dest="previous",
+        type=Path,
+        metavar="PREVIOUS.json",
+        help="the previous release's plan (what `plan --json` printed for it): refuse transitions Azure refuses "
+        "and unannounced replacements of resources that hold data",
+    )
     output = parser.add_mutually_exclusive_group()
     add_json_argument(output)
     output.add_argument(
@@ -61,6 +70,13 @@ def run(args: argparse.Namespace, out: Output) -> Report:
 
     plan = checked_plan(args)
     out.warn(passed_line())
+    if args.previous is not None:
+        from preview.view import PlanView
+        from transitions import read_previous, transitions
+
+        transition = transitions(read_previous(args.previous), PlanView.of(plan), plan.config)
+        out.warn("\n".join(transition.lines()))
+        transition.check()
     if args.names:
         json.dump(azure_names(plan), sys.stdout, indent=2)
         sys.stdout.write("\n")
