@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -29,6 +30,7 @@ from preview.schema import SchemaCheckError, SchemaViolation
 from preview.schema.plan_check import check as schema_check
 from preview.view import PlanView
 from stack.errors import InputError, ViolationsError
+from stack.facts import stale_table_warnings
 
 V = TypeVar("V")
 
@@ -153,6 +155,12 @@ def passed_line(names: Sequence[str] = CHECK_NAMES) -> str:
     return f"checks passed: {', '.join(names)}"
 
 
+def stale_fact_warnings(today: date | None = None) -> list[str]:
+    """One warning line per dated table of Azure facts older than its stated age, naming its refresh command
+    (stack/facts.py); a stale fact never fails the plan."""
+    return [f"warning: facts: {line}" for line in stale_table_warnings(on=today)]
+
+
 def run_plan(
     stack: str,
     project_dir: Path,
@@ -173,4 +181,6 @@ def run_plan(
             check_sql(project_dir, found)
         plan = run_program(stack, project_dir, config_overrides)
         run_checks(PlanView.of(plan), checks_named(checks), found.items)
+        for line in stale_fact_warnings():
+            print(line, file=sys.stderr)
         return plan

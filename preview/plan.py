@@ -29,7 +29,6 @@ from pulumi.runtime.sync_await import _sync_await
 from preview.mocks import PlatformMocks, RecordingMonitor, Registration
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
-from stack.facts import stale_table_warnings
 from stack.files import read_stack_file
 from stack.packages import top_level_packages
 
@@ -139,11 +138,11 @@ def run_program(
     `config_overrides` replaces config keys (full `namespace:key` names) after the
     stack file is read; a value of None removes the key. Tests use it to break config.
     The stack file is read and validated once, here; the checks over the plan take `Plan.config`. What the read
-    could not see (ESC environments not opened) and fact tables past their age are warned about on stderr first.
+    could not see (ESC environments not opened) is warned about on stderr first.
     """
     stack_file = read_stack_file(project_dir, stack)
     project, values, secret_keys = stack_file.project, dict(stack_file.values), list(stack_file.secret_keys)
-    for warning in (*stack_file.warnings, *stale_table_warnings()):
+    for warning in stack_file.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for key, value in (config_overrides or {}).items():
         if value is None:
