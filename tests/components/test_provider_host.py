@@ -251,12 +251,6 @@ def accepted(case: str) -> Reply:
 
 
 @pytest.fixture(scope="module")
-def standin() -> Iterator[AzureStandIn]:
-    with AzureStandIn().running() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def program_host(standin: AzureStandIn) -> Iterator[ProviderHost]:
     """Started where the engine starts it: the program directory."""
     host = ProviderHost("program", ROOT, standin)
