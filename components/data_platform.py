@@ -126,7 +126,6 @@ class DataPlatform(pulumi.ComponentResource):
             lake_id=lake.account_id,
             sql_server_id=database.server_id,
             vault_id=vault.vault_id,
-            function_app_id=function_app.app_id,
         )
 
         factory = DataFactory(

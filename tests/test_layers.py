@@ -36,7 +36,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "preview": frozenset({"stack", "adf"}),
     "policy": frozenset({"stack", "preview"}),
     "deployability": frozenset({"stack", "preview"}),
-    "reachability": frozenset({"stack", "preview"}),
+    "reachability": frozenset({"stack", "adf", "preview"}),
     "migrations": frozenset({"stack", "adf"}),
     "ops": frozenset(
         {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "migrations"}

@@ -42,7 +42,7 @@ def test_linked_services_point_at_this_stacks_resources(dev: Plan) -> None:
     assert services["LS_KeyVault"]["baseUrl"] == f"https://{vault}.vault.azure.net/"
     assert services["LS_AzureSql"]["server"] == f"{server}.database.windows.net"
     assert services["LS_AzureSql"]["database"] == "sqldb-konnektmack-dev"
-    assert services["LS_GeneratorFunction"]["functionAppUrl"].startswith("https://func-konnektmack-dev-weu-")
+    assert set(services) == {"LS_DataLake", "LS_KeyVault", "LS_AzureSql"}, "none to the generator (Flex, no MPE)"
 
 
 def test_no_linked_service_holds_a_credential(dev: Plan) -> None:
@@ -50,12 +50,6 @@ def test_no_linked_service_holds_a_credential(dev: Plan) -> None:
         for key in ("password", "accountKey", "connectionString", "sasUri", "sasToken", "servicePrincipalKey"):
             assert key not in properties, f"{name} has {key}"
     assert linked(dev)["LS_AzureSql"]["authenticationType"] == "SystemAssignedManagedIdentity"
-    key = linked(dev)["LS_GeneratorFunction"]["functionKey"]
-    assert key == {
-        "type": "AzureKeyVaultSecret",
-        "store": {"type": "LinkedServiceReference", "referenceName": "LS_KeyVault"},
-        "secretName": "generator-function-key",
-    }
 
 
 def test_linked_services_wait_for_the_factory_roles(dev: Plan) -> None:
@@ -63,8 +57,6 @@ def test_linked_services_wait_for_the_factory_roles(dev: Plan) -> None:
     assert len(roles) == 2
     lake = one(dev, LINKED, "LS_DataLake")
     assert roles <= set(lake.depends_on)
-    function = one(dev, LINKED, "LS_GeneratorFunction")
-    assert one(dev, LINKED, "LS_KeyVault").urn in function.depends_on
 
 
 def test_factory_roles_are_blob_contributor_on_the_lake_and_secrets_user_on_the_vault(dev: Plan) -> None:
@@ -106,7 +98,6 @@ CONTENT_EDGES = {
     "linkedService/LS_AzureSql": set(),
     "linkedService/LS_DataLake": set(),
     "linkedService/LS_KeyVault": set(),
-    "linkedService/LS_GeneratorFunction": {"linkedService/LS_KeyVault"},
     "dataset/DS_AzureSql_StagingUserEvents": {"linkedService/LS_AzureSql"},
     "dataset/DS_AzureSql_StagingUserSubmissions": {"linkedService/LS_AzureSql"},
     "dataset/DS_AzureSql_Table": {"linkedService/LS_AzureSql"},
