@@ -59,4 +59,3 @@ def build_credential(env: Mapping[str, str]) -> TokenCredential:
             system_access_token=env["SYSTEM_ACCESSTOKEN"],
         )
     return DefaultAzureCredential()
-
