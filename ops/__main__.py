@@ -53,6 +53,7 @@ COMMANDS = {
     "sql": ("ops.sql", "apply the versioned SQL scripts in sql/ to a stack's database"),
     "diagram": ("ops.diagram", "draw a stack's architecture from the offline plan"),
     "adf": ("ops.adf", "check any ADF Studio git folder: is every file deployable"),
+    "rehearse": ("ops.rehearse", "replay a stack's deploy offline, step by step: does each call reach its data plane"),
 }
 
 

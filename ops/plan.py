@@ -4,8 +4,9 @@ The engine (`preview`) runs the program under mocks; this module adds the checks
 packages, so the engine depends on none of them. Before the program runs, the SQL scripts are checked
 against the ADF content (`migrations`); after it, each check in `CHECKS` reads the plan's one view
 (`preview.view.PlanView`) and returns its violations: every resource against the provider schema
-(`preview.schema`), the security baseline (`policy`), what Azure refuses (`deployability`) and whether
-every caller has a network path to each data plane it talks to (`reachability`). Each check's failing
+(`preview.schema`), the security baseline (`policy`), what Azure refuses (`deployability`), whether
+every caller has a network path to each data plane it talks to (`reachability`), and whether the deploy,
+replayed in the engine's order, reaches each data plane when it calls it (`rehearsal`). Each check's failing
 violations raise its own `ViolationsError`, which the command line turns into exit code 2; the others
 are printed as warnings.
 """
@@ -20,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import deployability
 import reachability
+import rehearsal
 from adf.convert import authoring_place
 from adf.load import Inspection, inspect_content
 from adf.model import AdfItem, ContentError
@@ -104,6 +106,7 @@ CHECKS: tuple[Check[Any], ...] = (
         deployability.warning,
     ),
     Check("reachability", reachability.check, lambda found, _content: reachability.ReachabilityError(found)),
+    Check("rehearsal", rehearsal.check, lambda found, _content: rehearsal.RehearsalError(found)),
 )
 """The checks over the plan's view, in the order they run; the first that fails stops the plan."""
 

@@ -37,9 +37,10 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "policy": frozenset({"stack", "preview"}),
     "deployability": frozenset({"stack", "preview"}),
     "reachability": frozenset({"stack", "adf", "preview"}),
+    "rehearsal": frozenset({"stack", "preview", "reachability"}),
     "migrations": frozenset({"stack", "adf"}),
     "ops": frozenset(
-        {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "migrations"}
+        {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "rehearsal", "migrations"}
     ),
     "tools": frozenset({FUNCTION_APP}),
     "bench": frozenset({"preview", "tools", FUNCTION_APP}),
