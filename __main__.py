@@ -12,7 +12,7 @@ from stack.naming import build_names
 
 stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
 config = load_config()
-names = build_names(config, stack_file)
+names = build_names(config, pulumi.get_stack(), stack_file)
 content = adf_load.load(stack=pulumi.get_stack())
 enabled_triggers = adf_load.enabled_triggers(config.data_factory, content, stack_file)
 platform = DataPlatform("platform", DataPlatformArgs(config, names, content))

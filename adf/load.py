@@ -48,6 +48,8 @@ from adf.model import (
 )
 from adf.order import creation_order
 from adf.overrides import read_overrides
+from adf.rules import check_content
+from adf.rules.names import RULED_KINDS
 from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
 from adf.trigger_checks import check_trigger
@@ -112,7 +114,7 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
         found.notes.append(f"{file}: the file name differs from name '{name}' only in letter case; using '{name}'")
     elif name != path.stem:
         problems.append(f"{file}: name: '{name}' differs from the file name; ADF Studio names the file '{name}.json'")
-    if not _NAME.match(name):
+    if kind not in RULED_KINDS and not _NAME.match(name):
         problems.append(f"{file}: name: '{name}' is not a valid ADF name (letters, digits, _ - . and spaces)")
     properties = document.get("properties")
     if not isinstance(properties, dict):
@@ -202,6 +204,7 @@ def inspect_content(
                 check_pipeline_properties(item, pipeline_properties, problems)
         if item.kind == "trigger":
             check_trigger(item, pipelines, problems)
+    check_content(items, problems)
     ordered = creation_order(items, problems)
     overrides = read_overrides(root, items, stack_values, problems, stack) if with_overrides and root.is_dir() else []
     return found, ordered, overrides

@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import sys
+from pathlib import Path
 
 from ops import exit_codes
 from stack.errors import InputError
@@ -22,6 +23,13 @@ def _plan(args: argparse.Namespace) -> int:
 
     plan = run_plan(args.stack)
     print(passed_line(), file=sys.stderr)
+    if args.previous is not None:
+        from preview.view import PlanView
+        from transitions import read_previous, transitions
+
+        report = transitions(read_previous(args.previous), PlanView.of(plan), plan.config)
+        print("\n".join(report.lines()), file=sys.stderr)
+        report.check()
     if args.names:
         json.dump(azure_names(plan), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -68,6 +76,14 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = commands.add_parser("plan", help="plan a stack offline under the mock engine")
     plan.add_argument("--stack", required=True, help="stack name: dev, test or prod")
+    plan.add_argument(
+        "--from",
+        dest="previous",
+        type=Path,
+        metavar="PREVIOUS.json",
+        help="the previous release's plan (what `plan --json` printed for it): refuse transitions Azure refuses "
+        "and unannounced replacements of resources that hold data",
+    )
     output = plan.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the plan as JSON")
     output.add_argument("--names", action="store_true", help="print logical name -> Azure name as JSON")

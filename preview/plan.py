@@ -29,7 +29,8 @@ from pulumi.runtime.sync_await import _sync_await
 from preview.mocks import PlatformMocks, RecordingMonitor, Registration
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
-from stack.files import project_name, read_stack_config
+from stack.facts import stale_table_warnings
+from stack.files import read_stack_file
 from stack.packages import top_level_packages
 from stack.paths import PROJECT_DIR
 
@@ -138,10 +139,13 @@ def run_program(
 
     `config_overrides` replaces config keys (full `namespace:key` names) after the
     stack file is read; a value of None removes the key. Tests use it to break config.
-    The stack file is read and validated once, here; the checks over the plan take `Plan.config`.
+    The stack file is read and validated once, here; the checks over the plan take `Plan.config`. What the read
+    could not see (ESC environments not opened) and fact tables past their age are warned about on stderr first.
     """
-    project = project_name(project_dir)
-    values, secret_keys = read_stack_config(project_dir, stack)
+    stack_file = read_stack_file(project_dir, stack)
+    project, values, secret_keys = stack_file.project, dict(stack_file.values), list(stack_file.secret_keys)
+    for warning in (*stack_file.warnings, *stale_table_warnings()):
+        print(f"warning: {warning}", file=sys.stderr)
     for key, value in (config_overrides or {}).items():
         if value is None:
             values.pop(key, None)
@@ -158,12 +162,15 @@ def run_program(
     except InputError as exc:
         # Input errors must stop the program before it registers anything; callers can tell.
         exc.registered_before_failure = len(monitor.registrations)
-        raise
+        explained = stack_file.explain(exc)
+        if explained is exc:
+            raise
+        raise explained from exc
     finally:
         settings.reset_options()
         runtime_config.set_all_config({}, [])
     # Parsed after the run, so that the program's own config check is the one that refuses bad input.
-    config = parse_config(values, set(secret_keys), f"Pulumi.{stack}.yaml")
+    config = parse_config(values, set(secret_keys), stack_file.name, project)
     return Plan(
         project=project,
         stack=stack,

@@ -281,3 +281,13 @@ class PolicyOverride(ConfigModel):
     reason: str = Field(
         min_length=1, max_length=1000, description="Why this stack may deviate; reviewed with the change."
     )
+
+
+class IntendedReplacement(ConfigModel):
+    """A resource this stack's next release may replace (or recreate) on purpose, and why."""
+
+    resource: str = Field(
+        min_length=1,
+        description="The resource: its logical name (as `ops plan` lists it) or its URN.",
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="Why replacing it is intended; reviewed with it.")

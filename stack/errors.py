@@ -17,7 +17,15 @@ class InputError(Exception):
 
 
 class ConfigError(InputError):
-    """Raised for stack configuration that the platform cannot deploy."""
+    """Raised for stack configuration that the platform cannot deploy.
+
+    `missing_keys` names the required keys the config lacks (full `namespace:key` paths), so a caller that knows
+    where they might have come from can say so (stack/files.py: an ESC environment the offline plan could not read).
+    """
+
+    def __init__(self, message: str, missing_keys: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.missing_keys: tuple[str, ...] = tuple(missing_keys)
 
 
 class ViolationsError(InputError):

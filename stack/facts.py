@@ -1,32 +1,32 @@
-"""Facts about Azure that change with time or region, kept as dated tables.
+"""Dated fact tables: facts copied from a source that changes (Azure's region list, ...), kept with when they were
+read, where from and how to refresh them, so that a table nobody has refreshed for too long says so.
 
-A fact read from a Microsoft page (which regions offer a plan, a limit that has grown) is right on the day it was
-read. Each table carries that day, where it was read and the command that refreshes it; once it is older than its
-stated age, `python -m ops plan` prints one warning naming the refresh command, so a stale fact is visible rather
-than silently wrong. Staleness is never an error: a machine that cannot reach Azure must still plan.
+A table is data in the repository, reviewed like code; `DatedTable` is its label. The offline plan warns once a
+table is older than its stated age: a warning, not a failure, because an old table is still right about everything
+it lists, and only misses what appeared since.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 
 @dataclass(frozen=True)
 class DatedTable:
-    """Where and when a table of facts was read, and how to read it again."""
+    """When and where a table's facts were read, how to read them again, and how old they may get."""
 
-    name: str
-    """What the table holds, as the warning names it."""
+    subject: str
+    """What the table holds and where it lives, for the warning: "the Azure region table (stack/regions.py)"."""
     read_on: date
-    """The day the facts were read."""
+    """The day the source was read."""
     source: str
-    """The page (URL) or command output the facts come from."""
+    """The page (or other public source) the facts come from."""
     refresh_command: str
-    """The command, or the page to read, that gives today's facts."""
+    """The command whose output the table is compared with to refresh it."""
     max_age_days: int
-    """After this many days the table is reported as stale."""
+    """After this many days since `read_on`, the plan warns."""
 
     def age_days(self, today: date) -> int:
         return (today - self.read_on).days
@@ -34,27 +34,37 @@ class DatedTable:
     def is_stale(self, today: date) -> bool:
         return self.age_days(today) > self.max_age_days
 
-    def warning(self, today: date) -> str:
+    def staleness_warning(self, today: date) -> str | None:
+        """One line when the table is older than `max_age_days`, naming the refresh command; None while it is not."""
+        if not self.is_stale(today):
+            return None
         return (
-            f"{self.name} was read on {self.read_on.isoformat()} ({self.age_days(today)} days ago, older than "
-            f"{self.max_age_days}) from {self.source}; refresh it with: {self.refresh_command}"
+            f"{self.subject} was read on {self.read_on.isoformat()} from {self.source}, {self.age_days(today)} days "
+            f"ago (refresh after {self.max_age_days}): compare it with `{self.refresh_command}` and update it"
         )
 
 
-_TABLES: dict[str, DatedTable] = {}
+_REGISTERED: dict[str, DatedTable] = {}
 
 
 def register(table: DatedTable) -> DatedTable:
-    """Record a table so `stale_warnings` reports it; modules that hold a table call this once, at import."""
-    _TABLES[table.name] = table
+    """Record a table where it is defined, so the plan warns about it whenever its module is in use."""
+    _REGISTERED[table.subject] = table
     return table
 
 
 def registered() -> tuple[DatedTable, ...]:
-    return tuple(_TABLES.values())
+    """Every table registered by the modules imported so far (a table's staleness matters where it is used)."""
+    return tuple(_REGISTERED.values())
 
 
-def stale_warnings(today: date | None = None, tables: Iterable[DatedTable] | None = None) -> list[str]:
-    """One warning per table older than its stated age."""
-    day = today or date.today()
-    return [table.warning(day) for table in (registered() if tables is None else tables) if table.is_stale(day)]
+def today() -> date:
+    """Today's date in UTC: the one clock the staleness checks read (tests freeze it here)."""
+    return datetime.now(UTC).date()
+
+
+def stale_table_warnings(tables: Iterable[DatedTable] | None = None, on: date | None = None) -> list[str]:
+    """The warning of each table (default: every registered one) older than its stated age, on `on` (default: today)."""
+    day = on if on is not None else today()
+    chosen = registered() if tables is None else tables
+    return [warning for table in chosen if (warning := table.staleness_warning(day)) is not None]

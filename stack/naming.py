@@ -1,10 +1,16 @@
 """Azure names for every resource of a stack, built and checked in one place.
 
-Names follow the Cloud Adoption Framework: `<abbreviation>-<prefix>-<environment>-<region>`.
-Resources whose name must be unique across Azure (storage accounts, Key Vault, the
-factory, the Function app, the SQL server) end in a random suffix that pulumi-random
-keeps in the stack state, so it never changes between runs. Storage accounts and the
-Key Vault allow only 24 characters; their names drop hyphens or the region to fit.
+Names follow the Cloud Adoption Framework: `<abbreviation>-<prefix>-<stack>-<region>`, where `<stack>` is the
+stack's qualifier (stack/stack_names.py): the stack name itself for `dev`, `test`, `prod` and other short names
+such as `alice` or `pr-123`, a short stable hash for the rest. So every stack of the project, whatever its
+environment, has names of its own, and two stacks can share a subscription.
+
+Resources whose name must be unique across Azure (storage accounts, Key Vault, the factory, the Function app,
+the SQL server) end in a random suffix that pulumi-random keeps in the stack state, so it never changes between
+runs; each stack draws its own. Storage accounts and the Key Vault allow only 24 characters, which leave no room
+for a qualifier: they carry the environment, as they always have, and the stack's suffix keeps them apart (a
+second stack of the same environment gets a name that differs in the suffix, and Azure refuses a taken name
+rather than sharing it). Their names drop hyphens or the region to fit.
 
 Every name is checked against its resource type's rules when it is built, with a
 placeholder of the suffix's length, so a prefix that would produce an invalid name
@@ -19,6 +25,7 @@ from dataclasses import dataclass
 import pulumi
 
 from stack.config import ConfigError, PlatformConfig
+from stack.stack_names import short_qualifier, stack_qualifier
 
 SUFFIX_LENGTH = 4
 _PLACEHOLDER = "0" * SUFFIX_LENGTH
@@ -130,32 +137,37 @@ class Names:
         return pulumi.Output.from_input(suffix).apply(lambda s: template.format(suffix=s))
 
 
-def build_names(cfg: PlatformConfig, stack_file: str = "") -> Names:
-    """Build and check every name of the stack; raise ConfigError on the first that Azure would reject."""
-    p, e, r = cfg.prefix, cfg.environment, cfg.region_code
+def build_names(cfg: PlatformConfig, stack: str, stack_file: str | None = None) -> Names:
+    """Build and check every name of `stack`; raise ConfigError on the first that Azure would reject.
+
+    `stack_file` names the file in errors (default `Pulumi.<stack>.yaml`).
+    """
+    p, e, q, r = cfg.prefix, cfg.environment, stack_qualifier(stack), cfg.region_code
     templates = {
-        "resource_group": ("resource_group", f"rg-{p}-{e}-{r}"),
+        "resource_group": ("resource_group", f"rg-{p}-{q}-{r}"),
+        # 24 characters: the environment and the stack's random suffix, no room for the qualifier (module docstring).
         "storage_account": ("storage_account", f"st{p}{e}{r}{{suffix}}"),
         "function_storage_account": ("storage_account", f"stfn{p}{e}{{suffix}}"),
         "key_vault": ("key_vault", f"kv-{p}-{e}-{{suffix}}"),
-        "data_factory": ("data_factory", f"adf-{p}-{e}-{r}-{{suffix}}"),
-        "function_app": ("function_app", f"func-{p}-{e}-{r}-{{suffix}}"),
-        "app_service_plan": ("app_service_plan", f"asp-{p}-{e}-{r}"),
-        "log_analytics": ("log_analytics", f"log-{p}-{e}-{r}"),
-        "app_insights": ("app_insights", f"appi-{p}-{e}-{r}"),
-        "sql_server": ("sql_server", f"sql-{p}-{e}-{r}-{{suffix}}"),
-        "sql_database": ("sql_database", f"sqldb-{p}-{e}"),
-        "action_group": ("action_group", f"ag-{p}-{e}"),
-        "action_group_short": ("action_group_short", f"{p[:8]}{e}"[:12]),
-        "failed_runs_alert": ("metric_alert", f"alert-{p}-{e}-adf-failed-runs"),
-        "virtual_network": ("virtual_network", f"vnet-{p}-{e}-{r}"),
-        "dev_center": ("dev_center", f"dc-{p}-{e}"[:26]),
-        "dev_center_project": ("dev_center_project", f"dcp-{p}-{e}-deploy"),
-        "agent_pool": ("agent_pool", f"mdp-{p}-{e}-{r}"),
+        "data_factory": ("data_factory", f"adf-{p}-{q}-{r}-{{suffix}}"),
+        "function_app": ("function_app", f"func-{p}-{q}-{r}-{{suffix}}"),
+        "app_service_plan": ("app_service_plan", f"asp-{p}-{q}-{r}"),
+        "log_analytics": ("log_analytics", f"log-{p}-{q}-{r}"),
+        "app_insights": ("app_insights", f"appi-{p}-{q}-{r}"),
+        "sql_server": ("sql_server", f"sql-{p}-{q}-{r}-{{suffix}}"),
+        "sql_database": ("sql_database", f"sqldb-{p}-{q}"),
+        "action_group": ("action_group", f"ag-{p}-{q}"),
+        "action_group_short": ("action_group_short", f"{p[:8]}{short_qualifier(stack)}"),
+        "failed_runs_alert": ("metric_alert", f"alert-{p}-{q}-adf-failed-runs"),
+        "virtual_network": ("virtual_network", f"vnet-{p}-{q}-{r}"),
+        "dev_center": ("dev_center", f"dc-{p}-{q}"),
+        "dev_center_project": ("dev_center_project", f"dcp-{p}-{q}-deploy"),
+        "agent_pool": ("agent_pool", f"mdp-{p}-{q}-{r}"),
     }
+    where = stack_file if stack_file is not None else f"Pulumi.{stack}.yaml"
     for rule_key, template in templates.values():
         try:
             RULES[rule_key].check(template.format(suffix=_PLACEHOLDER))
         except ConfigError as exc:
-            raise ConfigError(f"{stack_file}: {exc}" if stack_file else str(exc)) from None
+            raise ConfigError(f"{where}: {exc}" if where else str(exc)) from None
     return Names(**{field: template for field, (_, template) in templates.items()})

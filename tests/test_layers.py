@@ -39,8 +39,20 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "reachability": frozenset({"stack", "adf", "preview"}),
     "rehearsal": frozenset({"stack", "preview", "reachability"}),
     "migrations": frozenset({"stack", "adf"}),
+    "transitions": frozenset({"stack", "preview"}),
     "ops": frozenset(
-        {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "rehearsal", "migrations"}
+        {
+            "stack",
+            "adf",
+            "components",
+            "preview",
+            "policy",
+            "deployability",
+            "reachability",
+            "rehearsal",
+            "migrations",
+            "transitions",
+        }
     ),
     "tools": frozenset({FUNCTION_APP}),
     "bench": frozenset({"preview", "tools", FUNCTION_APP}),

@@ -72,8 +72,11 @@ def test_invalid_tumbling_window(tmp_path: Path) -> None:
     }
     message = problems_of(tmp_path, files)
     assert "typeProperties.frequency: 'Day' is not one of: Minute, Hour, Month" in message
-    assert "typeProperties.delay: 'ten minutes' must be a time span" in message
-    assert "typeProperties.maxConcurrency: 0 must be a whole number from 1 to 50" in message
+    assert "typeProperties.delay: 'ten minutes' is not a time span hh:mm:ss (limit hh:mm:ss, " in message
+    assert (
+        "typeProperties.maxConcurrency: 0 is not a whole number from 1 to 50 (it is required) (limit 1 to 50, "
+        in message
+    )
 
 
 def test_invalid_blob_event_trigger(tmp_path: Path) -> None:
@@ -86,8 +89,9 @@ def test_invalid_blob_event_trigger(tmp_path: Path) -> None:
     message = problems_of(tmp_path, files)
     assert "typeProperties.events: ['Microsoft.Storage.BlobRenamed'] must be a non-empty list of" in message
     assert (
-        "typeProperties.blobPathBeginsWith: 'bronze/events/' must look like '/<container>/blobs/<folder>/'" in message
-    )
+        "typeProperties.blobPathBeginsWith: 'bronze/events/' must read '/<container>/' or "
+        "'/<container>/blobs/<folder>/' (limit /<container>/ or /<container>/blobs/<path>, Storage event trigger)"
+    ) in message
     assert "typeProperties.scope: missing" in message
 
 
