@@ -3,50 +3,36 @@
 The stack is planned as `ops plan` plans it, with one difference: without a built package at
 `functionApp.packagePath`, an empty stand-in package is planned, so that the code publish, which `pulumi up`
 runs only with a package, is rehearsed too. Then `rehearsal` replays the stack's stages (rehearsal/stages.py)
-and each pipeline's first run. Exit 2 when an operation cannot reach what it needs when it runs.
-
-`--from` takes the previous release's plan (`python -m ops plan --json`); it is read and checked here, and
-classifying its transitions is left to `ops plan --from`.
+and each pipeline's first run. With `--from` (a plan `python -m ops plan --json` wrote for the previous
+release), the transitions from it are classified as `ops plan --from` classifies them (`transitions`), the
+stand-in publish left out. Exit 2 when an operation cannot reach what it needs, or a transition is refused.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ops import exit_codes
 from rehearsal import Rehearsal, rehearsal_of
 from stack.config import FunctionAppConfig
-from stack.errors import InputError
 from stack.files import project_name, read_stack_config
 from stack.paths import PROJECT_DIR
+from transitions import PreviousPlan, TransitionReport, read_previous, transitions
 
 
-class PreviousPlanError(InputError):
-    """`--from` names no readable plan written by `python -m ops plan --json`."""
+@dataclass(frozen=True)
+class StackRehearsal:
+    """A stack's rehearsal, and its transitions from the previous release when one was given."""
 
-
-def read_previous(path: Path) -> dict[str, Any]:
-    """The previous release's plan, as `python -m ops plan --json` wrote it."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PreviousPlanError(f"--from {path}: cannot be read ({error.strerror})") from None
-    except ValueError as error:
-        raise PreviousPlanError(f"--from {path}: not JSON ({error})") from None
-    if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
-        raise PreviousPlanError(
-            f"--from {path}: not a plan; expected the object `python -m ops plan --json` prints, "
-            "with a 'resources' list"
-        )
-    return document
+    rehearsal: Rehearsal
+    transitions: TransitionReport | None = None
 
 
 def stand_in_package(stack: str, project_dir: Path, folder: Path) -> dict[str, Any]:
@@ -63,23 +49,23 @@ def stand_in_package(stack: str, project_dir: Path, folder: Path) -> dict[str, A
     return {key: {**section, "packagePath": str(package)}}
 
 
-def rehearse_stack(stack: str, previous: Mapping[str, Any] | None = None, project_dir: Path = PROJECT_DIR) -> Rehearsal:
-    """Plan `stack` (every check but the rehearsal itself) and rehearse its deploy."""
+def rehearse_stack(stack: str, previous: PreviousPlan | None = None, project_dir: Path = PROJECT_DIR) -> StackRehearsal:
+    """Plan `stack` (every check but the rehearsal itself), rehearse its deploy, and classify the transitions from
+    `previous`."""
     from ops.plan import all_checks_but, run_plan
     from preview.view import PlanView
 
     with tempfile.TemporaryDirectory(prefix="rehearse-") as folder:
         overrides = stand_in_package(stack, project_dir, Path(folder))
         plan = run_plan(stack, project_dir, overrides, checks=all_checks_but("rehearsal"))
-        result = rehearsal_of(PlanView.of(plan))
-    if previous is not None:
-        count = len(previous.get("resources", []))
-        note = (
-            f"--from: the previous plan has {count} resources; classifying its transitions is `ops plan --from`'s "
-            "work, not part of this rehearsal"
-        )
-        return dataclasses.replace(result, lines=(*result.lines, note))
-    return result
+        stand_in = str(Path(folder) / "stand-in-function.zip") if overrides else None
+    result = rehearsal_of(PlanView.of(plan))
+    if previous is None:
+        return StackRehearsal(result)
+    # The stand-in publish is no change of the release: the transitions are judged without it.
+    released = [reg for reg in plan.resources if stand_in is None or reg.inputs.get("package_path") != stand_in]
+    view = PlanView.of_registrations(released, stack_urn=plan.stack_urn, config=plan.config)
+    return StackRehearsal(result, transitions(previous, view, plan.config))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,18 +75,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="previous",
         type=Path,
         metavar="PREVIOUS",
-        help="the previous release's plan, as `python -m ops plan --json` wrote it",
+        help="the previous release's plan, as `python -m ops plan --json` wrote it: its transitions are checked too",
     )
 
 
 def main(args: argparse.Namespace) -> int:
     previous = read_previous(args.previous) if args.previous is not None else None
-    result = rehearse_stack(args.stack, previous)
-    print("\n".join(result.lines))
-    if result.blocked:
-        print(f"error: {len(result.blocked)} operation(s) cannot reach what they need when they run:", file=sys.stderr)
-        for blocked in result.blocked:
-            print(f"  - {blocked}", file=sys.stderr)
+    found = rehearse_stack(args.stack, previous)
+    print("\n".join(found.rehearsal.lines))
+    if found.transitions is not None:
+        print("\n".join(found.transitions.lines()))
+    blocked = found.rehearsal.blocked
+    if blocked:
+        print(f"error: {len(blocked)} operation(s) cannot reach what they need when they run:", file=sys.stderr)
+        for item in blocked:
+            print(f"  - {item}", file=sys.stderr)
+    if found.transitions is not None:
+        found.transitions.check()  # a refused transition: TransitionsError, exit 2 like any bad input
+    if blocked:
         return exit_codes.USAGE
     print("rehearsal passed: every operation reaches what it needs when it runs", file=sys.stderr)
     return exit_codes.OK

@@ -11,10 +11,13 @@ import pytest
 from ops import exit_codes, rehearse
 from ops.__main__ import main as ops_main
 from ops.plan import CHECK_NAMES, checks_named, run_checks
+from preview.plan import Plan, run_program
 from preview.resource_types import ResourceType
 from rehearsal import Blocked, Rehearsal, RehearsalError
 from stack.errors import InputError
 from tests.support.registrations import reg, view_of
+
+NO_CHANGES = "0 refused, 0 replaced (0 holding data unannounced), 0 changed in place, 0 created, 0 deleted"
 
 
 def test_rehearse_prints_every_stage_step_and_first_run_of_the_test_stack(capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,14 +44,10 @@ def test_rehearse_exits_2_naming_each_blocked_operation(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     blocked = Blocked(
-        "deploy_x",
-        "the vault access probe",
-        "gate",
-        "agent -> vault kv (vault)",
-        "pe may not exist yet",
-        "make gate depend on pe",
+        "deploy_x", "the vault access probe", "gate", "agent -> vault kv (vault)", "pe may not exist yet", "add pe"
     )
-    monkeypatch.setattr(rehearse, "rehearse_stack", lambda _stack, _previous: Rehearsal(("stage x",), (blocked,)))
+    found = rehearse.StackRehearsal(Rehearsal(("stage x",), (blocked,)))
+    monkeypatch.setattr(rehearse, "rehearse_stack", lambda _stack, _previous: found)
     assert rehearse.main(argparse.Namespace(stack="x", previous=None)) == exit_codes.USAGE
     out, err = capsys.readouterr()
     assert out == "stage x\n"
@@ -58,33 +57,36 @@ def test_rehearse_exits_2_naming_each_blocked_operation(
     ]
 
 
-def test_from_takes_a_plan_written_by_ops_plan_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    previous = tmp_path / "plan.json"
-    previous.write_text(json.dumps({"project": "p", "stack": "x", "resources": [{"urn": "u"}]}))
-    seen: list[object] = []
-
-    def rehearse_stack(_stack: str, given: object) -> Rehearsal:
-        seen.append(given)
-        return Rehearsal((), ())
-
-    monkeypatch.setattr(rehearse, "rehearse_stack", rehearse_stack)
-    assert rehearse.main(argparse.Namespace(stack="x", previous=previous)) == exit_codes.OK
-    assert seen == [{"project": "p", "stack": "x", "resources": [{"urn": "u"}]}]
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [(None, "cannot be read"), ("{", "not JSON"), ('{"resources": {}}', "with a 'resources' list")],
-)
-def test_a_from_that_is_no_plan_is_refused_with_exit_2_before_planning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str
+def test_from_its_own_plan_the_rehearsal_lists_no_transition_and_leaves_the_stand_in_publish_out(
+    plans: dict[str, Plan], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    previous = tmp_path / "previous.json"
-    if content is not None:
-        previous.write_text(content)
+    previous = tmp_path / "plan-test.json"
+    previous.write_text(json.dumps(plans["test"].document()))
+    assert ops_main(["rehearse", "--stack", "test", "--from", str(previous)]) == exit_codes.OK
+    out = capsys.readouterr().out
+    assert any(line.strip().startswith("the code publish (platform-generator-package)") for line in out.splitlines())
+    assert f"transitions from {previous}: {NO_CHANGES}, 0 matched by alias" in out.splitlines()
+
+
+def test_from_a_release_whose_transition_azure_refuses_the_rehearsal_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    public = run_program("test", config_overrides={"data-platform:network": {"privateNetworking": False}})
+    previous = tmp_path / "plan-test.json"
+    previous.write_text(json.dumps(public.document()))
     assert ops_main(["rehearse", "--stack", "test", "--from", str(previous)]) == exit_codes.USAGE
     err = capsys.readouterr().err
-    assert err.startswith(f"error: --from {previous}: ") and expected in err
+    assert "transition(s) from the previous release that Azure refuses or that replace data" in err
+    assert "platform-adf-network-runtime (IntegrationRuntime ir-managed): properties.managedVirtualNetwork" in err
+
+
+def test_a_from_that_is_no_plan_is_refused_with_exit_2_before_planning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = tmp_path / "export.json"
+    previous.write_text(json.dumps({"version": 3, "deployment": {}}))
+    assert ops_main(["rehearse", "--stack", "test", "--from", str(previous)]) == exit_codes.USAGE
+    assert f"error: {previous}: this is a `pulumi stack export` file, not a plan" in capsys.readouterr().err
 
 
 def test_the_rehearsal_is_a_check_of_every_plan_and_fails_it_as_bad_input() -> None:
