@@ -220,11 +220,20 @@ def test_a_stack_with_another_trigger_start_time_gets_it_in_its_tumbling_windows
     assert {p["recurrence"]["startTime"] for p in kinds["ScheduleTrigger"]} == {START}
 
 
-def test_a_stack_without_a_trigger_start_time_is_refused_naming_the_key_and_the_format(plan_with) -> None:
-    from stack.config import ConfigError
-
-    with pytest.raises(ConfigError) as info:
-        plan_with("dev", **{"data-platform:dataFactory": {"triggersEnabled": False}})
-    message = str(info.value)
-    assert "Pulumi.dev.yaml: data-platform:dataFactory: triggerStartTime is required" in message
-    assert "a whole UTC hour such as 2026-12-01T00:00:00Z" in message
+def test_a_stack_without_a_trigger_start_time_begins_its_tumbling_windows_at_its_first_deployment(
+    plans: dict[str, Plan],
+) -> None:
+    """Test and prod say no triggerStartTime: their windows begin at the hour the stack is first deployed, which the
+    FirstDeploymentHour resource keeps in the state; dev says one and has no such resource."""
+    for stack in ("test", "prod"):
+        plan = plans[stack]
+        (first,) = [
+            reg for reg in plan.by_type("pulumi-python:dynamic:Resource") if reg.name == "platform-first-deployment"
+        ]
+        assert first.inputs["kind"] == "first-deployment-hour"
+        tumbling = [t for t in plan.by_type(TRIGGER) if t.inputs["properties"]["type"] == "TumblingWindowTrigger"]
+        assert len(tumbling) == 2
+        for trigger in tumbling:
+            assert trigger.inputs["properties"]["startTime"] == "[unknown]", "known once the stack is deployed"
+            assert first.urn in trigger.property_dependencies["properties"]
+    assert not [reg for reg in plans["dev"].resources if reg.name == "platform-first-deployment"]
