@@ -187,7 +187,7 @@ def _public(target: Node, view: PlanView) -> tuple[Route | None, str]:
         )
         if rule is None:
             return None, "public, but no firewall rule admits Azure-hosted callers"
-        return Route("public, through the Azure services rule", (target.reg, rule)), ""
+        return Route("the public endpoint's Azure services rule", (target.reg, rule)), ""
     if _acl(target).get("defaultAction", "Allow") == "Allow":
         return Route("public", (target.reg,)), ""
     return None, "the firewall denies by default and no IP rule can admit a caller without a fixed address"
