@@ -33,6 +33,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "stack": frozenset(),
     "adf": frozenset({"stack"}),
     "components": frozenset({"stack", "adf"}),
+    "foundation": frozenset({"stack", "components"}),
     "preview": frozenset({"stack", "adf"}),
     "policy": frozenset({"stack", "preview"}),
     "deployability": frozenset({"stack", "preview"}),
@@ -40,6 +41,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "rehearsal": frozenset({"stack", "preview", "reachability"}),
     "migrations": frozenset({"stack", "adf"}),
     "transitions": frozenset({"stack", "preview"}),
+    "delivery": frozenset({"stack"}),
     "ops": frozenset(
         {
             "stack",

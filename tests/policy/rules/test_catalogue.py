@@ -6,10 +6,11 @@ import pytest
 
 from policy.offline import Violation, check
 from policy.rules import RULE_NAMES, RULES
-from preview.plan import PROJECT_DIR, Plan
+from preview.plan import Plan
 from preview.view import PlanView
 from tests.conftest import STACKS
 from tests.policy.fixtures import of_rule
+from tests.support.checkout import PROJECT_DIR
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -43,7 +44,7 @@ _EXAMINES = {
     "role-assignment-no-privileged-workloads": "azure-native:authorization:RoleAssignment",
     "prod-stateful-protected": "azure-native:sql:Database",
     "prod-stateful-locked": "azure-native:authorization:ManagementLockByScope",
-    "required-tags": "azure-native:resources:ResourceGroup",
+    "required-tags": "azure-native:storage:StorageAccount",
     "no-plaintext-secrets": "azure-native:keyvault:Secret",
 }
 
