@@ -128,9 +128,10 @@ class Network(pulumi.ComponentResource):
                 tags=args.tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            # Handed out once the zone is linked: a zone group registered in it (and whatever waits for the
-            # endpoint) then waits for the link too, so the endpoint's name resolves from inside the VNet as soon
-            # as the endpoint is there. Without the link, callers in the VNet resolve the public address.
+            # Handed out once the zone is linked: a zone id anyone reads means a zone the VNet resolves, so an
+            # endpoint's name registered in it resolves from inside the VNet as soon as the endpoint is there
+            # (without the link, callers in the VNet resolve the public address). The foundation exports these ids;
+            # the platform reads them only after the foundation's deploy, from the stage after it.
             self.zone_ids[zone] = pulumi.Output.all(private_zone.id, link.id).apply(lambda ids: str(ids[0]))
 
         self.vnet_id = vnet.id

@@ -1,13 +1,17 @@
-"""The rehearsal as a check of `ops plan`: the deploy the stack's config implies, replayed over the plan's view."""
+"""The rehearsal as a check of `ops plan`: the stack's deploy sequence, replayed over the environment's view."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from delivery.stages import Stage
 from preview.view import PlanView, ResourceType, stack_of
-from rehearsal.replay import Blocked, Rehearsal, rehearse
-from rehearsal.stages import DEPLOY_STEPS, AgentLocation, Stage, default_stages
+from rehearsal.replay import Blocked, Rehearsal, rehearse, works_on
+from rehearsal.stages import stages_of
 from stack.errors import ViolationsError
+
+UNNAMED_STACK = "stack"
+"""The stack of hand-made registrations without a stack URN."""
 
 
 class RehearsalError(ViolationsError):
@@ -16,18 +20,20 @@ class RehearsalError(ViolationsError):
     def __init__(self, blocked: Iterable[Blocked]) -> None:
         super().__init__(
             blocked,
-            "operation(s) of the deploy cannot reach what they need when they run (the deploy replayed in the "
-            "engine's order, worst case; rehearsal/, `python -m ops rehearse --stack <stack>` shows every step)",
+            "operation(s) of the deploy cannot reach what they need when they run (the pipeline's stages replayed "
+            "from empty state, each `pulumi up` in the engine's order, worst case; rehearsal/, "
+            "`python -m ops rehearse --stack <stack>` shows every step)",
         )
 
 
 def stages_for(view: PlanView) -> tuple[Stage, ...]:
-    """The stack's stages from its config; for a plan without config, from whether it plans a pool."""
-    stack = stack_of(view.stack_urn) if view.stack_urn else "stack"
-    if view.config is not None:
-        return default_stages(stack, view.config)
-    agent = AgentLocation.POOL if view.of_type(ResourceType.AGENT_POOL) else AgentLocation.MICROSOFT_HOSTED
-    return (Stage(f"deploy_{stack}", stack, agent, DEPLOY_STEPS),)
+    """The stages that deploy what the view holds: the stack's stages (the pipeline's where it deploys the stack,
+    else those of its posture, `rehearsal.stages`) that work on a project the view has resources of."""
+    stack = stack_of(view.stack_urn) if view.stack_urn else UNNAMED_STACK
+    pool = next(iter(view.of_type(ResourceType.AGENT_POOL)), None)
+    pool_name = (view.own_name(pool) or pool.name) if pool is not None else None
+    stages = stages_of(view.project_dir, stack, view.config, pool_name)
+    return tuple(stage for stage in stages if any(works_on(stage, reg) for reg in view.registrations))
 
 
 def rehearsal_of(view: PlanView) -> Rehearsal:

@@ -38,7 +38,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "policy": frozenset({"stack", "preview"}),
     "deployability": frozenset({"stack", "preview"}),
     "reachability": frozenset({"stack", "adf", "preview"}),
-    "rehearsal": frozenset({"stack", "preview", "reachability"}),
+    "rehearsal": frozenset({"stack", "preview", "reachability", "delivery"}),
     "migrations": frozenset({"stack", "adf"}),
     "transitions": frozenset({"stack", "preview"}),
     "delivery": frozenset({"stack"}),
@@ -54,6 +54,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
             "rehearsal",
             "migrations",
             "transitions",
+            "delivery",
         }
     ),
     "tools": frozenset({FUNCTION_APP}),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
+from delivery.stages import Agent, AgentKind, Command, CommandKind, Stage
 from preview.mocks import Registration
 from preview.resource_types import ResourceType
 from reachability.model import NodeKind
-from rehearsal import AgentLocation, Stage, Step, rehearse
+from rehearsal import rehearse
 from rehearsal.operations import deploy_operations
 from rehearsal.replay import PRIVATE_ENDPOINT_COMPONENT
+from stack.foundation import FOUNDATION_DIR_NAME, FOUNDATION_PROJECT
 from tests.support.registrations import PROVIDERS, reg, view_of
 
 VAULT = f"{PROVIDERS}/Microsoft.KeyVault/vaults/kv-x"
@@ -19,6 +22,25 @@ SQL = f"{PROVIDERS}/Microsoft.Sql/servers/sql-x"
 VNET = f"{PROVIDERS}/Microsoft.Network/virtualNetworks/vnet-x"
 ZONES = f"{PROVIDERS}/Microsoft.Network/privateDnsZones"
 VAULT_ZONE = "privatelink.vaultcore.azure.net"
+
+
+def in_foundation(regs: dict[str, Registration]) -> dict[str, Registration]:
+    """The registrations as the foundation's project registers them: their URNs (and the URNs they name) in it."""
+    moved = {r.urn: r.urn.replace("::p::", f"::{FOUNDATION_PROJECT}::") for r in regs.values()}
+
+    def urns(values: list[str]) -> list[str]:
+        return [moved.get(value, value) for value in values]
+
+    return {
+        key: dataclasses.replace(
+            r,
+            urn=moved[r.urn],
+            parent=moved.get(r.parent, r.parent) if r.parent else None,
+            depends_on=urns(r.depends_on),
+            property_dependencies={name: urns(deps) for name, deps in r.property_dependencies.items()},
+        )
+        for key, r in regs.items()
+    }
 
 
 def network() -> dict[str, Registration]:
@@ -98,12 +120,33 @@ def gate(target: Registration, *depends_on: Registration) -> Registration:
     )
 
 
-def stage(agent: AgentLocation = AgentLocation.POOL, *steps: Step) -> Stage:
-    return Stage("deploy_t", "t", agent, steps or (Step.PULUMI_UP,))
+HOSTED = Agent(AgentKind.HOSTED, "ubuntu-24.04")
+POOL = Agent(AgentKind.POOL, "mdp-x")
+
+
+def command(kind: CommandKind, condition: str = "succeeded()") -> Command:
+    return Command(kind, str(kind), condition, str(kind))
+
+
+def stage(agent: Agent = POOL, *kinds: CommandKind, name: str = "deploy_t") -> Stage:
+    """A stage of the platform's project."""
+    commands = tuple(command(kind) for kind in kinds or (CommandKind.PULUMI_UP,))
+    return Stage(name, "t", ".", agent, None, (), commands)
+
+
+def foundation_stage(agent: Agent = HOSTED) -> Stage:
+    """The foundation's stage, which creates the network and the pool."""
+    return Stage("deploy_foundation_t", "t", FOUNDATION_DIR_NAME, agent, None, (), (command(CommandKind.PULUMI_UP),))
+
+
+SEQUENCE = [foundation_stage(), stage()]
+"""A private stack's deploy: the foundation on a Microsoft-hosted agent, then the platform on the pool."""
 
 
 def private_vault(*, gate_waits_for_endpoint: bool, link_before_zone_group: bool = True) -> list[Registration]:
-    net = network()
+    """The network and the pool in the foundation; the vault, its private endpoint (with its own zone and link, to
+    judge a zone group's wait for its link) and the probe in the platform."""
+    net = in_foundation(network())
     target = vault()
     pe = private_endpoint(target, VAULT, "vault", VAULT_ZONE, net["vnet"])
     if not link_before_zone_group:
@@ -120,7 +163,7 @@ def private_vault(*, gate_waits_for_endpoint: bool, link_before_zone_group: bool
 
 
 def test_a_probe_that_waits_for_the_endpoint_and_its_registered_zone_reaches_the_vault_from_the_pool() -> None:
-    result = rehearse(view_of(*private_vault(gate_waits_for_endpoint=True)), [stage()])
+    result = rehearse(view_of(*private_vault(gate_waits_for_endpoint=True)), SEQUENCE)
     assert result.blocked == ()
     (line,) = [line for line in result.lines if "pool agent mdp-x -> vault kv-x (vault)" in line]
     assert line.strip().startswith("ok") and "private endpoint (pe-vault-endpoint, pe-vault-dns" in line
@@ -137,7 +180,7 @@ def test_what_an_operation_does_not_wait_for_may_not_exist_yet_even_if_an_earlie
     endpoint_wave = next(i for i, wave in enumerate(waves) if "pe-vault-endpoint" in wave)
     gate_wave = next(i for i, wave in enumerate(waves) if "secrets-officer-effective" in wave)
     assert endpoint_wave < gate_wave, "in wave order the endpoint comes first; the engine does not promise that"
-    (blocked,) = rehearse(view, [stage()]).blocked
+    (blocked,) = rehearse(view, SEQUENCE).blocked
     assert blocked.operation == "the vault access probe" and blocked.by == "secrets-officer-effective"
     assert blocked.conversation == "pool agent mdp-x -> vault kv-x (vault)"
     assert "pe-vault-endpoint, pe-vault-dns, zone-vault, zone-vault-link may not exist yet" in blocked.missing
@@ -146,19 +189,66 @@ def test_what_an_operation_does_not_wait_for_may_not_exist_yet_even_if_an_earlie
 
 def test_an_endpoint_whose_zone_is_not_linked_yet_is_named_with_the_link_to_wait_for() -> None:
     regs = private_vault(gate_waits_for_endpoint=True, link_before_zone_group=False)
-    (blocked,) = rehearse(view_of(*regs), [stage()]).blocked
+    (blocked,) = rehearse(view_of(*regs), SEQUENCE).blocked
     assert blocked.missing.startswith("zone-vault-link may not exist yet")
     assert blocked.fix == "make secrets-officer-effective depend on zone-vault-link"
 
 
-def test_the_pool_and_what_it_needs_exist_before_the_stage_that_runs_on_it() -> None:
-    result = rehearse(view_of(*private_vault(gate_waits_for_endpoint=True)), [stage()])
-    assert "    before it: 3 resources exist already, the agent's pool and what it needs" in result.lines
+def test_what_the_earlier_stages_created_exists_before_the_stage_that_runs_on_their_pool() -> None:
+    result = rehearse(view_of(*private_vault(gate_waits_for_endpoint=True)), SEQUENCE)
+    assert result.blocked == ()
+    assert "  its agent: in the pool's subnet of the VNet; pool mdp-x exists, created by stage deploy_foundation_t" in (
+        result.lines
+    )
+    assert "    before it: 3 resources exist already, from the stages before this one" in result.lines
+
+
+def test_a_stage_on_a_pool_that_no_earlier_stage_created_cannot_start() -> None:
+    regs = private_vault(gate_waits_for_endpoint=True)
+    (blocked,) = rehearse(view_of(*regs), [stage(), foundation_stage()]).blocked
+    assert (blocked.stage, blocked.operation, blocked.conversation) == (
+        "deploy_t",
+        "the stage's agent",
+        "pool agent mdp-x",
+    )
+    assert blocked.missing == "pool mdp-x does not exist yet: no earlier stage created it"
+    assert blocked.fix == "run stage deploy_t after stage deploy_foundation_t, whose `pulumi up` creates the pool"
+
+
+def test_a_deploy_that_runs_on_the_pool_it_creates_cannot_start() -> None:
+    """The layout before the foundation: one project held the pool and the stage ran on it."""
+    regs = [r for r in private_vault(gate_waits_for_endpoint=True)]
+    net = network()
+    regs = [*net.values(), *regs[3:]]
+    (blocked,) = rehearse(view_of(*regs), [stage()]).blocked
+    assert blocked.missing == "pool mdp-x does not exist yet: no earlier stage created it"
+    assert blocked.fix == (
+        "stage deploy_t's own `pulumi up` creates pool mdp-x: deploy the pool first, from a Microsoft-hosted agent "
+        "(ARM calls only), in a stage before it"
+    )
+    assert "  its steps are not replayed: the stage cannot start (the stages after it are judged as if it ran)" in (
+        rehearse(view_of(*regs), [stage()]).lines
+    )
+
+
+def test_a_stage_on_a_pool_the_plan_does_not_create_names_the_pool_it_does() -> None:
+    regs = private_vault(gate_waits_for_endpoint=True)
+    elsewhere = stage(Agent(AgentKind.POOL, "mdp-other"))
+    (blocked,) = rehearse(view_of(*regs), [foundation_stage(), elsewhere]).blocked
+    assert blocked.missing == "no planned resource is a pool named mdp-other"
+    assert blocked.fix == "run stage deploy_t on the pool the stack's foundation creates: mdp-x"
+
+
+def test_the_foundation_stage_calls_arm_only() -> None:
+    result = rehearse(view_of(*private_vault(gate_waits_for_endpoint=True)), SEQUENCE)
+    foundation = result.lines[: result.lines.index("stage deploy_t: the platform stack t, on pool mdp-x")]
+    assert foundation[0] == "stage deploy_foundation_t: foundation/ stack t, on Microsoft-hosted agent (ubuntu-24.04)"
+    assert "    every resource through ARM: no operation of this `pulumi up` calls a data plane" in foundation
 
 
 def test_a_microsoft_hosted_agent_has_no_path_to_a_private_vault_and_is_told_to_run_on_the_pool() -> None:
     regs = private_vault(gate_waits_for_endpoint=True)
-    (blocked,) = rehearse(view_of(*regs), [stage(AgentLocation.MICROSOFT_HOSTED)]).blocked
+    (blocked,) = rehearse(view_of(*regs), [foundation_stage(), stage(HOSTED)]).blocked
     assert blocked.conversation == "Microsoft-hosted agent -> vault kv-x (vault)"
     assert blocked.missing.startswith("there is no path at all (public network access is Disabled")
     assert blocked.fix == "run stage deploy_t on the stack's agent pool, inside the VNet"
@@ -166,7 +256,7 @@ def test_a_microsoft_hosted_agent_has_no_path_to_a_private_vault_and_is_told_to_
 
 def test_a_public_vault_is_reached_from_a_microsoft_hosted_agent_without_any_endpoint() -> None:
     target = vault(public="Enabled")
-    result = rehearse(view_of(target, gate(target)), [stage(AgentLocation.MICROSOFT_HOSTED)])
+    result = rehearse(view_of(target, gate(target)), [stage(HOSTED)])
     assert result.blocked == ()
     assert any("Microsoft-hosted agent -> vault kv-x (vault) through public" in line for line in result.lines)
 
@@ -184,19 +274,37 @@ def server(*, azure_rule: bool) -> list[Registration]:
     return [sql, rule] if azure_rule else [sql]
 
 
+DEPLOY = (
+    CommandKind.REGISTER_PROVIDERS,
+    CommandKind.TRIGGERS_STOP,
+    CommandKind.PULUMI_UP,
+    CommandKind.SQL_APPLY,
+    CommandKind.TRIGGERS_START,
+)
+
+
 def test_the_sql_scripts_run_after_pulumi_up_from_the_stages_agent() -> None:
-    steps = (Step.TRIGGERS_STOP, Step.PULUMI_UP, Step.SQL_APPLY, Step.TRIGGERS_START)
-    result = rehearse(view_of(*server(azure_rule=True)), [stage(AgentLocation.MICROSOFT_HOSTED, *steps)])
+    result = rehearse(view_of(*server(azure_rule=True)), [stage(HOSTED, *DEPLOY)])
     assert result.blocked == ()
-    assert [line.split(":")[0] for line in result.lines if line.startswith("  python")] == [
-        "  python -m ops triggers stop",
-        "  python -m ops sql apply",
-        "  python -m ops triggers start",
+    assert [line.split(":")[0] for line in result.lines if line.startswith("  ") and line[2] != " "] == [
+        "  its agent",
+        "  az provider register",
+        "  ops triggers stop",
+        "  pulumi up",
+        "  ops sql apply",
+        "  ops triggers start",
     ]
-    assert "  python -m ops triggers start: ARM only, no network path" in result.lines
-    (blocked,) = rehearse(view_of(*server(azure_rule=False)), [stage(AgentLocation.MICROSOFT_HOSTED, *steps)]).blocked
-    assert (blocked.operation, blocked.by) == ("the SQL scripts", "python -m ops sql apply")
+    assert "  ops triggers start: ARM only, no network path" in result.lines
+    (blocked,) = rehearse(view_of(*server(azure_rule=False)), [stage(HOSTED, *DEPLOY)]).blocked
+    assert (blocked.operation, blocked.by) == ("the SQL scripts", "ops sql apply")
     assert "no firewall rule admits Azure-hosted callers" in blocked.missing
+
+
+def test_a_step_that_runs_only_after_a_failure_is_listed_and_not_replayed() -> None:
+    restore = dataclasses.replace(stage(HOSTED), commands=(command(CommandKind.SQL_APPLY, "failed()"),))
+    result = rehearse(view_of(*server(azure_rule=False)), [restore])
+    assert result.blocked == ()
+    assert "  ops sql apply: only when failed(), not on the path a deploy takes" in result.lines
 
 
 def test_only_the_operations_that_call_a_data_plane_need_a_path() -> None:
