@@ -48,6 +48,7 @@ from adf.model import (
 )
 from adf.order import creation_order
 from adf.overrides import read_overrides
+from adf.publish_filters import filter_content, read_publish_options
 from adf.rules import check_content
 from adf.rules.names import RULED_KINDS
 from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
@@ -257,6 +258,7 @@ def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
     show warnings, not info).
     """
     content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
+    content = filter_content(content, read_publish_options(root, stack))
     for note in content.notes:
         pulumi.log.warn(f"pipelines_json: {note}")
     return content

@@ -9,7 +9,12 @@ Microsoft's CI/CD sample script deletes "resources that have been removed"
 Names are compared ignoring case, as ARM compares resource names
 (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
 
-With `--delete` it deletes them after listing them, in dependency order: started triggers are
+Never deleted, and listed as kept: what the platform provides (its integration runtime and ADF's
+AutoResolveIntegrationRuntime), and, with DoNotDeleteExcludedObjects (adf.tools' default), what the stack's publish
+filters exclude (`deployment/publish-<stack>.json`, adf/publish_filters.py).
+
+With `--delete`, or when those publish options set DeleteNotInSource (as adf.tools deletes them on publish),
+it deletes them after listing them, in dependency order: started triggers are
 stopped first (as that script does before it deletes), then triggers, pipelines, data flows,
 datasets, linked services, credentials and integration runtimes are deleted, and within one kind
 an object before those it references (a pipeline before the pipeline it executes), because ADF
@@ -31,6 +36,7 @@ from pathlib import Path
 
 from azure.core.exceptions import AzureError
 
+from adf.publish_filters import PublishOptions, PublishOptionsError, folder_of, read_publish_options
 from adf.walk import referenced_names
 from ops import exit_codes, factory
 
@@ -63,6 +69,8 @@ class LiveObject:
     """Lower-cased names this object references."""
     started: bool = False
     """Triggers: the trigger is started."""
+    folder: str = ""
+    """ADF Studio's folder (`properties.folder.name`), which publish filters may name."""
 
     @property
     def key(self) -> str:
@@ -111,7 +119,8 @@ def live_objects(adf: factory.Factory, kinds: Iterable[str]) -> list[LiveObject]
         for resource in operations.list_by_factory(adf.resource_group, adf.name):
             properties = resource.properties.as_dict() if resource.properties else {}
             started = kind == "trigger" and properties.get("runtimeState") == "Started"
-            found.append(LiveObject(kind, str(resource.name), frozenset(referenced_names(properties)), started))
+            references = frozenset(referenced_names(properties))
+            found.append(LiveObject(kind, str(resource.name), references, started, folder_of(properties)))
     return found
 
 
@@ -142,6 +151,22 @@ def _stable_order(graph: graphlib.TopologicalSorter[str], names: list[str]) -> l
         order += ready
         graph.done(*ready)
     return order
+
+
+def keep_out(
+    objects: list[LiveObject], options: PublishOptions
+) -> tuple[list[LiveObject], list[tuple[LiveObject, str]]]:
+    """(what drift may delete, what it must keep and why): the platform's own objects are never deleted, nor, with
+    DoNotDeleteExcludedObjects (adf.tools' default), what the stack's publish filters exclude."""
+    deletable: list[LiveObject] = []
+    kept: list[tuple[LiveObject, str]] = []
+    for obj in objects:
+        reason = options.keeps(obj.kind, obj.name, obj.folder)
+        if reason is None:
+            deletable.append(obj)
+        else:
+            kept.append((obj, reason))
+    return deletable, kept
 
 
 def delete_drift(adf: factory.Factory, objects: list[LiveObject], say: Say) -> Outcome:
@@ -219,23 +244,30 @@ def _run(args: argparse.Namespace) -> int:
     names = source_names(source)
     if not names:
         raise SourceError(f"{source}: has none of ADF Studio's folders {', '.join(OPERATIONS)}; nothing to compare")
+    options = read_publish_options(source, args.stack)
+    for note in options.notes:
+        _say(f"note: {note}")
     try:
         factory_context = factory.connect_from_args(args, polling_interval=args.poll_seconds)
     except factory.NotDeployedError as exc:
         _say(f"{exc}; nothing to compare")
         return exit_codes.OK
     with factory_context as adf:
-        found = drift(live_objects(adf, names), names)
+        found, kept = keep_out(drift(live_objects(adf, names), names), options)
         compared = ", ".join(kind for kind in OPERATIONS if kind in names)
+        for obj, reason in kept:
+            _say(f"kept {obj.key}: {reason}")
         if not found:
             _say(f"no drift: every {compared} in factory {adf.name} is in {source}")
             return exit_codes.OK
         _say(f"{len(found)} object(s) in factory {adf.name} that {source} lacks (compared: {compared}):")
         for obj in found:
             _say(f"  {obj.key}" + (" (started)" if obj.started else ""))
-        if not args.delete:
+        if not (args.delete or options.delete_not_in_source):
             _say(f"to delete them: python -m ops adf drift --stack {args.stack} --delete")
             return exit_codes.OK
+        if not args.delete:
+            _say(f"deleting them: {options.file} sets DeleteNotInSource")
         outcome = delete_drift(adf, found, _say)
     for key, reason, _ in outcome.failures:
         print(f"error: {key}: {reason}", file=sys.stderr)
@@ -248,7 +280,7 @@ def main(args: argparse.Namespace) -> int:
     """Run `adf drift`; failures are reported, never raised (see the module docstring for exit codes)."""
     try:
         return _run(args)
-    except (SourceError, factory.CoordinatesError) as exc:
+    except (SourceError, factory.CoordinatesError, PublishOptionsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_codes.USAGE
     except AzureError as exc:
