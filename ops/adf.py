@@ -14,6 +14,10 @@ ACTIONS = {
         "ops.adf_drift",
         "list the factory's objects the source lacks; --delete deletes them in dependency order",
     ),
+    "test-connection": (
+        "ops.adf_test_connection",
+        "test the factory's linked services as ADF Studio's Test connection does (adf.tools' Test-AdfLinkedService)",
+    ),
 }
 """Action -> (module, help)."""
 

@@ -25,7 +25,8 @@ exit codes:
      that does not exist in the factory, a tumbling-window trigger whose first start would
      backfill more than --max-backfill-windows windows
   3  Azure refused or failed an operation (sign-in, a trigger that would not start or stop,
-     a pipeline that does not exist, the endpoint unreachable, a SQL script the database refused)
+     a pipeline that does not exist, the endpoint unreachable, a SQL script the database refused,
+     a linked service whose connection test failed)
   4  timed out: an event subscription still not Enabled, or a run still going after --timeout-seconds
   5  the pipeline run ended Failed or Cancelled
   130  interrupted
