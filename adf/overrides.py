@@ -42,6 +42,9 @@ keys starting with `$` are comments. Each section maps `<kind>/<name>` to a list
   so changing the zone without the hours moves when it runs
   (https://learn.microsoft.com/azure/data-factory/how-to-create-schedule-trigger#time-zone-option).
 
+A stack's azure.datafactory.tools stage config (`deployment/config-<stack>.csv` or `.json`, adf/stage_config.py)
+joins here: its overrides apply after this file's, and a value both set is refused, naming both files.
+
 Everything is validated, in every section, before anything is registered: an unknown section, kind, item,
 action, stack value or key; a path that does not exist (replace, remove) or already exists (add); a wildcard
 without `match`, or one that applies to nothing. Each problem names the file, the section, the entry and
