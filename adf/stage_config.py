@@ -64,6 +64,8 @@ _ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", 
 """PowerShell's backtick escapes in an expandable string; any other character after a backtick is itself."""
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z0-9_]+)?")
 _ENV_SUBEXPRESSION = re.compile(r"^\s*\$env:([A-Za-z0-9_]+)\s*$", re.IGNORECASE)
+_LISTED = 10
+"""How many names a message lists before it counts the rest."""
 _TOKENS_ALLOWED = "allowed: $Env:NAME, ${Env:NAME} and $($Env:NAME); write `$ for a literal $"
 
 
@@ -522,7 +524,10 @@ def _matches(row: StageRow, targets: _Targets) -> tuple[str, list[str]]:
         names = by_kind.get(row.kind, [])
         if not names:
             available = sorted(n for k, n in targets.documents if k == row.kind)
-            raise RowError(f"no {row.kind} matches name '{row.name}'; {row.kind}s: {', '.join(available) or 'none'}")
+            shown = ", ".join(available[:_LISTED]) + (
+                f" and {len(available) - _LISTED} more" if len(available) > _LISTED else ""
+            )
+            raise RowError(f"no {row.kind} matches name '{row.name}'; {row.kind}s: {shown or 'none'}")
         return row.kind, names
     if not by_kind:
         raise RowError(f"no object matches name '{row.name}'")

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from adf.load import inspect_content, load_content, pipeline_properties
-from adf.model import AdfContent, ContentError
+from adf.model import AdfContent, AdfItem, AdfKind, ContentError
 from adf.overrides import apply_overrides
 from adf.stack_values import STACK_VALUE_KEYS
-from adf.stage_config import RowError, expand, lenient_json, parse_path
+from adf.stage_config import RowError, StageRow, apply_rows, expand, lenient_json, parse_path
 from tests.support.adf_tree import fixture_files, write
 
 VALUES = {key: f"<{key}>" for key in STACK_VALUE_KEYS}
@@ -376,3 +376,16 @@ def test_every_stack_file_is_checked_on_every_run_and_a_stage_that_is_no_stack_i
 )
 def test_paths_read_as_adf_tools_writes_them(text: str, expected: tuple[str, tuple[Any, ...]]) -> None:
     assert parse_path(text) == expected
+
+
+def test_a_long_list_of_objects_is_cut_after_ten_names() -> None:
+    items = [
+        AdfItem(AdfKind.PIPELINE, f"PL_{n:02d}", f"pipeline/PL_{n:02d}.json", {"properties": {}}) for n in range(12)
+    ]
+    row = StageRow("config-prod.csv: line 2", "pipeline", "PL_X", "update", ("description",), "description", "x")
+    found: list[str] = []
+    apply_rows("config-prod.csv", [row], items, None, [], found)
+    assert found == [
+        "config-prod.csv: line 2: no pipeline matches name 'PL_X'; pipelines: pl_00, pl_01, pl_02, pl_03, pl_04, "
+        "pl_05, pl_06, pl_07, pl_08, pl_09 and 2 more"
+    ]
