@@ -645,11 +645,17 @@ def read_stage_config(
             )
             continue
         if len(paths) > 1:
-            problems.append(
-                f"{' and '.join(files)}: two config files for stage '{stage}'; adf.tools reads one file per stage: "
-                "keep one"
+            # adf.tools' `-Stage <stage>` reads deployment/config-<stage>.csv; a .json only when named by its path.
+            csv_files = [f for p, f in zip(paths, files, strict=True) if p.suffix.lower() == ".csv"]
+            if len(csv_files) != 1:
+                problems.append(f"{' and '.join(files)}: several config files for stage '{stage}'; keep one")
+                continue
+            ignored = [f for f in files if f not in csv_files]
+            notes.append(
+                f"{', '.join(ignored)}: not read: {csv_files[0]} is stage '{stage}''s config, as adf.tools reads "
+                "config-<stage>.csv for a stage and a .json only when named by its path"
             )
-            continue
+            paths, files = [root.parent / csv_files[0]], csv_files
         selected = stack is not None and stage == stack.lower()
         rows, row_problems = read_rows(paths[0], files[0], environ if selected else None)
         problems += row_problems

@@ -337,13 +337,17 @@ def test_factory_rows_set_and_add_global_parameters(tmp_path: Path) -> None:
     assert dict(load_stack(tmp_path / "pipelines_json", "dev").global_parameters)["GP-Int"]["value"] == 1
 
 
-def test_deployment_is_not_content_and_two_files_for_one_stage_are_refused(tmp_path: Path) -> None:
-    root = tree(tmp_path, {"config-prod.csv": HEADER, "config-prod.json": "{}", "rules.txt": "+pipeline.*"})
-    message = problems(root)
-    assert "deployment/: unknown folder" not in message
+def test_deployment_is_not_content_and_with_both_files_the_csv_is_the_stage_s_config(tmp_path: Path) -> None:
+    csv_row = HEADER + "linkedService,LS_Lake,typeProperties.url,https://csv/\n"
+    json_config = json.dumps({"LS_Lake": [{"name": "typeProperties.url", "value": "https://json/"}]})
+    root = tree(tmp_path, {"config-prod.csv": csv_row, "config-prod.json": json_config, "rules.txt": "+pipeline.*"})
+    found, _items, overrides = inspect_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack="prod")
+    assert found.problems == []  # no "deployment/: unknown folder"
+    assert [o.literal for o in overrides] == ["https://csv/"]
     assert (
-        "pipelines_json/deployment/config-prod.csv and pipelines_json/deployment/config-prod.json: two config files "
-        "for stage 'prod'; adf.tools reads one file per stage: keep one" in message
+        "pipelines_json/deployment/config-prod.json: not read: pipelines_json/deployment/config-prod.csv is stage "
+        "'prod''s config, as adf.tools reads config-<stage>.csv for a stage and a .json only when named by its path"
+        in found.notes
     )
 
 
