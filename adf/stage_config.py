@@ -483,7 +483,11 @@ def apply_row(document: dict[str, Any], row: StageRow) -> tuple[tuple[str | int,
         key, shown = _step(current, part, shown)
         if key is None:
             if row.action != "add" or not isinstance(part, str):
-                raise RowError(f"{shown}: does not exist")
+                hint = ""
+                if position == 0 and str(part).lower() == "properties":
+                    hint = "; a path is relative to 'properties': write typeProperties.x or "
+                    hint += "$.properties.typeProperties.x"
+                raise RowError(f"{shown}: does not exist{hint}")
             created_at = len(concrete) if created_at is None else created_at
             current[part] = row.value if last else {}
             key = part

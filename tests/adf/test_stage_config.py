@@ -112,6 +112,15 @@ def test_a_wildcard_name_applies_to_every_object_of_the_type_it_matches_ignoring
     assert deployed(content, "dataset", "DS_Other")["typeProperties"]["location"]["fileSystem"] == "silver"
 
 
+def test_a_path_that_repeats_properties_is_told_paths_are_relative_to_it(tmp_path: Path) -> None:
+    # adf.tools' own docs write `dataset,DS_*,properties.location.path,...`, which it reads as properties.properties.
+    root = tree(tmp_path, {"config-prod.csv": HEADER + "dataset,DS_Files,properties.typeProperties.location,x\n"})
+    assert (
+        "line 2: dataset 'ds_files': properties.typeProperties.location: properties.properties: does not exist; a "
+        "path is relative to 'properties': write typeProperties.x or $.properties.typeProperties.x" in problems(root)
+    )
+
+
 def test_a_name_that_matches_nothing_is_an_error_listing_the_objects(tmp_path: Path) -> None:
     root = tree(tmp_path, {"config-prod.csv": HEADER + "pipeline,PL_Nope*,description,x\n"})
     assert "config-prod.csv: line 2: no pipeline matches name 'PL_Nope*'; pipelines: pl_copy" in problems(root)
