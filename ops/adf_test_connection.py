@@ -1,5 +1,6 @@
-"""`python -m ops adf test-connection --stack <s> [NAME ...]`: test the factory's linked services as ADF Studio's
-"Test connection" button does, through the REST call azure.datafactory.tools makes (`Test-AdfLinkedService`).
+"""Linked service connection tests: what `python -m ops adf test-connection --stack <s> [NAME ...]` runs. Each
+linked service is tested as ADF Studio's "Test connection" button tests it, through the REST call
+azure.datafactory.tools makes (`Test-AdfLinkedService`).
 
 The contract, from adf.tools' private/Test-LinkedServiceConnection.ps1 (`Get-LinkedServiceBody`,
 `Test-LinkedServiceConnection`) and public/Test-AdfLinkedService.ps1, for each linked service:
@@ -26,22 +27,21 @@ request goes through the management client's own pipeline (`send_request`: same 
 A linked service that connects via a managed virtual network runtime can be tested only while the runtime's
 interactive authoring is on; otherwise ADF refuses the test (Azure-Player/azure.datafactory.tools#255).
 
-Exit codes: 0 every linked service connected; 3 any failed (its test failed, or Azure refused to run it);
-2 bad input (coordinates missing, the stack not deployed).
+The command exits 0 when every linked service connected and 3 (Azure refused or failed) when any did not, one
+error naming each; 2 when the factory cannot be located.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from azure.core.exceptions import AzureError
 from azure.core.rest import HttpRequest
 
-from ops import exit_codes, factory
+from ops import factory
+from stack.errors import AzureRefusedError
 
 TEST_CONNECTIVITY = "testConnectivity"
 
@@ -117,23 +117,8 @@ def connection_tests(adf: factory.Factory, names: list[str]) -> list[ConnectionR
     return results
 
 
-# ---------------------------------------------------------------------------- CLI
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Test the stack's factory's linked services as ADF Studio's Test connection does (azure.datafactory.tools' "
-        "Test-AdfLinkedService): every linked service of the factory, or those named."
-    )
-    parser.epilog = exit_codes.HELP
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    factory.add_factory_arguments(parser)
-    parser.add_argument("names", nargs="*", metavar="NAME", help="linked services to test (default: all)")
-    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
-
-
 def report(results: list[ConnectionResult], coordinates: factory.FactoryCoordinates) -> dict[str, Any]:
-    """The `--json` document: the factory, the counts adf.tools reports (passed, failed, total) and each result."""
+    """The result for `--json`: the factory, the counts adf.tools reports (passed, failed, total) and each result."""
     passed = sum(result.succeeded for result in results)
     return {
         "factory": coordinates.resource_id,
@@ -144,28 +129,6 @@ def report(results: list[ConnectionResult], coordinates: factory.FactoryCoordina
     }
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run `adf test-connection`; failures are reported, never raised (see the module docstring for exit codes)."""
-    try:
-        coordinates = factory.resolve_coordinates(
-            args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
-        )
-    except factory.CoordinatesError as exc:
-        print(f"error: {exc}; there is no factory to test", file=sys.stderr)
-        return exit_codes.USAGE
-    try:
-        with factory.connect(coordinates, endpoint=args.endpoint) as adf:
-            results = connection_tests(adf, list(args.names))
-    except AzureError as exc:
-        print(f"error: {factory.describe_error(exc)}", file=sys.stderr)
-        return exit_codes.AZURE
-    document = report(results, coordinates)
-    if args.json:
-        json.dump(document, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        for result in results:
-            outcome = "connection succeeded" if result.succeeded else f"connection failed: {result.reason}"
-            print(f"{result.name}: {outcome}")
-        print(f"passed {document['passed']}, failed {document['failed']}, total {document['total']}")
-    return exit_codes.OK if document["failed"] == 0 else exit_codes.AZURE
+def failures(results: list[ConnectionResult]) -> list[AzureRefusedError]:
+    """One error per linked service that did not connect, naming it: the command's exit code 3."""
+    return [AzureRefusedError(f"{r.name}: connection failed: {r.reason}") for r in results if not r.succeeded]

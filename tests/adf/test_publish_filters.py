@@ -25,8 +25,8 @@ from adf.publish_filters import (
     read_publish_options,
 )
 from preview.plan import run_program
-from stack.paths import PIPELINES_DIR
 from tests.support.adf_tree import fixture_files, write
+from tests.support.checkout import PIPELINES_DIR, PROJECT_DIR
 
 
 def options_tree(tmp_path: Path, options: dict[str, Any] | str, stack: str = "prod") -> Path:
@@ -154,8 +154,8 @@ def test_the_program_leaves_out_what_the_filters_exclude_and_keeps_what_referenc
     (root / "deployment").mkdir()
     (root / "deployment" / "publish-dev.json").write_text(json.dumps({"Excludes": ["pipeline.PL_Archive_SqlToLake"]}))
     real_load = adf_load.load
-    monkeypatch.setattr(adf_load, "load", lambda stack=None: real_load(root, stack))
-    plan = run_program("dev")
+    monkeypatch.setattr(adf_load, "load", lambda _root, stack=None: real_load(root, stack))
+    plan = run_program("dev", PROJECT_DIR)
     pipelines = {r.inputs["pipelineName"] for r in plan.by_type("azure-native:datafactory:Pipeline")}
     assert "PL_Archive_SqlToLake" not in pipelines and "PL_Events_SilverToSql" in pipelines
     triggers = {r.inputs["triggerName"] for r in plan.by_type("azure-native:datafactory:Trigger")}

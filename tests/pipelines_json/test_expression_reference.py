@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from adf.walk import walk_json
-from stack.paths import PIPELINES_DIR
 from tests.support.adf_expressions import SUPPORTED, _tokens, evaluate
+from tests.support.checkout import PIPELINES_DIR
 
 REFERENCE = "https://learn.microsoft.com/azure/data-factory/control-flow-expression-language-functions"
 SYSTEM_VARIABLES = "https://learn.microsoft.com/azure/data-factory/control-flow-system-variables"
