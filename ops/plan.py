@@ -198,9 +198,9 @@ def run_plan(
 
     `project_dir` is the platform's project (the default) or the foundation's (`foundation/`). A platform stack
     with a foundation stack (a private one) is planned after its foundation, whose exports answer the platform's
-    stack reference; the environment checks (deployability, reachability) then judge both plans together, as they
-    will run together. The checks read `pipelines_json/` once, through the ADF loader; the program reads it again
-    for itself, as it does under `pulumi up`.
+    stack reference; the environment checks (deployability, reachability, rehearsal) then judge both plans together,
+    as they will run (and deploy) together. The checks read `pipelines_json/` once, through the ADF loader; the
+    program reads it again for itself, as it does under `pulumi up`.
     """
     _known(checks)
     # The collector stays off for the whole plan and its checks (see preview.plan.collector_paused).
