@@ -53,6 +53,7 @@ from adf.rules.names import RULED_KINDS
 from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
 from adf.trigger_checks import check_trigger
+from adf.walk import MAX_DEPTH, json_depth
 from stack.config import ConfigError, DataFactoryConfig
 from stack.naming import INTEGRATION_RUNTIME_NAME
 from stack.paths import PIPELINES_DIR
@@ -90,6 +91,15 @@ def _read_document(path: Path, file: str, problems: list[str]) -> dict[str, Any]
         return None
     except UnicodeDecodeError as exc:
         problems.append(f"{file}: not UTF-8 text: {exc.reason}")
+        return None
+    except RecursionError:
+        problems.append(f"{file}: (root): nested too deeply to read; at most {MAX_DEPTH} levels of objects and lists")
+        return None
+    if json_depth(document) > MAX_DEPTH:
+        problems.append(
+            f"{file}: (root): nested {json_depth(document)} levels deep; at most {MAX_DEPTH} levels of objects "
+            "and lists"
+        )
         return None
     if not isinstance(document, dict):
         found = type(document).__name__

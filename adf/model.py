@@ -147,9 +147,12 @@ class AdfItem:
 
     def references(self) -> list[Reference]:
         refs = [
-            Reference(REFERENCE_KINDS[value["type"]], str(value["referenceName"]), f"{path}.referenceName")
+            Reference(REFERENCE_KINDS[kind], str(value["referenceName"]), f"{path}.referenceName")
             for path, value in walk_json(self.document)
-            if isinstance(value, dict) and value.get("type") in REFERENCE_KINDS and "referenceName" in value
+            if isinstance(value, dict)
+            and isinstance(kind := value.get("type"), str)  # a JSON schema's `type` may be an object or a list
+            and kind in REFERENCE_KINDS
+            and isinstance(value.get("referenceName"), str)
         ]
         if self.network is not None:
             refs.append(Reference(AdfKind.MANAGED_VIRTUAL_NETWORK, self.network, "(its folder)"))
