@@ -9,7 +9,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from adf.model import KINDS, NOT_REPRESENTABLE, REFERENCE_KINDS, AdfItem
+from adf.model import KINDS, REFERENCE_KINDS, AdfItem
 from adf.order import find_cycle
 from adf.walk import activity_lists, json_type, walk_json
 
@@ -79,13 +79,8 @@ def check_references(
         for ref in item.references():
             if (ref.kind, ref.name.lower()) not in known:
                 available = ", ".join(names.get(ref.kind, []) + provided.get(ref.kind, [])) or "none"
-                why = (
-                    f"; and it cannot be deployed: {NOT_REPRESENTABLE[ref.kind]}"
-                    if ref.kind in NOT_REPRESENTABLE
-                    else ""
-                )
                 problems.append(
-                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}{why}"
+                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}"
                 )
 
 

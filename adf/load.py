@@ -33,12 +33,12 @@ from adf.checks import (
     check_pipeline_properties,
     check_references,
 )
-from adf.convert import to_inputs
+from adf.layout import extra_folder
+from adf.lossless import Route, TypedCheck, route, routes_summary
 from adf.model import (
     FOLDERS,
     KIND_SPECS,
     KINDS,
-    NOT_REPRESENTABLE,
     SETTINGS_FOLDERS,
     AdfContent,
     AdfItem,
@@ -73,6 +73,10 @@ class Inspection:
     global_parameters: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     """Every .json file found, whether or not it could be read."""
+    started_triggers: list[str] = field(default_factory=list)
+    """Triggers whose file says `runtimeState: Started` (ADF Studio's state of the authoring factory)."""
+    routes: dict[tuple[AdfKind, str], Route] = field(default_factory=dict)
+    """How each item deploys, by (kind, lower-case name), when a typed check was given."""
 
     def summary(self) -> list[str]:
         """The notes, with one line for all the read-only properties dropped."""
@@ -127,9 +131,15 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
     if kind not in RULED_KINDS and not _NAME.match(name):
         problems.append(f"{file}: name: '{name}' is not a valid ADF name (letters, digits, _ - . and spaces)")
     properties = document.get("properties")
+    if properties is None and kind == AdfKind.MANAGED_VIRTUAL_NETWORK:
+        # ADF Studio writes `{"name": "default", "type": ".../managedvirtualnetworks"}`; the API takes an empty
+        # properties object for it (MicrosoftDocs/azure-docs#76925), which is what is deployed.
+        properties = {}
     if not isinstance(properties, dict):
         problems.append(f"{file}: properties: missing or not an object")
         return None
+    if kind == AdfKind.TRIGGER and properties.get("runtimeState") == "Started":
+        found.started_triggers.append(name)
     for key in READ_ONLY.get(kind, ()) + READ_ONLY_EVERYWHERE:
         if key in properties:
             properties = {k: v for k, v in properties.items() if k != key}
@@ -142,8 +152,6 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
     document = {**document, "properties": properties}
     if KIND_SPECS[kind].typed and not isinstance(properties.get("type"), str):
         problems.append(f"{file}: properties.type: missing; every {kind} names its type")
-    if kind in NOT_REPRESENTABLE:
-        problems.append(f"{file}: cannot be deployed: {NOT_REPRESENTABLE[kind]}")
     return AdfItem(kind=kind, name=name, file=file, document=document)
 
 
@@ -158,9 +166,11 @@ def _read_folder(root: Path, found: Inspection) -> None:
         return
     for entry in sorted(root.iterdir()):
         if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):  # .git, .github
-            found.problems.append(
-                f"{root.name}/{entry.name}/: unknown folder; ADF Studio's folders are {', '.join(FOLDERS)}"
-            )
+            extra = extra_folder(entry)
+            if extra.error is not None:
+                found.problems.append(f"{root.name}/{entry.name}/: {extra.error}")
+            else:
+                found.notes.append(f"{root.name}/{entry.name}/: {extra.note}")
     for kind in (*KINDS, *SETTINGS_FOLDERS):
         for path in _kind_files(root, kind):
             file = path.relative_to(root.parent).as_posix()
@@ -189,12 +199,16 @@ def inspect_content(
     with_overrides: bool = True,
     stack: str | None = None,
     external_names: Mapping[str, Collection[str]] | None = PLATFORM_ITEMS,
+    typed_check: TypedCheck | None = None,
 ) -> tuple[Inspection, list[AdfItem], list[Override]]:
     """Read and check every file under `root` without raising: what was found, the items in creation order
     and the overrides. `with_overrides=False` ignores overrides.json (checking content on its own); `stack`
     picks overrides.json's section for that stack (besides `common`; every section is validated);
     `external_names` are the items, by kind, that exist outside `root` and may be referenced: by default the
-    platform's own (PLATFORM_ITEMS), the runtime every linked service connects via."""
+    platform's own (PLATFORM_ITEMS), the runtime every linked service connects via. With `typed_check`, each item
+    without a problem of its own gets its route (adf/lossless.py): typed, or an ARM deployment of its JSON; what
+    neither can deploy is a problem. Without it, `pipeline_properties` (when given) are the only pipeline
+    properties allowed."""
     found = Inspection()
     problems = found.problems
     _read_folder(root, found)
@@ -205,19 +219,40 @@ def inspect_content(
     pipelines = {item.name.lower(): item for item in items if item.kind == "pipeline"}
     for item in items:
         check_declarations(item, problems)
-        to_inputs(item, problems, found.notes)
         check_expressions(item, problems, global_names)
         check_passed_parameters(item, by_key, problems)
         if item.kind == "pipeline":
             check_activities(item, problems)
-            if pipeline_properties is not None:
+            if pipeline_properties is not None and typed_check is None:
                 check_pipeline_properties(item, pipeline_properties, problems)
         if item.kind == "trigger":
             check_trigger(item, pipelines, problems)
     check_content(items, problems)
+    if typed_check is not None:
+        _route_items(found, typed_check)
     ordered = creation_order(items, problems)
     overrides = read_overrides(root, items, stack_values, problems, stack) if with_overrides and root.is_dir() else []
     return found, ordered, overrides
+
+
+def _route_items(found: Inspection, typed_check: TypedCheck) -> None:
+    """The route of every item whose file has no problem yet (another problem would make the route moot)."""
+    refused = {problem.split(": ", 1)[0] for problem in found.problems}
+    for item in found.items:
+        if item.file in refused:
+            continue
+        found.routes[(item.kind, item.name.lower())], problems = route(item, typed_check)
+        found.problems.extend(problems)
+    summary = routes_summary(found.routes)
+    if summary:
+        found.notes.append(summary)
+    if found.started_triggers:
+        found.notes.append(
+            f"{len(found.started_triggers)} trigger(s) are Started in ADF Studio "
+            f"({', '.join(found.started_triggers)}): they deploy stopped, because ADF cannot update a started "
+            "trigger; a stack starts the ones dataFactory.triggersEnabled (or dataFactory.triggers.<name>) "
+            "says it runs, with `ops triggers start`"
+        )
 
 
 def load_content(
@@ -226,14 +261,16 @@ def load_content(
     pipeline_properties: frozenset[str] | None = None,
     stack: str | None = None,
     external_names: Mapping[str, Collection[str]] | None = PLATFORM_ITEMS,
+    typed_check: TypedCheck | None = None,
 ) -> AdfContent:
     """Read and validate every file under `root`; raise ContentError listing every problem.
 
     `stack_values` are the keys overrides.json may use; `pipeline_properties` the
-    properties a pipeline may have (azure-native takes them as arguments).
+    properties a pipeline may have (azure-native takes them as arguments); `typed_check` decides each item's
+    route (see inspect_content).
     """
     found, ordered, overrides = inspect_content(
-        root, stack_values, pipeline_properties, stack=stack, external_names=external_names
+        root, stack_values, pipeline_properties, stack=stack, external_names=external_names, typed_check=typed_check
     )
     if found.problems:
         raise ContentError(found.problems)
@@ -242,6 +279,8 @@ def load_content(
         overrides=tuple(overrides),
         global_parameters=tuple(found.global_parameters),
         notes=tuple(found.summary()),
+        routes=dict(found.routes),
+        started_triggers=tuple(found.started_triggers),
     )
 
 
@@ -251,14 +290,15 @@ def pipeline_properties() -> frozenset[str]:
     return frozenset(to_camel(name) for name in arguments - {"pipeline_name"})
 
 
-def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
+def load(root: Path = PIPELINES_DIR, stack: str | None = None, typed_check: TypedCheck | None = None) -> AdfContent:
     """Load and validate the content with the stack values and pipeline properties this platform supports.
 
-    `stack` selects overrides.json's section for that stack; without it only `common` applies. What the loader
-    changed or ignored is logged once, one line per cause (as a warning: `pulumi preview` and the offline plan
-    show warnings, not info).
+    `stack` selects overrides.json's section for that stack; without it only `common` applies. `typed_check` is
+    the provider-schema check that routes each item (the program passes `preview.schema.check_inputs`). What the
+    loader changed or ignored is logged once, one line per cause (as a warning: `pulumi preview` and the offline
+    plan show warnings, not info).
     """
-    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
+    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack, typed_check=typed_check)
     for note in content.notes:
         pulumi.log.warn(f"pipelines_json: {note}")
     return content
