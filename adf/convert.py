@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from adf.model import AdfItem
-from adf.sdk import sdk_envelope, sdk_name
+from adf.sdk import FAMILIES, sdk_envelope, sdk_name
 from adf.walk import NESTED_ACTIVITY_LISTS
 
 OUTPUT_ONLY = {"trigger": ("runtimeState",)}
@@ -145,6 +146,12 @@ def typed_obstacles(item: AdfItem) -> list[str]:
     return found
 
 
+@cache
+def _envelope() -> frozenset[str]:
+    """Every property some family keeps outside typeProperties; any other property an object lacks belongs inside."""
+    return frozenset().union(*(sdk_envelope(family) for family in FAMILIES))
+
+
 _PATH_TOKEN = re.compile(r'\.?([A-Za-z_$][\w$]*)|\[(\d+)\]|\["([^"]+)"\]')
 
 
@@ -171,6 +178,9 @@ def authoring_path(item: AdfItem, inputs_path: str) -> str:
             written = next((k for k in type_properties if str(k).lower() == key.lower()), None)
             if written is not None:
                 out, node = f"{out}.typeProperties.{written}", type_properties[written]
+                continue
+            if key not in _envelope():  # a property the file lacks: where it would be written
+                out, node = f"{out}.typeProperties.{key}", None
                 continue
         out, node = f"{out}.{key}", None
     return out

@@ -90,9 +90,15 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
         **inputs,
     }
     problems: list[str] = []
-    for violation in check(item.type_token, typed_inputs):
+    violations = check(item.type_token, typed_inputs)
+    missing = {violation.path for violation in violations if violation.code == MISSING}
+    for violation in violations:
         where = authoring_path(item, violation.path) if violation.path else "(root)"
-        reason = _lossless_reason(violation, _value_at(typed_inputs, violation.path))
+        reason = (
+            None
+            if _misspells_required(violation, missing)
+            else _lossless_reason(violation, _value_at(typed_inputs, violation.path))
+        )
         if reason is None:
             problems.append(f"{item.file}: {where}: {violation.reason}")
         else:
@@ -105,6 +111,16 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
 def _in_file(item: AdfItem, line: str) -> str:
     """`<file>: <path>: <why>` -> `<path>: <why>` (the route belongs to the file already)."""
     return line.removeprefix(f"{item.file}: ")
+
+
+def _misspells_required(violation: TypedViolation, missing: set[str]) -> bool:
+    """An unknown property whose suggested spelling is a required property missing beside it: a misspelling, which
+    ADF would refuse as that required property missing, not a property the typed resource lacks."""
+    if violation.code != UNKNOWN_PROPERTY or "did you mean" not in violation.reason:
+        return False
+    parent = violation.path.rsplit(".", 1)[0] if "." in violation.path else ""
+    suggested = re.findall(r"'([^']+)'", violation.reason.rsplit("did you mean", 1)[1])
+    return any((f"{parent}.{name}" if parent else name) in missing for name in suggested)
 
 
 def _lossless_reason(violation: TypedViolation, value: Any) -> str | None:
