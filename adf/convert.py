@@ -165,24 +165,28 @@ def authoring_path(item: AdfItem, inputs_path: str) -> str:
         tokens = tokens[1:]
     node: Any = item.properties
     out = "properties"
+    wraps = item.kind != "pipeline"  # whether `node` keeps its own properties in typeProperties
+    in_activities = False
     for key, index in tokens:
         if index is not None:
             out += f"[{index}]"
             node = node[index] if isinstance(node, list) and index < len(node) else None
+            wraps, in_activities = in_activities, False
             continue
         type_properties = node.get("typeProperties") if isinstance(node, dict) else None
+        in_activities = key in NESTED_ACTIVITY_LISTS
         if isinstance(node, dict) and key in node:
-            out, node = f"{out}.{key}", node[key]
+            out, node, wraps = f"{out}.{key}", node[key], False
             continue
         if isinstance(type_properties, dict):
             written = next((k for k in type_properties if str(k).lower() == key.lower()), None)
             if written is not None:
-                out, node = f"{out}.typeProperties.{written}", type_properties[written]
+                out, node, wraps = f"{out}.typeProperties.{written}", type_properties[written], False
                 continue
-            if key not in _envelope():  # a property the file lacks: where it would be written
-                out, node = f"{out}.typeProperties.{key}", None
-                continue
-        out, node = f"{out}.{key}", None
+        if wraps and key not in _envelope():  # a property the file lacks: where it would be written
+            out, node, wraps = f"{out}.typeProperties.{key}", None, False
+            continue
+        out, node, wraps = f"{out}.{key}", None, False
     return out
 
 
