@@ -243,7 +243,7 @@ def _route_items(found: Inspection, typed_check: TypedCheck) -> None:
             continue
         found.routes[(item.kind, item.name.lower())], problems = route(item, typed_check)
         found.problems.extend(problems)
-    summary = routes_summary(found.routes)
+    summary = routes_summary(found.items, found.routes)
     if summary:
         found.notes.append(summary)
     if found.started_triggers:

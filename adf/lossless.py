@@ -169,12 +169,16 @@ def _camel(key: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def routes_summary(routes: Mapping[tuple[AdfKind, str], Route]) -> str | None:
-    """One note for the items that take the lossless path, or None when all are typed."""
-    arm = sorted(f"{kind}/{name}" for (kind, name), found in routes.items() if found.arm)
+def routes_summary(items: Sequence[AdfItem], routes: Mapping[tuple[AdfKind, str], Route]) -> str | None:
+    """One note naming the items that take the lossless path, or None when all are typed."""
+    arm = [
+        f"{item.kind}/{item.name}"
+        for item in items
+        if (found := routes.get((item.kind, item.name.lower()))) is not None and found.arm
+    ]
     if not arm:
         return None
     return (
         f"{len(arm)} item(s) deploy as ARM deployments of their own JSON, because azure-native's typed resources "
-        f"cannot express them (ops adf check says why, per file): {', '.join(arm)}"
+        f"cannot express them (ops adf check says why, per file): {', '.join(sorted(arm))}"
     )

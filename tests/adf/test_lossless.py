@@ -180,5 +180,5 @@ def test_the_items_that_take_the_lossless_path_are_told_once(tmp_path: Path) -> 
     content = load(write(tmp_path, files))
     assert [note for note in content.notes if "ARM deployments" in note] == [
         "1 item(s) deploy as ARM deployments of their own JSON, because azure-native's typed resources cannot "
-        "express them (ops adf check says why, per file): pipeline/pl_copy"
+        "express them (ops adf check says why, per file): pipeline/PL_Copy"
     ]
