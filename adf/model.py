@@ -208,6 +208,10 @@ class AdfContent:
     started_triggers: tuple[str, ...] = ()
     """Triggers whose file says `runtimeState: Started`."""
 
+    def route(self, kind: str, name: str) -> Route:
+        """How the item of this kind and name (any letter case) deploys; typed when it has no route."""
+        return self.routes.get((AdfKind(kind), name.lower()), Route(arm=False))
+
     def arm(self, item: AdfItem) -> bool:
         """Whether the item deploys as an ARM deployment of its JSON (adf/lossless.py) rather than typed."""
         found = self.routes.get((item.kind, item.name.lower()))

@@ -11,7 +11,7 @@ import pytest
 from adf.convert import authoring_place, to_inputs
 from adf.model import AdfItem, AdfKind
 from stack.paths import PIPELINES_DIR
-from tests.support.adf_tree import fixture_files, load, problems_of, write
+from tests.support.adf_tree import fixture_files, load, write
 
 
 def test_conversion_flattens_type_properties_recursively(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_a_sql_schema_name_takes_the_lossless_path_whatever_the_dataset_type(tmp
     files = fixture_files()
     files["dataset/DS_Files"]["properties"]["schema"] = []
     files["dataset/DS_Files"]["properties"]["typeProperties"]["schema"] = "dbo"
-    route = load(write(tmp_path, files)).routes[("dataset", "ds_files")]
+    route = load(write(tmp_path, files)).route("dataset", "ds_files")
     assert route.arm
     assert route.reasons == (
         "properties.typeProperties.schema: azure-native flattens typeProperties, so a dataset's SQL schema name and "

@@ -49,10 +49,10 @@ def test_unknown_pipeline_property_takes_the_lossless_path(tmp_path: Path) -> No
     files = fixture_files()
     files["pipeline/PL_Copy"]["properties"]["retries"] = 3
     content = load(write(tmp_path, files))
-    route = content.routes[("pipeline", "pl_copy")]
+    route = content.route("pipeline", "pl_copy")
     assert route.arm
     assert route.reasons == ("properties.retries: not a property of azure-native's Pipeline",)
-    assert not content.routes[("dataset", "ds_files")].arm
+    assert not content.route("dataset", "ds_files").arm
 
 
 def test_unknown_folder_holding_adf_objects_is_refused(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from tests.support.adf_tree import fixture_files, load, problems_of, write
 
 
 def _route(tmp_path: Path, files: dict[str, Any], kind: str, name: str) -> Route:
-    return load(write(tmp_path, files)).routes[(kind, name.lower())]
+    return load(write(tmp_path, files)).route(kind, name)
 
 
 def _copy_activity(**type_properties: Any) -> dict[str, Any]:

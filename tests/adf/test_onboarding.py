@@ -125,14 +125,14 @@ def test_a_managed_virtual_network_deploys_as_an_arm_deployment_and_what_uses_it
         "properties": {"privateLinkResourceId": "/subscriptions/0/lake", "groupId": "dfs"},
     }
     content = load(write(tmp_path, files))
-    network = content.routes[("managedVirtualNetwork", "default")]
+    network = content.route("managedVirtualNetwork", "default")
     assert network.arm
     assert network.reasons == (
         "(root): azure-native has no datafactory ManagedVirtualNetwork resource, only get and reference types "
         "(pulumi/pulumi-azure-native#896)",
     )
     assert next(i for i in content.items if i.name == "default").properties == {}
-    assert not content.routes[("managedPrivateEndpoint", "pe-lake")].arm
+    assert not content.route("managedPrivateEndpoint", "pe-lake").arm
 
 
 def test_a_dependency_on_a_missing_trigger_is_refused(tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_a_lone_sql_schema_name_never_becomes_the_column_schema(tmp_path: Path) 
     del dataset["properties"]["schema"]
     files["dataset/DS_Sql"] = dataset
     content = load(write(tmp_path, files))
-    route = content.routes[("dataset", "ds_sql")]
+    route = content.route("dataset", "ds_sql")
     assert route.arm
     assert "pulumi/pulumi-azure-native#2006" in route.reasons[0]
 
