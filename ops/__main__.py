@@ -17,11 +17,22 @@ from ops import exit_codes
 from stack.errors import InputError
 
 
+class ProjectDirError(InputError):
+    """`--project` names no Pulumi project."""
+
+
 def _plan(args: argparse.Namespace) -> int:
     from ops.plan import passed_line, run_plan
     from preview.plan import azure_names, render_tree
+    from stack.paths import PROJECT_DIR
 
-    plan = run_plan(args.stack)
+    project_dir = PROJECT_DIR if args.project is None else args.project.resolve()
+    if args.project is not None and not (project_dir / "Pulumi.yaml").is_file():
+        raise ProjectDirError(
+            f"--project {args.project}: no Pulumi.yaml there; plan the platform (the default) or its foundation "
+            "(--project foundation)"
+        )
+    plan = run_plan(args.stack, project_dir)
     print(passed_line(), file=sys.stderr)
     if args.previous is not None:
         from preview.view import PlanView
@@ -82,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PREVIOUS.json",
         help="the previous release's plan (what `plan --json` printed for it): refuse transitions Azure refuses "
         "and unannounced replacements of resources that hold data",
+    )
+    plan.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help="the Pulumi project to plan: the platform at the repository root (default), or foundation/",
     )
     output = plan.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the plan as JSON")

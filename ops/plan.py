@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -29,6 +30,7 @@ from preview.schema import SchemaCheckError, SchemaViolation
 from preview.schema.plan_check import check as schema_check
 from preview.view import PlanView
 from stack.errors import InputError, ViolationsError
+from stack.facts import stale_table_warnings
 from stack.paths import PROJECT_DIR
 
 V = TypeVar("V")
@@ -89,6 +91,9 @@ class Check(Generic[V]):
     """The one error that lists the violations that fail the plan (ADF content's own are shown at their file)."""
     warning: Callable[[V], str | None] = _fails
     """The warning line for a violation that does not fail the plan; None: it fails it."""
+    environment: bool = False
+    """Judged on the environment as it runs (the stack with the stacks it reads, `PlanView.of_environment`);
+    otherwise on each stack's own resources, the stacks it reads first, as they deploy first."""
 
 
 SQL_SCRIPTS = "sql-scripts"
@@ -102,8 +107,14 @@ CHECKS: tuple[Check[Any], ...] = (
         deployability.check,
         lambda found, _content: deployability.DeployabilityError(found),
         deployability.warning,
+        environment=True,
     ),
-    Check("reachability", reachability.check, lambda found, _content: reachability.ReachabilityError(found)),
+    Check(
+        "reachability",
+        reachability.check,
+        lambda found, _content: reachability.ReachabilityError(found),
+        environment=True,
+    ),
 )
 """The checks over the plan's view, in the order they run; the first that fails stops the plan."""
 
@@ -149,9 +160,24 @@ def run_checks(
             raise check.error(failing, content)
 
 
+def run_plan_checks(plan: Plan, checks: Sequence[Check[Any]] = CHECKS, content: Sequence[AdfItem] = ()) -> None:
+    """Each check in turn over the views it judges: the environment's, or each stack's own (upstream first)."""
+    own = [PlanView.of(each) for each in (*plan.upstream, plan)]
+    environment = PlanView.of_environment(plan) if plan.upstream else own[-1]
+    for check in checks:
+        for view in [environment] if check.environment else own:
+            run_checks(view, (check,), content)
+
+
 def passed_line(names: Sequence[str] = CHECK_NAMES) -> str:
     """What `python -m ops plan` prints (stderr) after a clean plan: the checks it ran, all passed."""
     return f"checks passed: {', '.join(names)}"
+
+
+def stale_fact_warnings(today: date | None = None) -> list[str]:
+    """One warning line per dated table of Azure facts older than its stated age, naming its refresh command
+    (stack/facts.py); a stale fact never fails the plan."""
+    return [f"warning: facts: {line}" for line in stale_table_warnings(on=today)]
 
 
 def run_plan(
@@ -163,15 +189,22 @@ def run_plan(
     """Plan `stack` offline and run the chosen checks (by name, in `CHECK_NAMES` order); raise the first one's
     `InputError`.
 
-    The checks read `pipelines_json/` once, through the ADF loader; the program reads it again for itself,
-    as it does under `pulumi up`.
+    `project_dir` is the platform's project (the default) or the foundation's (`foundation/`). A platform stack
+    with a foundation stack (a private one) is planned after its foundation, whose exports answer the platform's
+    stack reference; the environment checks (deployability, reachability) then judge both plans together, as they
+    will run together. The checks read `pipelines_json/` once, through the ADF loader; the program reads it again
+    for itself, as it does under `pulumi up`.
     """
     _known(checks)
     # The collector stays off for the whole plan and its checks (see preview.plan.collector_paused).
     with collector_paused():
-        found, _ordered, _overrides = inspect_content(project_dir / "pipelines_json", with_overrides=False)
-        if SQL_SCRIPTS in checks:
+        content_dir = project_dir / "pipelines_json"
+        found = inspect_content(content_dir, with_overrides=False)[0] if content_dir.is_dir() else None
+        content = found.items if found is not None else []
+        if SQL_SCRIPTS in checks and found is not None:
             check_sql(project_dir, found)
         plan = run_program(stack, project_dir, config_overrides)
-        run_checks(PlanView.of(plan), checks_named(checks), found.items)
+        run_plan_checks(plan, checks_named(checks), content)
+        for line in stale_fact_warnings():
+            print(line, file=sys.stderr)
         return plan

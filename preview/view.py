@@ -92,6 +92,12 @@ class PlanView:
         return cls.of_registrations(plan.resources, stack_urn=plan.stack_urn, config=plan.config)
 
     @classmethod
+    def of_environment(cls, plan: Plan) -> PlanView:
+        """The view of the environment as it runs: the plan with the stacks it reads (its foundation), which are
+        deployed before it (`Plan.all_resources`)."""
+        return cls.of_registrations(plan.all_resources, stack_urn=plan.stack_urn, config=plan.config)
+
+    @classmethod
     def of_registrations(
         cls,
         registrations: Iterable[Registration],

@@ -17,9 +17,18 @@ from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi.runtime import config as runtime_config
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_snake
 
+from stack.azure_limits import flex_scale_problems
 from stack.config_keys import LOCATION_KEY, check_keys
 from stack.config_sections import (
     ConfigModel,
@@ -124,6 +133,30 @@ class PlatformConfig(ConfigModel):
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise ValueError(f"names {', '.join(repeated)} more than once; give each resource one entry")
+        return value
+
+    @model_validator(mode="after")
+    def _no_sql_firewall_rules_in_a_private_stack(self) -> PlatformConfig:
+        # A server with public network access Disabled refuses every firewall rule (42101):
+        # https://learn.microsoft.com/azure/azure-sql/database/connectivity-settings
+        if self.network.private_networking and self.sql.create and self.sql.allowed_ip_ranges:
+            raise ValueError(
+                "sql.allowedIpRanges makes server firewall rules, which a server without public network access "
+                "refuses (error 42101); with network.privateNetworking true, reach SQL through its private endpoint"
+            )
+        return self
+
+    @field_validator("function_app")
+    @classmethod
+    def _flex_consumption_in_this_region(cls, value: FunctionAppConfig, info: ValidationInfo) -> FunctionAppConfig:
+        # The generator runs on Flex Consumption in the stack's region (stack/azure_limits.py, dated tables).
+        location = info.data.get("location")
+        problems = flex_scale_problems(location, value.maximum_instance_count, None) if location else []
+        if problems:
+            shown = "; ".join(problems).replace(
+                "Flex Consumption is not offered in", f"{LOCATION_KEY}: no Flex Consumption in"
+            )
+            raise ValueError(shown)
         return value
 
     @field_validator("location")

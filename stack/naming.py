@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pulumi
 
 from stack.config import ConfigError, PlatformConfig
+from stack.name_rules import ACTION_GROUP_SHORT_NAME, NAME_RULES
 from stack.stack_names import short_qualifier, stack_qualifier
 
 SUFFIX_LENGTH = 4
@@ -58,54 +59,34 @@ class NameRule:
 
 
 _PREFIX_KEY = "data-platform:prefix"
-_HYPHENATED = r"[a-zA-Z0-9](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]"
+
+
+def _azure(type_token: str) -> NameRule:
+    """The rule of Azure's naming table (stack/name_rules.py) for one type, as the names are checked with it."""
+    rule = NAME_RULES[type_token]
+    return NameRule(rule.resource, rule.min_length, rule.max_length, rule.pattern, rule.allowed)
+
 
 RULES = {
-    "resource_group": NameRule(
-        "resource group", 1, 90, r"[\w\-.()]*[\w\-()]", "letters, digits, _-.() not ending in '.'"
+    "resource_group": _azure("azure-native:resources:ResourceGroup"),
+    "storage_account": _azure("azure-native:storage:StorageAccount"),
+    "key_vault": _azure("azure-native:keyvault:Vault"),
+    "data_factory": _azure("azure-native:datafactory:Factory"),
+    "function_app": _azure("azure-native:web:WebApp"),
+    "app_service_plan": _azure("azure-native:web:AppServicePlan"),
+    "log_analytics": _azure("azure-native:operationalinsights:Workspace"),
+    "app_insights": _azure("azure-native:applicationinsights:Component"),
+    "sql_server": _azure("azure-native:sql:Server"),
+    "sql_database": _azure("azure-native:sql:Database"),
+    "action_group": _azure("azure-native:monitor:ActionGroup"),
+    "action_group_short": NameRule(
+        ACTION_GROUP_SHORT_NAME.resource, 1, ACTION_GROUP_SHORT_NAME.max_length, r"[a-zA-Z0-9]+", "letters and digits"
     ),
-    "storage_account": NameRule("storage account", 3, 24, r"[a-z0-9]+", "lowercase letters and digits"),
-    "key_vault": NameRule(
-        "Key Vault",
-        3,
-        24,
-        r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]",
-        "letters, digits and single hyphens, starting with a letter",
-    ),
-    "data_factory": NameRule(
-        "Data Factory",
-        3,
-        63,
-        r"[a-zA-Z0-9](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]",
-        "letters, digits and single hyphens, starting and ending with a letter or digit",
-    ),
-    "function_app": NameRule("Function app", 2, 60, _HYPHENATED, "letters, digits and hyphens, not at either end"),
-    "app_service_plan": NameRule("App Service plan", 1, 60, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
-    "log_analytics": NameRule(
-        "Log Analytics workspace", 4, 63, r"[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]", "letters, digits and hyphens"
-    ),
-    "app_insights": NameRule("Application Insights", 1, 255, r"[^%&\\?/]+", "any characters but %&\\?/"),
-    "sql_server": NameRule(
-        "SQL server",
-        1,
-        63,
-        r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?",
-        "lowercase letters, digits and hyphens, not at either end",
-    ),
-    "sql_database": NameRule("SQL database", 1, 128, r"[^<>*%&:\\/?]*[^<>*%&:\\/?. ]", "any characters but <>*%&:\\/?"),
-    "action_group": NameRule("action group", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
-    "action_group_short": NameRule("action group short name", 1, 12, r"[a-zA-Z0-9]+", "letters and digits"),
-    "metric_alert": NameRule("metric alert", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
-    # Network and deploy-agent names (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules;
-    # Managed DevOps Pools: https://learn.microsoft.com/azure/devops/managed-devops-pools/create-resources).
-    "virtual_network": NameRule(
-        "virtual network", 2, 64, r"[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]", "letters, digits, _ . and -"
-    ),
-    "dev_center": NameRule("Dev Center", 3, 26, r"[a-zA-Z0-9][a-zA-Z0-9-]*", "letters, digits and hyphens"),
-    "dev_center_project": NameRule(
-        "Dev Center project", 3, 63, r"[a-zA-Z0-9][a-zA-Z0-9_.-]*", "letters, digits, _ . and -"
-    ),
-    "agent_pool": NameRule("Managed DevOps Pool", 3, 44, r"[a-zA-Z0-9][a-zA-Z0-9.-]*", "letters, digits, . and -"),
+    "metric_alert": _azure("azure-native:monitor:MetricAlert"),
+    "virtual_network": _azure("azure-native:network:VirtualNetwork"),
+    "dev_center": _azure("azure-native:devcenter:DevCenter"),
+    "dev_center_project": _azure("azure-native:devcenter:Project"),
+    "agent_pool": _azure("azure-native:devopsinfrastructure:Pool"),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from preview.diagram.edges import EdgeBuilder
 from preview.diagram.model import COMPONENT_ORDER, Architecture, ClusterSpec, short_type
 from preview.diagram.nodes import NodeBuilder
@@ -43,8 +45,8 @@ def _prune(spec: ClusterSpec) -> bool:
 
 
 def architecture(plan: Plan) -> Architecture:
-    """What the diagram shows, derived from the plan."""
-    builder = _Builder(plan)
+    """What the diagram shows, derived from the plan: the environment as it runs, upstream stacks included."""
+    builder = _Builder(dataclasses.replace(plan, resources=plan.all_resources, upstream=()))
     builder.build_nodes()
     builder.build_edges()
     title = f"{plan.project} / {plan.stack}: architecture from the offline plan"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.azure_pipelines.pipeline import Files, compile_pipeline, read_files
+from delivery.pipeline import Files, compile_pipeline, read_files
 
 
 @pytest.fixture(scope="module")

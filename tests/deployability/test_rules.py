@@ -29,10 +29,10 @@ ZONE_RULE = "private-endpoint-dns-zone-matches-group"
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
     """The plan's registrations with a copy of the one named `name`, whose inputs `change` edited."""
-    (target,) = [reg for reg in plan.resources if reg.name == name]
+    (target,) = [reg for reg in plan.all_resources if reg.name == name]
     inputs = copy.deepcopy(target.inputs)
     change(inputs)
-    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.resources]
+    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.all_resources]
 
 
 def fired(regs: list[Registration], rule: str) -> list[Violation]:
@@ -55,7 +55,7 @@ def setting(name: str, value: str) -> Callable[[dict[str, Any]], None]:
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("rule", RULE_NAMES)
 def test_every_rule_is_quiet_on_the_committed_stacks(plans: dict[str, Plan], stack: str, rule: str) -> None:
-    assert fired(plans[stack].resources, rule) == []
+    assert fired(plans[stack].all_resources, rule) == []
 
 
 # ------------------------------------------------------------------ role assignments
@@ -76,7 +76,7 @@ def test_principal_type_fires_when_it_is_missing_or_invalid(dev: Plan) -> None:
 
 
 def test_principal_type_fires_when_the_deployer_is_not_sent_as_configured(dev: Plan) -> None:
-    officer = next(reg for reg in dev.resources if reg.name == DEPLOYER_ROLE)
+    officer = next(reg for reg in dev.all_resources if reg.name == DEPLOYER_ROLE)
     assert officer.inputs["principalId"] == MOCK_DEPLOYER_OBJECT_ID
     configured = dataclasses.replace(dev, config=dev.config.model_copy(update={"deployer_principal_type": "Group"}))
     found = [v for v in evaluate(PlanView.of(configured)) if v.rule.name == "role-assignment-principal-type"]
@@ -91,7 +91,7 @@ def test_assignment_names_fire_when_not_a_guid_or_shared(dev: Plan) -> None:
         only(regs, "role-assignment-name-unique-guid").detail == "roleAssignmentName 'adf-vault-reader' is not a GUID"
     )
 
-    other = next(reg for reg in dev.resources if reg.name == DEPLOYER_ROLE)
+    other = next(reg for reg in dev.all_resources if reg.name == DEPLOYER_ROLE)
     regs = edited(
         dev, ADF_VAULT_ROLE, lambda inputs: inputs.update(roleAssignmentName=other.inputs["roleAssignmentName"])
     )
@@ -101,14 +101,14 @@ def test_assignment_names_fire_when_not_a_guid_or_shared(dev: Plan) -> None:
 
 
 def test_grant_once_fires_for_a_second_assignment_of_the_same_role(dev: Plan) -> None:
-    original = next(reg for reg in dev.resources if reg.name == ADF_VAULT_ROLE)
+    original = next(reg for reg in dev.all_resources if reg.name == ADF_VAULT_ROLE)
     twin = dataclasses.replace(
         original,
         urn=original.urn + "-twin",
         name=ADF_VAULT_ROLE + "-twin",
         inputs={**original.inputs, "roleAssignmentName": "00000000-0000-4000-8000-0000000000aa"},
     )
-    found = only([*dev.resources, twin], "role-assignment-grant-once")
+    found = only([*dev.all_resources, twin], "role-assignment-grant-once")
     assert found.detail.startswith("assigns the same role to the same principal on the same scope as")
 
 
@@ -169,9 +169,9 @@ def test_archive_tier_fires_on_zone_redundant_prod(prod: Plan) -> None:
 
 
 def test_archive_tier_is_quiet_on_locally_redundant_dev(dev: Plan) -> None:
-    lifecycle = next(reg for reg in dev.resources if reg.name == LIFECYCLE)
+    lifecycle = next(reg for reg in dev.all_resources if reg.name == LIFECYCLE)
     assert "tierToArchive" in lifecycle.inputs["policy"]["rules"][0]["definition"]["actions"]["baseBlob"]
-    assert fired(dev.resources, "storage-archive-tier-redundancy") == []
+    assert fired(dev.all_resources, "storage-archive-tier-redundancy") == []
 
 
 def test_default_access_tier_fires_for_cold(dev: Plan) -> None:

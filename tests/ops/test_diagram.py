@@ -310,8 +310,9 @@ def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_private_stack_draws_its_vnet_subnets_and_private_endpoints(plans: dict[str, Plan]) -> None:
-    test = plans["test"]
-    drawn = parse(diagram_source(test))
+    # The VNet is the foundation's: the diagram draws the environment, the foundation's resources included.
+    test = dataclasses.replace(plans["test"], resources=plans["test"].all_resources)
+    drawn = parse(diagram_source(plans["test"]))
     vnet = drawn.node(str(one(test, "azure-native:network:VirtualNetwork").inputs["virtualNetworkName"]))
     assert drawn.nodes[vnet].endswith("10.20.0.0/24")
     subnets = {text.split(" ")[0] for text in drawn.nodes.values() if text.startswith("snet-")}

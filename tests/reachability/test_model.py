@@ -401,7 +401,7 @@ def test_a_web_app_that_is_not_a_function_app_is_no_end() -> None:
 def test_test_and_prod_give_every_conversation_a_private_path_and_dev_a_public_one(plans: dict[str, Plan]) -> None:
     """Issue 11's finding (Deny with no private path) is gone: every edge of every stack has a path."""
     for stack in ("dev", "test", "prod"):
-        view = PlanView.of(plans[stack])
+        view = PlanView.of_environment(plans[stack])
         assert check(view) == [], stack
         found = {(e.caller.kind, e.target.kind, e.group_id) for e in edges(view)}
         assert ("function", "lake", "blob") in found and ("factory", "function", "sites") in found, stack

@@ -24,8 +24,8 @@ def check(regs: list[Registration]) -> list[Violation]:
 
 def cut(plan: Plan, drop: Callable[[Registration], bool]) -> set[tuple[str, str, str]]:
     """The conversations without a path once the registrations `drop` selects are gone."""
-    kept = [reg for reg in plan.resources if not drop(reg)]
-    assert len(kept) < len(plan.resources), "the test removed nothing"
+    kept = [reg for reg in plan.all_resources if not drop(reg)]
+    assert len(kept) < len(plan.all_resources), "the test removed nothing"
     return {(v.edge.caller.kind, v.edge.target.kind, v.edge.group_id) for v in check(kept)}
 
 
@@ -34,10 +34,10 @@ def named(*names: str) -> Callable[[Registration], bool]:
 
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
-    (target,) = [reg for reg in plan.resources if reg.name == name]
+    (target,) = [reg for reg in plan.all_resources if reg.name == name]
     inputs = copy.deepcopy(target.inputs)
     change(inputs)
-    return [dataclasses.replace(reg, inputs=inputs) if reg is target else reg for reg in plan.resources]
+    return [dataclasses.replace(reg, inputs=inputs) if reg is target else reg for reg in plan.all_resources]
 
 
 @pytest.mark.parametrize(
@@ -107,4 +107,4 @@ def test_ops_plan_fails_with_both_ends_and_the_fix_when_a_stack_leaves_private_n
 
 def test_the_check_accepts_the_committed_stacks(plans: dict[str, Plan]) -> None:
     for plan in plans.values():
-        assert check(plan.resources) == []
+        assert check(plan.all_resources) == []

@@ -51,7 +51,7 @@ def test_ops_plan_warns_in_one_line_once_the_region_table_is_too_old(
     frozen(monkeypatch, REGIONS.read_on + timedelta(days=REGIONS.max_age_days + 1))
     assert main(["plan", "--stack", "dev", "--names"]) == 0
     lines = [line for line in capsys.readouterr().err.splitlines() if "region table" in line]
-    assert lines == [f"warning: {REGIONS.staleness_warning(REGIONS.read_on + timedelta(days=181))}"]
+    assert lines == [f"warning: facts: {REGIONS.staleness_warning(REGIONS.read_on + timedelta(days=181))}"]
     assert REGIONS.refresh_command in lines[0]
 
 

@@ -41,8 +41,14 @@ EVERY_STACK_NAMES = {
 
 
 def plan_copy(root: Path, stack: str, like: str) -> Plan:
+    """A personal stack made the way its owner would: the stack file copied, a private one's foundation stack
+    created, and its pool counted against a quota of its own (a review subscription)."""
     copy_program(root, stacks=(like,))
-    (root / f"Pulumi.{stack}.yaml").write_text((root / f"Pulumi.{like}.yaml").read_text())
+    text = (root / f"Pulumi.{like}.yaml").read_text().replace("subscription: contoso-data", "subscription: review")
+    (root / f"Pulumi.{stack}.yaml").write_text(text)
+    foundation = root / "foundation" / f"Pulumi.{like}.yaml"
+    if foundation.is_file():
+        (root / "foundation" / f"Pulumi.{stack}.yaml").write_text(foundation.read_text())
     return run_plan(stack, root)
 
 
@@ -72,7 +78,7 @@ def named_in_its_resource_group(plan: Plan) -> dict[str, str]:
     names = azure_names(plan)
     return {
         reg.name: names[reg.name]
-        for reg in plan.resources
+        for reg in plan.all_resources
         if reg.name in names and parents(reg.type) <= {"resourceGroupName"}
     }
 

@@ -71,5 +71,7 @@ def test_the_table_says_when_and_where_it_was_read_and_how_to_refresh_it() -> No
 def test_ukwest_is_a_region_a_stack_can_use() -> None:
     values, secret_keys = read_stack_config(PROJECT_DIR, "dev")
     values["azure-native:location"] = "ukwest"
+    # Flex Consumption's lowest maximum instance count is 40 outside the few regions that allow less.
+    values["data-platform:functionApp"] = '{"maximumInstanceCount": 40, "instanceMemoryMb": 2048}'
     names = build_names(parse_config(values, set(secret_keys), "Pulumi.dev.yaml"), "dev")
     assert names.resource_group == "rg-konnektmack-dev-ukw"

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from ops.__main__ import main
-from preview.plan import Plan, run_program
+from preview.plan import Plan, copy_program, run_program
 from preview.view import PlanView
 from stack.files import read_stack_config
 from stack.paths import PROJECT_DIR
@@ -24,7 +26,13 @@ def private_dev_overrides() -> dict[str, Any]:
     """Dev's stack file, switched to private networking as a stack owner would edit it."""
     values, _ = read_stack_config(PROJECT_DIR, "dev")
     sql = {**json.loads(values["data-platform:sql"]), "allowAzureServices": False}
-    network = {"privateNetworking": True, "agentPool": {"organizationUrl": "https://dev.azure.com/contoso-data"}}
+    pool = {
+        "organizationUrl": "https://dev.azure.com/contoso-data",
+        "devOpsInfrastructurePrincipalId": "2f6d8c1a-4b3e-4d5f-9a7b-8c9d0e1f2a3b",
+        "subscription": "contoso-dev",
+        "maximumConcurrency": 1,
+    }
+    network = {"privateNetworking": True, "agentPool": pool}
     return {"data-platform:network": network, "data-platform:sql": sql}
 
 
@@ -46,8 +54,20 @@ def test_ops_plan_from_its_own_json_passes_and_says_nothing_changed(
     assert f"transitions from {previous}: {NO_CHANGES}, 0 matched by alias" in capsys.readouterr().err
 
 
-def test_switching_dev_to_private_networking_is_refused_at_the_runtime(dev: Plan) -> None:
-    private = run_program("dev", config_overrides=private_dev_overrides())
+def private_dev(tmp_path: Path) -> Plan:
+    """Dev planned as a stack owner would switch it to private networking: its stack file edited, and its
+    foundation stack created (a private stack reads its network and pool from it)."""
+    project = copy_program(tmp_path, stacks=("dev",))
+    stack_file = project / "Pulumi.dev.yaml"
+    document = yaml.safe_load(stack_file.read_text())
+    document["config"].update(private_dev_overrides())
+    stack_file.write_text(yaml.safe_dump(document))
+    shutil.copy(project / "foundation" / "Pulumi.test.yaml", project / "foundation" / "Pulumi.dev.yaml")
+    return run_program("dev", project)
+
+
+def test_switching_dev_to_private_networking_is_refused_at_the_runtime(dev: Plan, tmp_path: Path) -> None:
+    private = private_dev(tmp_path)
     report = transitions(dev.document(), PlanView.of(private), private.config)
     assert [(r.resource.azure_name, r.change.path) for r in report.failing_refusals] == [
         ("ir-managed", "properties.managedVirtualNetwork")

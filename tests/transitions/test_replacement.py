@@ -31,7 +31,9 @@ def test_path_parameters_are_read_from_the_sdk(type_token: str, expected: set[st
 
 def test_a_resource_own_name_is_a_path_parameter_for_every_type_the_program_registers(prod: Plan) -> None:
     # Singletons below a parent (a site's FTP policy) have no name of their own; every other type has one.
-    types = {reg.type for reg in prod.resources if reg.type.startswith("azure-native:") and own_name_input(reg.type)}
+    types = {
+        reg.type for reg in prod.all_resources if reg.type.startswith("azure-native:") and own_name_input(reg.type)
+    }
     assert len(types) > 30
     missing = {t: own_name_input(t) for t in types if own_name_input(t) not in path_parameters(t)}
     assert missing == {}

@@ -43,7 +43,7 @@ _EXAMINES = {
     "role-assignment-no-privileged-workloads": "azure-native:authorization:RoleAssignment",
     "prod-stateful-protected": "azure-native:sql:Database",
     "prod-stateful-locked": "azure-native:authorization:ManagementLockByScope",
-    "required-tags": "azure-native:resources:ResourceGroup",
+    "required-tags": "azure-native:storage:StorageAccount",
     "no-plaintext-secrets": "azure-native:keyvault:Secret",
 }
 
