@@ -313,4 +313,27 @@ def enabled_triggers(cfg: DataFactoryConfig, content: AdfContent, stack_file: st
             f"{stack_file}: data-platform:dataFactory.triggers.{unknown[0]}: "
             f"no such trigger in pipelines_json/trigger/; triggers: {', '.join(known) or 'none'}"
         )
-    return [name for name in known if cfg.triggers.get(name, cfg.triggers_enabled)]
+    enabled = [name for name in known if cfg.triggers.get(name, cfg.triggers_enabled)]
+    not_started = studio_started_but_not_run(cfg, content, enabled)
+    if not_started:
+        pulumi.log.warn(f"{stack_file}: {not_started}")
+    return enabled
+
+
+def studio_started_but_not_run(cfg: DataFactoryConfig, content: AdfContent, enabled: list[str]) -> str | None:
+    """The triggers ADF Studio says are Started that this stack does not run, as one line; None when there are none.
+
+    Their files' `runtimeState` is the authoring factory's state, which the API sets and a deployment does not
+    send; the stack's config decides which triggers `ops triggers start` starts.
+    """
+    missing = sorted(set(content.started_triggers) - set(enabled))
+    if not missing:
+        return None
+    named = [name for name in missing if name in cfg.triggers]
+    default = [name for name in missing if name not in cfg.triggers]
+    why = [f"{', '.join(default)}: dataFactory.triggersEnabled is false"] if default else []
+    why += [f"{name}: dataFactory.triggers.{name} is false" for name in named]
+    return (
+        f"{len(missing)} trigger(s) are Started in ADF Studio but this stack does not run them ({'; '.join(why)}); "
+        "set dataFactory.triggers.<name>: true to run one, or leave it stopped on purpose"
+    )
