@@ -282,3 +282,26 @@ def test_hidden_folders_of_a_repository_root_are_not_adf_folders(tmp_path: Path)
     root = write(tmp_path, fixture_files())
     (root / ".github" / "workflows").mkdir(parents=True)
     assert load(root).items
+
+
+def _factory_file(name: str, value: str) -> dict[str, Any]:
+    return {"name": name, "properties": {"globalParameters": {"region": {"type": "string", "value": value}}}}
+
+
+def test_factory_files_of_several_factories_may_declare_the_same_global_parameters(tmp_path: Path) -> None:
+    """A repository connected to several factories over time keeps one factory file per factory."""
+    files: dict[str, Any] = fixture_files()
+    files["factory/adf-contoso-dev"] = _factory_file("adf-contoso-dev", "weu")
+    files["factory/adf-contoso-dev2"] = _factory_file("adf-contoso-dev2", "weu")
+    assert load(write(tmp_path, files)).global_parameters == (("region", {"type": "String", "value": "weu"}),)
+
+
+def test_factory_files_that_disagree_on_a_global_parameter_are_refused_with_the_way_out(tmp_path: Path) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["factory/adf-contoso-dev"] = _factory_file("adf-contoso-dev", "weu")
+    files["factory/adf-contoso-prod"] = _factory_file("adf-contoso-prod", "neu")
+    assert (
+        "factory/adf-contoso-prod.json: properties.globalParameters.region: global parameter 'region' is declared "
+        "twice, with different values; ADF Studio writes one factory file per factory connected to the repository: "
+        "keep the one this factory deploys"
+    ) in problems_of(tmp_path, files)
