@@ -56,7 +56,6 @@ from adf.trigger_checks import check_trigger
 from adf.walk import MAX_DEPTH, json_depth
 from stack.config import ConfigError, DataFactoryConfig
 from stack.naming import INTEGRATION_RUNTIME_NAME
-from stack.paths import PIPELINES_DIR
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-. ]{0,259}$")
 
@@ -290,7 +289,7 @@ def pipeline_properties() -> frozenset[str]:
     return frozenset(to_camel(name) for name in arguments - {"pipeline_name"})
 
 
-def load(root: Path = PIPELINES_DIR, stack: str | None = None, typed_check: TypedCheck | None = None) -> AdfContent:
+def load(root: Path, stack: str | None = None, typed_check: TypedCheck | None = None) -> AdfContent:
     """Load and validate the content with the stack values and pipeline properties this platform supports.
 
     `stack` selects overrides.json's section for that stack; without it only `common` applies. `typed_check` is

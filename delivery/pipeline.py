@@ -16,8 +16,6 @@ from typing import Any
 
 import yaml
 
-from stack.paths import PROJECT_DIR
-
 PIPELINE = "azure-pipelines.yml"
 TEMPLATE_DIR = ".azure-pipelines"
 
@@ -37,7 +35,7 @@ class TemplateError(Exception):
     """The pipeline would not compile: a missing template or parameter, or an unknown parameter."""
 
 
-def read_files(root: Path = PROJECT_DIR) -> Files:
+def read_files(root: Path) -> Files:
     """The pipeline and every template under `root`, parsed, by path relative to `root`."""
     paths = [root / PIPELINE, *sorted((root / TEMPLATE_DIR).glob("*.yml"))]
     return {path.relative_to(root).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths}
@@ -108,9 +106,9 @@ def _expand_list(key: str, items: list[Any], files: Files, directory: str) -> li
     return expanded
 
 
-def compile_pipeline(files: Files | None = None) -> Pipeline:
-    """The pipeline as Azure DevOps runs it: templates expanded, template parameters substituted."""
-    files = read_files() if files is None else files
+def compile_pipeline(files: Files) -> Pipeline:
+    """The pipeline as Azure DevOps runs it (`read_files` of the project): templates expanded, template
+    parameters substituted."""
     root = files[PIPELINE]
     bound = _bind(root.get("parameters") or [], {}, PIPELINE)
     body = {key: value for key, value in root.items() if key != "parameters"}

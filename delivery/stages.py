@@ -16,9 +16,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from delivery.pipeline import Pipeline, compile_pipeline
+from delivery.pipeline import Pipeline, compile_pipeline, read_files
+from stack.paths import find_project_dir
 
 PULL_REQUEST = "eq(variables['Build.Reason'], 'PullRequest')"
 """The condition of the stages that run for pull requests only, which are not part of a deploy."""
@@ -193,9 +195,8 @@ def _stage(stage: dict[str, Any], pipeline: Pipeline) -> Stage | None:
     )
 
 
-def deploy_sequence(pipeline: Pipeline | None = None) -> list[Stage]:
+def deploy_sequence(pipeline: Pipeline) -> list[Stage]:
     """The stages a run on main goes through to deploy, in order, each with where it runs and what it runs."""
-    pipeline = compile_pipeline() if pipeline is None else pipeline
     stages = [
         found
         for stage in pipeline.get("stages", [])
@@ -233,7 +234,7 @@ def describe(stages: Sequence[Stage]) -> str:
 
 
 def main() -> int:
-    print(describe(deploy_sequence()))
+    print(describe(deploy_sequence(compile_pipeline(read_files(find_project_dir(Path.cwd()))))))
     return 0
 
 

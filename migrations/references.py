@@ -33,7 +33,7 @@ from migrations.catalog import (
     script_problems,
 )
 from migrations.scripts import SqlInputError, discover
-from stack.paths import PIPELINES_DIR, SQL_DIR
+from stack.paths import PIPELINES_FOLDER, SQL_FOLDER
 
 SQL_TABLE_DATASETS = frozenset({"AzureSqlTable", "SqlServerTable", "AzureSqlMITable", "AzureSqlDWTable"})
 SQL_TEXT_KEYS = ("preCopyScript", "sqlReaderQuery")
@@ -242,7 +242,7 @@ def missing_objects(refs: Iterable[SqlReference], catalog: SqlCatalog) -> list[s
     for ref in refs:
         if not catalog.defines(ref):
             known = ", ".join(catalog.defined(ref.kind)) or "none"
-            problems.append(f"{ref.where}: {ref.kind} {ref.name} is not defined in {SQL_DIR.name}/; defined: {known}")
+            problems.append(f"{ref.where}: {ref.kind} {ref.name} is not defined in {SQL_FOLDER}/; defined: {known}")
     return problems
 
 
@@ -251,7 +251,7 @@ def documents(items: Iterable[AdfItem], kind: str) -> dict[str, tuple[str, dict[
     return {item.name.lower(): (item.file, item.document) for item in items if item.kind == kind}
 
 
-def load_json_documents(kind: str, root: Path = PIPELINES_DIR) -> dict[str, tuple[str, dict[str, Any]]]:
+def load_json_documents(kind: str, root: Path) -> dict[str, tuple[str, dict[str, Any]]]:
     """The documents of one kind, read by the ADF loader (the one reader of `pipelines_json/`)."""
     from adf.load import inspect_content
 
@@ -328,7 +328,7 @@ def syntax_problems(texts: Iterable[SqlText], services: Iterable[AdfItem]) -> li
     return problems
 
 
-def project_problems(items: Iterable[AdfItem], sql_dir: Path = SQL_DIR, content_dir: Path | None = None) -> list[str]:
+def project_problems(items: Iterable[AdfItem], sql_dir: Path, content_dir: Path | None = None) -> list[str]:
     """Everything wrong between `sql/` and the ADF content: scripts that do not parse, scripts that use
     objects no earlier script defines, and tables or procedures that the pipelines and datasets name through the
     platform's own SQL linked service (platform_sql_services) but no script defines. Queries for any other
@@ -340,7 +340,7 @@ def project_problems(items: Iterable[AdfItem], sql_dir: Path = SQL_DIR, content_
     except (SqlInputError, SqlScriptError) as exc:
         return str(exc).splitlines()
     items = list(items)
-    platform = platform_sql_services(content_dir or sql_dir.parent / PIPELINES_DIR.name, items)
+    platform = platform_sql_services(content_dir or sql_dir.parent / PIPELINES_FOLDER, items)
     problems = script_problems(catalog)
     datasets = documents(items, "dataset")
     pipelines = documents(items, "pipeline")

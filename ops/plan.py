@@ -31,7 +31,6 @@ from preview.schema.plan_check import check as schema_check
 from preview.view import PlanView
 from stack.errors import InputError, ViolationsError
 from stack.facts import stale_table_warnings
-from stack.paths import PROJECT_DIR
 
 V = TypeVar("V")
 
@@ -182,7 +181,7 @@ def stale_fact_warnings(today: date | None = None) -> list[str]:
 
 def run_plan(
     stack: str,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path,
     config_overrides: Mapping[str, Any] | None = None,
     checks: Collection[str] = CHECK_NAMES,
 ) -> Plan:

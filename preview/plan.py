@@ -33,7 +33,6 @@ from stack.errors import InputError
 from stack.files import read_stack_file
 from stack.foundation import foundation_dir, is_foundation, platform_dir_of, reads_foundation, require_foundation
 from stack.packages import top_level_packages
-from stack.paths import PROJECT_DIR
 
 
 @dataclass
@@ -125,8 +124,8 @@ PROGRAM_FILES = ("pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
 """What running the program and `python -m ops plan` need from the repository besides its packages."""
 
 
-def copy_program(target: Path, stacks: tuple[str, ...] = ("dev",), source: Path = PROJECT_DIR) -> Path:
-    """A copy of the program and the given stack files: tests and benchmarks change one thing in it.
+def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",)) -> Path:
+    """A copy of the program in `source` and the given stack files: tests and benchmarks change one thing in it.
 
     The packages copied are the ones the build installs (stack/packages.py), so a copy holds what an
     install of the project does."""
@@ -157,7 +156,7 @@ def _exports() -> dict[str, Any]:
 
 def run_program(
     stack: str,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path,
     config_overrides: Mapping[str, Any] | None = None,
 ) -> Plan:
     """Run the program for `stack` under the mocks and return what it registered, with the parsed config.

@@ -21,13 +21,13 @@ import yaml
 
 from stack.errors import ConfigError, InputError
 from stack.esc import open_environments
+from stack.paths import PROJECT_FILE
 from stack.stack_names import check_stack_name
 from stack.suggest import did_you_mean
 
 OFFLINE_SECRET = "offline-placeholder-for-an-encrypted-value"
 """What an encrypted (`secure:`) value, or an ESC secret, becomes offline, where it is not decrypted."""
 
-PROJECT_FILE = "Pulumi.yaml"
 STACK_SETTINGS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
 """The top-level settings of a stack file (Pulumi's stack settings file reference)."""
 

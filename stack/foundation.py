@@ -23,7 +23,6 @@ from pydantic import ValidationError
 from stack.config import PROJECT, PlatformConfig, parse_config, parse_value
 from stack.errors import ConfigError, InputError
 from stack.files import project_name, read_stack_config
-from stack.paths import PROJECT_DIR
 
 FOUNDATION_DIR_NAME = "foundation"
 FOUNDATION_PROJECT = "data-platform-foundation"
@@ -42,7 +41,7 @@ class FoundationOutput(StrEnum):
     AGENT_POOL_NAME = "agent_pool_name"
 
 
-def foundation_dir(platform_dir: Path = PROJECT_DIR) -> Path:
+def foundation_dir(platform_dir: Path) -> Path:
     return platform_dir / FOUNDATION_DIR_NAME
 
 

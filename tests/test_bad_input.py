@@ -254,7 +254,8 @@ CASES = [
     Case(
         "project-file-missing",
         lambda root: (root / "Pulumi.yaml").unlink(),
-        ("Pulumi.yaml: not found in", "the one whose Pulumi.yaml names the project (`name:`) and its runtime"),
+        # python -m ops looks for the project as the Pulumi CLI does, upward from where it runs
+        ("no Pulumi.yaml in", "or any directory above it", "pass --project-dir"),
     ),
     Case(
         "project-file-without-name",
@@ -472,7 +473,7 @@ def plan_in(root: Path) -> subprocess.CompletedProcess[str]:
 def broken_copy(tmp_path: Path, case: Case) -> Path:
     root = tmp_path / "project"
     root.mkdir()
-    copy_program(root)
+    copy_program(root, PROJECT)
     case.breaks(root)
     return root
 
@@ -503,7 +504,7 @@ def test_a_stack_name_pulumi_refuses_fails_naming_what_is_allowed(
 ) -> None:
     root = tmp_path / "project"
     root.mkdir()
-    copy_program(root)
+    copy_program(root, PROJECT)
     result = warm_cli.run(root, "plan", "--stack", stack)
     assert result.returncode == 2, result.stderr
     assert f"error: '{stack}'" in result.stderr

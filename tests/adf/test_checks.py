@@ -11,6 +11,7 @@ from adf.load import PLATFORM_ITEMS, load, load_content
 from adf.model import ContentError
 from stack.naming import INTEGRATION_RUNTIME_NAME
 from tests.support.adf_tree import fixture_files, problems_of, write
+from tests.support.checkout import PIPELINES_DIR
 
 
 def test_dangling_reference_names_the_path_and_the_candidates(tmp_path: Path) -> None:
@@ -165,7 +166,7 @@ def test_a_reference_to_an_item_the_platform_provides_is_accepted_and_listed_as_
 
 def test_the_platform_provides_the_runtime_every_committed_linked_service_connects_via() -> None:
     assert {"integrationRuntime": frozenset({INTEGRATION_RUNTIME_NAME})} == PLATFORM_ITEMS
-    linked_services = load().of_kind("linkedService")
+    linked_services = load(PIPELINES_DIR).of_kind("linkedService")
     assert linked_services
     for item in linked_services:
         assert item.properties["connectVia"] == {

@@ -10,8 +10,8 @@ import pytest
 
 from adf.convert import authoring_place, to_inputs
 from adf.model import AdfItem, AdfKind
-from stack.paths import PIPELINES_DIR
 from tests.support.adf_tree import fixture_files, load, write
+from tests.support.checkout import PIPELINES_DIR
 
 
 def test_conversion_flattens_type_properties_recursively(tmp_path: Path) -> None:

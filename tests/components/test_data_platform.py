@@ -13,6 +13,7 @@ from preview.mocks import MOCK_SUBSCRIPTION_ID
 from preview.plan import Plan
 from stack.tags import REQUIRED_TAGS
 from tests.conftest import STACKS, by_urn, one
+from tests.support.checkout import PROJECT_DIR
 
 STATEFUL = ("azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:sql:Database")
 
@@ -144,8 +145,8 @@ def test_no_secret_value_appears_in_plan_output(dev: Plan) -> None:
 
 
 def test_planning_twice_gives_identical_output() -> None:
-    first = json.dumps(run_plan("test").document(), sort_keys=True)
-    second = json.dumps(run_plan("test").document(), sort_keys=True)
+    first = json.dumps(run_plan("test", PROJECT_DIR).document(), sort_keys=True)
+    second = json.dumps(run_plan("test", PROJECT_DIR).document(), sort_keys=True)
     assert first == second
 
 

@@ -8,6 +8,7 @@ from ops.plan import all_checks_but, run_plan
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, MOCK_SUBSCRIPTION_ID, SECRET
 from preview.plan import Plan
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 VAULT = "azure-native:keyvault:Vault"
 SECRET_TYPE = "azure-native:keyvault:Secret"
@@ -108,4 +109,4 @@ def test_audit_logs_go_to_the_workspace(dev: Plan) -> None:
 
 def unreachable_dev(**overrides: object) -> Plan:
     """Dev with overrides that cut the Function app off (a denying firewall without private endpoints)."""
-    return run_plan("dev", config_overrides=overrides, checks=all_checks_but("reachability"))
+    return run_plan("dev", PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("reachability"))

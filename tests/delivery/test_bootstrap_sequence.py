@@ -3,7 +3,6 @@ servers), and each `pulumi` and `az` line is one the pipeline runs, in the pipel
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -14,11 +13,12 @@ from typing import Any
 
 import pytest
 
+from delivery.pipeline import compile_pipeline, read_files
 from delivery.stages import CommandKind, deploy_sequence
 from ops import sql
-from ops.__main__ import main as ops_main
-from stack.paths import PROJECT_DIR
+from ops.cli.main import main as ops_main
 from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, ArmServer, FakeCredential, make_certificate
+from tests.support.checkout import PROJECT_DIR
 from tests.support.fake_pulumi import fake_pulumi
 from tests.support.sql_database import FakeDatabase
 
@@ -87,7 +87,12 @@ def matches(documented: str, run: str) -> bool:
 
 def pipeline_commands() -> list[tuple[str, CommandKind, str]]:
     """(stage, kind, line) of every command the pipeline runs for the documented stack, in order."""
-    return [(s.name, c.kind, c.line) for s in deploy_sequence() if s.stack == STACK for c in s.commands]
+    return [
+        (s.name, c.kind, c.line)
+        for s in deploy_sequence(compile_pipeline(read_files(PROJECT_DIR)))
+        if s.stack == STACK
+        for c in s.commands
+    ]
 
 
 def test_the_block_holds_only_commands_the_tests_check(lines: list[str]) -> None:
@@ -170,9 +175,9 @@ def documented(lines: list[str], start: str, tmp_path: Path) -> list[str]:
 
 
 def test_the_documented_offline_plans_pass(lines: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(PROJECT_DIR)  # `--project foundation` is relative to the checkout, as in the pipeline
+    monkeypatch.chdir(PROJECT_DIR)  # `--project-dir foundation` is relative to the checkout, as in the pipeline
     plans = [line for line in lines if line.startswith("python -m ops plan")]
-    assert plans == ["python -m ops plan --stack test --project foundation", "python -m ops plan --stack test"]
+    assert plans == ["python -m ops plan --stack test --project-dir foundation", "python -m ops plan --stack test"]
     for line in plans:
         assert ops_main(shlex.split(line)[3:]) == 0, line
 
@@ -184,7 +189,7 @@ def test_the_documented_trigger_commands_stop_then_start_the_stacks_triggers(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(PROJECT_DIR)  # the pipeline runs the documented commands in the checkout
     assert ops_main(deployed(documented(lines, "python -m ops triggers stop", tmp_path))) == 0
     assert arm.started() == []
     assert json.loads((tmp_path / "state.json").read_text())["started"] == ["TR_Hourly"]
@@ -203,11 +208,9 @@ def test_the_documented_sql_command_applies_the_scripts(
         return database
 
     monkeypatch.setattr(sql, "connect", connect)
-    parser = argparse.ArgumentParser()
-    sql.add_arguments(parser)
-    args = parser.parse_args(documented(lines, "python -m ops sql apply", tmp_path)[1:])
-    client_id = "00112233-4455-6677-8899-aabbccddeeff"
-    assert sql.main(args, outputs=lambda stack: OUTPUTS, client_id=lambda factory: client_id) == 0
+    monkeypatch.setattr("ops.stack_outputs.stack_outputs", lambda stack, project_dir: dict(OUTPUTS))
+    monkeypatch.setattr(sql, "factory_client_id", lambda factory: "00112233-4455-6677-8899-aabbccddeeff")
+    assert ops_main([*documented(lines, "python -m ops sql apply", tmp_path), "--project-dir", str(PROJECT_DIR)]) == 0
     assert connected == [("sql-konnektmack-test-weu-abcd.database.windows.net", "sqldb-konnektmack-test")]
     assert any("CREATE USER" in statement for statement in database.executed)
 

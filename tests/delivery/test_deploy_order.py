@@ -18,7 +18,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from delivery.pipeline import compile_pipeline
+from delivery.pipeline import compile_pipeline, read_files
 from delivery.stages import command_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +162,7 @@ def cli_install_problems(pipeline: dict[str, Any]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pipeline() -> dict[str, Any]:
-    return compile_pipeline()
+    return compile_pipeline(read_files(ROOT))
 
 
 def test_each_environment_is_previewed_and_published_before_its_approval(pipeline: dict[str, Any]) -> None:

@@ -86,8 +86,8 @@ def test_a_foundation_deploy_registers_the_providers_and_runs_up_only(pipeline: 
     assert [c.kind for c in deploy.commands] == [CommandKind.REGISTER_PROVIDERS, CommandKind.PULUMI_UP]
 
 
-def test_the_sequence_reads_as_text() -> None:
-    text = describe(deploy_sequence())
+def test_the_sequence_reads_as_text(pipeline: dict[str, Any]) -> None:
+    text = describe(deploy_sequence(pipeline))
     assert "deploy_test: the platform stack test, on pool mdp-konnektmack-test-weu (in the VNet)" in text
     assert "deploy_foundation_test: foundation/ stack test, on Microsoft-hosted ubuntu-24.04" in text
 

@@ -108,7 +108,7 @@ STAGE_MUTATIONS: dict[str, tuple[Callable[[Pipeline], Problems], Callable[[Pipel
     ),
     "foundations not planned": (
         validate_stage_problems,
-        edit_steps("validate", lambda s: "ops plan" in script(s), replace_in_bash("--project foundation", "")),
+        edit_steps("validate", lambda s: "ops plan" in script(s), replace_in_bash("--project-dir foundation", "")),
     ),
     "plans not published": (validate_stage_problems, drop_steps("validate", is_task("PublishPipelineArtifact@1"))),
     "no Node": (validate_stage_problems, drop_steps("validate", is_task("NodeTool@0"))),

@@ -12,7 +12,7 @@ from deployability.coverage import NO_RULE, PROGRAM_TYPES, catalogue_table, cove
 from preview.plan import Plan
 from preview.resource_types import ResourceType
 from stack.name_rules import NAME_RULES, POOL_API_VERSION, POOL_NAME_RULES, SILENT
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 DEPLOYABILITY_README = (PROJECT_DIR / "deployability" / "README.md").read_text(encoding="utf-8")
 README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")

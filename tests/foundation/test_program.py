@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ops.__main__ import main
+from ops.cli.main import main
 from ops.plan import run_plan
 from preview.mocks import STACK_REFERENCE, Registration
 from preview.plan import Plan, copy_program, run_program
@@ -22,8 +22,8 @@ from stack.foundation import (
     foundation_config,
     foundation_dir,
 )
-from stack.paths import PROJECT_DIR
 from stack.pool_quota import PoolQuotaError
+from tests.support.checkout import PROJECT_DIR
 
 PRIVATE = ("test", "prod")
 
@@ -31,7 +31,7 @@ PRIVATE = ("test", "prod")
 @pytest.fixture(scope="module")
 def foundations() -> dict[str, Plan]:
     """Each private stack's foundation, planned alone with every check."""
-    return {stack: run_plan(stack, foundation_dir()) for stack in PRIVATE}
+    return {stack: run_plan(stack, foundation_dir(PROJECT_DIR)) for stack in PRIVATE}
 
 
 def named(plan: Plan, name: str) -> Registration:
@@ -94,14 +94,14 @@ def test_dev_has_no_foundation_and_reads_none(plans: dict[str, Plan]) -> None:
 
 
 def test_a_private_stack_without_a_foundation_stack_is_refused_before_anything_registers(tmp_path: Path) -> None:
-    copy_program(tmp_path, stacks=("test", "prod"))
+    copy_program(tmp_path, PROJECT_DIR, stacks=("test", "prod"))
     (tmp_path / "foundation" / "Pulumi.test.yaml").unlink()
     with pytest.raises(FoundationMissingError, match=r"foundation/Pulumi.test.yaml does not exist: create that stack"):
         run_program("test", tmp_path)
 
 
 def test_a_stack_made_public_by_its_config_reads_no_foundation() -> None:
-    plan = run_program("test", config_overrides={"data-platform:network": {"privateNetworking": False}})
+    plan = run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
     assert plan.upstream == ()
     assert plan.by_type("azure-native:resources:ResourceGroup")
 
@@ -119,7 +119,7 @@ def test_a_public_stack_has_no_foundation() -> None:
 
 
 def test_the_devops_infrastructure_principal_is_required(tmp_path: Path) -> None:
-    copy_program(tmp_path, stacks=("test", "prod"))
+    copy_program(tmp_path, PROJECT_DIR, stacks=("test", "prod"))
     text = (tmp_path / "Pulumi.test.yaml").read_text()
     (tmp_path / "Pulumi.test.yaml").write_text(re.sub(r"\n\s*devOpsInfrastructurePrincipalId: \S+", "", text))
     with pytest.raises(ConfigError, match=r"devOpsInfrastructurePrincipalId: required key is missing.*az ad sp list"):
@@ -127,7 +127,7 @@ def test_the_devops_infrastructure_principal_is_required(tmp_path: Path) -> None
 
 
 def test_a_principal_id_that_is_not_a_guid_is_refused_naming_the_key(tmp_path: Path) -> None:
-    copy_program(tmp_path, stacks=("test", "prod"))
+    copy_program(tmp_path, PROJECT_DIR, stacks=("test", "prod"))
     text = (tmp_path / "Pulumi.test.yaml").read_text()
     (tmp_path / "Pulumi.test.yaml").write_text(
         re.sub(r"devOpsInfrastructurePrincipalId: \S+", "devOpsInfrastructurePrincipalId: DevOpsInfrastructure", text)
@@ -137,7 +137,7 @@ def test_a_principal_id_that_is_not_a_guid_is_refused_naming_the_key(tmp_path: P
 
 
 def test_ops_plan_of_test_fails_when_test_and_prod_overrun_their_shared_quota(tmp_path: Path) -> None:
-    copy_program(tmp_path, stacks=("test", "prod"))
+    copy_program(tmp_path, PROJECT_DIR, stacks=("test", "prod"))
     for stack in PRIVATE:
         path = tmp_path / f"Pulumi.{stack}.yaml"
         path.write_text(path.read_text().replace("maximumConcurrency: 1", "maximumConcurrency: 2"))
@@ -146,16 +146,16 @@ def test_ops_plan_of_test_fails_when_test_and_prod_overrun_their_shared_quota(tm
     assert info.value.registered_before_failure == 0
 
 
-def test_ops_plan_plans_the_foundation_itself_with_project(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", "--stack", "test", "--project", str(foundation_dir()), "--json"]) == 0
+def test_ops_plan_plans_the_foundation_itself_with_project_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stack", "test", "--project-dir", str(foundation_dir(PROJECT_DIR)), "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["project"] == FOUNDATION_PROJECT
     assert any(r["type"] == "azure-native:devopsinfrastructure:Pool" for r in document["resources"])
 
 
 def test_ops_plan_refuses_a_project_without_pulumi_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", "--stack", "test", "--project", str(tmp_path)]) == 2
-    assert f"--project {tmp_path}: no Pulumi.yaml there" in capsys.readouterr().err
+    assert main(["plan", "--stack", "test", "--project-dir", str(tmp_path)]) == 2
+    assert f"--project-dir {tmp_path}: no Pulumi.yaml there" in capsys.readouterr().err
 
 
 def test_the_stack_reference_is_not_recorded_as_a_resource(plans: dict[str, Plan]) -> None:
@@ -164,6 +164,6 @@ def test_the_stack_reference_is_not_recorded_as_a_resource(plans: dict[str, Plan
 
 def test_pulumi_runs_the_foundation_from_the_repositorys_virtualenv() -> None:
     """One set of installed packages for both projects: the one the pipeline installs requirements.txt into."""
-    project = yaml.safe_load((foundation_dir() / "Pulumi.yaml").read_text(encoding="utf-8"))
+    project = yaml.safe_load((foundation_dir(PROJECT_DIR) / "Pulumi.yaml").read_text(encoding="utf-8"))
     assert project["name"] == FOUNDATION_PROJECT
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "../.venv"}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from ops.__main__ import main
+from ops.cli.main import main
 from preview.diagram import (
     EDGE_STYLES,
     GRAPHVIZ_HINT,
@@ -23,8 +24,8 @@ from preview.diagram import (
 )
 from preview.mocks import Registration
 from preview.plan import Plan
-from stack.paths import PROJECT_DIR
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 COMMITTED_DOT = PROJECT_DIR / "docs" / "architecture-dev.dot"
 COMMITTED_PNG = PROJECT_DIR / "docs" / "architecture-dev.png"
@@ -297,6 +298,17 @@ def test_missing_graphviz_exits_2_with_the_install_hint(
     assert not output.parent.exists(), "nothing is written without Graphviz"
     with pytest.raises(GraphvizNotFoundError):
         render(dev_source, tmp_path / "x.png")
+
+
+def test_json_envelope_of_a_machine_without_graphviz(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert main([*_args(stack="dev", output=tmp_path / "out"), "--json"]) == 2
+    document = json.loads(capsys.readouterr().out)
+    assert (document["command"], document["ok"], document["exitCode"]) == ("diagram", False, 2)
+    assert [error["kind"] for error in document["errors"]] == ["input"]
+    assert "apt-get install graphviz" in document["errors"][0]["message"]
 
 
 def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ import pytest
 from adf.load import Inspection
 from deployability import DeployabilityError
 from ops import plan as ops_plan
-from ops.__main__ import main
+from ops.cli.main import main
 from ops.plan import CHECK_NAMES, all_checks_but, checks_named, passed_line, run_checks, run_plan
 from policy.offline import PolicyError
 from preview.mocks import Registration
@@ -21,18 +21,19 @@ from preview.plan import Plan, copy_program
 from preview.resource_types import ResourceType
 from preview.schema import SchemaCheckError
 from stack.files import StackFileError, read_stack_config
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 from tests.support.registrations import PROVIDERS, reg, view_of
 from tests.support.stack_config import stack_config
 
 
 def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", "--stack", "dev", "--json"]) == 0
+    assert main(["plan", "--stack", "dev", "--json", "--project-dir", str(PROJECT_DIR)]) == 0
     out, err = capsys.readouterr()
     document = json.loads(out)
     assert out == json.dumps(document, indent=2) + "\n"
     assert err.splitlines()[-1] == "checks passed: sql-scripts, schema, policy, deployability, reachability"
-    assert set(document) == {"project", "stack", "resources"}
+    assert set(document) == {"command", "ok", "exitCode", "errors", "project", "stack", "resources"}
+    assert (document["command"], document["ok"], document["exitCode"], document["errors"]) == ("plan", True, 0, [])
     assert document["project"] == "data-platform"
     assert document["stack"] == "dev"
     urns = {r["urn"] for r in document["resources"]}
@@ -47,7 +48,7 @@ def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFi
 
 def test_unknown_stack_lists_the_available_ones() -> None:
     with pytest.raises(StackFileError) as info:
-        run_plan("staging")
+        run_plan("staging", PROJECT_DIR)
     assert "Pulumi.staging.yaml: no such stack file; stacks: dev, prod, test" in str(info.value)
 
 
@@ -63,14 +64,14 @@ def test_encrypted_values_reach_the_program_as_secrets(tmp_path: Path) -> None:
 
 
 def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
-    copy_program(tmp_path, stacks=())
+    copy_program(tmp_path, PROJECT_DIR, stacks=())
     broken = (PROJECT_DIR / "Pulumi.dev.yaml").read_text().replace("environment: dev", "environment: staging")
     (tmp_path / "Pulumi.dev.yaml").write_text(broken)
     result = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import sys; from ops.__main__ import main; sys.exit(main(sys.argv[1:]))",
+            "import sys; from ops.cli.main import main; sys.exit(main(sys.argv[1:]))",
             "plan",
             "--stack",
             "dev",
@@ -174,10 +175,10 @@ def planned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_run_plan_runs_the_sql_check_first_and_only_the_chosen_checks(planned: list[str]) -> None:
     with pytest.raises(PolicyError):
-        run_plan("dev")
+        run_plan("dev", PROJECT_DIR)
     assert planned == ["sql-scripts", "program"]
     planned.clear()
     with pytest.raises(DeployabilityError):
-        run_plan("dev", checks=("deployability",))
+        run_plan("dev", PROJECT_DIR, checks=("deployability",))
     assert planned == ["program"]
-    assert run_plan("dev", checks=("schema", "reachability")).resources[0].name == "lake"
+    assert run_plan("dev", PROJECT_DIR, checks=("schema", "reachability")).resources[0].name == "lake"

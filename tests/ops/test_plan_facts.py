@@ -10,6 +10,7 @@ import pytest
 import stack.facts
 from ops.plan import run_plan, stale_fact_warnings
 from stack.facts import registered
+from tests.support.checkout import PROJECT_DIR
 
 REFRESH_COMMANDS = (
     "az functionapp list-flexconsumption-locations --output table",
@@ -46,7 +47,7 @@ def test_ops_plan_prints_the_warnings_and_still_plans(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(stack.facts, "today", lambda: date(2028, 1, 1))
-    plan = run_plan("dev", checks=("deployability",))
+    plan = run_plan("dev", PROJECT_DIR, checks=("deployability",))
     assert plan.resources
     err = capsys.readouterr().err
     assert "warning: facts: Flex Consumption regions was read on 2026-12-06" in err

@@ -13,6 +13,7 @@ from preview.mocks import Registration
 from preview.plan import Plan
 from preview.view import PlanView
 from stack.config import PlatformConfig
+from tests.support.checkout import PROJECT_DIR
 from tests.support.stack_config import stack_config as stack_config
 from tests.support.stack_config import stack_values as stack_values
 
@@ -32,7 +33,7 @@ LOWERED = {"storage-https-only": {"enforcement": "advisory", "reason": "Legacy c
 
 def plan_unchecked(stack: str, **overrides: Any) -> Plan:
     """Plan a stack with config overrides, without the plan's own policy check (to inspect what it would catch)."""
-    return run_plan(stack, config_overrides=overrides, checks=all_checks_but("policy"))
+    return run_plan(stack, PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("policy"))
 
 
 def evaluate(

@@ -24,10 +24,11 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 from policy.rules import PACK_NAME, RULE_NAMES, RULES, build_policies
 from policy.settings import POLICY_KEY, from_pulumi_runtime, settings_from_config
 from preview.mocks import Registration
-from preview.plan import PROJECT_DIR, Plan
+from preview.plan import Plan
 from preview.view import PlanView
 from stack.config import ConfigError
 from tests.policy.fixtures import LAKE, LOWERED, VAULT, reg_named, stack_config, stack_values, without
+from tests.support.checkout import PROJECT_DIR
 
 
 def test_importing_the_package_never_constructs_a_pack(monkeypatch: pytest.MonkeyPatch, dev: Plan) -> None:

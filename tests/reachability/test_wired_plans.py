@@ -16,6 +16,7 @@ from preview.view import PlanView
 from reachability import ReachabilityError, Violation
 from reachability import check as reachability_check
 from stack.errors import InputError
+from tests.support.checkout import PROJECT_DIR
 
 
 def check(regs: list[Registration]) -> list[Violation]:
@@ -95,6 +96,7 @@ def test_ops_plan_fails_with_both_ends_and_the_fix_when_a_stack_leaves_private_n
         # The security baseline would refuse this stack too; the reachability check is what is under test.
         run_plan(
             "test",
+            PROJECT_DIR,
             config_overrides={"data-platform:network": {"privateNetworking": False}},
             checks=all_checks_but("policy"),
         )

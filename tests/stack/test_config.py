@@ -24,7 +24,7 @@ from stack.config import (
     schedule_period_minutes,
 )
 from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 P = "data-platform"
 

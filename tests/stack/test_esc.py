@@ -17,7 +17,7 @@ import pytest
 from preview.plan import copy_program, run_program
 from stack.errors import ConfigError
 from stack.files import OFFLINE_SECRET, UnresolvedEnvironmentError, read_stack_file
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 FAKE_ESC = """#!{python}
 import json, pathlib, sys
@@ -183,7 +183,7 @@ def test_inline_environment_values_are_said_not_to_be_evaluated(tmp_path: Path, 
 
 
 def test_a_missing_key_names_the_environments_the_offline_plan_could_not_read(tmp_path: Path, esc_bin) -> None:
-    root = copy_program(tmp_path / "program", stacks=())
+    root = copy_program(tmp_path / "program", PROJECT_DIR, stacks=())
     dev = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
     without_owner = dev.replace("  data-platform:owner: data-platform-team\n", "")
     (root / "Pulumi.alice.yaml").write_text("environment:\n  - data-platform/alice\n" + without_owner)
@@ -199,7 +199,7 @@ def test_a_missing_key_names_the_environments_the_offline_plan_could_not_read(tm
 
 
 def test_without_environments_a_missing_key_is_only_missing(tmp_path: Path) -> None:
-    root = copy_program(tmp_path / "program", stacks=())
+    root = copy_program(tmp_path / "program", PROJECT_DIR, stacks=())
     dev = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
     (root / "Pulumi.alice.yaml").write_text(dev.replace("  data-platform:owner: data-platform-team\n", ""))
     with pytest.raises(ConfigError) as info:
@@ -211,7 +211,7 @@ def test_without_environments_a_missing_key_is_only_missing(tmp_path: Path) -> N
 def test_the_offline_plan_prints_the_warning_once_before_it_runs(
     tmp_path: Path, esc_bin, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = copy_program(tmp_path / "program", stacks=())
+    root = copy_program(tmp_path / "program", PROJECT_DIR, stacks=())
     (root / "Pulumi.alice.yaml").write_text(
         "environment:\n  - data-platform/alice\n" + (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
     )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 import stack.facts
-from ops.__main__ import main
+from ops.cli.main import main
 from stack.facts import DatedTable, registered, stale_table_warnings
 from stack.regions import REGIONS
 

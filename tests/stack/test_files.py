@@ -14,8 +14,8 @@ from stack.files import (
     read_stack_config,
     read_stack_file,
 )
-from stack.paths import PROJECT_DIR
 from stack.stack_names import StackNameError
+from tests.support.checkout import PROJECT_DIR
 
 DEV = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
 

@@ -12,8 +12,8 @@ import pytest
 from stack.config import REGION_CODES, ConfigError, parse_config
 from stack.files import read_stack_config
 from stack.naming import RULES, NameRule, build_names
-from stack.paths import PROJECT_DIR
 from stack.stack_names import QUALIFIER_MAX_LENGTH, short_qualifier, stack_qualifier
+from tests.support.checkout import PROJECT_DIR
 
 
 def config_for(prefix: str, environment: str, location: str):

@@ -18,6 +18,7 @@ from ops.plan import run_plan
 from preview import schema
 from preview.plan import Plan, azure_names, copy_program
 from stack.stack_names import stack_qualifier
+from tests.support.checkout import PROJECT_DIR
 
 AZURE_ZONE = re.compile(r"privatelink\.[a-z0-9.-]+")
 """Private Link's DNS zones: Azure fixes their names, and each stack has its own in its own resource group."""
@@ -43,7 +44,7 @@ EVERY_STACK_NAMES = {
 def plan_copy(root: Path, stack: str, like: str) -> Plan:
     """A personal stack made the way its owner would: the stack file copied, a private one's foundation stack
     created, and its pool counted against a quota of its own (a review subscription)."""
-    copy_program(root, stacks=(like,))
+    copy_program(root, PROJECT_DIR, stacks=(like,))
     text = (root / f"Pulumi.{like}.yaml").read_text().replace("subscription: contoso-data", "subscription: review")
     (root / f"Pulumi.{stack}.yaml").write_text(text)
     foundation = root / "foundation" / f"Pulumi.{like}.yaml"

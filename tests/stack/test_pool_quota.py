@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from stack.config import LOCATION_KEY
-from stack.paths import PROJECT_DIR
 from stack.pool_quota import (
     PoolDemand,
     PoolQuotaError,
@@ -18,6 +17,7 @@ from stack.pool_quota import (
     demand_of,
     quota_problems,
 )
+from tests.support.checkout import PROJECT_DIR
 
 ORGANIZATION = "https://dev.azure.com/contoso"
 

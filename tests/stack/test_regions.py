@@ -8,8 +8,8 @@ from datetime import date
 from stack.config import parse_config
 from stack.files import read_stack_config
 from stack.naming import build_names
-from stack.paths import PROJECT_DIR
 from stack.regions import REGION_CODES, REGIONS
+from tests.support.checkout import PROJECT_DIR
 
 CODES_IN_USE_BEFORE_THE_TABLE = {
     "australiaeast": "aue",

@@ -7,7 +7,7 @@ from typing import Any
 
 from stack.config import PlatformConfig, parse_config
 from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 
 def stack_values(stack: str, **overrides: Any) -> dict[str, str]:

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from ops.__main__ import main
+from ops.cli.main import main
 from preview.plan import Plan, copy_program, run_program
 from preview.view import PlanView
 from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 from transitions import TransitionsError, transitions
 
 ADF_PAGE = "https://learn.microsoft.com/azure/data-factory/managed-virtual-network-private-endpoint"
@@ -57,7 +57,7 @@ def test_ops_plan_from_its_own_json_passes_and_says_nothing_changed(
 def private_dev(tmp_path: Path) -> Plan:
     """Dev planned as a stack owner would switch it to private networking: its stack file edited, and its
     foundation stack created (a private stack reads its network and pool from it)."""
-    project = copy_program(tmp_path, stacks=("dev",))
+    project = copy_program(tmp_path, PROJECT_DIR, stacks=("dev",))
     stack_file = project / "Pulumi.dev.yaml"
     document = yaml.safe_load(stack_file.read_text())
     document["config"].update(private_dev_overrides())
@@ -80,7 +80,7 @@ def test_switching_dev_to_private_networking_is_refused_at_the_runtime(dev: Plan
 
 def test_the_switch_back_to_public_is_refused_too(plans: dict[str, Plan]) -> None:
     test = plans["test"]
-    public = run_program("test", config_overrides={"data-platform:network": {"privateNetworking": False}})
+    public = run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
     report = transitions(test.document(), PlanView.of(public), public.config)
     assert [r.refusal.name for r in report.failing_refusals] == ["adf-runtime-managed-network"]
     assert "-> absent" in str(report.failing_refusals[0].change)
@@ -89,7 +89,7 @@ def test_the_switch_back_to_public_is_refused_too(plans: dict[str, Plan]) -> Non
 def test_ops_plan_from_a_public_release_of_a_private_stack_exits_2_naming_the_runtime(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    public = run_program("test", config_overrides={"data-platform:network": {"privateNetworking": False}})
+    public = run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
     previous = tmp_path / "plan-test.json"
     previous.write_text(json.dumps(public.document()))
     assert main(["plan", "--stack", "test", "--from", str(previous)]) == 2

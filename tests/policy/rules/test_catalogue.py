@@ -6,10 +6,11 @@ import pytest
 
 from policy.offline import Violation, check
 from policy.rules import RULE_NAMES, RULES
-from preview.plan import PROJECT_DIR, Plan
+from preview.plan import Plan
 from preview.view import PlanView
 from tests.conftest import STACKS
 from tests.policy.fixtures import of_rule
+from tests.support.checkout import PROJECT_DIR
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -95,8 +95,8 @@ def validate_stage_problems(pipeline: dict[str, Any]) -> Problems:
         text = script(steps[plan])
         if "Pulumi.*.yaml" not in text and not all(re.search(rf"\b{s}\b", text) for s in STACKS):
             problems.append(f"the plan step does not cover every stack {STACKS}")
-        if "foundation/Pulumi.*.yaml" not in text or "--project foundation" not in text:
-            problems.append("the plan step does not plan every foundation stack (--project foundation)")
+        if "foundation/Pulumi.*.yaml" not in text or "--project-dir foundation" not in text:
+            problems.append("the plan step does not plan every foundation stack (--project-dir foundation)")
         output = re.search(r"--json\s*>\s*\"?([^\"\s]+)", text)
         first(
             lambda s: (

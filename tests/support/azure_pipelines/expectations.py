@@ -6,7 +6,7 @@ The pipeline is compiled by the product's own compiler (`delivery.pipeline`), as
 from __future__ import annotations
 
 from delivery.pipeline import PIPELINE, TEMPLATE_DIR
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 ROOT = PROJECT_DIR
 PRIVATE_STACKS = ("test", "prod")
