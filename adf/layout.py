@@ -107,10 +107,8 @@ def extra_folder(folder: Path) -> ExtraFolder:
 
 
 def is_studio_folder(folder: Path) -> bool:
-    """Whether ADF Studio's content is right here: publish_config.json, or a kind's folder holding a .json file."""
-    if (folder / PUBLISH_CONFIG).is_file():
-        return True
-    return any((folder / kind).is_dir() and any((folder / kind).rglob("*.json")) for kind in FOLDERS)
+    """Whether ADF Studio's layout is right here: publish_config.json, or a folder of one of its kinds."""
+    return (folder / PUBLISH_CONFIG).is_file() or any((folder / kind).is_dir() for kind in FOLDERS)
 
 
 def studio_folders(folder: Path, depth: int = SEARCH_DEPTH) -> list[Path]:

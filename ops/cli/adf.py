@@ -82,10 +82,9 @@ def render(report: FolderReport) -> str:
         lines += [f"  - {problem.split(': ', 1)[1] if ': ' in problem else problem}" for problem in file.problems]
     deployable = [f for f in report.files if f.ok]
     arm = sum(1 for f in deployable if (f.route or "").startswith("ARM"))
-    lines.append(
-        f"{len(deployable)} of {len(report.files)} file(s) deployable "
-        f"({len(deployable) - arm} typed, {arm} as ARM deployments of their JSON)"
-    )
+    if arm:
+        lines.append(f"{len(deployable) - arm} deploy typed, {arm} as ARM deployments of their JSON")
+    lines.append(f"{len(deployable)} of {len(report.files)} file(s) deployable")
     return "\n".join(lines)
 
 

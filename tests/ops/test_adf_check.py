@@ -80,7 +80,7 @@ def test_human_output_groups_problems_by_file(tmp_path: Path, capsys: pytest.Cap
         "dataset/DS_List.json: cannot be deployed",
         "  - (root): expected an object {'name': ..., 'properties': {...}}, found list",
     ]
-    assert out[-1] == "4 of 5 file(s) deployable (4 typed, 0 as ARM deployments of their JSON)"
+    assert out[-1] == "4 of 5 file(s) deployable"
 
 
 def test_a_path_that_is_not_a_folder_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,3 +114,29 @@ def test_what_azure_native_has_no_resource_for_deploys_as_an_arm_deployment_and_
     )
     assert by_path["integrationRuntime/ir-vnet.json"]["deploy"] == "typed"
     assert by_path["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json"]["deploy"] == "typed"
+
+
+def test_human_output_says_how_each_file_deploys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = fixture_files()
+    files["pipeline/PL_Copy"]["properties"]["parameters"]["runDate"]["identity"] = "runDate"
+    assert main(["adf", "check", str(write(tmp_path, files))]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-6:] == [
+        "dataset/DS_Files.json: typed",
+        "linkedService/LS_Lake.json: typed",
+        "pipeline/PL_Copy.json: ARM deployment: properties.parameters.runDate.identity: not a property of "
+        "azure-native's ParameterSpecification",
+        "trigger/TR_Daily.json: typed",
+        "3 deploy typed, 1 as ARM deployments of their JSON",
+        "4 of 4 file(s) deployable",
+    ]
+
+
+def test_a_folder_without_adf_content_exits_2_and_shows_the_layout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    assert main(["adf", "check", str(tmp_path)]) == 2
+    assert "no ADF Studio content here or up to 4 folder levels below; an ADF Studio git root folder holds" in (
+        capsys.readouterr().err
+    )
