@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from typing import Any
 
@@ -146,6 +147,11 @@ class AdfItem:
         return parts[-3] if self.kind == AdfKind.MANAGED_PRIVATE_ENDPOINT and len(parts) >= 3 else None
 
     def references(self) -> list[Reference]:
+        """Every by-name reference of the file (its managed private endpoint's network included), built-ins left out."""
+        return list(self._references)
+
+    @cached_property
+    def _references(self) -> tuple[Reference, ...]:
         refs = [
             Reference(REFERENCE_KINDS[kind], str(value["referenceName"]), f"{path}.referenceName")
             for path, value in walk_json(self.document)
@@ -156,7 +162,7 @@ class AdfItem:
         ]
         if self.network is not None:
             refs.append(Reference(AdfKind.MANAGED_VIRTUAL_NETWORK, self.network, "(its folder)"))
-        return [ref for ref in refs if (ref.kind, ref.name.lower()) not in BUILT_IN]
+        return tuple(ref for ref in refs if (ref.kind, ref.name.lower()) not in BUILT_IN)
 
     def depends_on(self) -> set[tuple[AdfKind, str]]:
         """The items this one must be created after."""
