@@ -5,9 +5,12 @@ represents the file exactly, else an ARM deployment of the file's JSON (`resourc
 adf/arm.py), which loses nothing. Either way the resource depends on the resources of what its file references,
 so a pipeline is created after its datasets whichever way each goes.
 
-A deployment record is only a record: deleting it (a file removed from the folder) leaves the object in the
-factory, as Microsoft's incremental ARM deployments do; `ops adf drift` lists such objects and deletes them with
-`--delete`.
+Neither route deletes an object when its file goes: a deployment record is only a record (deleting it leaves
+the object, as Microsoft's incremental ARM deployments do), and the typed resources are kept on delete
+(`retain_on_delete`). Both routes thus behave alike, and an item whose route changes (azure-native gains what
+the file needed, or ADF Studio starts writing what azure-native lacks) is never deleted by Pulumi after its new
+resource has written it: Pulumi creates the new resource before it deletes the old one. `ops adf drift` lists
+the objects the folder lacks and deletes them with `--delete`, as azure.datafactory.tools' DeleteNotInSource does.
 """
 
 from __future__ import annotations
@@ -67,11 +70,12 @@ class DataFactoryContent(pulumi.ComponentResource):
             ]
             if item.kind == "linkedService":
                 depends_on += list(args.linked_services_after)
-            options = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
             logical = f"{name}-{item.kind}-{item.name}"
             if args.content.arm(item):
+                options = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
                 created: pulumi.CustomResource = self._arm_deployment(logical, resolved, args, options)
             else:
+                options = pulumi.ResourceOptions(parent=self, depends_on=depends_on, retain_on_delete=True)
                 created = self._typed(logical, resolved, args, options)
             self.resources[(item.kind, item.name.lower())] = created
         self.register_outputs({"items": [f"{item.kind}/{item.name}" for item in args.content.items]})

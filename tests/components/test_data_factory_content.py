@@ -126,3 +126,12 @@ def test_deployment_names_follow_the_factory(tmp_path: Path) -> None:
     second = _named(_build(content, "adf-b"), "-dataset-DS_Files").inputs["deploymentName"]
     assert first != second
     assert first[:-8] == second[:-8]
+
+
+def test_neither_route_deletes_an_object_when_its_file_goes(tmp_path: Path) -> None:
+    """Typed resources are kept on delete, so an item whose route changes is not deleted after its new resource
+    wrote it; a deployment record's deletion leaves its object anyway."""
+    registrations = _build(load(write(tmp_path, _with_arm_dataset(fixture_files()))))
+    typed = [reg for reg in registrations if reg.type.startswith("azure-native:datafactory:")]
+    assert typed and all(reg.retain_on_delete for reg in typed)
+    assert _named(registrations, "-dataset-DS_Files").type == DEPLOYMENT
