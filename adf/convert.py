@@ -2,8 +2,10 @@
 
 azure-native flattens ADF's `typeProperties` into the parent object (activities,
 datasets, linked services, triggers, data flows), and takes a pipeline's properties
-as top-level arguments. The conversion does exactly that and nothing else, so every
-property in a file reaches its resource.
+as top-level arguments. The conversion does exactly that and nothing else. Where flattening
+would merge two properties (`typed_obstacles`), or the typed resource cannot take a property,
+the item deploys as its own JSON instead (adf/lossless.py), so every property in a file
+reaches the factory.
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ of `preview.schema`, passed in by whoever loads, so this layer stays below it):
 * a property the typed resource lacks, a value it does not list, or an ADF expression where it takes a literal
   list or object: the lossless path, with the reason;
 * a required property missing, or a literal of the wrong JSON type: refused, since ADF requires the same
-  property and takes the same types (the specification is ADF's own);
+  property and takes the same types (the specification is ADF's own); so is an unknown property whose suggested
+  spelling is a required property missing beside it (`waitTimeInSecond`), a misspelling rather than a property
+  azure-native lacks;
 * an empty `policy.cancelAfter` is left out of the typed inputs and said so (it holds nothing).
 
 Integers beyond 2^53 cannot pass through Pulumi's engine exactly (inputs travel as protobuf `Struct`s, whose
