@@ -27,7 +27,6 @@ PUBLISH_CONFIG = "publish_config.json"
 
 TOOLING_FOLDERS = {
     "templates": "ADF Studio's saved pipeline templates (ARM templates and their manifest.json); not deployed",
-    "deployment": "azure.datafactory.tools' stage configuration (config-<stage>.csv or .json), not ADF objects",
     "adfcdc": "ADF change data capture resources, which this program does not deploy",
     "build": "the npm package of Microsoft's automated publishing (@microsoft/azure-data-factory-utilities)",
     "scripts": "scripts beside the factory, such as Microsoft's pre- and post-deployment CI/CD script",
@@ -36,9 +35,9 @@ TOOLING_FOLDERS = {
 
 templates/: https://learn.microsoft.com/azure/data-factory/solution-templates-introduction (saved to git by "Save
 as template"); build/package.json: https://learn.microsoft.com/azure/data-factory/continuous-integration-delivery-improvements;
-scripts/: https://learn.microsoft.com/azure/data-factory/continuous-integration-delivery-sample-script; deployment/:
-https://github.com/Azure-Player/azure.datafactory.tools#step-by-step-publishing (stages); adfcdc/:
-https://learn.microsoft.com/azure/data-factory/concepts-change-data-capture-resource."""
+scripts/: https://learn.microsoft.com/azure/data-factory/continuous-integration-delivery-sample-script; adfcdc/:
+https://learn.microsoft.com/azure/data-factory/concepts-change-data-capture-resource. The loader reads deployment/,
+azure.datafactory.tools' stage configuration, itself (adf/stage_config.py)."""
 
 SEARCH_DEPTH = 4
 """How many folder levels below a given folder the ADF Studio root folder is looked for."""

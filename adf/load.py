@@ -48,10 +48,12 @@ from adf.model import (
 )
 from adf.order import creation_order
 from adf.overrides import read_overrides
+from adf.publish_filters import filter_content, read_publish_options
 from adf.rules import check_content
 from adf.rules.names import RULED_KINDS
 from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
+from adf.stage_config import DEPLOYMENT_FOLDER
 from adf.trigger_checks import check_trigger
 from adf.walk import MAX_DEPTH, json_depth
 from stack.config import ConfigError, DataFactoryConfig
@@ -164,7 +166,8 @@ def _read_folder(root: Path, found: Inspection) -> None:
     if not root.is_dir():
         return
     for entry in sorted(root.iterdir()):
-        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):  # .git, .github
+        # .git, .github; deployment/ holds azure.datafactory.tools' stage config (adf/stage_config.py), not content
+        if entry.is_dir() and entry.name not in (*FOLDERS, DEPLOYMENT_FOLDER) and not entry.name.startswith("."):
             extra = extra_folder(entry)
             if extra.error is not None:
                 found.problems.append(f"{root.name}/{entry.name}/: {extra.error}")
@@ -230,7 +233,13 @@ def inspect_content(
     if typed_check is not None:
         _route_items(found, typed_check)
     ordered = creation_order(items, problems)
-    overrides = read_overrides(root, items, stack_values, problems, stack) if with_overrides and root.is_dir() else []
+    overrides = (
+        read_overrides(
+            root, items, stack_values, problems, stack, global_parameters=found.global_parameters, notes=found.notes
+        )
+        if with_overrides and root.is_dir()
+        else []
+    )
     return found, ordered, overrides
 
 
@@ -298,6 +307,7 @@ def load(root: Path, stack: str | None = None, typed_check: TypedCheck | None = 
     plan show warnings, not info).
     """
     content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack, typed_check=typed_check)
+    content = filter_content(content, read_publish_options(root, stack))
     for note in content.notes:
         pulumi.log.warn(f"pipelines_json: {note}")
     return content

@@ -78,7 +78,6 @@ OBJECT = json.dumps({"name": "PL_Stray", "properties": {"activities": []}})
     ("name", "files", "note"),
     [
         ("templates", {"manifest.json": "{}"}, "ADF Studio's saved pipeline templates"),
-        ("deployment", {"config-prod.csv": "type,name,path,value\n"}, "azure.datafactory.tools' stage configuration"),
         ("adfcdc", {"cdc1.json": OBJECT}, "ADF change data capture resources, which this program does not deploy"),
         ("build", {"package.json": "{}"}, "the npm package of Microsoft's automated publishing"),
         ("Pipelines", {"infra.pipeline.yaml": "steps: []\n"}, "not ADF Studio content (no ADF objects in it); ignored"),
