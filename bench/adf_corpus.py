@@ -146,6 +146,11 @@ def _reasons(files: Iterable[dict[str, Any]], state: str) -> collections.Counter
     return counted
 
 
+def _ranked(counted: collections.Counter[str]) -> list[tuple[str, int]]:
+    """Most files first, then by reason, so that two runs write the same table."""
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+
+
 def _before(results: list[RootResult], label: str) -> str:
     files = [file for result in results for file in result.files]
     deployable = sum(1 for file in files if file["ok"])
@@ -208,9 +213,9 @@ def render(results: list[RootResult], before: str | None = None) -> tuple[str, b
         )
     lines += ["", "Why files take the ARM deployment (files per reason; a file may have several):", ""]
     lines += ["| files | reason |", "|---|---|"]
-    lines += [f"| {count} | {reason} |" for reason, count in _reasons(files, "arm").most_common(25)]
+    lines += [f"| {count} | {reason} |" for reason, count in _ranked(_reasons(files, "arm"))[:25]]
     lines += ["", "Why files are refused (files per reason):", "", "| files | reason |", "|---|---|"]
-    lines += [f"| {count} | {reason} |" for reason, count in _reasons(files, "refused").most_common()]
+    lines += [f"| {count} | {reason} |" for reason, count in _ranked(_reasons(files, "refused"))]
     lines += [
         "",
         f"Target: at least {TARGET_SHARE:.0%} of the files deployable unchanged, and a report for every root. "
