@@ -77,11 +77,12 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
     if KIND_SPECS[item.kind].resource_missing:
         return Route(arm=True, reasons=(f"(root): {KIND_SPECS[item.kind].resource_missing}",)), []
     reasons = [_in_file(item, obstacle) for obstacle in typed_obstacles(item)]
-    reasons += [
-        f"{path}: the integer {value} is beyond 2^53, which Pulumi's engine carries only as a rounded double"
-        for path, value in walk_json(item.properties, "properties")
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > EXACT_INTEGER
-    ]
+    if _has_big_integer(item.properties):
+        reasons += [
+            f"{path}: the integer {value} is beyond 2^53, which Pulumi's engine carries only as a rounded double"
+            for path, value in walk_json(item.properties, "properties")
+            if _is_big_integer(value)
+        ]
     dropped: list[str] = []
     inputs = to_inputs(item, dropped)
     spec = KIND_SPECS[item.kind]
@@ -108,6 +109,24 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
     if reasons:
         return Route(arm=True, reasons=tuple(dict.fromkeys(reasons))), problems
     return Route(arm=False, dropped=tuple(_in_file(item, line) for line in dropped)), problems
+
+
+def _is_big_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > EXACT_INTEGER
+
+
+def _has_big_integer(value: Any) -> bool:
+    """Whether any number in a JSON value is an integer beyond 2^53 (a quick scan; walk_json then says where)."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+        elif _is_big_integer(node):
+            return True
+    return False
 
 
 def _in_file(item: AdfItem, line: str) -> str:
