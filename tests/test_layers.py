@@ -29,7 +29,7 @@ NOT_INSTALLED = frozenset({PROGRAM, FUNCTION_APP, "bench"})
 """The layers an install of the project leaves out; every other layer is an installed package."""
 
 ALLOWED: Mapping[str, frozenset[str]] = {
-    PROGRAM: frozenset({"stack", "adf", "components"}),
+    PROGRAM: frozenset({"stack", "adf", "components", "preview"}),
     "stack": frozenset(),
     "adf": frozenset({"stack"}),
     "components": frozenset({"stack", "adf"}),
