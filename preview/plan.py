@@ -49,6 +49,8 @@ class Plan:
     """The stack's exports (secrets as "[secret]"): what a stack reference to it reads."""
     upstream: tuple[Plan, ...] = ()
     """The plans of the stacks this one reads through stack references, which are deployed before it."""
+    warnings: tuple[str, ...] = ()
+    """What the checks found that does not fail the plan and is listed with it (the ADF content rules' warnings)."""
 
     @property
     def all_resources(self) -> list[Registration]:
