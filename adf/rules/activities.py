@@ -201,7 +201,7 @@ COPY_DIU_MINIMUM = Rule(
     f"{DIU_PAGE_MINIMUM} to {DIU[1]}",
     "The copy performance page allows 2 to 256 data integration units.",
     (COPY_PERFORMANCE, REST_API),
-    "ADF published dataIntegrationUnits 0 on 35 Copy activities (nuuday/nuudw, factory/adf_publish b52c387, "
+    "ADF published dataIntegrationUnits 0 on 34 Copy activities (nuuday/nuudw, factory/adf_publish b52c387, "
     "2025-01-03; it wrote them for the legacy cloudDataMovementUnits 0 of the collaboration files), and the REST "
     "specification's minimum is 0: a warning.",
     accepted=(PUBLISHED_ZERO_DIU,),

@@ -157,7 +157,7 @@ PUBLISHED_ZERO_DIU = _published(
     "nuuday/nuudw",
     "b52c387c8707b8dc13abfc0848d63e54896280e5",
     "nuudw-adf01-dev/ARMTemplateForFactory.json",
-    "35 Copy activities with dataIntegrationUnits 0",
+    "34 Copy activities with dataIntegrationUnits 0",
     "factory/adf_publish, 2025-01-03",
 )
 PUBLISHED_LINKED_SERVICE_DASH = _published(
