@@ -71,6 +71,8 @@ class Inspection:
     dropped: dict[str, list[str]] = field(default_factory=dict)
     """Read-only property -> the files it was dropped from."""
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Findings of the content rules that ADF's own accepted content breaks (adf/rules): reported, not refused."""
     global_parameters: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     """Every .json file found, whether or not it could be read."""
@@ -229,7 +231,7 @@ def inspect_content(
                 check_pipeline_properties(item, pipeline_properties, problems)
         if item.kind == "trigger":
             check_trigger(item, pipelines, problems)
-    check_content(items, problems)
+    check_content(items, problems, found.warnings)
     if typed_check is not None:
         _route_items(found, typed_check)
     ordered = creation_order(items, problems)
@@ -287,6 +289,7 @@ def load_content(
         overrides=tuple(overrides),
         global_parameters=tuple(found.global_parameters),
         notes=tuple(found.summary()),
+        warnings=tuple(found.warnings),
         routes=dict(found.routes),
         started_triggers=tuple(found.started_triggers),
     )
@@ -303,12 +306,12 @@ def load(root: Path, stack: str | None = None, typed_check: TypedCheck | None = 
 
     `stack` selects overrides.json's section for that stack; without it only `common` applies. `typed_check` is
     the provider-schema check that routes each item (the program passes `preview.schema.check_inputs`). What the
-    loader changed or ignored is logged once, one line per cause (as a warning: `pulumi preview` and the offline
-    plan show warnings, not info).
+    loader changed or ignored is logged once, one line per cause, and so is each content rule's warning (as
+    warnings: `pulumi preview` and the offline plan show warnings, not info).
     """
     content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack, typed_check=typed_check)
     content = filter_content(content, read_publish_options(root, stack))
-    for note in content.notes:
+    for note in (*content.notes, *content.warnings):
         pulumi.log.warn(f"pipelines_json: {note}")
     return content
 

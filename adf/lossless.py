@@ -20,7 +20,14 @@ of `preview.schema`, passed in by whoever loads, so this layer stays below it):
 * a required property missing, or a literal of the wrong JSON type: refused, since ADF requires the same
   property and takes the same types (the specification is ADF's own); so is an unknown property whose suggested
   spelling is a required property missing beside it (`waitTimeInSecond`), a misspelling rather than a property
-  azure-native lacks;
+  azure-native lacks. Two missing properties ADF itself published take the lossless path instead:
+  - inside an inactive activity (`state: Inactive`), which "is excluded from pipeline validation. Hence, you don't
+    need to provide all required fields for an inactive activity" (ADF's announcement, 2023-07-07:
+    https://techcommunity.microsoft.com/t5/azure-data-factory-blog/comment-out-part-of-pipeline/ba-p/3868069);
+    ADF published a Web activity so, without `url` and `method`, to four factories (Master_SP_Pipeline in
+    https://github.com/nate-testa/vault-data-warehouse-clone/blob/fc3d1ab64d8064fb61a59dc930a4109643d513b1/AZR-PROD-DATA-ADF-CORE01/ARMTemplateForFactory.json);
+  - a tumbling window trigger's `pipeline`: ADF published one that runs no pipeline (trigger2 in
+    https://github.com/kromerm/makadfwestus2/blob/9c4f2df3b24bc3d00d409a118923c0806b5c6dd3/makadfwestus2/ARMTemplateForFactory.json);
 * an empty `policy.cancelAfter` is left out of the typed inputs and said so (it holds nothing).
 
 Integers beyond 2^53 cannot pass through Pulumi's engine exactly (inputs travel as protobuf `Struct`s, whose
@@ -102,6 +109,8 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
             if _misspells_required(violation, missing)
             else _lossless_reason(violation, _value_at(typed_inputs, violation.path))
         )
+        if reason is None and violation.code == MISSING:
+            where, reason = _published_without(item, violation, where)
         if reason is None:
             problems.append(f"{item.file}: {where}: {violation.reason}")
         else:
@@ -163,6 +172,33 @@ def _lossless_reason(violation: TypedViolation, value: Any) -> str | None:
         literal = expected.group(1) if expected else "literal"
         return f"an ADF expression where azure-native takes a literal {literal}"
     return None
+
+
+_ACTIVITY = re.compile(r"(?:activities|ifTrueActivities|ifFalseActivities|defaultActivities)\[\d+\]")
+
+
+def _published_without(item: AdfItem, violation: TypedViolation, where: str) -> tuple[str, str | None]:
+    """Where a missing required property is, and why the lossless path takes it: ADF published the same omission
+    (see the module docstring); None: ADF would refuse it too."""
+    if (
+        item.kind == AdfKind.TRIGGER
+        and item.adf_type == "TumblingWindowTrigger"
+        and violation.path == "properties.pipeline"
+    ):
+        return (
+            "properties.pipeline",
+            "a tumbling window trigger that runs no pipeline, which ADF publishes and azure-native refuses",
+        )
+    if item.kind == AdfKind.PIPELINE:
+        for match in _ACTIVITY.finditer(where):
+            activity = _value_at(item.document, where[: match.end()])
+            if isinstance(activity, dict) and activity.get("state") == "Inactive":
+                name = activity.get("name")
+                return where, (
+                    f"missing in the inactive activity {name!r}, which ADF leaves out of validation and publishes "
+                    f"as it is; azure-native requires it ({violation.reason})"
+                )
+    return where, None
 
 
 def _is_expression(value: Any) -> bool:

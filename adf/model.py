@@ -209,6 +209,8 @@ class AdfContent:
     """The factory's global parameters from `factory/` (or `globalParameters/`), in file order."""
     notes: tuple[str, ...] = ()
     """What the loader changed or ignored, one line per cause, to tell the user once."""
+    warnings: tuple[str, ...] = ()
+    """Content rule findings that do not refuse the content (ADF accepted such content): told, then deployed."""
     routes: Mapping[tuple[AdfKind, str], Route] = field(default_factory=dict)
     """How each item deploys, by (kind, lower-case name); an item without a route is typed."""
     started_triggers: tuple[str, ...] = ()

@@ -2,7 +2,8 @@
 
 The onboarding tool for a team's existing repository: the loader's checks and the provider-schema
 check of each item's azure-native inputs, without this platform's SQL catalog, policy or overrides.
-A file that is fine itself but references a refused file is refused too, naming that file.
+A file that is fine itself but references a refused file is refused too, naming that file. A content rule that
+ADF's own accepted content breaks only warns (adf/rules): the warning is listed with the file, which stays deployable.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class FileReport:
     problems: list[str] = field(default_factory=list)
     route: str | None = None
     """How it deploys when it can: `typed`, or `ARM deployment: <why>` (adf/lossless.py)."""
+    warnings: list[str] = field(default_factory=list)
+    """Content rule findings that do not refuse it (ADF accepted such content), each naming the evidence."""
 
     @property
     def ok(self) -> bool:
@@ -57,7 +60,13 @@ class FolderReport:
     def document(self) -> dict[str, Any]:
         return {
             "files": [
-                {"path": f.path, "ok": f.ok, "deploy": f.route if f.ok else None, "problems": f.problems}
+                {
+                    "path": f.path,
+                    "ok": f.ok,
+                    "deploy": f.route if f.ok else None,
+                    "problems": f.problems,
+                    "warnings": f.warnings,
+                }
                 for f in self.files
             ],
             "problems": self.problems,
@@ -71,19 +80,27 @@ def check_folder(root: Path) -> FolderReport:
     if root != given:
         found.notes.insert(0, f"checked {root}: the ADF Studio root folder in {given}")
     by_file: dict[str, list[str]] = {file: [] for file in found.files}
+    warned: dict[str, list[str]] = {file: [] for file in found.files}
     general: list[str] = []
 
-    def add(problem: str) -> None:
-        file = next((f for f in by_file if problem.startswith(f"{f}:")), None)
-        (by_file[file] if file is not None else general).append(problem)
+    def add(problem: str, into: dict[str, list[str]]) -> None:
+        file = next((f for f in into if problem.startswith(f"{f}:")), None)
+        (into[file] if file is not None else general).append(problem)
 
     for problem in found.problems:
-        add(problem)
+        add(problem, by_file)
+    for warning in found.warnings:
+        add(warning, warned)
     _refuse_dependents(items, by_file)
     routes = {item.file: found.routes.get((item.kind, item.name.lower())) for item in items}
     prefix = f"{root.name}/"
     files = [
-        FileReport(file.removeprefix(prefix), problems, route.describe() if (route := routes.get(file)) else None)
+        FileReport(
+            file.removeprefix(prefix),
+            problems,
+            route.describe() if (route := routes.get(file)) else None,
+            warned[file],
+        )
         for file, problems in by_file.items()
     ]
     return FolderReport(sorted(files, key=lambda f: f.path), general, found.summary())

@@ -211,6 +211,9 @@ def run_plan(
         if SQL_SCRIPTS in checks and found is not None:
             check_sql(project_dir, found)
         plan = run_program(stack, project_dir, config_overrides)
+        if found is not None:
+            # The program logs them as it loads the content; the plan lists them for `--json`.
+            plan.warnings = tuple(found.warnings)
         run_plan_checks(plan, checks_named(checks), content)
         for line in stale_fact_warnings():
             print(line, file=sys.stderr)

@@ -358,11 +358,11 @@ CASES = [
         ),
     ),
     Case(
-        "adf-timeout-over-7-days",
-        edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "timeout", value="7.00:00:01")),
+        "adf-retry-interval-under-30-seconds",
+        edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "retryIntervalInSeconds", value=5)),
         (
-            f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.timeout: '7.00:00:01' is outside",
-            "Data Factory limits",
+            f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.retryIntervalInSeconds: 5 is not a whole number",
+            "ADF Studio publishes 30 instead",
         ),
     ),
     Case(
@@ -541,3 +541,20 @@ def test_a_stack_name_pulumi_refuses_fails_naming_what_is_allowed(
     assert f"error: '{stack}'" in result.stderr
     assert "no resource was registered" in result.stderr
     assert not re.search(r"Traceback", result.stderr)
+
+
+def test_a_rule_adf_published_content_breaks_plans_with_a_warning_naming_page_and_evidence(
+    tmp_path: Path, warm_cli: WarmCli
+) -> None:
+    over = edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "timeout", value="7.00:00:01"))
+    root = broken_copy(tmp_path, Case("adf-timeout-over-7-days", over, ()))
+    result = warm_cli.run(root, "plan", "--stack", "dev", "--json")
+    assert result.returncode == 0, result.stderr
+    expected = (
+        f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.timeout: '7.00:00:01' is outside 0.00:10:00 to "
+        "7.00:00:00 (limit 0.00:10:00 to 7.00:00:00, Data Factory limits; ADF accepts it: published by ADF in "
+        "mrpaulandrew/procfwk@8a7ecb8 (pipeline 04-Infant, timeouts 0.00:00:30 and 0.00:01:00))"
+    )
+    assert expected in result.stderr
+    assert "checks passed" in result.stderr
+    assert json.loads(result.stdout)["warnings"] == [expected]

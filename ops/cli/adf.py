@@ -87,21 +87,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def render(report: FolderReport) -> str:
     """Human output of `check`: the notes, then each file with how it deploys (typed, or an ARM deployment and why)
-    or why it cannot, then a count."""
+    or why it cannot, and its warnings, then a count."""
     lines = [f"note: {note}" for note in report.notes]
     lines += [f"problem: {problem}" for problem in report.problems]
     for file in report.files:
         if file.ok:
             lines.append(f"{file.path}: {file.route or 'typed'}")
-            continue
-        lines.append(f"{file.path}: cannot be deployed")
-        lines += [f"  - {problem.split(': ', 1)[1] if ': ' in problem else problem}" for problem in file.problems]
+        else:
+            lines.append(f"{file.path}: cannot be deployed")
+            lines += [f"  - {_in_file(problem)}" for problem in file.problems]
+        lines += [f"  warning: {_in_file(warning)}" for warning in file.warnings]
     deployable = [f for f in report.files if f.ok]
     arm = sum(1 for f in deployable if (f.route or "").startswith("ARM"))
     if arm:
         lines.append(f"{len(deployable) - arm} deploy typed, {arm} as ARM deployments of their JSON")
+    warned = sum(1 for f in report.files if f.warnings)
     lines.append(f"{len(deployable)} of {len(report.files)} file(s) deployable")
+    if warned:
+        lines.append(f"{warned} file(s) with warnings: ADF accepts them, so they deploy; see each warning's evidence")
     return "\n".join(lines)
+
+
+def _in_file(line: str) -> str:
+    """`<file>: <path>: <why>` -> `<path>: <why>` (the line is listed under its file)."""
+    return line.split(": ", 1)[1] if ": " in line else line
 
 
 def _check(args: argparse.Namespace, out: Output) -> Report:

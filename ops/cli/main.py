@@ -57,7 +57,8 @@ ENVELOPE = """\
   exitCode  the process's exit code
   errors    one {"kind", "exitCode", "message"} per failure; kind: input, azure, timeout, run-failed,
             interrupted
-  ...       the command's own result fields sit beside these four (plan: project, stack, resources)
+  ...       the command's own result fields sit beside these four (plan: project, stack, resources,
+            warnings)
 Each error is also printed on stderr, as without --json."""
 
 

@@ -109,6 +109,49 @@ def test_a_missing_required_property_is_refused_where_the_file_would_write_it(tm
     ) in problems_of(tmp_path, files)
 
 
+def test_a_missing_required_property_of_an_inactive_activity_takes_the_lossless_path(tmp_path: Path) -> None:
+    """ADF leaves an inactive activity out of validation and published one without `url` and `method`."""
+    files = fixture_files()
+    inactive = {"name": "Notify", "type": "WebActivity", "state": "Inactive", "onInactiveMarkAs": "Succeeded"}
+    files["pipeline/PL_Copy"]["properties"]["activities"].append(inactive)
+    route = _route(tmp_path, files, "pipeline", "PL_Copy")
+    assert route.reasons == tuple(
+        f"properties.activities[2].typeProperties.{key}: missing in the inactive activity 'Notify', which ADF leaves "
+        f"out of validation and publishes as it is; azure-native requires it (required property '{key}' is missing)"
+        for key in ("method", "url")
+    )
+
+
+def test_inside_an_inactive_container_too_but_not_in_an_active_one(tmp_path: Path) -> None:
+    files = fixture_files()
+    loop = files["pipeline/PL_Copy"]["properties"]["activities"][0]
+    del loop["typeProperties"]["activities"][0]["typeProperties"]
+    active = problems_of(tmp_path / "active", files)
+    assert "waitTimeInSeconds: required property 'waitTimeInSeconds' is missing" in active
+    loop["state"] = "Inactive"
+    route = _route(tmp_path / "inactive", files, "pipeline", "PL_Copy")
+    (reason,) = route.reasons
+    assert reason.startswith(
+        f"properties.activities[0].typeProperties.activities[0].typeProperties.waitTimeInSeconds: missing in the "
+        f"inactive activity {loop['name']!r}"
+    )
+
+
+def test_a_tumbling_window_trigger_without_a_pipeline_takes_the_lossless_path(tmp_path: Path) -> None:
+    """ADF published one (kromerm/makadfwestus2 trigger2); azure-native requires `pipeline`."""
+    files = fixture_files()
+    window = {"frequency": "Hour", "interval": 1, "startTime": "2026-01-01T00:00:00Z", "maxConcurrency": 1}
+    files["trigger/TR_Window"] = {
+        "name": "TR_Window",
+        "properties": {"type": "TumblingWindowTrigger", "runtimeState": "Stopped", "typeProperties": window},
+    }
+    route = _route(tmp_path, files, "trigger", "TR_Window")
+    assert route.reasons == (
+        "properties.pipeline: a tumbling window trigger that runs no pipeline, which ADF publishes and azure-native "
+        "refuses",
+    )
+
+
 def test_a_misspelt_required_property_is_refused_as_a_misspelling(tmp_path: Path) -> None:
     files = fixture_files()
     wait = files["pipeline/PL_Copy"]["properties"]["activities"][0]["typeProperties"]["activities"][0]

@@ -45,3 +45,18 @@ def test_the_section_is_kept_between_runs_without_checkouts(tmp_path: Path, monk
     write(f"{adf_corpus.TITLE}\n\nsecond")
     assert benchmarks.read_text() == f"# Benchmarks\n\n## Other\n\nkept\n\n{adf_corpus.TITLE}\n\nsecond\n"
     assert recorded() == f"{adf_corpus.TITLE}\n\nsecond"
+
+
+def test_deployable_files_with_warnings_are_counted_by_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["linkedService/LS-Lake"] = {**files.pop("linkedService/LS_Lake"), "name": "LS-Lake"}
+    files["dataset/DS_Files"]["properties"]["linkedServiceName"]["referenceName"] = "LS-Lake"
+    write_tree(tmp_path / "checkouts" / "contoso+factory", files)
+    monkeypatch.setattr(adf_corpus, "CORPUS", (Repository("contoso/factory", "0" * 40, ("pipelines_json",)),))
+    section, passed = render(measure(tmp_path / "checkouts", adf_corpus.PROJECT))
+    assert passed
+    assert "Deployable with a warning: 1 file(s)" in section
+    assert (
+        "| 1 | name: 'LS-Lake' has '-'; allowed: letters, digits, _ and spaces (limit letters, digits, _ and "
+        in section
+    )

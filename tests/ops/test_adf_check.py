@@ -26,11 +26,27 @@ def test_a_deployable_folder_exits_0_with_one_ok_entry_per_file(
     code, document = _check(write(tmp_path, fixture_files()), capsys)
     assert code == 0
     assert document["files"] == [
-        {"path": "dataset/DS_Files.json", "ok": True, "deploy": "typed", "problems": []},
-        {"path": "linkedService/LS_Lake.json", "ok": True, "deploy": "typed", "problems": []},
-        {"path": "pipeline/PL_Copy.json", "ok": True, "deploy": "typed", "problems": []},
-        {"path": "trigger/TR_Daily.json", "ok": True, "deploy": "typed", "problems": []},
+        {"path": "dataset/DS_Files.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
+        {"path": "linkedService/LS_Lake.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
+        {"path": "pipeline/PL_Copy.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
+        {"path": "trigger/TR_Daily.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
     ]
+
+
+def test_a_warning_is_listed_with_its_file_which_stays_deployable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = fixture_files()
+    files["pipeline/PL_Copy"]["properties"]["activities"][0]["policy"] = {"timeout": "12.00:00:00"}
+    code, document = _check(write(tmp_path, files), capsys)
+    (entry,) = [entry for entry in document["files"] if entry["path"] == "pipeline/PL_Copy.json"]
+    assert code == 0
+    assert (entry["ok"], entry["problems"]) == (True, [])
+    (warning,) = entry["warnings"]
+    assert warning.startswith(
+        "pipelines_json/pipeline/PL_Copy.json: properties.activities[0].policy.timeout: '12.00:00:00' is outside"
+    )
+    assert "ADF accepts it: published by ADF in mrpaulandrew/procfwk@8a7ecb8" in warning
 
 
 def test_a_file_referencing_a_refused_file_is_refused_and_names_it(

@@ -32,7 +32,7 @@ def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFi
     document = json.loads(out)
     assert out == json.dumps(document, indent=2) + "\n"
     assert err.splitlines()[-1] == "checks passed: sql-scripts, schema, policy, deployability, reachability, rehearsal"
-    assert set(document) == {"command", "ok", "exitCode", "errors", "project", "stack", "resources"}
+    assert set(document) == {"command", "ok", "exitCode", "errors", "project", "stack", "resources", "warnings"}
     assert (document["command"], document["ok"], document["exitCode"], document["errors"]) == ("plan", True, 0, [])
     assert document["project"] == "data-platform"
     assert document["stack"] == "dev"
