@@ -395,7 +395,7 @@ def _first_runs(replay: _Replay) -> None:
         return
     replay.add("first run of each pipeline, on the runtime each connection runs on:")
     for pipeline in pipelines(view):
-        name = _label(pipeline, view)
+        name = pipeline.name
         replay.add(f"  {name}:")
         seen: set[tuple[str, str, str]] = set()
         for use in pipeline_uses(view, pipeline):
