@@ -54,6 +54,8 @@ FIRST_RUNS = "first runs"
 WIDTH = 118
 
 ARM_ONLY: dict[CommandKind, str] = {
+    CommandKind.TRANSITIONS: "offline, no Azure call (on a first deployment no run has deployed the stack yet: "
+    "skipped)",
     CommandKind.PULUMI_PREVIEW: "ARM and the state backend only, no network path to a data plane",
     CommandKind.REGISTER_PROVIDERS: "ARM only, no network path",
     CommandKind.TRIGGERS_STOP: "ARM only, no network path (on a first deployment there is no factory yet: nothing "
@@ -61,7 +63,7 @@ ARM_ONLY: dict[CommandKind, str] = {
     CommandKind.TRIGGERS_START: "ARM only, no network path",
     CommandKind.TRIGGERS_RESTORE: "ARM only, no network path",
 }
-"""The commands that call ARM (or the state backend) only: docs/networking.md, "The deploy path"."""
+"""The commands that call ARM (or the state backend) only, or nothing: docs/networking.md, "The deploy path"."""
 
 
 @dataclass(frozen=True)
