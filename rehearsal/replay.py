@@ -54,8 +54,8 @@ FIRST_RUNS = "first runs"
 WIDTH = 118
 
 ARM_ONLY: dict[CommandKind, str] = {
-    CommandKind.TRANSITIONS: "offline, no Azure call (on a first deployment no run has deployed the stack yet: "
-    "skipped)",
+    CommandKind.TRANSITIONS: "offline, no Azure call; it runs once a run has deployed the stack, so not from empty "
+    "state",
     CommandKind.PULUMI_PREVIEW: "ARM and the state backend only, no network path to a data plane",
     CommandKind.REGISTER_PROVIDERS: "ARM only, no network path",
     CommandKind.TRIGGERS_STOP: "ARM only, no network path (on a first deployment there is no factory yet: nothing "
@@ -380,7 +380,9 @@ def _stage(stage: Stage, replay: _Replay) -> None:
             replay.existing |= {reg.urn for reg in replay.view.registrations if works_on(stage, reg)}
         return
     for command in stage.commands:
-        if command.condition != SUCCEEDED:
+        if command.kind is CommandKind.TRANSITIONS:
+            replay.add(f"  {command.kind}: {ARM_ONLY[command.kind]}")
+        elif command.condition != SUCCEEDED:
             replay.add(f"  {command.kind}: only when {command.condition}, not on the path a deploy takes")
         elif command.kind is CommandKind.PULUMI_UP:
             _pulumi_up(stage, agent, replay)

@@ -61,9 +61,9 @@ def test_the_download_takes_the_file_the_validate_stage_publishes(pipeline: Pipe
     downloads = [
         step for step in stage_steps(pipeline, "preview_foundation_prod") if task(step) == "DownloadPipelineArtifact@2"
     ]
-    assert [(s["inputs"].get("artifact"), s["inputs"].get("patterns")) for s in downloads if "tags" in s["inputs"]] == [
-        ("plans", "plan-foundation-prod.json")
-    ]
+    assert [
+        (s["inputs"].get("artifactName"), s["inputs"].get("itemPattern")) for s in downloads if "tags" in s["inputs"]
+    ] == [("plans", "plan-foundation-prod.json")]
 
 
 # --- each check notices what it guards ------------------------------------------------------------------------------
@@ -169,11 +169,11 @@ MUTATIONS: dict[str, tuple[Callable[[Pipeline], Problems], Callable[[Pipeline], 
     ),
     "the download takes another artifact": (
         preview_test,
-        edit("preview_test", _is_download, set_input("artifact", "preview-test")),
+        edit("preview_test", _is_download, set_input("artifactName", "preview-test")),
     ),
     "the download takes another stack's plan": (
         preview_test,
-        edit("preview_test", _is_download, set_input("patterns", "plan-prod.json")),
+        edit("preview_test", _is_download, set_input("itemPattern", "plan-prod.json")),
     ),
     "the download looks for another tag": (
         preview_test,
@@ -189,7 +189,7 @@ MUTATIONS: dict[str, tuple[Callable[[Pipeline], Problems], Callable[[Pipeline], 
     ),
     "the download reads any branch": (
         preview_test,
-        edit("preview_test", _is_download, set_input("runVersion", "latest")),
+        edit("preview_test", _is_download, set_input("buildVersionToDownload", "latest")),
     ),
     "the validate stage names its plans otherwise": (preview_test, rename_validate_plans),
     "the lookup has no access token": (

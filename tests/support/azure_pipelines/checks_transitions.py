@@ -96,7 +96,7 @@ def preview_check_problems(
     steps = [step for job in preview_stage.get("jobs", []) for step in job_steps(job)]
     found = {
         "lookup": indices(steps, _is_lookup),
-        "download": indices(steps, lambda s: task(s) == DOWNLOAD and inputs(s).get("source") == "specific"),
+        "download": indices(steps, lambda s: task(s) == DOWNLOAD and inputs(s).get("buildType") == "specific"),
         "check": indices(steps, _is_check),
         "preview": indices(steps, _is_preview),
     }
@@ -118,8 +118,8 @@ def preview_check_problems(
     (line,) = [line for line in command_lines(script(check)) if "--from" in line]
     if _flag(line, "--stack") != stack or _flag(line, "--project-dir") != project_dir:
         problems.append(f"{preview}: the check plans {line!r}, not stack {stack} of {project_dir}")
-    pattern = str(inputs(download).get("patterns"))
-    expected = f"{inputs(download).get('path')}/{pattern}"
+    pattern = str(inputs(download).get("itemPattern"))
+    expected = f"{inputs(download).get('targetPath')}/{pattern}"
     if _flag(line, "--from") != expected:
         problems.append(f"{preview}: the check reads {_flag(line, '--from')!r}, not the file downloaded, {expected}")
     if condition(previewing) != "succeeded()":
@@ -133,16 +133,17 @@ def _download_problems(
     pipeline: dict[str, Any], given: dict[str, Any], tag: str, project_dir: str, stack: str
 ) -> Problems:
     """The download takes the validate stage's plan of this release from the newest run on main with the tag, with
-    the result filter the lookup uses."""
+    the result filter the lookup uses; inputs spelt as the Azure Pipelines schema names them (the task's own names
+    are aliases there, which a strict validation of the schema refuses)."""
     artifact, files = validate_plans(pipeline)
     expected = {
         "project": "$(System.TeamProjectId)",
-        "pipeline": "$(System.DefinitionId)",
-        "runVersion": "latestFromBranch",
+        "definition": "$(System.DefinitionId)",
+        "buildVersionToDownload": "latestFromBranch",
         "branchName": "refs/heads/main",
         "tags": tag,
-        "artifact": artifact,
-        "patterns": files.get(project_dir, "").replace("$s", stack) or None,
+        "artifactName": artifact,
+        "itemPattern": files.get(project_dir, "").replace("$s", stack) or None,
     }
     problems = [
         f"{key} is {given.get(key)!r}, expected {value!r}" for key, value in expected.items() if given.get(key) != value
