@@ -5,7 +5,10 @@ release once `pulumi up` succeeded; and the lookup that tells a first deploy fro
 from __future__ import annotations
 
 import copy
+import json
+import shlex
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +17,7 @@ import pytest
 from delivery import last_deployed
 from delivery.pipeline import Pipeline, Step
 from delivery.stages import CommandKind, deploy_sequence
+from ops.cli.main import main as ops_main
 from tests.support.azure_pipelines.checks_transitions import (
     preview_check_problems,
     tag_problems,
@@ -22,6 +26,7 @@ from tests.support.azure_pipelines.checks_transitions import (
 from tests.support.azure_pipelines.expectations import Problems
 from tests.support.azure_pipelines.mutations import assert_check_catches
 from tests.support.azure_pipelines.reading import job_steps, script, stage, stage_steps, task
+from tests.support.checkout import PROJECT_DIR
 from tests.support.recording_http import Script, serving
 
 RELEASES = [
@@ -298,3 +303,28 @@ def test_a_tag_no_deploy_stage_adds_is_refused(capsys: pytest.CaptureFixture[str
         last_deployed.main(["--tag", "release-test"], env={})
     assert exit_.value.code == 2
     assert "a deploy stage's tag starts with 'deployed-'" in capsys.readouterr().err
+
+
+# --- the command the preview runs -------------------------------------------------------------------------------------
+
+
+def test_the_foundations_preview_refuses_a_change_of_a_subnets_prefix(
+    pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The foundation holds what Azure refuses to change in use (its subnets), so its preview checks too: the
+    command its preview stage runs, against the foundation's plan with the agents' subnet on another range."""
+    monkeypatch.chdir(PROJECT_DIR)
+    assert ops_main(["plan", "--stack", "test", "--project-dir", "foundation", "--json"]) == 0
+    deployed = json.loads(capsys.readouterr().out)
+    (subnet,) = [r for r in deployed["resources"] if r["name"] == "platform-network-agents"]
+    subnet["inputs"]["addressPrefix"] = "10.99.0.0/27"
+    (preview,) = [s for s in deploy_sequence(pipeline) if s.name == "preview_foundation_test"]
+    check = preview.commands[0]
+    assert check.kind is CommandKind.TRANSITIONS
+    workspace = tmp_path / "workspace"
+    (workspace / "deployed-release").mkdir(parents=True)
+    (workspace / "deployed-release" / "plan-foundation-test.json").write_text(json.dumps(deployed))
+    argv = shlex.split(check.line.replace("$(Pipeline.Workspace)", str(workspace)))[3:]
+    assert ops_main(argv) == 2
+    err = capsys.readouterr().err
+    assert "refused: platform-network-agents (Subnet snet-agents): addressPrefix: 10.99.0.0/27 -> 10.20.0.128/27" in err
