@@ -199,7 +199,7 @@ def test_the_documented_transitions_checks_pass_from_the_plans_the_validate_stag
     checks = [line for line in lines if line.startswith("python -m ops plan") and "--from" in line]
     assert [shape(line)[1]["--project-dir"] for line in checks] == ["foundation", "."]
     for line in checks:
-        project = shape(line)[1]["--project-dir"]
+        project = shape(line)[1]["--project-dir"] or ""
         (written,) = [c for c in validate if (shape(c)[1].get("--project-dir") or ".") == project]
         assert ops_main(shlex.split(written)[3:]) == 0, written
         previous = tmp_path / f"plan-{project.strip('.') or 'platform'}.json"
