@@ -16,12 +16,17 @@ Two things in a template are not plain JSON, and the properties are written so t
 * an integer beyond 2^53 is written as the expression `[json('<digits>')]`, which ARM parses into the number
   itself (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-object#json),
   because Pulumi's engine would carry the plain number as a rounded double (adf/lossless.py).
+
+`template_items` reads a template back, escaping undone, so that a check over the plan (the reachability model)
+sees the item ADF receives whichever route deployed it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from adf.lossless import EXACT_INTEGER
@@ -69,6 +74,22 @@ def literal(value: Any) -> Any:
     return value
 
 
+_BIG_INTEGER = re.compile(r"\[json\('(-?\d+)'\)\]")
+
+
+def unliteral(value: Any) -> Any:
+    """The value ARM reads from what `literal` wrote: `[[...]` loses its escape, `[json('<digits>')]` is the number."""
+    if isinstance(value, dict):
+        return {key: unliteral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unliteral(item) for item in value]
+    if isinstance(value, str) and value.startswith("[["):
+        return value[1:]
+    if isinstance(value, str) and (number := _BIG_INTEGER.fullmatch(value)):
+        return int(number.group(1))
+    return value
+
+
 def _string(text: str) -> str:
     """A string literal inside an ARM expression: single quotes, doubled within."""
     return "'" + text.replace("'", "''") + "'"
@@ -91,6 +112,41 @@ def template(item: AdfItem, properties: dict[str, Any]) -> dict[str, Any]:
             }
         ],
     }
+
+
+@dataclass(frozen=True)
+class TemplateItem:
+    """One ADF item as an item's template holds it, read back: what ARM sends to the factory."""
+
+    kind: AdfKind
+    name: str
+    network: str | None
+    """A managed private endpoint's managed virtual network; None for every other kind."""
+    properties: dict[str, Any]
+
+
+_NAME = re.compile(r"\[concat\(parameters\('factoryName'\)((?:, '(?:[^']|'')*')+)\)\]")
+_NAME_PART = re.compile(r"'((?:[^']|'')*)'")
+_KINDS = {resource_type(kind): kind for kind in RESOURCE_TYPES}
+
+
+def template_items(document: Any) -> list[TemplateItem]:
+    """The ADF items a template written by `template` holds, their names and properties as ARM reads them back;
+    resources of any other shape (another type, a name that is no `concat` of the factory's) are left out."""
+    resources = document.get("resources") if isinstance(document, Mapping) else None
+    found = []
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, Mapping):
+            continue
+        kind = _KINDS.get(str(resource.get("type")))
+        name = _NAME.fullmatch(str(resource.get("name")))
+        properties = resource.get("properties")
+        if kind is None or name is None or not isinstance(properties, Mapping):
+            continue
+        path = [part.replace("''", "'").removeprefix("/") for part in _NAME_PART.findall(name.group(1))]
+        network = path[0] if kind == AdfKind.MANAGED_PRIVATE_ENDPOINT and len(path) == 2 else None
+        found.append(TemplateItem(kind, path[-1], network, unliteral(dict(properties))))
+    return found
 
 
 def deployment_name(item: AdfItem, factory_name: str) -> str:

@@ -15,6 +15,12 @@ So the factory's conversations are one per linked service, on its own runtime, p
 each linked service its data flow's datasets use, on the activity's runtime. A linked service's data plane is read
 from the host names in its properties (`<account>.dfs.core.windows.net`, `<vault>.vault.azure.net`, ...), resolved
 to the planned resource of that name.
+
+The content reaches the plan by two routes (adf/lossless.py): azure-native's typed resources, whose inputs flatten
+each object's `typeProperties` into it, and ARM deployments of the file's own JSON, whose template holds the object
+as ADF Studio wrote it. Both are read into one shape, `FactoryItem`: the object's kind, name and ADF `properties`,
+with every property looked up where either route keeps it (`typeProperties` nested or flattened), so an object is
+judged the same whichever route deploys it.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from adf.walk import activity_property, walk_activities, walk_json
+from adf.arm import template_items
+from adf.model import AdfKind
+from adf.walk import NESTED_ACTIVITY_LISTS, activity_property, walk_activities, walk_json
 from preview.view import PlanView, Registration, ResourceType, get, known_str
 from stack.private_dns import GroupId
 
@@ -53,7 +61,10 @@ class Runtime:
     managed_vnet: bool
     """In the factory's managed virtual network: it reaches data planes through managed private endpoints."""
     reg: Registration | None
-    """The planned runtime; None for AutoResolveIntegrationRuntime, which ADF provides."""
+    """What creates the runtime (its typed resource or ARM deployment); None for AutoResolveIntegrationRuntime,
+    which ADF provides."""
+    factory: Registration | None = None
+    """The planned factory the runtime belongs to."""
 
 
 @dataclass(frozen=True)
@@ -76,16 +87,73 @@ class Use:
     reason: str
 
 
-def _name(reg: Registration, view: PlanView) -> str:
-    return view.own_name(reg) or reg.name
+@dataclass(frozen=True)
+class FactoryItem:
+    """One ADF object of the plan, whichever route deploys it."""
+
+    kind: AdfKind
+    name: str
+    properties: Mapping[str, Any]
+    """ADF's `properties` of the object: from an ARM deployment, as the file wrote them (the template's escaping
+    undone), `typeProperties` nested; from a typed resource, as azure-native takes them, `typeProperties` flattened
+    into the object (a pipeline's at the top of its inputs). Read them with `_property`, which looks in both."""
+    reg: Registration
+    """What creates it: the typed resource, or the ARM deployment."""
+    factory: Registration | None
+    """The planned factory it belongs to."""
+
+
+TYPED: Mapping[AdfKind, ResourceType] = {
+    AdfKind.INTEGRATION_RUNTIME: ResourceType.INTEGRATION_RUNTIME,
+    AdfKind.LINKED_SERVICE: ResourceType.LINKED_SERVICE,
+    AdfKind.DATASET: ResourceType.DATASET,
+    AdfKind.DATAFLOW: ResourceType.DATA_FLOW,
+    AdfKind.PIPELINE: ResourceType.PIPELINE,
+}
+"""The kinds the factory's conversations are read from, and azure-native's typed resource of each."""
+
+_TYPED_ENVELOPE = frozenset({"factoryName", "resourceGroupName", "pipelineName"})
+"""A typed pipeline's inputs that are not the pipeline's properties."""
+
+
+def _typed_items(view: PlanView) -> Iterator[FactoryItem]:
+    for kind, type_token in TYPED.items():
+        for reg in view.of_type(type_token):
+            properties: Mapping[str, Any]
+            if kind == AdfKind.PIPELINE:
+                properties = {key: value for key, value in reg.inputs.items() if key not in _TYPED_ENVELOPE}
+            else:
+                found = reg.inputs.get("properties")
+                properties = found if isinstance(found, Mapping) else {}
+            yield FactoryItem(kind, view.own_name(reg) or reg.name, properties, reg, view.arm_parent(reg))
+
+
+def _deployed_items(view: PlanView) -> Iterator[FactoryItem]:
+    """The objects ARM deployments create (adf/arm.py): each template's items, in the factory its parameter names."""
+    for reg in view.of_type(ResourceType.DEPLOYMENT):
+        factory_name = get(reg.inputs, "properties", "parameters", "factoryName", "value")
+        factory = next(iter(view.named(ResourceType.FACTORY, factory_name)), None)
+        for item in template_items(get(reg.inputs, "properties", "template")):
+            if item.kind in TYPED:
+                yield FactoryItem(item.kind, item.name, item.properties, reg, factory)
+
+
+def factory_items(view: PlanView, kind: AdfKind) -> tuple[FactoryItem, ...]:
+    """The planned objects of one kind, typed ones first, then those of ARM deployments."""
+    return tuple(item for item in (*_typed_items(view), *_deployed_items(view)) if item.kind == kind)
+
+
+def _property(obj: Any, key: str) -> Any:
+    """A property of an ADF object, flattened (a typed resource's shape) or in `typeProperties` (a file's)."""
+    return activity_property(obj, key) if isinstance(obj, dict) else None
 
 
 def runtimes(view: PlanView) -> dict[str, Runtime]:
     """The planned runtimes by lower-cased name, and AutoResolveIntegrationRuntime."""
     found = {AUTO_RESOLVE.lower(): Runtime(AUTO_RESOLVE, False, None)}
-    for reg in view.of_type(ResourceType.INTEGRATION_RUNTIME):
-        in_vnet = bool(get(reg.inputs, "properties", "managedVirtualNetwork"))
-        found[_name(reg, view).lower()] = Runtime(_name(reg, view), in_vnet, reg)
+    for item in factory_items(view, AdfKind.INTEGRATION_RUNTIME):
+        in_vnet = bool(item.properties.get("managedVirtualNetwork"))
+        found[item.name.lower()] = Runtime(item.name, in_vnet, item.reg, item.factory)
     return found
 
 
@@ -104,9 +172,9 @@ def _host(text: str) -> str | None:
     return host if "." in host and " " not in host else None
 
 
-def target(linked_service: Registration, view: PlanView) -> Target | None:
+def target(linked_service: FactoryItem, view: PlanView) -> Target | None:
     """The planned data plane a linked service's properties name by host, if any."""
-    for _path, value in walk_json(linked_service.inputs.get("properties")):
+    for _path, value in walk_json(linked_service.properties):
         host = (_host(value) or "").lower() if isinstance(value, str) else ""
         for suffix, type_token, group in PUBLIC_HOSTS:
             found = view.named(type_token, host.split(".")[0]) if host.endswith(suffix) else ()
@@ -115,50 +183,50 @@ def target(linked_service: Registration, view: PlanView) -> Target | None:
     return None
 
 
-def _linked_services(view: PlanView) -> dict[str, Registration]:
-    return {_name(reg, view).lower(): reg for reg in view.of_type(ResourceType.LINKED_SERVICE)}
+def _linked_services(view: PlanView) -> dict[str, FactoryItem]:
+    return {item.name.lower(): item for item in factory_items(view, AdfKind.LINKED_SERVICE)}
 
 
-def _secret_stores(linked_service: Registration) -> set[str]:
+def _secret_stores(linked_service: FactoryItem) -> set[str]:
     """The Key Vault linked services a linked service takes secrets from (lower-cased names)."""
     return {
         store.lower()
-        for _path, value in walk_json(linked_service.inputs.get("properties"))
+        for _path, value in walk_json(linked_service.properties)
         if isinstance(value, Mapping) and value.get("type") == "AzureKeyVaultSecret"
         for store in [known_str(get(value, "store", "referenceName"))]
         if store
     }
 
 
-def _connections(name: str, view: PlanView, services: Mapping[str, Registration]) -> Iterator[tuple[str, Target]]:
+def _connections(name: str, view: PlanView, services: Mapping[str, FactoryItem]) -> Iterator[tuple[str, Target]]:
     """(linked service, data plane) pairs a connection through one linked service makes: its own, and its secrets'."""
     service = services.get(name.lower())
     if service is None:
         return
     own = target(service, view)
     if own is not None:
-        yield _name(service, view), own
+        yield service.name, own
     for store in sorted(_secret_stores(service)):
         vault = services.get(store)
         found = target(vault, view) if vault is not None else None
         if vault is not None and found is not None:
-            yield _name(vault, view), found
+            yield vault.name, found
 
 
 def _dataset_services(view: PlanView) -> dict[str, str]:
     """Dataset name -> its linked service's name (lower-cased)."""
     return {
-        _name(reg, view).lower(): str(get(reg.inputs, "properties", "linkedServiceName", "referenceName")).lower()
-        for reg in view.of_type(ResourceType.DATASET)
+        item.name.lower(): str(get(item.properties, "linkedServiceName", "referenceName")).lower()
+        for item in factory_items(view, AdfKind.DATASET)
     }
 
 
-def _flow_services(flow: Registration, datasets: Mapping[str, str]) -> list[str]:
+def _flow_services(flow: FactoryItem, datasets: Mapping[str, str]) -> list[str]:
     """The linked services a data flow's sources and sinks use, through datasets or inline."""
-    properties = flow.inputs.get("properties")
     found = []
     for key in ("sources", "sinks"):
-        for end in get(properties, key) or []:
+        ends = _property(flow.properties, key)
+        for end in ends if isinstance(ends, list) else []:
             dataset = known_str(get(end, "dataset", "referenceName"))
             inline = known_str(get(end, "linkedService", "referenceName"))
             if dataset and dataset.lower() in datasets:
@@ -172,22 +240,22 @@ def linked_service_uses(view: PlanView) -> list[Use]:
     """Each linked service's own connection, on its `connectVia` runtime (or AutoResolve)."""
     known, services = runtimes(view), _linked_services(view)
     uses = []
-    for reg in view.of_type(ResourceType.LINKED_SERVICE):
-        runtime = _runtime(get(reg.inputs, "properties", "connectVia"), known)
-        for service, found in _connections(_name(reg, view), view, services):
-            reason = f"linked service {_name(reg, view)}" + ("" if service == _name(reg, view) else f" via {service}")
+    for item in services.values():
+        runtime = _runtime(item.properties.get("connectVia"), known)
+        for service, found in _connections(item.name, view, services):
+            reason = f"linked service {item.name}" + ("" if service == item.name else f" via {service}")
             uses.append(Use(runtime, found, service, None, reason))
     return uses
 
 
-def pipeline_uses(view: PlanView, pipeline: Registration) -> list[Use]:
+def pipeline_uses(view: PlanView, pipeline: FactoryItem) -> list[Use]:
     """What a pipeline's first run connects to: each activity's linked services on the runtime that runs them."""
     known, services = runtimes(view), _linked_services(view)
     datasets = _dataset_services(view)
-    flows = {_name(reg, view).lower(): reg for reg in view.of_type(ResourceType.DATA_FLOW)}
-    name = _name(pipeline, view)
+    flows = {item.name.lower(): item for item in factory_items(view, AdfKind.DATAFLOW)}
+    name = pipeline.name
     uses = []
-    for activity in walk_activities(pipeline.inputs.get("activities")):
+    for activity in walk_activities(pipeline.properties.get("activities")):
         label = f"pipeline {name}, activity {activity.get('name', '?')}"
         if activity.get("type") == "ExecuteDataFlow":
             runtime = _runtime(activity_property(activity, "integrationRuntime"), known)
@@ -200,10 +268,10 @@ def pipeline_uses(view: PlanView, pipeline: Registration) -> list[Use]:
             continue
         called = _activity_services(activity, datasets)
         for service_name in called:
-            service_reg = services.get(service_name)
-            if service_reg is None:
+            service_item = services.get(service_name)
+            if service_item is None:
                 continue
-            runtime = _runtime(get(service_reg.inputs, "properties", "connectVia"), known)
+            runtime = _runtime(service_item.properties.get("connectVia"), known)
             for service, found in _connections(service_name, view, services):
                 uses.append(Use(runtime, found, service, name, label))
     return uses
@@ -212,6 +280,9 @@ def pipeline_uses(view: PlanView, pipeline: Registration) -> list[Use]:
 def _activity_services(activity: Mapping[str, Any], datasets: Mapping[str, str]) -> list[str]:
     """The linked services an activity (not its nested ones) names, directly or through its datasets."""
     own = {key: value for key, value in activity.items() if key not in _NESTED}
+    type_properties = activity.get("typeProperties")
+    if isinstance(type_properties, Mapping):
+        own["typeProperties"] = {key: value for key, value in type_properties.items() if key not in _NESTED}
     found = []
     for _path, value in walk_json(own):
         if not isinstance(value, Mapping):
@@ -224,12 +295,12 @@ def _activity_services(activity: Mapping[str, Any], datasets: Mapping[str, str])
     return list(dict.fromkeys(found))
 
 
-_NESTED = frozenset({"activities", "ifTrueActivities", "ifFalseActivities", "defaultActivities", "cases"})
-"""Where nested activities live; each is walked on its own."""
+_NESTED = frozenset({*NESTED_ACTIVITY_LISTS, "cases"})
+"""Where nested activities live, in the activity or its `typeProperties`; each is walked on its own."""
 
 
-def pipelines(view: PlanView) -> tuple[Registration, ...]:
-    return view.of_type(ResourceType.PIPELINE)
+def pipelines(view: PlanView) -> tuple[FactoryItem, ...]:
+    return factory_items(view, AdfKind.PIPELINE)
 
 
 def factory_uses(view: PlanView) -> list[Use]:

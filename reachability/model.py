@@ -307,7 +307,7 @@ def _managed(edge: Edge, view: PlanView) -> tuple[list[Route], str]:
     if edge.caller.kind != NodeKind.FACTORY or factory is None or edge.target.reg is None:
         return [], ""
     in_vnet = runtime is not None and runtime.managed_vnet and runtime.reg is not None
-    if runtime is None or runtime.reg is None or not in_vnet or view.arm_parent(runtime.reg) is not factory:
+    if runtime is None or runtime.reg is None or not in_vnet or runtime.factory is not factory:
         name = runtime.name if runtime is not None else "its runtime"
         return [], f"the connection runs on {name}, which is in no managed virtual network of the factory"
     endpoints = [

@@ -54,6 +54,8 @@ FIRST_RUNS = "first runs"
 WIDTH = 118
 
 ARM_ONLY: dict[CommandKind, str] = {
+    CommandKind.TRANSITIONS: "offline, no Azure call; it runs once a run has deployed the stack, so not from empty "
+    "state",
     CommandKind.PULUMI_PREVIEW: "ARM and the state backend only, no network path to a data plane",
     CommandKind.REGISTER_PROVIDERS: "ARM only, no network path",
     CommandKind.TRIGGERS_STOP: "ARM only, no network path (on a first deployment there is no factory yet: nothing "
@@ -61,7 +63,7 @@ ARM_ONLY: dict[CommandKind, str] = {
     CommandKind.TRIGGERS_START: "ARM only, no network path",
     CommandKind.TRIGGERS_RESTORE: "ARM only, no network path",
 }
-"""The commands that call ARM (or the state backend) only: docs/networking.md, "The deploy path"."""
+"""The commands that call ARM (or the state backend) only, or nothing: docs/networking.md, "The deploy path"."""
 
 
 @dataclass(frozen=True)
@@ -378,7 +380,9 @@ def _stage(stage: Stage, replay: _Replay) -> None:
             replay.existing |= {reg.urn for reg in replay.view.registrations if works_on(stage, reg)}
         return
     for command in stage.commands:
-        if command.condition != SUCCEEDED:
+        if command.kind is CommandKind.TRANSITIONS:
+            replay.add(f"  {command.kind}: {ARM_ONLY[command.kind]}")
+        elif command.condition != SUCCEEDED:
             replay.add(f"  {command.kind}: only when {command.condition}, not on the path a deploy takes")
         elif command.kind is CommandKind.PULUMI_UP:
             _pulumi_up(stage, agent, replay)
@@ -395,7 +399,7 @@ def _first_runs(replay: _Replay) -> None:
         return
     replay.add("first run of each pipeline, on the runtime each connection runs on:")
     for pipeline in pipelines(view):
-        name = _label(pipeline, view)
+        name = pipeline.name
         replay.add(f"  {name}:")
         seen: set[tuple[str, str, str]] = set()
         for use in pipeline_uses(view, pipeline):

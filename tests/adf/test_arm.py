@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from adf.arm import deployment_name, literal, resource_type, template
+from adf.arm import TemplateItem, deployment_name, literal, resource_type, template, template_items, unliteral
 from adf.model import AdfItem, AdfKind
 
 
@@ -112,3 +112,44 @@ def test_deployment_names_differ_by_factory_kind_and_name_but_not_by_letter_case
     assert deployment_name(_item(AdfKind.PIPELINE, "pl_load"), "factory-a").endswith(
         deployment_name(pipeline, "factory-a")[-9:]
     )
+
+
+def test_what_a_template_holds_reads_back_as_the_file_wrote_it() -> None:
+    """Whoever reads a planned deployment (the reachability model) sees the item ADF receives, not its escaping."""
+    written = {
+        "type": "AzureSqlTable",
+        "typeProperties": {"tableName": "[dbo].[users]", "note": "[[already doubled]"},
+        "annotations": [2**53 + 1, "[json('1')]", 7],
+    }
+    item = AdfItem(AdfKind.DATASET, "Bob's table", "pipelines_json/dataset/x.json", {"properties": written})
+    assert template_items(template(item, written)) == [TemplateItem(AdfKind.DATASET, "Bob's table", None, written)]
+
+
+def test_a_managed_private_endpoint_reads_back_under_its_network() -> None:
+    item = _item(
+        AdfKind.MANAGED_PRIVATE_ENDPOINT,
+        "pe-lake",
+        "pipelines_json/managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json",
+    )
+    assert template_items(template(item, {"groupId": "dfs"})) == [
+        TemplateItem(AdfKind.MANAGED_PRIVATE_ENDPOINT, "pe-lake", "default", {"groupId": "dfs"})
+    ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "[unknown]",
+        {"resources": "x"},
+        {"resources": [{"type": "Microsoft.Storage/storageAccounts", "name": "st", "properties": {}}]},
+        {"resources": [{"type": resource_type(AdfKind.PIPELINE), "name": "PL_Load", "properties": {}}]},
+        {"resources": [{"type": resource_type(AdfKind.PIPELINE), "name": "[concat(parameters('factoryName'), '/P')]"}]},
+    ],
+)
+def test_a_template_this_module_did_not_write_holds_no_item(document: object) -> None:
+    assert template_items(document) == []
+
+
+def test_unliteral_undoes_literal() -> None:
+    written = {"a": ["[x]", "[[y]", 2**60, -(2**60), "plain", {"[k]": "[v]"}], "b": None}
+    assert unliteral(literal(written)) == written

@@ -307,6 +307,19 @@ def test_a_step_that_runs_only_after_a_failure_is_listed_and_not_replayed() -> N
     assert "  ops sql apply: only when failed(), not on the path a deploy takes" in result.lines
 
 
+def test_the_transitions_check_of_a_preview_is_offline_and_not_run_from_empty_state() -> None:
+    check = command(CommandKind.TRANSITIONS, "and(succeeded(), ne(variables['lastDeployedRun'], 'none'))")
+    preview = dataclasses.replace(
+        stage(HOSTED, name="preview_t"), commands=(check, command(CommandKind.PULUMI_PREVIEW))
+    )
+    result = rehearse(view_of(*server(azure_rule=True)), [preview])
+    assert result.blocked == ()
+    assert result.lines[-2:] == (
+        "  ops plan --from: offline, no Azure call; it runs once a run has deployed the stack, so not from empty state",
+        "  pulumi preview: ARM and the state backend only, no network path to a data plane",
+    )
+
+
 def test_only_the_operations_that_call_a_data_plane_need_a_path() -> None:
     target = vault()
     approval = reg(ResourceType.DYNAMIC, "approval", kind="managed-private-endpoint-approval", targetResourceId=VAULT)
