@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 # Node.js packages for the tests and the diagram: Azurite (storage emulator) and Graphviz compiled to WebAssembly.
 node_modules/.installed: package.json package-lock.json
 	@echo "npm: installing the pinned Node.js packages into node_modules..."
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --no-update-notifier
 	touch $@
 
 install: $(VENV)/.installed node_modules/.installed
