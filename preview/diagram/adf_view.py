@@ -103,7 +103,7 @@ def factory_content(plan: Plan) -> FactoryContent:
     registrations: list[tuple[Registration, ContentNode]] = []
     factories = {str(reg.inputs.get("factoryName")) for kind in KINDS for reg in plan.by_type(_token(kind))}
     for kind in KINDS:
-        for reg in sorted(plan.by_type(_token(kind)), key=lambda r: str(r.inputs.get(kind.name_input, r.name))):
+        for reg in plan.by_type(_token(kind)):
             factory = str(reg.inputs.get("factoryName"))
             name = str(reg.inputs.get(kind.name_input, reg.name))
             scope = f"{factory}_" if len(factories) > 1 else ""

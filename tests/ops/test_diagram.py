@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import ops.diagram
 import preview.diagram
 from ops.__main__ import main
 from preview.diagram import adf_source, architecture_source, source_digest
@@ -48,6 +49,11 @@ def test_without_the_renderer_exits_2_with_the_install_hint_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(render_module, "WASM_GRAPHVIZ", tmp_path / "missing")
+
+    def plan_first(stack: str) -> Plan:
+        raise AssertionError("planned before checking the renderer")
+
+    monkeypatch.setattr(ops.diagram, "run_plan", plan_first)
     output = tmp_path / "out" / "architecture-dev"
     assert main(_args(stack="dev", output=output)) == 2
     err = capsys.readouterr().err
