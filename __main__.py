@@ -9,11 +9,12 @@ from adf import load as adf_load
 from components.data_platform import DataPlatform, DataPlatformArgs
 from stack.config import load_config
 from stack.naming import build_names
+from stack.paths import PIPELINES_FOLDER, program_dir
 
 stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
 config = load_config()
-names = build_names(config, stack_file)
-content = adf_load.load(stack=pulumi.get_stack())
+names = build_names(config, pulumi.get_stack(), stack_file)
+content = adf_load.load(program_dir() / PIPELINES_FOLDER, stack=pulumi.get_stack())
 enabled_triggers = adf_load.enabled_triggers(config.data_factory, content, stack_file)
 platform = DataPlatform("platform", DataPlatformArgs(config, names, content))
 

@@ -9,6 +9,7 @@ property in a file reaches its resource.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from adf.model import AdfItem
@@ -177,3 +178,18 @@ def authoring_path(item: AdfItem, inputs_path: str) -> str:
                 continue
         out, node = f"{out}.{key}", None
     return out
+
+
+def authoring_place(items: Iterable[AdfItem], type_token: str, resource_name: str, inputs_path: str) -> str | None:
+    """Where an input of a planned resource is written, when an ADF content file made the resource:
+    `<file>: <path in the file>` (`(root)` for the resource as a whole); None for any other resource.
+
+    The content component names each resource `<component>-<kind>-<name>` after its file (components/
+    data_factory_content.py), so the file is found from the resource's type and logical name.
+    """
+    item = next(
+        (i for i in items if i.type_token == type_token and resource_name.endswith(f"-{i.kind}-{i.name}")), None
+    )
+    if item is None:
+        return None
+    return f"{item.file}: {authoring_path(item, inputs_path) if inputs_path else '(root)'}"

@@ -48,12 +48,13 @@ from adf.model import (
 )
 from adf.order import creation_order
 from adf.overrides import read_overrides
+from adf.rules import check_content
+from adf.rules.names import RULED_KINDS
 from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
 from adf.trigger_checks import check_trigger
 from stack.config import ConfigError, DataFactoryConfig
 from stack.naming import INTEGRATION_RUNTIME_NAME
-from stack.paths import PIPELINES_DIR
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-. ]{0,259}$")
 
@@ -112,7 +113,7 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
         found.notes.append(f"{file}: the file name differs from name '{name}' only in letter case; using '{name}'")
     elif name != path.stem:
         problems.append(f"{file}: name: '{name}' differs from the file name; ADF Studio names the file '{name}.json'")
-    if not _NAME.match(name):
+    if kind not in RULED_KINDS and not _NAME.match(name):
         problems.append(f"{file}: name: '{name}' is not a valid ADF name (letters, digits, _ - . and spaces)")
     properties = document.get("properties")
     if not isinstance(properties, dict):
@@ -202,6 +203,7 @@ def inspect_content(
                 check_pipeline_properties(item, pipeline_properties, problems)
         if item.kind == "trigger":
             check_trigger(item, pipelines, problems)
+    check_content(items, problems)
     ordered = creation_order(items, problems)
     overrides = read_overrides(root, items, stack_values, problems, stack) if with_overrides and root.is_dir() else []
     return found, ordered, overrides
@@ -238,7 +240,7 @@ def pipeline_properties() -> frozenset[str]:
     return frozenset(to_camel(name) for name in arguments - {"pipeline_name"})
 
 
-def load(root: Path = PIPELINES_DIR, stack: str | None = None) -> AdfContent:
+def load(root: Path, stack: str | None = None) -> AdfContent:
     """Load and validate the content with the stack values and pipeline properties this platform supports.
 
     `stack` selects overrides.json's section for that stack; without it only `common` applies. What the loader

@@ -1,8 +1,11 @@
-"""Checks of trigger files: recurrences, tumbling windows, blob events and the parameters they pass."""
+"""Checks of trigger files: recurrences, tumbling windows, blob events and the parameters they pass.
+
+The documented limits and formats (tumbling window bounds, delay, blob path formats, the schedule interval's
+maximum) are content rules with their sources, in `adf.rules.triggers`.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -11,7 +14,6 @@ from adf.checks import declared, is_declared
 from adf.model import AdfItem
 from stack.time_zones import is_time_zone, time_zone_hint
 
-_TIMESPAN = re.compile(r"^-?(\d+\.)?\d{1,2}:\d{2}:\d{2}$")
 _FREQUENCIES = {
     "ScheduleTrigger": ("Minute", "Hour", "Day", "Week", "Month"),
     "TumblingWindowTrigger": ("Minute", "Hour", "Month"),
@@ -60,7 +62,7 @@ def _check_recurrence(kind: str, type_properties: Mapping[str, Any], bad: Bad) -
     allowed = _FREQUENCIES[kind]
     if spec.get("frequency") not in allowed:
         bad(f"{prefix}frequency", f"{spec.get('frequency')!r} is not one of: {', '.join(allowed)}")
-    if not _check_int(spec.get("interval"), 1, 1000):
+    if not _check_int(spec.get("interval"), 1, 2**31 - 1):
         bad(f"{prefix}interval", f"{spec.get('interval')!r} must be a whole number of at least 1")
     start = _parse_time(spec.get("startTime"))
     if start is None:
@@ -71,8 +73,6 @@ def _check_recurrence(kind: str, type_properties: Mapping[str, Any], bad: Bad) -
         bad(f"{prefix}endTime", f"{end!r} must be an ISO 8601 date-time after startTime")
     if kind == "ScheduleTrigger":
         _check_schedule(spec, bad)
-    else:
-        _check_tumbling_window(spec, bad)
 
 
 def _check_blob_events(type_properties: Mapping[str, Any], bad: Bad) -> None:
@@ -82,8 +82,6 @@ def _check_blob_events(type_properties: Mapping[str, Any], bad: Bad) -> None:
     begins, ends = type_properties.get("blobPathBeginsWith"), type_properties.get("blobPathEndsWith")
     if not begins and not ends:
         bad("blobPathBeginsWith", "a blob events trigger needs blobPathBeginsWith or blobPathEndsWith")
-    if begins and not re.match(r"^/[a-z0-9$][a-z0-9-]{1,62}/blobs/", str(begins)):
-        bad("blobPathBeginsWith", f"'{begins}' must look like '/<container>/blobs/<folder>/'")
     if not type_properties.get("scope"):
         bad("scope", "missing; the storage account's resource id (filled per stack through overrides.json)")
 
@@ -135,21 +133,6 @@ def _check_schedule(spec: Mapping[str, Any], bad: Bad) -> None:
     month_days = schedule.get("monthDays", [])
     if not isinstance(month_days, list) or not all(_check_int(d, -31, 31) and d != 0 for d in month_days):
         bad("recurrence.schedule.monthDays", f"{month_days!r} must be days 1..31 or -31..-1")
-
-
-def _check_tumbling_window(spec: Mapping[str, Any], bad: Bad) -> None:
-    delay = spec.get("delay")
-    if delay is not None and not _TIMESPAN.match(str(delay)):
-        bad("delay", f"{delay!r} must be a time span like '00:10:00' or '1.00:00:00'")
-    if not _check_int(spec.get("maxConcurrency"), 1, 50):
-        bad("maxConcurrency", f"{spec.get('maxConcurrency')!r} must be a whole number from 1 to 50")
-    retry = spec.get("retryPolicy")
-    if (
-        isinstance(retry, dict)
-        and "intervalInSeconds" in retry
-        and not _check_int(retry["intervalInSeconds"], 30, 86400)
-    ):
-        bad("retryPolicy.intervalInSeconds", f"{retry['intervalInSeconds']!r} must be from 30 to 86400")
 
 
 def _trigger_pipelines(properties: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

@@ -13,9 +13,15 @@ What the pool needs, from `pulumi_azure_native.devopsinfrastructure.PoolArgs` (3
 (https://learn.microsoft.com/azure/devops/managed-devops-pools/prerequisites#create-a-dev-center-and-dev-center-project),
 so this component creates a Dev Center and a project too; both are free containers.
 
-Chicken and egg: a pipeline cannot run on the pool before the pool exists. The first deploy of a
-stack (or this component alone, `pulumi up --target`) runs by hand or on a Microsoft-hosted agent
-with the network still public; docs/networking.md has the one-time setup.
+The pool joins its subnet only once the tenant's DevOpsInfrastructure service principal holds Reader and
+Network Contributor on the VNet ("Grant Reader and Network Contributor access to DevOpsInfrastructure service
+principal", https://learn.microsoft.com/azure/devops/managed-devops-pools/configure-networking; otherwise the pool
+fails validation with UnauthorizedAccessToVirtualNetwork,
+https://learn.microsoft.com/azure/devops/managed-devops-pools/troubleshooting). This component grants both, scoped
+to the VNet alone, and creates the pool after them.
+
+A pipeline cannot run on the pool before the pool exists, so this component belongs to the foundation
+(`foundation/`), which a Microsoft-hosted agent deploys before the platform (README, "Deploying").
 """
 
 from __future__ import annotations
@@ -25,8 +31,12 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import devcenter, devopsinfrastructure
 
+from components.roles import assign_role
 from components.shared import Placement
 from stack.network_config import AgentPoolConfig
+
+VNET_ROLES = ("Reader", "Network Contributor")
+"""What the DevOpsInfrastructure service principal needs on the VNet (configure-networking)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,12 @@ class AgentPoolArgs:
     """Name of the Dev Center project."""
     subnet_id: pulumi.Input[str]
     """The agents' subnet (Network.agents_subnet_id)."""
+    vnet_id: pulumi.Input[str]
+    """The VNet the subnet is in: the scope of the service principal's roles (Network.vnet_id)."""
+    devops_infrastructure_principal_id: str
+    """Object id of the tenant's DevOpsInfrastructure service principal (network.agentPool config)."""
+    subscription_id: pulumi.Input[str]
+    """Subscription, for the role definition ids."""
 
 
 class AgentPool(pulumi.ComponentResource):
@@ -81,6 +97,18 @@ class AgentPool(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
+        grants: list[pulumi.Resource] = [
+            assign_role(
+                f"{name}-vnet-{role.lower().replace(' ', '-')}",
+                role=role,
+                scope=args.vnet_id,
+                principal_id=args.devops_infrastructure_principal_id,
+                principal_type="ServicePrincipal",
+                subscription_id=args.subscription_id,
+                parent=self,
+            )
+            for role in VNET_ROLES
+        ]
         organization: devopsinfrastructure.OrganizationArgsDict = {
             "url": config.organization_url,
             "parallelism": config.maximum_concurrency,
@@ -105,7 +133,7 @@ class AgentPool(pulumi.ComponentResource):
                 "network_profile": {"subnet_id": args.subnet_id},
             },
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=grants),
         )
 
         self.pool_name = pool.name

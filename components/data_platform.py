@@ -10,14 +10,13 @@ from pulumi_azure_native import authorization
 
 from adf.model import AdfContent
 from adf.stack_values import StackValues
-from components.agent_pool import AgentPool, AgentPoolArgs
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
 from components.factory_network import ManagedEndpointTargets
+from components.foundation_reference import Foundation, read_foundation
 from components.function_app import FunctionApp, FunctionAppArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.monitoring import Monitoring, MonitoringArgs
-from components.network import Network, NetworkArgs
 from components.resource_group import ResourceGroup, ResourceGroupArgs
 from components.shared import DiagnosticSettings, Lock, Placement, PlatformContext, PrivateEndpoints
 from components.sql_database import SqlDatabase, SqlDatabaseArgs
@@ -57,7 +56,8 @@ class DataPlatform(pulumi.ComponentResource):
     With `network.privateNetworking` (the default) every data plane turns public access off and gets
     private endpoints in the stack's VNet, the Function app is VNet-integrated, the factory reaches the
     data planes through managed private endpoints, and the deploy agents run in the VNet
-    (docs/networking.md).
+    (docs/networking.md). The VNet, its DNS zones, the agents' pool and the resource group itself then come
+    from the stack's foundation (`foundation/`), deployed before it: this deploy runs on that pool.
     """
 
     subscription_id: pulumi.Output[str]
@@ -86,18 +86,22 @@ class DataPlatform(pulumi.ComponentResource):
 
         suffix = self._name_suffix(name)
 
-        group = ResourceGroup(f"{name}-rg", ResourceGroupArgs(names.resource_group, cfg.location, tags), opts=child)
+        private = cfg.network.private_networking
+        foundation = read_foundation(self) if private else None
+        if foundation is not None:
+            resource_group_name = foundation.resource_group_name
+        else:
+            group = ResourceGroup(f"{name}-rg", ResourceGroupArgs(names.resource_group, cfg.location, tags), opts=child)
+            resource_group_name = group.resource_group_name
         placement = Placement(
-            resource_group_name=group.resource_group_name, location=cfg.location, tags=tags, protect=cfg.protect
+            resource_group_name=resource_group_name, location=cfg.location, tags=tags, protect=cfg.protect
         )
         monitoring = self._monitoring(name, args, placement)
-        private = cfg.network.private_networking
-        network = self._network(name, args, placement) if private else None
-        endpoints = self._private_endpoints(name, network)
+        endpoints = self._private_endpoints(name, foundation)
         # The platform's defaults for every component: protected and locked where config says `protect`,
         # diagnostics to the one workspace.
         context = PlatformContext(
-            resource_group_name=group.resource_group_name,
+            resource_group_name=resource_group_name,
             location=cfg.location,
             tags=tags,
             protect=cfg.protect,
@@ -118,9 +122,7 @@ class DataPlatform(pulumi.ComponentResource):
         )
         database = self._database(name, args, context, suffix, client.tenant_id, endpoints)
         vault = self._vault(name, args, context, suffix, client, endpoints)
-        function_app = self._function_app(name, args, context, suffix, lake, vault, monitoring, network, endpoints)
-        if network is not None:
-            self._agent_pool(name, args, placement, network)
+        function_app = self._function_app(name, args, context, suffix, lake, vault, monitoring, foundation, endpoints)
         # The factory's runtime reaches each data plane it calls through an approved managed private endpoint.
         targets = ManagedEndpointTargets(
             lake_id=lake.account_id,
@@ -159,7 +161,7 @@ class DataPlatform(pulumi.ComponentResource):
         )
 
         self.subscription_id = client.subscription_id
-        self.resource_group_name = group.resource_group_name
+        self.resource_group_name = pulumi.Output.from_input(resource_group_name)
         self.storage_account_name = lake.account_name
         self.key_vault_uri = vault.vault_uri
         self.function_app_name = function_app.app_name
@@ -258,7 +260,7 @@ class DataPlatform(pulumi.ComponentResource):
         lake: DataLake,
         vault: KeyVault,
         monitoring: Monitoring,
-        network: Network | None,
+        foundation: Foundation | None,
         endpoints: PrivateEndpoints | None,
     ) -> FunctionApp:
         names = args.names
@@ -278,61 +280,25 @@ class DataPlatform(pulumi.ComponentResource):
                 vault_write_gate=vault.write_gate,
                 app_insights_id=monitoring.app_insights_id,
                 app_insights_connection_string=monitoring.app_insights_connection_string,
-                subnet_id=network.function_app_subnet_id if network else None,
+                subnet_id=foundation.function_app_subnet_id if foundation else None,
                 private_endpoints=endpoints,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _network(self, name: str, args: DataPlatformArgs, placement: Placement) -> Network:
-        """The VNet, its three subnets and the private DNS zones linked to it."""
-        network = args.config.network
-        return Network(
-            f"{name}-network",
-            NetworkArgs(
-                resource_group_name=placement.resource_group_name,
-                location=placement.location,
-                vnet_name=args.names.virtual_network,
-                address_space=network.address_space,
-                private_endpoints_prefix=network.subnets.private_endpoints,
-                function_app_prefix=network.subnets.function_app,
-                agents_prefix=network.subnets.agents,
-                tags=dict(placement.tags),
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-
-    def _private_endpoints(self, name: str, network: Network | None) -> PrivateEndpoints | None:
-        """Where every data plane puts its private endpoints: the endpoints' subnet and the VNet's zones.
+    def _private_endpoints(self, name: str, foundation: Foundation | None) -> PrivateEndpoints | None:
+        """Where every data plane puts its private endpoints: the foundation's endpoints subnet and the VNet's zones.
 
         The platform created the endpoints itself, as its own children named `<name>-pe-<data plane>-<group id>`,
         until each data plane created its own. The names stay, and the alias to this component as their old
         parent lets the engine move the deployed endpoints (and, through their own aliases, their children)
         instead of replacing them (https://www.pulumi.com/docs/iac/concepts/options/aliases/).
         """
-        if network is None:
+        if foundation is None:
             return None
         return PrivateEndpoints(
-            subnet_id=network.private_endpoints_subnet_id,
-            zone_ids=network.zone_ids,
+            subnet_id=foundation.private_endpoints_subnet_id,
+            zone_ids=foundation.zone_ids,
             name_prefix=f"{name}-pe",
             aliases=[pulumi.Alias(parent=self)],
-        )
-
-    def _agent_pool(self, name: str, args: DataPlatformArgs, placement: Placement, network: Network) -> AgentPool:
-        """The Managed DevOps Pool the stack's deploy stage runs on, in the agents' subnet."""
-        pool = args.config.network.agent_pool
-        assert pool is not None, "NetworkConfig requires agentPool when privateNetworking is true"
-        names = args.names
-        return AgentPool(
-            f"{name}-agents",
-            AgentPoolArgs(
-                placement=placement,
-                pool=pool,
-                pool_name=names.agent_pool,
-                dev_center_name=names.dev_center,
-                project_name=names.dev_center_project,
-                subnet_id=network.agents_subnet_id,
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
         )

@@ -18,6 +18,8 @@ class ResourceGroupArgs:
     """Azure region; every resource of the stack goes here."""
     tags: dict[str, str]
     """Tags of the group."""
+    retain_on_delete: bool = False
+    """Keep the group in Azure when it leaves the program: set where another stack deploys into it."""
 
 
 class ResourceGroup(pulumi.ComponentResource):
@@ -33,7 +35,7 @@ class ResourceGroup(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             location=args.location,
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_on_delete),
         )
         self.resource_group_name = group.name
         self.resource_group_id = group.id

@@ -1,15 +1,13 @@
-"""Run the catalogue over a plan: every violation fails it; locked children are a warning."""
+"""The catalogue over a plan's view: every violation fails the plan; what locks keep from deletion is a warning."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from deployability.locks import locked_children
-from deployability.plan_view import PlanView, Registered
+from deployability.locks import LockedChildren, locked_children
 from deployability.rules import RULES, Rule
+from preview.view import PlanView, Registration
 from stack.errors import ViolationsError
 
 
@@ -18,7 +16,7 @@ class Violation:
     """One resource that one rule says Azure refuses (or that breaks once deployed)."""
 
     rule: Rule
-    resource: Registered
+    resource: Registration
     detail: str
 
     def __str__(self) -> str:
@@ -27,6 +25,10 @@ class Violation:
             f"{self.rule.name}: {self.resource.name} ({what}): {self.detail}. "
             f"Why: {self.rule.reason} Fix: {self.rule.fix}"
         )
+
+
+Finding = Violation | LockedChildren
+"""What the check reports: a violation fails the plan, locked children are a warning."""
 
 
 class DeployabilityError(ViolationsError):
@@ -39,16 +41,8 @@ class DeployabilityError(ViolationsError):
         )
 
 
-def view_of(plan: Any) -> PlanView:
-    """A `preview.plan.Plan` (its config gives deployerPrincipalType) or an iterable of registrations."""
-    resources = plan.resources if hasattr(plan, "resources") else plan
-    config = getattr(plan, "config", None)
-    return PlanView.of(resources, getattr(config, "deployer_principal_type", None))
-
-
-def evaluate(plan: Any, rules: Iterable[Rule] = RULES) -> list[Violation]:
+def evaluate(view: PlanView, rules: Iterable[Rule] = RULES) -> list[Violation]:
     """Every violation, in catalogue order, then by resource name."""
-    view = view_of(plan)
     found: list[Violation] = []
     for rule in rules:
         found += sorted(
@@ -57,11 +51,11 @@ def evaluate(plan: Any, rules: Iterable[Rule] = RULES) -> list[Violation]:
     return found
 
 
-def check(plan: Any, warn: Callable[[str], None] | None = None) -> None:
-    """Raise `DeployabilityError` listing every violation; warn (stderr) about what locks keep from deletion."""
-    emit = warn or (lambda line: print(line, file=sys.stderr))
-    for locked in locked_children(view_of(plan)):
-        emit(f"warning: deployability: {locked}")
-    violations = evaluate(plan)
-    if violations:
-        raise DeployabilityError(violations)
+def check(view: PlanView) -> list[Finding]:
+    """What locks keep from deletion (warnings), then every violation of the catalogue."""
+    return [*locked_children(view), *evaluate(view)]
+
+
+def warning(finding: Finding) -> str | None:
+    """The warning line for locked children; None for a violation, which fails the plan."""
+    return f"warning: deployability: {finding}" if isinstance(finding, LockedChildren) else None

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deployability.plan_view import PlanView, Registered, get, known_str, own_arm_id
-
-LOCK = "authorization:ManagementLockByScope"
+from preview.view import PlanView, Registration, ResourceType, get, known_str
 
 # Where a resource names what it belongs to: extension resources by an ARM id, ADF event triggers by the
 # storage account they subscribe to (ADF creates an Event Grid subscription on it).
@@ -24,9 +22,9 @@ _PARENT_ID_INPUTS = ("scope", "resourceUri")
 
 @dataclass(frozen=True)
 class LockedChildren:
-    lock: Registered
+    lock: Registration
     scope: str
-    children: list[Registered]
+    children: list[Registration]
 
     def __str__(self) -> str:
         names = ", ".join(f"{child.name} ({_what(child)})" for child in self.children)
@@ -37,33 +35,33 @@ class LockedChildren:
         )
 
 
-def _what(reg: Registered) -> str:
+def _what(reg: Registration) -> str:
     kind = reg.type.removeprefix("azure-native:")
-    return kind + ": its Event Grid subscription" if kind == "datafactory:Trigger" else kind
+    return kind + ": its Event Grid subscription" if reg.type == ResourceType.TRIGGER else kind
 
 
-def _points_into(reg: Registered, scope: str) -> bool:
+def _points_into(view: PlanView, reg: Registration, scope: str) -> bool:
     refs = [reg.inputs.get(key) for key in _PARENT_ID_INPUTS]
     refs.append(get(reg.inputs, "properties", "scope") if get(reg.inputs, "properties", "type") else None)
-    own = own_arm_id(reg)
+    own = view.arm_id(reg)
     texts = [text.rstrip("/").lower() for text in (known_str(ref) for ref in refs) if text]
     if own and own != scope:
         texts.append(own)
     return any(text == scope or text.startswith(scope + "/") for text in texts)
 
 
-def locked_children(plan: PlanView) -> list[LockedChildren]:
-    """For each CanNotDelete or ReadOnly lock in the plan, the other resources below its scope."""
+def locked_children(view: PlanView) -> list[LockedChildren]:
+    """For each CanNotDelete or ReadOnly lock in the view, the other resources below its scope."""
     found = []
-    for lock in plan.of_type(LOCK):
+    for lock in view.of_type(ResourceType.LOCK):
         scope = known_str(lock.inputs.get("scope"))
         if scope is None or lock.inputs.get("level") not in ("CanNotDelete", "ReadOnly"):
             continue
         scope = scope.rstrip("/").lower()
         children = [
             reg
-            for reg in plan.resources
-            if reg is not lock and reg.custom and reg.type != f"azure-native:{LOCK}" and _points_into(reg, scope)
+            for reg in view.registrations
+            if reg is not lock and reg.custom and reg.type != ResourceType.LOCK and _points_into(view, reg, scope)
         ]
         if children:
             found.append(LockedChildren(lock, scope, sorted(children, key=lambda reg: reg.name)))

@@ -37,7 +37,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from migrations.scripts import SCRIPT_NAME, SQLCMD_VARIABLE, split_batches
 from stack.errors import InputError
-from stack.paths import SQL_DIR
+from stack.paths import SQL_FOLDER
 
 # sqlglot logs each statement it keeps opaque (GRANT, CREATE USER, ...); those are expected here.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -312,12 +312,12 @@ def parse_script(text: str, file: str, values: Mapping[str, str] = SQLCMD_SAMPLE
     return script
 
 
-def script_files(sql_dir: Path = SQL_DIR) -> list[Path]:
+def script_files(sql_dir: Path) -> list[Path]:
     """The scripts, in the order they are applied."""
     return sorted(sql_dir.glob("*.sql"), key=lambda path: path.name)
 
 
-def load_catalog(sql_dir: Path = SQL_DIR, values: Mapping[str, str] = SQLCMD_SAMPLE_VALUES) -> SqlCatalog:
+def load_catalog(sql_dir: Path, values: Mapping[str, str] = SQLCMD_SAMPLE_VALUES) -> SqlCatalog:
     """Parse every script under `sql_dir` and collect what they define."""
     scripts = [
         parse_script(path.read_text(encoding="utf-8"), path.relative_to(sql_dir.parent).as_posix(), values)
@@ -348,7 +348,7 @@ def script_problems(catalog: SqlCatalog) -> list[str]:
                 continue
             definer = catalog.definitions(ref.kind).get(ref.name)
             if definer is None:
-                problems.append(f"{ref.where}: {ref.kind} {ref.name} is not defined in {SQL_DIR.name}/")
+                problems.append(f"{ref.where}: {ref.kind} {ref.name} is not defined in {SQL_FOLDER}/")
             elif order[id(definer)] > index:
                 problems.append(f"{ref.where}: {ref.kind} {ref.name} is only defined later, in {definer.file}")
     return problems

@@ -27,7 +27,7 @@ from migrations.catalog import (
     script_problems,
 )
 from migrations.scripts import SqlInputError, discover
-from stack.paths import PIPELINES_DIR, SQL_DIR
+from stack.paths import SQL_FOLDER
 
 SQL_TABLE_DATASETS = frozenset({"AzureSqlTable", "SqlServerTable", "AzureSqlMITable", "AzureSqlDWTable"})
 SQL_TEXT_KEYS = ("preCopyScript", "sqlReaderQuery")
@@ -154,7 +154,7 @@ def missing_objects(refs: Iterable[SqlReference], catalog: SqlCatalog) -> list[s
     for ref in refs:
         if not catalog.defines(ref):
             known = ", ".join(catalog.defined(ref.kind)) or "none"
-            problems.append(f"{ref.where}: {ref.kind} {ref.name} is not defined in {SQL_DIR.name}/; defined: {known}")
+            problems.append(f"{ref.where}: {ref.kind} {ref.name} is not defined in {SQL_FOLDER}/; defined: {known}")
     return problems
 
 
@@ -163,7 +163,7 @@ def documents(items: Iterable[AdfItem], kind: str) -> dict[str, tuple[str, dict[
     return {item.name.lower(): (item.file, item.document) for item in items if item.kind == kind}
 
 
-def load_json_documents(kind: str, root: Path = PIPELINES_DIR) -> dict[str, tuple[str, dict[str, Any]]]:
+def load_json_documents(kind: str, root: Path) -> dict[str, tuple[str, dict[str, Any]]]:
     """The documents of one kind, read by the ADF loader (the one reader of `pipelines_json/`)."""
     from adf.load import inspect_content
 
@@ -171,7 +171,7 @@ def load_json_documents(kind: str, root: Path = PIPELINES_DIR) -> dict[str, tupl
     return documents(found.items, kind)
 
 
-def project_problems(items: Iterable[AdfItem], sql_dir: Path = SQL_DIR) -> list[str]:
+def project_problems(items: Iterable[AdfItem], sql_dir: Path) -> list[str]:
     """Everything wrong between `sql/` and the ADF content: scripts that do not parse, scripts that use
     objects no earlier script defines, and tables or procedures the pipelines and datasets name but
     no script defines. `items` are what the ADF loader read; content errors are the loader's to report."""

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from stack.errors import InputError
-from stack.paths import SQL_DIR
+from stack.errors import AzureRefusedError, InputError
 
 SCRIPT_NAME = re.compile(r"^V(?P<version>\d{3})__[a-z0-9]+(?:_[a-z0-9]+)*\.sql$")
 """`V001__create_tables.sql`: three digits, then lowercase words joined by underscores."""
@@ -54,7 +53,7 @@ class SqlInputError(InputError):
     """The scripts or the variables are wrong; nothing was sent to the database."""
 
 
-class SqlApplyError(Exception):
+class SqlApplyError(AzureRefusedError):
     """The database refused a script; that script's transaction was rolled back."""
 
 
@@ -97,7 +96,7 @@ class Script:
         return [batch.strip() for _line, batch in split_batches(text)]
 
 
-def discover(sql_dir: Path = SQL_DIR) -> list[Script]:
+def discover(sql_dir: Path) -> list[Script]:
     """Every script in version order; a badly named file or a repeated version is an error."""
     scripts: dict[int, Script] = {}
     problems = []

@@ -1,16 +1,12 @@
-"""`python -m ops adf check PATH [--json]`: could this ADF Studio folder be deployed, file by file?
+"""Could this ADF Studio folder be deployed, file by file? What `ops adf check` runs.
 
 The onboarding tool for a team's existing repository: the loader's checks and the provider-schema
 check of each item's azure-native inputs, without this platform's SQL catalog, policy or overrides.
 A file that is fine itself but references a refused file is refused too, naming that file.
-Exit 0 when every file is deployable, 2 otherwise.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +14,12 @@ from typing import Any
 from adf.convert import authoring_path, to_inputs
 from adf.load import inspect_content, pipeline_properties
 from adf.model import KIND_SPECS, NOT_REPRESENTABLE, AdfItem
-from ops import exit_codes
 from preview.schema import check_inputs
 from stack.errors import InputError
+
+
+class FolderNotDeployableError(InputError):
+    """Some files of the folder cannot be deployed; the report says which, and why."""
 
 
 @dataclass
@@ -44,6 +43,14 @@ class FolderReport:
     @property
     def ok(self) -> bool:
         return not self.problems and all(f.ok for f in self.files)
+
+    def error(self) -> FolderNotDeployableError | None:
+        """What the report means for the caller: None when every file can be deployed."""
+        if self.ok:
+            return None
+        refused = sum(not f.ok for f in self.files)
+        problems = f" and {len(self.problems)} problem(s) of the folder itself" if self.problems else ""
+        return FolderNotDeployableError(f"{refused} of {len(self.files)} file(s) cannot be deployed{problems}")
 
     def document(self) -> dict[str, Any]:
         return {
@@ -114,31 +121,3 @@ def _refuse_dependents(items: list[AdfItem], by_file: dict[str, list[str]]) -> N
                     )
                     changed = True
                     break
-
-
-def render(report: FolderReport) -> str:
-    """Human output: the notes, then each refused file with its problems, then a count."""
-    lines = [f"note: {note}" for note in report.notes]
-    for problem in report.problems:
-        lines.append(f"error: {problem}")
-    refused = [f for f in report.files if not f.ok]
-    for file in refused:
-        lines.append(f"{file.path}: cannot be deployed")
-        lines += [f"  - {problem.split(': ', 1)[1] if ': ' in problem else problem}" for problem in file.problems]
-    lines.append(f"{len(report.files) - len(refused)} of {len(report.files)} file(s) deployable")
-    return "\n".join(lines)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path, help="the root folder of an ADF Studio git repository")
-    parser.add_argument("--json", action="store_true", help='print {"files": [{"path", "ok", "problems"}]}')
-
-
-def main(args: argparse.Namespace) -> int:
-    report = check_folder(args.path)
-    if args.json:
-        json.dump(report.document(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(render(report))
-    return exit_codes.OK if report.ok else exit_codes.USAGE

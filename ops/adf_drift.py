@@ -1,4 +1,4 @@
-"""`python -m ops adf drift --stack <s> [--delete]`: objects in the live factory that the source lacks.
+"""Drift: objects in the live factory that the source folder lacks, and deleting them; what `ops adf drift` runs.
 
 A hotfix made in the portal, or an object renamed or removed in the source, stays in the factory:
 Pulumi deletes only what it created. This lists, for every kind the source folder has (trigger,
@@ -9,22 +9,17 @@ Microsoft's CI/CD sample script deletes "resources that have been removed"
 Names are compared ignoring case, as ARM compares resource names
 (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
 
-With `--delete` it deletes them after listing them, in dependency order: started triggers are
+`delete_drift` deletes them, in dependency order: started triggers are
 stopped first (as that script does before it deletes), then triggers, pipelines, data flows,
 datasets, linked services, credentials and integration runtimes are deleted, and within one kind
 an object before those it references (a pipeline before the pipeline it executes), because ADF
-refuses to delete what something still references. A failure does not stop the rest; each is reported.
-
-Exit codes: 0 listed (or deleted) without error; 2 bad input (coordinates missing, a source file
-whose name cannot be read); 3 Azure refused a list, stop or delete; 4 a stop did not finish in time.
+refuses to delete what something still references. A failure does not stop the rest; each is collected.
 """
 
 from __future__ import annotations
 
-import argparse
 import graphlib
 import json
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +27,8 @@ from pathlib import Path
 from azure.core.exceptions import AzureError
 
 from adf.walk import referenced_names
-from ops import exit_codes, factory
+from ops import factory
+from stack.errors import AzureRefusedError, InputError, PlatformError, TimedOutError
 
 OPERATIONS = {
     "trigger": "triggers",
@@ -49,8 +45,8 @@ STOP_TIMEOUT_SECONDS = 300.0
 Say = Callable[[str], None]
 
 
-class SourceError(Exception):
-    """The source folder cannot be read well enough to know what it holds (exit code 2)."""
+class SourceError(InputError):
+    """The source folder cannot be read well enough to know what it holds."""
 
 
 @dataclass(frozen=True)
@@ -75,16 +71,17 @@ class Outcome:
 
     deleted: list[str] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)
-    failures: list[tuple[str, str, int]] = field(default_factory=list)
-    """(object, reason, exit code)."""
-
-    @property
-    def exit_code(self) -> int:
-        return min((code for _, _, code in self.failures), default=exit_codes.OK)
+    failures: list[PlatformError] = field(default_factory=list)
+    """One error per object that was not deleted, naming it; its kind says why."""
 
 
 def source_names(source: Path) -> dict[str, set[str]]:
-    """For each kind whose folder the source has, the lower-cased names of its files' objects."""
+    """For each kind whose folder the source has, the lower-cased names of its files' objects.
+
+    SourceError when the folder is missing, has none of ADF Studio's folders, or a file's name cannot be read.
+    """
+    if not source.is_dir():
+        raise SourceError(f"{source}: no such folder; pass --source with the ADF Studio folder")
     names: dict[str, set[str]] = {}
     for kind in OPERATIONS:
         folder = source / kind
@@ -100,6 +97,8 @@ def source_names(source: Path) -> dict[str, set[str]]:
             if not isinstance(name, str) or not name:
                 raise SourceError(f"{path}: has no 'name'; fix it before comparing with the factory")
             names[kind].add(name.lower())
+    if not names:
+        raise SourceError(f"{source}: has none of ADF Studio's folders {', '.join(OPERATIONS)}; nothing to compare")
     return names
 
 
@@ -156,12 +155,12 @@ def delete_drift(adf: factory.Factory, objects: list[LiveObject], say: Say) -> O
                 raise TimeoutError
         except TimeoutError:
             reason = f"Azure did not finish stopping it within {STOP_TIMEOUT_SECONDS:.0f} s; not deleted"
-            outcome.failures.append((obj.key, reason, exit_codes.TIMEOUT))
+            outcome.failures.append(TimedOutError(f"{obj.key}: {reason}"))
             unstoppable.add(obj.key)
             continue
         except AzureError as exc:
             reason = f"Azure refused to stop it: {factory.describe_error(exc)}; not deleted"
-            outcome.failures.append((obj.key, reason, exit_codes.AZURE))
+            outcome.failures.append(AzureRefusedError(f"{obj.key}: {reason}"))
             unstoppable.add(obj.key)
             continue
         outcome.stopped.append(obj.key)
@@ -172,85 +171,9 @@ def delete_drift(adf: factory.Factory, objects: list[LiveObject], say: Say) -> O
         try:
             getattr(adf.client, OPERATIONS[obj.kind]).delete(adf.resource_group, adf.name, obj.name)
         except AzureError as exc:
-            outcome.failures.append(
-                (obj.key, f"Azure refused to delete it: {factory.describe_error(exc)}", exit_codes.AZURE)
-            )
+            reason = f"Azure refused to delete it: {factory.describe_error(exc)}"
+            outcome.failures.append(AzureRefusedError(f"{obj.key}: {reason}"))
             continue
         outcome.deleted.append(obj.key)
         say(f"deleted {obj.key}")
     return outcome
-
-
-# ---------------------------------------------------------------------------- CLI
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`adf drift`: the factory's flags, the source folder and --delete."""
-    parser.description = "List the objects in the stack's factory that the source folder lacks; --delete deletes them."
-    parser.epilog = exit_codes.HELP
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    factory.add_factory_arguments(parser)
-    parser.add_argument(
-        "--source",
-        type=Path,
-        help="the ADF Studio folder to compare with (default: pipelines_json/ in --project-dir)",
-    )
-    parser.add_argument(
-        "--delete",
-        action="store_true",
-        help="after listing them, delete them: started triggers stopped first, then in dependency order",
-    )
-    parser.add_argument(
-        "--poll-seconds",
-        type=factory.seconds,
-        default=5.0,
-        help="interval between polls of a trigger stop (default: 5)",
-    )
-
-
-def _say(line: str) -> None:
-    print(line, flush=True)
-
-
-def _run(args: argparse.Namespace) -> int:
-    source: Path = args.source or args.project_dir / "pipelines_json"
-    if not source.is_dir():
-        raise SourceError(f"{source}: no such folder; pass --source with the ADF Studio folder")
-    names = source_names(source)
-    if not names:
-        raise SourceError(f"{source}: has none of ADF Studio's folders {', '.join(OPERATIONS)}; nothing to compare")
-    try:
-        factory_context = factory.connect_from_args(args, polling_interval=args.poll_seconds)
-    except factory.NotDeployedError as exc:
-        _say(f"{exc}; nothing to compare")
-        return exit_codes.OK
-    with factory_context as adf:
-        found = drift(live_objects(adf, names), names)
-        compared = ", ".join(kind for kind in OPERATIONS if kind in names)
-        if not found:
-            _say(f"no drift: every {compared} in factory {adf.name} is in {source}")
-            return exit_codes.OK
-        _say(f"{len(found)} object(s) in factory {adf.name} that {source} lacks (compared: {compared}):")
-        for obj in found:
-            _say(f"  {obj.key}" + (" (started)" if obj.started else ""))
-        if not args.delete:
-            _say(f"to delete them: python -m ops adf drift --stack {args.stack} --delete")
-            return exit_codes.OK
-        outcome = delete_drift(adf, found, _say)
-    for key, reason, _ in outcome.failures:
-        print(f"error: {key}: {reason}", file=sys.stderr)
-    summary = f"drift: stopped {len(outcome.stopped)}, deleted {len(outcome.deleted)} of {len(found)}"
-    print(summary, file=sys.stderr if outcome.failures else sys.stdout)
-    return outcome.exit_code
-
-
-def main(args: argparse.Namespace) -> int:
-    """Run `adf drift`; failures are reported, never raised (see the module docstring for exit codes)."""
-    try:
-        return _run(args)
-    except (SourceError, factory.CoordinatesError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exit_codes.USAGE
-    except AzureError as exc:
-        print(f"error: {factory.describe_error(exc)}", file=sys.stderr)
-        return exit_codes.AZURE

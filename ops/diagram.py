@@ -1,45 +1,53 @@
-"""`python -m ops diagram`: draw a stack from the checked offline plan (architecture and ADF views)."""
+"""A stack drawn from its checked offline plan, in two views: what `ops diagram` writes.
+
+Each view is written as its DOT source and the SVG rendered from it (`preview.diagram`); by default both
+views into the project's `docs/`, where the committed pictures live and the up-to-date tests read them.
+"""
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
-from ops import exit_codes
-from ops.plan import run_plan
-from preview.diagram import VIEWS, default_output, renderer, write_view
+from preview.diagram import VIEWS, Renderer, render_svg
+from preview.plan import Plan
+from stack.errors import InputError
+
+DOCS_FOLDER = "docs"
+"""The committed diagrams' folder, in the project directory."""
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stack", required=True, help="stack name: dev, test or prod")
-    parser.add_argument(
-        "--view",
-        choices=sorted(VIEWS),
-        default=None,
-        help="draw one view: the architecture by network zone, or the Data Factory content (default: both)",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="output path without extension; writes <output>.dot and <output>.svg of one view "
-        "(--view, else the architecture) (default: docs/<view>-<stack>)",
-    )
-    parser.add_argument(
-        "--format",
-        choices=("svg",),
-        default="svg",
-        help="image format: svg, with the icons inlined (README, 'Architecture diagrams')",
-    )
+@dataclass(frozen=True)
+class Drawn:
+    """One view written: its name and its two files."""
+
+    view: str
+    dot: Path
+    svg: Path
 
 
-def main(args: argparse.Namespace) -> int:
-    """Plan with every check (the same refusals as `ops plan`), then write each view's .dot source and .svg."""
-    renderer()
-    plan = run_plan(args.stack)
-    views = [args.view] if args.view else ["architecture"] if args.output else sorted(VIEWS)
-    for view in views:
-        output = args.output if args.output is not None else default_output(view, args.stack)
-        dot_file, svg_file = write_view(plan, view, output)
-        print(f"wrote {dot_file} and {svg_file}")
-    return exit_codes.OK
+def default_output(project_dir: Path, view: str, stack: str) -> Path:
+    """Where a view of a stack is committed, without the extension: `docs/<view>-<stack>`."""
+    return project_dir / DOCS_FOLDER / f"{view}-{stack}"
+
+
+def views_to_draw(view: str | None, output: Path | None) -> list[str]:
+    """The views a command draws: the one it names; else the architecture alone when it names one output path
+    (one path holds one view), else all of them."""
+    if view is not None:
+        if view not in VIEWS:
+            raise InputError(f"view {view!r} is not one of {', '.join(sorted(VIEWS))}")
+        return [view]
+    return ["architecture"] if output is not None else sorted(VIEWS)
+
+
+def draw(plan: Plan, renderer: Renderer, view: str, output: Path) -> Drawn:
+    """Write `<output>.dot` and `<output>.svg` of one view; renders first, so a failed render writes nothing."""
+    source = VIEWS[view](plan)
+    svg = render_svg(source, renderer)
+    dot_file = output.with_name(f"{output.name}.dot")
+    svg_file = output.with_name(f"{output.name}.svg")
+    dot_file.parent.mkdir(parents=True, exist_ok=True)
+    dot_file.write_text(source, encoding="utf-8")
+    svg_file.write_text(svg, encoding="utf-8")
+    return Drawn(view, dot_file, svg_file)

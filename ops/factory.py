@@ -10,17 +10,15 @@ TLS-inspecting proxy set REQUESTS_CA_BUNDLE to the proxy's CA bundle.
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError, ServiceRequestError
 
-from ops.stack_outputs import StackOutputsError, stack_outputs
-from stack.paths import PROJECT_DIR
+from stack.errors import AzureRefusedError, InputError
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -37,7 +35,11 @@ STACK_OUTPUTS = {
 }
 
 
-class CoordinatesError(LookupError):
+OutputsSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+"""A stack's outputs, or a function that reads them (`ops.stack_outputs.stack_outputs`), called only when needed."""
+
+
+class CoordinatesError(InputError):
     """The factory cannot be located: neither the flags nor the stack outputs name it."""
 
 
@@ -88,60 +90,26 @@ class Factory:
         self.close()
 
 
-def seconds(text: str) -> float:
-    """argparse type for a non-negative number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return value
-
-
-def add_factory_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags every command that talks to the factory takes."""
-    parser.add_argument("--stack", required=True, help="stack name, e.g. dev, test or prod")
-    where = parser.add_argument_group(
-        "factory", "default: the stack's outputs, read with `pulumi stack output --json --stack <name>`"
-    )
-    where.add_argument("--subscription", help="subscription id (default: output subscription_id)")
-    where.add_argument("--resource-group", help="resource group (default: output resource_group_name)")
-    where.add_argument("--factory", help="Data Factory name (default: output factory_name)")
-    where.add_argument(
-        "--endpoint",
-        default=DEFAULT_ENDPOINT,
-        help=f"Azure Resource Manager endpoint, for sovereign clouds (default: {DEFAULT_ENDPOINT})",
-    )
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=PROJECT_DIR,
-        help="the Pulumi project: where `pulumi stack output` runs (default: this repo)",
-    )
-
-
 def resolve_coordinates(
     stack: str,
-    project_dir: Path,
+    outputs: OutputsSource,
     subscription: str | None = None,
     resource_group: str | None = None,
     factory: str | None = None,
-    *,
-    outputs: Mapping[str, Any] | None = None,
 ) -> FactoryCoordinates:
     """Flags first; the stack outputs fill in only what the flags leave out.
 
-    Pulumi is not run when the flags name the factory, nor when the caller passes the
-    `outputs` it has already read.
+    When `outputs` is a function, it is called only if the flags leave something out, so Pulumi is not
+    run when the flags name the factory. A failure to read the outputs becomes a CoordinatesError that
+    names the flags to pass instead.
     """
     given = {"subscription_id": subscription, "resource_group_name": resource_group, "factory_name": factory}
     if not all(given.values()):
-        if outputs is None:
+        if callable(outputs):
             missing_flags = [STACK_OUTPUTS[key] for key, value in given.items() if not value]
             try:
-                outputs = stack_outputs(stack, project_dir)
-            except StackOutputsError as exc:
+                outputs = outputs()
+            except InputError as exc:
                 raise CoordinatesError(f"{exc}; to name the factory, pass {', '.join(missing_flags)}") from exc
         if not outputs:
             raise NotDeployedError(
@@ -196,14 +164,6 @@ def connect(
     return Factory(client=client, coordinates=coordinates)
 
 
-def connect_from_args(args: argparse.Namespace, polling_interval: float) -> Factory:
-    """The CLI's factory: coordinates from flags or stack outputs; raises CoordinatesError."""
-    coordinates = resolve_coordinates(
-        args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
-    )
-    return connect(coordinates, endpoint=args.endpoint, polling_interval=polling_interval)
-
-
 def describe_error(exc: BaseException) -> str:
     """Azure's own words: `<code>: <message>` from an ARM error body, else the exception's text."""
     if isinstance(exc, ClientAuthenticationError) and exc.response is None:
@@ -222,3 +182,13 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, AzureError):
         return str(exc.message)
     return str(exc)
+
+
+@contextlib.contextmanager
+def azure_refusals(where: str = "") -> Iterator[None]:
+    """Turn what azure-core raises into an AzureRefusedError in Azure's own words, prefixed with `where`."""
+    try:
+        yield
+    except AzureError as exc:
+        prefix = f"{where}: " if where else ""
+        raise AzureRefusedError(f"{prefix}{describe_error(exc)}") from exc

@@ -1,47 +1,25 @@
-"""`python -m ops run <pipeline> --stack <name>`: start a pipeline run and, with `--wait`, follow it to its end.
+"""Running a pipeline: start a run and, if asked, follow it to its end; what `ops run` calls, and a backend can.
 
-    python -m ops run PL_Ingest --stack dev --param day=2025-01-31 --param full=true --wait
+    from ops.runs import run_pipeline
+    result = run_pipeline(coordinates, "PL_Ingest", {"day": "2025-01-31"}, wait=True)
 
-The run id goes to stdout (so `RUN=$(python -m ops run ...)` works); progress and errors go
-to stderr: a live status with each activity's state on a terminal, a line per change
-elsewhere (CI logs). `run_pipeline()` is the same operation for code, e.g. a backend
-service: it returns a RunResult and reports progress through a callback.
-
-Exit codes: 0 the run was created (and, with --wait, Succeeded); 2 usage or config error
-(bad flags, unknown stack, coordinates missing); 3 Azure refused an operation (e.g. no such
-pipeline, sign-in failed); 4 --timeout-seconds passed with the run still going (it goes on
-in Azure); 5 the run ended Failed or Cancelled; 130 interrupted (Ctrl-C) while waiting (the
-run goes on in Azure).
+`run_pipeline()` returns a RunResult (run id, status, each activity's state, the failing activity and its
+error) and reports progress through a callback; Azure refusing anything raises `AzureRefusedError`. A run
+that fails or is still going after its timeout is a result, not an error: the caller decides what it means.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import datetime
 import json
-import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from azure.core.exceptions import AzureError
-
-from ops import exit_codes
-from ops.factory import (
-    DEFAULT_ENDPOINT,
-    CoordinatesError,
-    Factory,
-    FactoryCoordinates,
-    add_factory_arguments,
-    connect,
-    describe_error,
-    resolve_coordinates,
-    seconds,
-)
-from ops.run_display import RunDisplay
+from ops.factory import DEFAULT_ENDPOINT, Factory, FactoryCoordinates, azure_refusals, connect
 from ops.run_result import FAILED_STATUSES, ActivityState, RunResult
+from stack.errors import InputError
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -49,21 +27,56 @@ if TYPE_CHECKING:
 
 Progress = Callable[[RunResult], None]
 
+JSON_OPENINGS = ("{", "[", '"')
+"""A value that starts with one of these means JSON: if it does not parse, it is a mistake, not text."""
 
-def parse_param(text: str) -> tuple[str, Any]:
-    """`name=value`; the value is JSON when it parses (numbers, true, objects), else the string as given."""
+
+class ParameterError(InputError):
+    """A pipeline parameter that cannot be sent: not NAME=VALUE, a name given twice, or broken JSON."""
+
+
+def parse_parameter(text: str) -> tuple[str, Any]:
+    """`NAME=VALUE`: VALUE is JSON when it parses (3, true, [1, 2], {...}, "text"), else the text as given.
+
+    A VALUE that opens like JSON (`{`, `[`, `"`) but does not parse is refused, naming the parameter and
+    the JSON error, rather than sent as text. NaN and Infinity are not JSON, so they stay text.
+    """
     name, sep, raw = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=VALUE")
+    name = name.strip()
+    if not sep or not name:
+        raise ParameterError(f"--param {text!r}: expected NAME=VALUE, e.g. --param day=2025-01-31")
 
     def no_constants(constant: str) -> Any:
-        raise ValueError(constant)  # NaN and Infinity are not JSON; keep them as strings
+        raise ValueError(constant)
 
     try:
-        value: Any = json.loads(raw, parse_constant=no_constants)
+        return name, json.loads(raw, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        if raw.lstrip().startswith(JSON_OPENINGS):
+            raise ParameterError(
+                f"--param {name}: the value opens like JSON but is not JSON ({exc.msg} at line {exc.lineno} column "
+                f'{exc.colno}); fix it, or send text that starts with {{, [ or " as a JSON string: '
+                f"{name}={json.dumps(raw)}"
+            ) from None
     except ValueError:
-        value = raw
-    return name.strip(), value
+        pass
+    return name, raw
+
+
+def parse_parameters(texts: Sequence[str]) -> dict[str, Any]:
+    """Every `NAME=VALUE`, by name. A name given twice, even in another letter case, is refused: ADF pipeline
+    parameter names are case-insensitive and must be unique (https://learn.microsoft.com/azure/data-factory/naming-rules).
+    """
+    parameters: dict[str, Any] = {}
+    seen: dict[str, str] = {}
+    for text in texts:
+        name, value = parse_parameter(text)
+        if name.lower() in seen:
+            same = "" if seen[name.lower()] == name else f" (as {seen[name.lower()]}; parameter names ignore case)"
+            raise ParameterError(f"--param {name} is given more than once{same}")
+        seen[name.lower()] = name
+        parameters[name] = value
+    return parameters
 
 
 def _error_text(error: Any) -> str | None:
@@ -174,7 +187,7 @@ def run_pipeline(
     credential: TokenCredential | None = None,
     endpoint: str = DEFAULT_ENDPOINT,
 ) -> RunResult:
-    """Create a run of `pipeline`; with `wait`, follow it to its end. Azure's refusals raise AzureError.
+    """Create a run of `pipeline`; with `wait`, follow it to its end. Azure's refusals raise AzureRefusedError.
 
     `factory` is a connected Factory or just coordinates (then DefaultAzureCredential, or
     `credential`, signs in). `on_progress` gets the new run (Queued) and then each poll's state.
@@ -190,120 +203,21 @@ def run_pipeline(
                 poll_seconds=poll_seconds,
                 on_progress=on_progress,
             )
-    created = factory.client.pipelines.create_run(
-        factory.resource_group, factory.name, pipeline, dict(parameters) if parameters else None
-    )
+    with azure_refusals(f"pipeline '{pipeline}'"):
+        created = factory.client.pipelines.create_run(
+            factory.resource_group, factory.name, pipeline, dict(parameters) if parameters else None
+        )
     result = RunResult(pipeline, str(created.run_id), "Queued")
     if on_progress is not None:
         on_progress(result)
     if not wait:
         return result
-    return wait_for_run(
-        factory,
-        result.run_id,
-        pipeline=pipeline,
-        timeout_seconds=timeout_seconds,
-        poll_seconds=poll_seconds,
-        on_progress=on_progress,
-    )
-
-
-# ---------------------------------------------------------------------------- CLI
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`run <pipeline> --stack <name> [--param k=v ...] [--wait]`."""
-    parser.description = "Start a pipeline run in the stack's factory; with --wait, follow it to its end."
-    parser.epilog = exit_codes.HELP
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("pipeline", help="the pipeline's name, as in pipelines_json/pipeline/")
-    add_factory_arguments(parser)
-    parser.add_argument(
-        "--param",
-        dest="params",
-        action="append",
-        type=parse_param,
-        default=[],
-        metavar="NAME=VALUE",
-        help="a pipeline parameter; VALUE is JSON when it parses (3, true, [1,2], {...}), else a string; repeatable",
-    )
-    parser.add_argument("--wait", action="store_true", help="follow the run until it ends; exit 5 unless Succeeded")
-    parser.add_argument(
-        "--timeout-seconds", type=seconds, default=3600.0, help="give up waiting after this long (default: 3600)"
-    )
-    parser.add_argument("--poll-seconds", type=seconds, default=15.0, help="interval between polls (default: 15)")
-
-
-def _final_report(result: RunResult, timeout_seconds: float) -> int:
-    name = f"{result.pipeline} run {result.run_id}"
-    if result.timed_out:
-        print(
-            f"error: {name} is still {result.status} after {timeout_seconds:g} s; it goes on in Azure",
-            file=sys.stderr,
+    with azure_refusals(f"run {result.run_id} of pipeline '{pipeline}'"):
+        return wait_for_run(
+            factory,
+            result.run_id,
+            pipeline=pipeline,
+            timeout_seconds=timeout_seconds,
+            poll_seconds=poll_seconds,
+            on_progress=on_progress,
         )
-        return exit_codes.TIMEOUT
-    if result.succeeded:
-        print(f"{name} Succeeded", file=sys.stderr)
-        return exit_codes.OK
-    if result.failed_activity:
-        cause = f"activity '{result.failed_activity}' failed: {result.error or 'no error message'}"
-    else:
-        cause = result.error or "no error message"
-    print(f"error: {name} {result.status}: {cause}", file=sys.stderr)
-    return exit_codes.RUN_FAILED
-
-
-def main(args: argparse.Namespace) -> int:
-    """Run `run`; failures are reported, never raised (see the module docstring for exit codes)."""
-    parameters: dict[str, Any] = {}
-    for name, value in args.params:
-        if name in parameters:
-            print(f"error: --param {name} is given more than once", file=sys.stderr)
-            return exit_codes.USAGE
-        parameters[name] = value
-    try:
-        coordinates = resolve_coordinates(
-            args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
-        )
-    except CoordinatesError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exit_codes.USAGE
-
-    run_id: str | None = None
-    display = RunDisplay()
-
-    def progress(result: RunResult) -> None:
-        nonlocal run_id
-        if run_id is None:
-            run_id = result.run_id
-            print(run_id, flush=True)
-        if args.wait:
-            display.update(result)
-
-    try:
-        with (
-            connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory,
-            contextlib.ExitStack() as stack,
-        ):
-            if args.wait:
-                stack.enter_context(display)
-            result = run_pipeline(
-                factory,
-                args.pipeline,
-                parameters,
-                wait=args.wait,
-                timeout_seconds=args.timeout_seconds,
-                poll_seconds=args.poll_seconds,
-                on_progress=progress,
-            )
-    except AzureError as exc:
-        where = f"run {run_id} of pipeline '{args.pipeline}'" if run_id else f"pipeline '{args.pipeline}'"
-        print(f"error: {where}: {describe_error(exc)}", file=sys.stderr)
-        return exit_codes.AZURE
-    except KeyboardInterrupt:
-        if run_id:
-            print(f"stopped waiting; run {run_id} goes on in Azure", file=sys.stderr)
-        return exit_codes.INTERRUPTED
-    if not args.wait:
-        return exit_codes.OK
-    return _final_report(result, args.timeout_seconds)

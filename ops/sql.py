@@ -1,4 +1,4 @@
-"""`python -m ops sql apply`: apply the versioned T-SQL scripts in `sql/` to a stack's database.
+"""Applying the versioned T-SQL scripts in `sql/` to a stack's database: what `ops sql apply` runs.
 
 Scripts are named `V<version>__<what>.sql` and applied once each, in version order.
 A journal table (`dbo.schema_versions`) records each applied script with its SHA-256;
@@ -9,25 +9,23 @@ as in sqlcmd, and `$(Name)` sqlcmd variables are filled from the command line.
 
 The connection authenticates with Entra ID (`ActiveDirectoryDefault`: the pipeline's
 workload identity, or `az login` locally); no password is involved.
-
-Exit codes: 0 applied (or nothing to apply); 2 bad input (a script name, a missing
-variable, a changed script, missing coordinates); 3 the database refused a script.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
-from migrations.scripts import Connection, SqlApplyError, SqlInputError, apply, discover
-from ops import exit_codes
+from migrations.scripts import Connection, Script, SqlInputError, apply
+from ops.factory import OutputsSource
+from stack.errors import AzureRefusedError
 
 
 def connect(server: str, database: str) -> Connection:
@@ -98,18 +96,45 @@ def sid_literal(client_id: str) -> str:
 
 def factory_client_id(factory_id: str, endpoint: str = "https://management.azure.com") -> str:
     """The application (client) id of the factory's system-assigned managed identity, read through ARM."""
-    from ops.factory import make_credential
+    from ops.factory import azure_refusals, make_credential
 
-    token = make_credential().get_token(f"{endpoint}/.default").token
     identity = f"{factory_id}/providers/Microsoft.ManagedIdentity/identities/default"
+    with azure_refusals(f"reading the factory identity {identity}"):
+        token = make_credential().get_token(f"{endpoint}/.default").token
     url = f"{endpoint}{identity}?api-version={IDENTITY_API_VERSION}"
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        body = json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = json.load(response)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise AzureRefusedError(f"reading the factory identity {identity}: {exc}") from exc
     client_id = (body.get("properties") or {}).get("clientId")
     if not client_id:
-        raise LookupError(f"{factory_id}: the factory has no system-assigned identity (no clientId)")
+        raise SqlInputError(
+            f"{factory_id}: the factory has no system-assigned identity (no clientId); "
+            "pass --var FactoryIdentitySid=0x<32 hex digits>"
+        )
     return str(client_id)
+
+
+@dataclass(frozen=True)
+class SqlTarget:
+    """The database to migrate and the sqlcmd variables its scripts are filled with."""
+
+    server: str
+    database: str
+    variables: dict[str, str]
+
+
+def parse_variables(pairs: Sequence[str]) -> dict[str, str]:
+    """`NAME=VALUE` sqlcmd variables, by name."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise SqlInputError(f"--var {pair!r}: expected NAME=VALUE")
+        out[name] = value
+    return out
 
 
 def _factory_id(found: Mapping[str, Any]) -> str:
@@ -123,73 +148,51 @@ def _factory_id(found: Mapping[str, Any]) -> str:
     )
 
 
-def _variables(pairs: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise SqlInputError(f"--var {pair!r}: expected NAME=VALUE")
-        out[name] = value
-    return out
+def resolve_target(
+    outputs: OutputsSource,
+    server: str | None = None,
+    database: str | None = None,
+    variables: Mapping[str, str] | None = None,
+    client_id: Callable[[str], str] | None = None,
+) -> SqlTarget | None:
+    """The database and variables from the flags, the stack's outputs filling in the rest; None when the stack
+    has no database yet (never deployed: the first `pulumi up` creates it and the next apply fills it).
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="sql_action", required=True)
-    apply_parser = actions.add_parser("apply", help="apply the scripts in sql/ that the database lacks")
-    apply_parser.add_argument("--stack", required=True, help="stack whose database to migrate")
-    apply_parser.add_argument("--server", help="server FQDN (default: the stack output sql_server_fqdn)")
-    apply_parser.add_argument("--database", help="database (default: the stack output sql_database_name)")
-    apply_parser.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="sqlcmd variable; FactoryIdentityName defaults to the stack output factory_name, FactoryIdentitySid "
-        "to the SID of the factory identity's client id (read through ARM)",
-    )
-
-
-def main(
-    args: argparse.Namespace,
-    outputs: Callable[[str], Mapping[str, Any]] | None = None,
-    client_id: Callable[[str], str] = factory_client_id,
-) -> int:
-    """Resolve the database and variables from flags or stack outputs, then apply.
-
-    A stack that has never been deployed has no database yet: that is not an error, the
-    first `pulumi up` creates it and the next `ops sql apply` fills it.
+    FactoryIdentityName defaults to the output factory_name, FactoryIdentitySid to the SID of the factory
+    identity's client id (`client_id`, default: read through ARM); `outputs` (or the function that reads
+    them) is used only when the flags leave something out.
     """
-    from ops.stack_outputs import stack_outputs
+    variables = dict(variables or {})
+    if not (server and database and "FactoryIdentityName" in variables and "FactoryIdentitySid" in variables):
+        found = outputs() if callable(outputs) else outputs
+        if not found.get("sql_server_fqdn") and not server:
+            return None
+        server = server or found.get("sql_server_fqdn")
+        database = database or found.get("sql_database_name")
+        variables.setdefault("FactoryIdentityName", str(found.get("factory_name", "")))
+        if "FactoryIdentitySid" not in variables:
+            variables["FactoryIdentitySid"] = sid_literal((client_id or factory_client_id)(_factory_id(found)))
+    if not server or not database or not variables.get("FactoryIdentityName"):
+        raise SqlInputError("pass --server, --database and --var FactoryIdentityName=<factory>")
+    if not re.fullmatch(r"0x[0-9A-Fa-f]{32}", variables.get("FactoryIdentitySid", "")):
+        raise SqlInputError("--var FactoryIdentitySid must be a 16-byte literal 0x<32 hex digits>")
+    return SqlTarget(str(server), str(database), variables)
 
-    read_outputs = outputs or stack_outputs
+
+def apply_to(
+    target: SqlTarget,
+    scripts: Sequence[Script],
+    *,
+    open_connection: Callable[[str, str], Connection] | None = None,
+    log: Callable[[str], None] = print,
+) -> list[Script]:
+    """Connect (retrying while a paused database resumes) and apply what the journal lacks; returns what ran.
+
+    A connection the database refuses is an AzureRefusedError; so is a script it refuses (SqlApplyError).
+    """
+    opener = open_connection or connect
     try:
-        scripts = discover()
-        variables = _variables(args.var)
-        server, database = args.server, args.database
-        if not (server and database and "FactoryIdentityName" in variables and "FactoryIdentitySid" in variables):
-            found = read_outputs(args.stack)
-            if not found.get("sql_server_fqdn") and not server:
-                print(f"stack '{args.stack}' has no database yet (no sql_server_fqdn output); nothing to apply")
-                return exit_codes.OK
-            server = server or found.get("sql_server_fqdn")
-            database = database or found.get("sql_database_name")
-            variables.setdefault("FactoryIdentityName", str(found.get("factory_name", "")))
-            if "FactoryIdentitySid" not in variables:
-                variables["FactoryIdentitySid"] = sid_literal(client_id(_factory_id(found)))
-        if not server or not database or not variables.get("FactoryIdentityName"):
-            raise SqlInputError("pass --server, --database and --var FactoryIdentityName=<factory>")
-        if not re.fullmatch(r"0x[0-9A-Fa-f]{32}", variables.get("FactoryIdentitySid", "")):
-            raise SqlInputError("--var FactoryIdentitySid must be a 16-byte literal 0x<32 hex digits>")
-    except (SqlInputError, LookupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exit_codes.USAGE
-    try:
-        connection = connect_with_retry(lambda: connect(str(server), str(database)))
-        apply(connection, scripts, variables)
-    except SqlInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exit_codes.USAGE
-    except SqlApplyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exit_codes.AZURE
-    return exit_codes.OK
+        connection = connect_with_retry(lambda: opener(target.server, target.database), log=log)
+    except Exception as exc:  # the driver's own error types: the database refused the login or was unreachable
+        raise AzureRefusedError(f"cannot connect to database {target.database} on {target.server}: {exc}") from exc
+    return apply(connection, scripts, target.variables, log=log)

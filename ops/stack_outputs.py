@@ -12,14 +12,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from stack.paths import PROJECT_DIR
+from stack.errors import InputError
 
 
-class StackOutputsError(LookupError):
-    """The stack's outputs cannot be read: no Pulumi CLI, or it failed."""
+class StackOutputsError(InputError):
+    """The stack's outputs cannot be read: no Pulumi CLI, or it failed (so the operator must name what they name)."""
 
 
-def stack_outputs(stack: str, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+def stack_outputs(stack: str, project_dir: Path) -> dict[str, Any]:
     """The stack's outputs, from `pulumi stack output --json`; StackOutputsError when the CLI is missing or fails."""
     cannot = f"cannot read the outputs of stack '{stack}'"
     command = f"`pulumi stack output --json --stack {stack}`"

@@ -1,6 +1,7 @@
 """Stopping and starting a factory's triggers through ARM; event triggers are subscribed to events first.
 
-A trigger that fails does not stop the others: every failure is collected in the `Outcome`.
+A trigger that fails does not stop the others: every failure is collected in the `Outcome`, as an error of
+the `stack.errors` family that says what kind of failure it was.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 
-from ops import backfill, exit_codes
+from ops import backfill
 from ops.factory import Factory, describe_error
 from ops.trigger_state import Say, write_recording
+from stack.errors import AzureRefusedError, InputError, PlatformError, TimedOutError
 
 EVENT_TRIGGER_TYPES = frozenset({"BlobEventsTrigger", "CustomEventsTrigger"})
 OPERATION_TIMEOUT_SECONDS = 300.0
@@ -42,13 +44,24 @@ class TriggerInfo:
         return self.type in EVENT_TRIGGER_TYPES
 
 
+class TriggerMissingError(InputError):
+    """A trigger the stack (or the recording) names does not exist in the factory."""
+
+
+class BackfillRefusedError(InputError):
+    """A first start of a tumbling-window trigger would run more past windows than allowed."""
+
+
 @dataclass(frozen=True)
 class Failure:
-    """One trigger that did not end up as intended, and why."""
+    """One trigger that did not end up as intended, and why: the error's kind says which kind of failure."""
 
     trigger: str
-    reason: str
-    exit_code: int
+    error: PlatformError
+
+    @classmethod
+    def of(cls, trigger: str, kind: type[PlatformError], reason: str) -> Failure:
+        return cls(trigger, kind(f"trigger '{trigger}': {reason}"))
 
 
 @dataclass
@@ -59,10 +72,6 @@ class Outcome:
     stopped: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return min((f.exit_code for f in self.failures), default=exit_codes.OK)
 
 
 def _text(value: Any) -> str:
@@ -87,11 +96,10 @@ def _run_lro(begin: Callable[..., Any], factory: Factory, name: str, verb: str) 
         poller = begin(factory.resource_group, factory.name, name)
         poller.result(timeout=OPERATION_TIMEOUT_SECONDS)
         if not poller.done():
-            return Failure(
-                name, f"Azure did not finish the {verb} within {OPERATION_TIMEOUT_SECONDS:.0f} s", exit_codes.TIMEOUT
-            )
+            reason = f"Azure did not finish the {verb} within {OPERATION_TIMEOUT_SECONDS:.0f} s"
+            return Failure.of(name, TimedOutError, reason)
     except AzureError as exc:
-        return Failure(name, f"Azure refused to {verb} it: {describe_error(exc)}", exit_codes.AZURE)
+        return Failure.of(name, AzureRefusedError, f"Azure refused to {verb} it: {describe_error(exc)}")
     return None
 
 
@@ -140,7 +148,7 @@ def _request_subscriptions(factory: Factory, names: Sequence[str], outcome: Outc
             statuses[name] = status
         except AzureError as exc:
             reason = f"Azure refused to subscribe it to events: {describe_error(exc)}"
-            outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
+            outcome.failures.append(Failure.of(name, AzureRefusedError, reason))
     return statuses
 
 
@@ -162,7 +170,7 @@ def _await_subscriptions(
                 pending[name] = _subscription_status(factory, name)
             except AzureError as exc:
                 reason = f"Azure refused to report its event subscription: {describe_error(exc)}"
-                outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
+                outcome.failures.append(Failure.of(name, AzureRefusedError, reason))
                 del pending[name]
                 continue
             if pending[name] == "Enabled":
@@ -177,7 +185,7 @@ def _await_subscriptions(
                     "(starting it before the subscription is Enabled fails with "
                     "'Resource cannot be updated during provisioning')"
                 )
-                outcome.failures.append(Failure(name, reason, exit_codes.TIMEOUT))
+                outcome.failures.append(Failure.of(name, TimedOutError, reason))
             break
         if pending:
             time.sleep(min(poll_seconds, remaining))
@@ -197,7 +205,7 @@ def _refuse_backfills(
     now: datetime.datetime,
     outcome: Outcome,
 ) -> None:
-    """A failure (exit 2) for each stopped tumbling-window trigger whose first start would backfill too much."""
+    """A failure for each stopped tumbling-window trigger whose first start would backfill too much."""
     for name in names:
         info = triggers[name]
         if info.started or info.window is None:
@@ -206,10 +214,10 @@ def _refuse_backfills(
             reason = backfill.refusal(factory, name, info.window, now, limit)
         except AzureError as exc:
             reason = f"Azure refused to report its trigger runs, so its backfill is unknown: {describe_error(exc)}"
-            outcome.failures.append(Failure(name, reason, exit_codes.AZURE))
+            outcome.failures.append(Failure.of(name, AzureRefusedError, reason))
             continue
         if reason:
-            outcome.failures.append(Failure(name, reason, exit_codes.USAGE))
+            outcome.failures.append(Failure.of(name, BackfillRefusedError, reason))
 
 
 def start_triggers(
@@ -225,10 +233,9 @@ def start_triggers(
 ) -> Outcome:
     """Make exactly `targets` run: stop every other running trigger, subscribe event triggers, start the rest.
 
-    Targets missing from the factory are failures (exit 2); so is a stopped tumbling-window trigger that
+    A target missing from the factory is a TriggerMissingError failure; a stopped tumbling-window trigger that
     never ran and would backfill more than `max_backfill_windows` windows up to `now()` (default: `clock`;
-    None: no bound).
-    With `fail_fast_on_missing` nothing is changed then.
+    None: no bound) is a BackfillRefusedError one. With `fail_fast_on_missing` nothing is changed then.
     """
     triggers = list_triggers(factory)
     by_lower = {name.lower(): name for name in triggers}
@@ -239,7 +246,7 @@ def start_triggers(
         if actual is None:
             available = ", ".join(sorted(triggers)) or "none"
             reason = f"does not exist in factory {factory.name}; the factory has: {available}"
-            outcome.failures.append(Failure(target, reason, exit_codes.USAGE))
+            outcome.failures.append(Failure.of(target, TriggerMissingError, reason))
         else:
             wanted.append(actual)
     if max_backfill_windows is not None:

@@ -14,11 +14,13 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from stack.errors import InputError
+
 Say = Callable[[str], None]
 
 
-class UsageError(Exception):
-    """Wrong input: the command cannot run as asked (exit code 2)."""
+class RecordingError(InputError):
+    """The trigger recording is unusable, missing where it is needed, or of another factory."""
 
 
 def default_state_file(stack: str) -> Path:
@@ -26,19 +28,23 @@ def default_state_file(stack: str) -> Path:
 
 
 def read_recording(path: Path, factory_id: str) -> list[str] | None:
-    """The recorded started triggers for this factory; None if there is no file; UsageError if it is unusable."""
+    """The recorded started triggers for this factory; None if there is no file; RecordingError if it is unusable."""
     if not path.is_file():
         return None
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a trigger recording ({exc}); delete it or pass another --state-file") from exc
+        raise RecordingError(
+            f"{path}: not a trigger recording ({exc}); delete it or pass another --state-file"
+        ) from exc
     started = document.get("started") if isinstance(document, dict) else None
     if not isinstance(started, list) or not all(isinstance(name, str) for name in started):
-        raise UsageError(f"{path}: not a trigger recording (no 'started' list); delete it or pass another --state-file")
+        raise RecordingError(
+            f"{path}: not a trigger recording (no 'started' list); delete it or pass another --state-file"
+        )
     recorded_for = document.get("factory_id")
     if str(recorded_for).lower() != factory_id.lower():
-        raise UsageError(
+        raise RecordingError(
             f"{path}: records the triggers of {recorded_for}, not of {factory_id}; "
             "restore that factory first, or delete the file if it is stale"
         )
@@ -67,7 +73,7 @@ def discard_recording(path: Path, factory_id: str, say: Say) -> None:
     try:
         if read_recording(path, factory_id) is None:
             return
-    except UsageError:
+    except RecordingError:
         return
     path.unlink()
     say(f"removed the recording {path}")

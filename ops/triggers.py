@@ -1,4 +1,4 @@
-"""`python -m ops triggers stop|start`: stop a factory's triggers around a deployment and start them after.
+"""Stopping a factory's triggers around a deployment and starting them after: what `ops triggers` runs.
 
 ADF refuses to update a started trigger (TriggerEnabledCannotUpdate), Pulumi creates
 triggers stopped, and azure-native cannot start them; Microsoft's ADF CI/CD guidance
@@ -37,219 +37,100 @@ changes nothing: set `dataFactory.triggerStartTime` to a recent hour and deploy,
 `--max-backfill-windows N` to accept N windows. `--restore` starts triggers that ran before
 and resume where they stopped, so it applies no bound (ops/backfill.py says why and what
 is assumed).
-
-Exit codes: 0 success; 2 usage error (bad flags, stack outputs unreadable, coordinates
-missing, no or a malformed enabled_triggers output, no recording to restore, a target
-trigger missing from the factory, a first start that would backfill too many windows);
-3 Azure refused an operation (a trigger did not start or stop, sign-in failed, trigger
-runs unreadable); 4 timed out waiting for an event subscription. With several kinds of
-failure, the lowest code.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from azure.core.exceptions import AzureError
-
-from ops import exit_codes
 from ops.backfill import MAX_BACKFILL_WINDOWS
-from ops.factory import (
-    CoordinatesError,
-    NotDeployedError,
-    add_factory_arguments,
-    connect,
-    connect_from_args,
-    describe_error,
-    resolve_coordinates,
-    seconds,
-)
-from ops.stack_outputs import StackOutputsError, stack_outputs
+from ops.factory import DEFAULT_ENDPOINT, FactoryCoordinates, azure_refusals, connect
 from ops.trigger_actions import Outcome, start_triggers, stop_triggers
-from ops.trigger_state import UsageError, default_state_file, discard_recording, read_recording
+from ops.trigger_state import RecordingError, Say, discard_recording, read_recording
+from stack.errors import InputError
+
+
+class EnabledTriggersError(InputError):
+    """The deployed stack's `enabled_triggers` output is missing or not a list of names."""
 
 
 def enabled_triggers_output(outputs: Mapping[str, Any], stack: str) -> list[str]:
     """The deployed stack's `enabled_triggers` output: what the program enabled when it last ran `pulumi up`."""
     if not outputs:
-        raise UsageError(f"stack '{stack}' has no outputs: it has not been deployed, so there are no triggers to start")
+        raise EnabledTriggersError(
+            f"stack '{stack}' has no outputs: it has not been deployed, so there are no triggers to start"
+        )
     if "enabled_triggers" not in outputs:
-        raise UsageError(
+        raise EnabledTriggersError(
             f"stack '{stack}' has no output enabled_triggers: deploy it with this program "
             f"(`pulumi up --stack {stack}`), or start the recorded triggers with --restore"
         )
     value = outputs["enabled_triggers"]
     if not isinstance(value, list) or not all(isinstance(name, str) and name for name in value):
-        raise UsageError(
+        raise EnabledTriggersError(
             f"stack '{stack}': output enabled_triggers is not a list of trigger names ({json.dumps(value)}); "
             f"redeploy the stack (`pulumi up --stack {stack}`)"
         )
     return list(value)
 
 
-def _deployed_outputs(stack: str, project_dir: Path) -> dict[str, Any]:
-    """`start` needs the outputs even when flags name the factory: the enabled triggers are one of them."""
-    try:
-        return stack_outputs(stack, project_dir)
-    except StackOutputsError as exc:
-        raise UsageError(
-            f"{exc}; `triggers start` starts what the deployed stack enables (its enabled_triggers output), "
-            "or with --restore what `triggers stop` recorded"
-        ) from exc
-
-
-# ---------------------------------------------------------------------------- CLI
-
-
-def _common_arguments(parser: argparse.ArgumentParser) -> None:
-    add_factory_arguments(parser)
-    parser.add_argument(
-        "--state-file",
-        type=Path,
-        help="where `stop` records the started triggers and `start --restore` reads them "
-        "(default: .triggers-<stack>.json in the working directory)",
-    )
-    parser.add_argument(
-        "--poll-seconds",
-        type=seconds,
-        default=5.0,
-        help="interval between polls of Azure operations and event subscriptions (default: 5)",
-    )
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`triggers stop` and `triggers start`, each with its own flags."""
-    parser.description = "Stop a factory's triggers before a deployment and start them after."
-    parser.epilog = exit_codes.HELP
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    actions = parser.add_subparsers(dest="action", required=True, metavar="{stop,start}")
-    stop = actions.add_parser(
-        "stop",
-        help="record the started triggers, then stop them",
-        description="Record the started triggers in the state file, then stop them.\n"
-        "A repeated stop keeps the recording: it adds what is started now to what was\n"
-        "recorded for the same factory, and never removes anything.",
-        epilog=exit_codes.HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _common_arguments(stop)
-    start = actions.add_parser(
-        "start",
-        help="start the triggers the stack enables (or, with --restore, the recorded ones)",
-        description="Start the triggers the deployed stack enables (its enabled_triggers output),\n"
-        "or with --restore those `stop` recorded; stop every other running trigger.\n"
-        "Event triggers are subscribed to events and started once the subscription is Enabled.\n"
-        "A start without errors deletes the recording.",
-        epilog=exit_codes.HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _common_arguments(start)
-    start.add_argument(
-        "--restore", action="store_true", help="start the triggers recorded by `stop` instead of the enabled ones"
-    )
-    start.add_argument(
-        "--max-backfill-windows",
-        type=_windows,
-        default=MAX_BACKFILL_WINDOWS,
-        metavar="N",
-        help="refuse the first start of a tumbling-window trigger that would run more than N past windows at once "
-        f"(default: {MAX_BACKFILL_WINDOWS}, two days of hourly windows; not applied with --restore)",
-    )
-    start.add_argument(
-        "--event-wait-seconds",
-        type=seconds,
-        default=300.0,
-        help="how long to wait for event subscriptions to become Enabled (default: 300)",
-    )
-
-
-def _windows(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of windows (0 or more)")
-    return value
-
-
-def _say(line: str) -> None:
-    print(line, flush=True)
-
-
-def _report(outcome: Outcome, verb: str) -> int:
-    for failure in outcome.failures:
-        print(f"error: trigger '{failure.trigger}': {failure.reason}", file=sys.stderr)
-    summary = f"{verb}: started {len(outcome.started)}, stopped {len(outcome.stopped)}"
-    if outcome.unchanged:
-        summary += f", unchanged {len(outcome.unchanged)}"
-    if outcome.failures:
-        summary += f"; {len(outcome.failures)} failed: {', '.join(f.trigger for f in outcome.failures)}"
-    print(summary, file=sys.stderr if outcome.failures else sys.stdout)
-    return outcome.exit_code
-
-
-def _stop(args: argparse.Namespace) -> int:
-    state_file = args.state_file or default_state_file(args.stack)
-    try:
-        factory_context = connect_from_args(args, polling_interval=args.poll_seconds)
-    except NotDeployedError as exc:
-        # A first deployment: nothing runs yet, so nothing is stopped and nothing needs restoring.
-        _say(f"{exc}; nothing to stop")
-        return exit_codes.OK
-    with factory_context as factory:
-        outcome = stop_triggers(factory, state_file, _say)
-    return _report(outcome, "stop")
-
-
-def _start(args: argparse.Namespace) -> int:
-    state_file = args.state_file or default_state_file(args.stack)
-    if args.restore:
-        coordinates = resolve_coordinates(
-            args.stack, args.project_dir, args.subscription, args.resource_group, args.factory
+def recorded_targets(state_file: Path, coordinates: FactoryCoordinates) -> list[str]:
+    """What `stop` recorded for this factory: the targets of a restore; RecordingError when there is nothing."""
+    recorded = read_recording(state_file, coordinates.resource_id)
+    if recorded is None:
+        raise RecordingError(
+            f"{state_file}: no recording to restore; `triggers stop` writes it "
+            "(pass --state-file if it is elsewhere, or start without --restore)"
         )
-        recorded = read_recording(state_file, coordinates.resource_id)
-        if recorded is None:
-            raise UsageError(
-                f"{state_file}: no recording to restore; `triggers stop` writes it "
-                "(pass --state-file if it is elsewhere, or start without --restore)"
-            )
-        targets = recorded
-        _say(f"restoring the {len(targets)} recorded trigger(s): {', '.join(targets) or 'none'}")
-    else:
-        outputs = _deployed_outputs(args.stack, args.project_dir)
-        targets = enabled_triggers_output(outputs, args.stack)
-        coordinates = resolve_coordinates(
-            args.stack, args.project_dir, args.subscription, args.resource_group, args.factory, outputs=outputs
-        )
-        _say(f"stack {args.stack} enables {len(targets)} trigger(s): {', '.join(targets) or 'none'}")
-    with connect(coordinates, endpoint=args.endpoint, polling_interval=args.poll_seconds) as factory:
+    return recorded
+
+
+def stop(
+    coordinates: FactoryCoordinates,
+    state_file: Path,
+    *,
+    endpoint: str = DEFAULT_ENDPOINT,
+    poll_seconds: float = 5,
+    say: Say = print,
+) -> Outcome:
+    """Record the factory's started triggers in `state_file`, then stop them.
+
+    AzureRefusedError when the factory cannot be read at all; a trigger that does not stop is a failure.
+    """
+    with azure_refusals(), connect(coordinates, endpoint=endpoint, polling_interval=poll_seconds) as factory:
+        return stop_triggers(factory, state_file, say)
+
+
+def start(
+    coordinates: FactoryCoordinates,
+    targets: list[str],
+    state_file: Path,
+    *,
+    restore: bool = False,
+    max_backfill_windows: int = MAX_BACKFILL_WINDOWS,
+    event_wait_seconds: float = 300,
+    poll_seconds: float = 5,
+    endpoint: str = DEFAULT_ENDPOINT,
+    say: Say = print,
+) -> Outcome:
+    """Make exactly `targets` run; a start that ends without a failure consumes the recording.
+
+    Without `restore` a target missing from the factory changes nothing, and the backfill bound applies; a
+    restore brings back every recorded trigger it can, and applies no bound (see ops/backfill.py).
+    """
+    with azure_refusals(), connect(coordinates, endpoint=endpoint, polling_interval=poll_seconds) as factory:
         outcome = start_triggers(
             factory,
             targets,
-            fail_fast_on_missing=not args.restore,
-            max_backfill_windows=None if args.restore else args.max_backfill_windows,
-            event_wait_seconds=args.event_wait_seconds,
-            poll_seconds=args.poll_seconds,
-            say=_say,
+            fail_fast_on_missing=not restore,
+            max_backfill_windows=None if restore else max_backfill_windows,
+            event_wait_seconds=event_wait_seconds,
+            poll_seconds=poll_seconds,
+            say=say,
         )
     if not outcome.failures:
-        discard_recording(state_file, coordinates.resource_id, _say)
-    return _report(outcome, "restore" if args.restore else "start")
-
-
-def main(args: argparse.Namespace) -> int:
-    """Run `triggers stop|start`; failures are reported, never raised (see the module docstring for exit codes)."""
-    try:
-        return _stop(args) if args.action == "stop" else _start(args)
-    except (UsageError, CoordinatesError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exit_codes.USAGE
-    except AzureError as exc:
-        print(f"error: {describe_error(exc)}", file=sys.stderr)
-        return exit_codes.AZURE
+        discard_recording(state_file, coordinates.resource_id, say)
+    return outcome

@@ -1,45 +1,22 @@
-"""The policy pack offline: the same validate functions, run against the plan of `python -m ops plan`.
+"""The policy pack offline: the same rules, run over the plan's view in `python -m ops plan`.
 
-Each plan registration becomes the argument object Pulumi would pass: a pulumi_policy
-`ResourceValidationArgs` for resource rules, a `StackValidationArgs` of `PolicyResource`s
-for stack rules. Props are the registered inputs (camelCase, secrets as "[secret]",
-unknowns as "[unknown]"); `opts.protect`, parents and dependencies come from the plan.
+Each planned resource becomes the rules' `Resource` view once: props are the registered inputs
+(camelCase, secrets as "[secret]", unknowns as "[unknown]"), with `protect`, the dependencies and
+the input-feeding dependencies the engine would pass a real pack. Resource rules see one resource,
+stack rules all of them, at the enforcement level the stack's settings give each rule.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from pulumi_policy import (
-    PolicyCustomTimeouts,
-    PolicyResource,
-    PolicyResourceOptions,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
-
-from policy.rules import RULE_NAMES, build_policies
+from policy.rules import RULE_NAMES, RULES, Resource, check_overrides
 from policy.settings import PolicyConfigError, PolicySettings, settings_from_config
-from preview.plan import Plan
-from stack.config import PlatformConfig
-from stack.errors import InputError
-
-
-class Registered(Protocol):
-    """What the offline path reads from an `preview.mocks.Registration`."""
-
-    urn: str
-    type: str
-    name: str
-    parent: str | None
-    depends_on: list[str]
-    protect: bool
-    inputs: dict[str, Any]
+from policy.values import normalize_type, plain
+from preview.view import PlanView, Registration
+from stack.errors import ViolationsError
 
 
 @dataclass(frozen=True)
@@ -59,112 +36,78 @@ class Violation:
         return text + (f" (advisory for this stack: {self.reason})" if self.reason else "")
 
 
-class PolicyError(InputError):
+class PolicyError(ViolationsError):
     """The plan breaks mandatory rules of the security baseline; lists every such violation."""
 
     def __init__(self, violations: Iterable[Violation]) -> None:
-        self.violations = list(violations)
-        lines = "\n".join(
-            f"  - {v.policy}: {v.urn or '(stack)'} ({_name_of(v.urn)}): {v.message}" for v in self.violations
+        violations = list(violations)
+        super().__init__(
+            violations,
+            "mandatory policy violation(s) in the security baseline",
+            [f"{v.policy}: {v.urn or '(stack)'} ({_name_of(v.urn)}): {v.message}" for v in violations],
         )
-        super().__init__(f"{len(self.violations)} mandatory policy violation(s) in the security baseline:\n{lines}")
 
 
 def _name_of(urn: str | None) -> str:
     return urn.rsplit("::", 1)[-1] if urn else "stack"
 
 
-def _options(reg: Registered) -> PolicyResourceOptions:
-    return PolicyResourceOptions(
+def resource_of(reg: Registration) -> Resource:
+    """The rules' view of one planned resource, as a real pack would build it from the engine's request."""
+    return Resource(
+        type=normalize_type(reg.type),
+        name=reg.name,
+        urn=reg.urn,
+        props=plain(reg.inputs),
         protect=reg.protect,
-        ignore_changes=[],
-        delete_before_replace=None,
-        aliases=[],
-        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
-        additional_secret_outputs=[],
-        parent=reg.parent,
+        dependencies=list(reg.depends_on),
+        property_dependencies={key: list(urns) for key, urns in reg.property_dependencies.items()},
     )
 
 
-def resource_args(reg: Registered) -> ResourceValidationArgs:
-    """The args Pulumi passes a resource policy for this registration."""
-    return ResourceValidationArgs(reg.type, reg.inputs, reg.urn, reg.name, _options(reg), None, {}, {})
-
-
-def stack_args(regs: Iterable[Registered]) -> StackValidationArgs:
-    """The args Pulumi passes a stack policy: every resource, parents and dependencies linked."""
-    regs = list(regs)
-    resources = {
-        reg.urn: PolicyResource(reg.type, reg.inputs, reg.urn, reg.name, _options(reg), None, None, [], {})
-        for reg in regs
-    }
-    for reg in regs:
-        resource = resources[reg.urn]
-        resource.parent = resources.get(reg.parent) if reg.parent else None
-        resource.dependencies = [resources[urn] for urn in reg.depends_on if urn in resources]
-    return StackValidationArgs(list(resources.values()), {}, {})
-
-
-def evaluate(
-    plan_resources: Iterable[Registered],
-    config: PlatformConfig | None = None,
-    overrides: Mapping[str, Any] | None = None,
-) -> list[Violation]:
-    """Every violation of the baseline in the plan, mandatory and advisory, sorted by rule then URN.
-
-    `config`: the stack's parsed config (`Plan.config`), or None when no stack config is known.
-    `overrides`: `{rule: {"enforcement": "advisory", "reason": "..."}}`, on top of the config's `policy` key.
-    """
-    settings = settings_from_config(config, overrides, secrets_masked=True)
-    return evaluate_with(list(plan_resources), settings)
-
-
-def evaluate_with(regs: list[Registered], settings: PolicySettings) -> list[Violation]:
+def evaluate_with(view: PlanView, settings: PolicySettings) -> list[Violation]:
+    """Every violation of the baseline under these settings, sorted by rule then URN."""
+    check_overrides(settings)
+    resources = [resource_of(reg) for reg in view.registrations]
     found: list[Violation] = []
     order = {name: index for index, name in enumerate(RULE_NAMES)}
-    for policy in build_policies(settings):
-        level = policy.enforcement_level.value if policy.enforcement_level else "mandatory"
-        enforcement: Literal["mandatory", "advisory"] = "advisory" if level == "advisory" else "mandatory"
-        reason = settings.reason(policy.name) if enforcement == "advisory" else None
+    for rule in RULES:
+        enforcement: Literal["mandatory", "advisory"] = (
+            "advisory" if settings.enforcement(rule.name) == "advisory" else "mandatory"
+        )
+        reason = settings.reason(rule.name) if enforcement == "advisory" else None
 
         def collect(
             default_urn: str | None,
-            name: str = policy.name,
+            name: str = rule.name,
             enforcement: Literal["mandatory", "advisory"] = enforcement,
             reason: str | None = reason,
-        ) -> Callable[[str, str | None], None]:
+        ) -> Callable[..., None]:
             def report(message: str, urn: str | None = None) -> None:
                 found.append(Violation(name, enforcement, urn or default_urn, message, reason))
 
             return report
 
-        if isinstance(policy, ResourceValidationPolicy):
-            for reg in regs:
-                policy.validate(resource_args(reg), collect(reg.urn))
-        elif isinstance(policy, StackValidationPolicy):
-            policy.validate(stack_args(regs), collect(None))
+        if rule.kind == "resource":
+            for resource in resources:
+                rule.check(resource, collect(resource.urn), settings)
+        else:
+            rule.check(resources, collect(None), settings)
     return sorted(found, key=lambda v: (order.get(v.policy, len(order)), v.urn or "", v.message))
 
 
-def check(
-    plan: Plan | Iterable[Registered],
-    config: PlatformConfig | None = None,
-    overrides: Mapping[str, Any] | None = None,
-    warn: Callable[[str], None] | None = None,
-) -> None:
-    """Raise `PolicyError` listing every mandatory violation; print advisory ones as warnings (stderr).
+def check(view: PlanView, overrides: Mapping[str, Any] | None = None) -> list[Violation]:
+    """Every violation of the baseline in the plan, mandatory and advisory, sorted by rule then URN.
 
-    `plan`: a `preview.plan.Plan` or an iterable of registrations.
+    The levels come from the stack's config (`view.config`; none known: every rule mandatory);
+    `overrides` (`{rule: {"enforcement": "advisory", "reason": "..."}}`) win over the config's `policy` key.
     """
-    resources = plan.resources if isinstance(plan, Plan) else plan
-    violations = evaluate(resources, config, overrides)
-    emit = warn or (lambda line: print(line, file=sys.stderr))
-    for violation in violations:
-        if violation.enforcement == "advisory":
-            emit(f"warning: policy {violation}")
-    mandatory = [v for v in violations if v.enforcement == "mandatory"]
-    if mandatory:
-        raise PolicyError(mandatory)
+    return evaluate_with(view, settings_from_config(view.config, overrides, secrets_masked=True))
+
+
+def warning(violation: Violation) -> str | None:
+    """The warning line for an advisory violation; None for a mandatory one, which fails the plan."""
+    return f"warning: policy {violation}" if violation.enforcement == "advisory" else None
 
 
 __all__ = [
@@ -172,8 +115,7 @@ __all__ = [
     "PolicyError",
     "Violation",
     "check",
-    "evaluate",
     "evaluate_with",
-    "resource_args",
-    "stack_args",
+    "resource_of",
+    "warning",
 ]

@@ -17,6 +17,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from preview.inputs import SECRET as SECRET
 from preview.inputs import UNKNOWN as UNKNOWN
+from preview.inputs import is_known as is_known
 
 KEY_VAULT_REFERENCE = re.compile(r"^\s*@Microsoft\.KeyVault\(", re.IGNORECASE)
 
@@ -51,10 +52,6 @@ def plain(value: Any) -> Any:
 def normalize_type(type_token: str) -> str:
     """`azure-native:storage/v20240101:StorageAccount` -> `azure-native:storage:StorageAccount`."""
     return _VERSIONED_MODULE.sub(r"\1:", type_token)
-
-
-def is_known(value: Any) -> bool:
-    return value != UNKNOWN
 
 
 def iter_strings(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:

@@ -1,5 +1,5 @@
 """Reading a planned resource's inputs: the placeholders the offline plan shows, and one path lookup, for the
-engine and every check over the plan (schema, policy, deployability)."""
+engine and every check over the plan (schema, policy, deployability, reachability)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,13 @@ def get(value: Any, *path: str) -> Any:
             return None
         value = value.get(key)
     return value
+
+
+def is_known(value: Any) -> bool:
+    """Whether a value is known at plan time: anything but the unknown placeholder (a secret is known, masked)."""
+    return value != UNKNOWN
+
+
+def known_str(value: Any) -> str | None:
+    """A non-empty string that is known at plan time, else None."""
+    return value if isinstance(value, str) and value and value != UNKNOWN else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -32,6 +33,7 @@ MOCK_DEPLOYER_OBJECT_ID = "00000000-0000-4000-8000-000000000003"
 MOCK_DEPLOYER_CLIENT_ID = "00000000-0000-4000-8000-000000000004"
 
 DYNAMIC = "pulumi-python:dynamic:Resource"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 HOST_KEYS_KIND = "function-host-keys"
 """The `kind` input of components/host_keys.py's dynamic resource (this package may not import components)."""
 
@@ -179,15 +181,29 @@ def _random_string(seed: str, inputs: dict[str, Any]) -> str:
     return "".join(alphabet[b % len(alphabet)] for b in digest[: int(inputs.get("length", 8))])
 
 
-class PlatformMocks(pulumi_mocks.Mocks):
-    """Provider answers for the resource and function types the platform uses; others echo their inputs."""
+def stack_key(name: str) -> str:
+    """`<project>/<stack>` of a stack reference's name, whatever organization it names."""
+    return "/".join(name.split("/")[-2:])
 
-    def __init__(self, stack: str) -> None:
+
+class PlatformMocks(pulumi_mocks.Mocks):
+    """Provider answers for the resource and function types the platform uses; others echo their inputs.
+
+    A stack reference reads the outputs of the stack it names from `stack_outputs` (keyed `<project>/<stack>`),
+    the exports of that stack's own offline plan; a stack not there has no outputs.
+    """
+
+    def __init__(self, stack: str, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.stack = stack
+        self.stack_outputs = dict(stack_outputs or {})
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         seed = f"{self.stack}/{args.typ}/{args.name}"
         inputs = dict(args.inputs)
+        if args.typ == STACK_REFERENCE:
+            reference = str(inputs.get("name") or args.resource_id)
+            outputs = dict(self.stack_outputs.get(stack_key(reference), {}))
+            return reference, {"name": reference, "outputs": outputs, "secretOutputNames": []}
         if args.typ.startswith("random:"):
             result = _random_string(seed, inputs)
             return _stable_uuid(seed), {**inputs, "result": result}
@@ -275,6 +291,9 @@ class Registration:
     retain_on_delete: bool = False
     aliases: list[str] = field(default_factory=list)
     """The old URNs the engine would match this resource against (RecordingMonitor's alias rules)."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input name -> the URNs whose outputs feed it (the request's `propertyDependencies`); `depends_on` holds
+    these and the explicit `depends_on`, component dependencies expanded into their children by the SDK."""
 
 
 _SECRET_SIG = rpc._special_secret_sig
@@ -414,6 +433,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs=display_value(raw),
                 retain_on_delete=bool(request.retainOnDelete),
                 aliases=aliases,
+                property_dependencies={
+                    key: sorted(set(deps.urns)) for key, deps in sorted(request.propertyDependencies.items())
+                },
             )
         )
         return response
@@ -424,6 +446,7 @@ __all__ = [
     "MOCK_SUBSCRIPTION_ID",
     "MOCK_TENANT_ID",
     "SECRET",
+    "STACK_REFERENCE",
     "UNKNOWN",
     "PlatformMocks",
     "RecordingMonitor",
@@ -432,5 +455,6 @@ __all__ = [
     "display_value",
     "identity_principal_id",
     "own_name_input",
+    "stack_key",
     "urn_in_plan",
 ]

@@ -16,22 +16,23 @@ import runpy
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pulumi import Output
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings
-from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.stack import get_root_resource, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from preview.mocks import PlatformMocks, RecordingMonitor, Registration
+from preview.mocks import PlatformMocks, RecordingMonitor, Registration, display_value
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
-from stack.files import project_name, read_stack_config
+from stack.files import read_stack_file
+from stack.foundation import foundation_dir, is_foundation, platform_dir_of, reads_foundation, require_foundation
 from stack.packages import top_level_packages
-from stack.paths import PROJECT_DIR
 
 
 @dataclass
@@ -43,7 +44,20 @@ class Plan:
     resources: list[Registration]
     stack_urn: str | None
     config: PlatformConfig
-    """The stack's config, parsed once from its stack file."""
+    """The stack's config, parsed once from its stack file (the platform's, for a foundation stack)."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The stack's exports (secrets as "[secret]"): what a stack reference to it reads."""
+    upstream: tuple[Plan, ...] = ()
+    """The plans of the stacks this one reads through stack references, which are deployed before it."""
+
+    @property
+    def all_resources(self) -> list[Registration]:
+        """What exists once this stack is deployed: the upstream stacks' resources, then its own.
+
+        The checks that judge the running environment (reachability, deployability) read these; `resources`
+        and `--json` stay this stack's own.
+        """
+        return [reg for plan in self.upstream for reg in plan.all_resources] + self.resources
 
     def document(self) -> dict[str, Any]:
         """The `--json` document; resources sorted by URN, since registration order varies between runs.
@@ -110,8 +124,8 @@ PROGRAM_FILES = ("pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
 """What running the program and `python -m ops plan` need from the repository besides its packages."""
 
 
-def copy_program(target: Path, stacks: tuple[str, ...] = ("dev",), source: Path = PROJECT_DIR) -> Path:
-    """A copy of the program and the given stack files: tests and benchmarks change one thing in it.
+def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",)) -> Path:
+    """A copy of the program in `source` and the given stack files: tests and benchmarks change one thing in it.
 
     The packages copied are the ones the build installs (stack/packages.py), so a copy holds what an
     install of the project does."""
@@ -125,51 +139,86 @@ def copy_program(target: Path, stacks: tuple[str, ...] = ("dev",), source: Path 
     return target
 
 
+ORGANIZATION = "organization"
+"""The organization the offline plan runs in: what a self-managed backend calls its one organization."""
+
+
 def _run_program(project_dir: Path) -> None:
     runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
 
 
+def _exports() -> dict[str, Any]:
+    """The root stack's exports, resolved, as plain JSON (`pulumi.export` fills the root's `outputs`)."""
+    root = get_root_resource()
+    exported = dict(getattr(root, "outputs", {}) or {})
+    return {str(key): display_value(_sync_await(Output.from_input(value).future())) for key, value in exported.items()}
+
+
 def run_program(
     stack: str,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path,
     config_overrides: Mapping[str, Any] | None = None,
 ) -> Plan:
     """Run the program for `stack` under the mocks and return what it registered, with the parsed config.
 
     `config_overrides` replaces config keys (full `namespace:key` names) after the
     stack file is read; a value of None removes the key. Tests use it to break config.
-    The stack file is read and validated once, here; the checks over the plan take `Plan.config`.
+    The stack file is read and validated once, here; the checks over the plan take `Plan.config`. What the read
+    could not see (ESC environments not opened) is warned about on stderr first.
+    A platform stack with a foundation stack (stack/foundation.py) is run after its foundation, whose exports
+    answer the platform's stack reference; the foundation's plan is the platform plan's `upstream`. A foundation
+    project has no config of its own: its `Plan.config` is the platform's.
     """
-    project = project_name(project_dir)
-    values, secret_keys = read_stack_config(project_dir, stack)
+    stack_file = read_stack_file(project_dir, stack)
+    project, values, secret_keys = stack_file.project, dict(stack_file.values), list(stack_file.secret_keys)
+    for warning in stack_file.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for key, value in (config_overrides or {}).items():
         if value is None:
             values.pop(key, None)
         else:
             values[key] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+    upstream: tuple[Plan, ...] = ()
+    if not is_foundation(project_dir) and reads_foundation(values):
+        require_foundation(project_dir, stack)
+        upstream = (run_program(stack, foundation_dir(project_dir)),)
+    stack_outputs = {f"{plan.project}/{plan.stack}": plan.outputs for plan in upstream}
 
     settings.reset_options(project=project, stack=stack, preview=True)
     runtime_config.set_all_config(values, secret_keys)
-    monitor = RecordingMonitor(PlatformMocks(stack))
-    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
+    monitor = RecordingMonitor(PlatformMocks(stack, stack_outputs))
+    pulumi_mocks.set_mocks(
+        monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor, organization=ORGANIZATION
+    )
     try:
         with _program_context(project_dir), collector_paused():
             _sync_await(run_pulumi_func(lambda: _run_program(project_dir)))
+            outputs = _exports()
     except InputError as exc:
         # Input errors must stop the program before it registers anything; callers can tell.
         exc.registered_before_failure = len(monitor.registrations)
-        raise
+        explained = stack_file.explain(exc)
+        if explained is exc:
+            raise
+        raise explained from exc
     finally:
         settings.reset_options()
         runtime_config.set_all_config({}, [])
     # Parsed after the run, so that the program's own config check is the one that refuses bad input.
-    config = parse_config(values, set(secret_keys), f"Pulumi.{stack}.yaml")
+    config_dir = platform_dir_of(project_dir)
+    if config_dir == project_dir:
+        config = parse_config(values, set(secret_keys), stack_file.name, project)
+    else:
+        platform = read_stack_file(config_dir, stack)
+        config = parse_config(dict(platform.values), set(platform.secret_keys), platform.name, platform.project)
     return Plan(
         project=project,
         stack=stack,
         resources=monitor.registrations,
         stack_urn=monitor.stack_urn,
         config=config,
+        outputs=outputs,
+        upstream=upstream,
     )
 
 
@@ -183,11 +232,12 @@ def azure_names(plan: Plan) -> dict[str, str]:
     A change here in prod means Azure would replace the resource (a new storage account,
     vault or database), so the prod names are kept as a reviewed snapshot. ADF content
     (named by its files) is left out: it is not stateful and changes with every pipeline.
+    The names of the stacks the plan reads (its foundation) are listed too: they are the same environment's.
     """
     from preview.mocks import own_name_input
 
     names = {}
-    for reg in plan.resources:
+    for reg in plan.all_resources:
         # Content is what the factory's content component creates; the platform's own runtime and
         # managed private endpoints share its resource types but are named here.
         if f"::{CONTENT_COMPONENT}$" in reg.urn:

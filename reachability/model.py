@@ -1,6 +1,6 @@
-"""The reachability model: derive the platform's conversations from a plan and check each has an allowed path.
+"""The reachability model: the platform's conversations in a plan, and the network paths that allow each.
 
-Edges (caller -> data plane, sub-resource):
+Edges (caller -> data plane, private-link group id):
 - Function -> lake (`blob`, it writes bronze), host storage (`blob`, `queue`, `table`: the host's
   AzureWebJobsStorage), vault (`vault`: Key Vault references in app settings);
 - factory -> lake (`dfs`), SQL (`sqlServer`), vault (`vault`), Function (`sites`);
@@ -24,54 +24,47 @@ A path is allowed when one of these holds:
    through `virtualNetworkSubnetId`, the agents through the pool's subnet)
    (https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration).
 4. managed private endpoint: the factory's runtime sits in its managed VNet and a managed private
-   endpoint to the target's sub-resource exists and is approved
+   endpoint of that factory to the target's sub-resource exists and is approved on the target
    (https://learn.microsoft.com/azure/data-factory/managed-virtual-network-private-endpoint).
 
-Only plan registrations are read (`.urn .type .name .inputs .parent .depends_on`, inputs
-camelCase with "[secret]"/"[unknown]" placeholders), so the check runs offline.
+Everything is read from the plan's view (`preview.view.PlanView`): resources referred to by ARM id are
+resolved through it, so a reference counts only when it points at the very resource in the plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any
 
-from stack.private_dns import ZONE_BY_GROUP_ID
-
-ZONES = ZONE_BY_GROUP_ID
-"""Group id -> private DNS zone (stack/private_dns.py)."""
+from preview.view import PlanView, Registration, ResourceType, get
+from stack.private_dns import ZONE_BY_GROUP_ID, DataPlane, GroupId
 
 APPROVAL_KIND = "managed-private-endpoint-approval"
 """The `kind` input of components/endpoint_approval.py's dynamic resource."""
 
-STORAGE = "azure-native:storage:StorageAccount"
-VAULT = "azure-native:keyvault:Vault"
-SQL = "azure-native:sql:Server"
-SITE = "azure-native:web:WebApp"
-FACTORY = "azure-native:datafactory:Factory"
 
+class NodeKind(StrEnum):
+    """One end of a conversation: a caller, a data plane, or (the Function) both."""
 
-class RegistrationLike(Protocol):
-    """What the model reads of a plan registration (preview.mocks.Registration)."""
-
-    urn: str
-    type: str
-    name: str
-    inputs: dict[str, Any]
-    parent: str | None
-    depends_on: list[str]
+    FUNCTION = DataPlane.FUNCTION.value
+    FACTORY = "factory"
+    AGENT = "agent"
+    LAKE = DataPlane.LAKE.value
+    HOST_STORAGE = DataPlane.HOST_STORAGE.value
+    VAULT = DataPlane.VAULT.value
+    SQL = DataPlane.SQL.value
 
 
 @dataclass(frozen=True)
 class Node:
     """One end of a conversation."""
 
-    kind: str
-    """function, factory, agent, lake, host-storage, vault or sql."""
+    kind: NodeKind
     name: str
     """The Azure name (or `deploy agent`)."""
-    reg: RegistrationLike | None
+    reg: Registration | None
     """Its registration; the agent's is the pool, None without one (a Microsoft-hosted agent)."""
 
 
@@ -81,99 +74,80 @@ class Edge:
 
     caller: Node
     target: Node
-    group_id: str
+    group_id: GroupId
     purpose: str
 
 
-@dataclass(frozen=True)
-class Violation:
-    """A conversation with no allowed path."""
-
-    edge: Edge
-    reason: str
-    fix: str
-
-    def __str__(self) -> str:
-        e = self.edge
-        return (
-            f"{e.caller.kind} {e.caller.name} -> {e.target.kind} {e.target.name} ({e.group_id}, {e.purpose}): "
-            f"no allowed network path: {self.reason}. To open one: {self.fix}"
-        )
-
-
-EDGES: tuple[tuple[str, str, str, str], ...] = (
-    ("function", "lake", "blob", "writes bronze"),
-    ("function", "host-storage", "blob", "Functions host storage"),
-    ("function", "host-storage", "queue", "Functions host storage"),
-    ("function", "host-storage", "table", "Functions host storage"),
-    ("function", "vault", "vault", "Key Vault references"),
-    ("factory", "lake", "dfs", "reads and writes the lake"),
-    ("factory", "sql", "sqlServer", "loads SQL"),
-    ("factory", "vault", "vault", "reads linked-service secrets"),
-    ("factory", "function", "sites", "calls the generator"),
-    ("agent", "sql", "sqlServer", "ops sql apply"),
-    ("agent", "function", "sites", "code publish to the SCM host"),
-    ("agent", "vault", "vault", "secrets-officer access probe"),
+EDGES: tuple[tuple[NodeKind, NodeKind, GroupId, str], ...] = (
+    (NodeKind.FUNCTION, NodeKind.LAKE, GroupId.BLOB, "writes bronze"),
+    (NodeKind.FUNCTION, NodeKind.HOST_STORAGE, GroupId.BLOB, "Functions host storage"),
+    (NodeKind.FUNCTION, NodeKind.HOST_STORAGE, GroupId.QUEUE, "Functions host storage"),
+    (NodeKind.FUNCTION, NodeKind.HOST_STORAGE, GroupId.TABLE, "Functions host storage"),
+    (NodeKind.FUNCTION, NodeKind.VAULT, GroupId.VAULT, "Key Vault references"),
+    (NodeKind.FACTORY, NodeKind.LAKE, GroupId.DFS, "reads and writes the lake"),
+    (NodeKind.FACTORY, NodeKind.SQL, GroupId.SQL_SERVER, "loads SQL"),
+    (NodeKind.FACTORY, NodeKind.VAULT, GroupId.VAULT, "reads linked-service secrets"),
+    (NodeKind.FACTORY, NodeKind.FUNCTION, GroupId.SITES, "calls the generator"),
+    (NodeKind.AGENT, NodeKind.SQL, GroupId.SQL_SERVER, "ops sql apply"),
+    (NodeKind.AGENT, NodeKind.FUNCTION, GroupId.SITES, "code publish to the SCM host"),
+    (NodeKind.AGENT, NodeKind.VAULT, GroupId.VAULT, "secrets-officer access probe"),
 )
 
-
-def _last(resource_id: Any) -> str:
-    return str(resource_id or "").rstrip("/").rsplit("/", 1)[-1].lower()
-
-
-def _own_name(reg: RegistrationLike) -> str:
-    for key in ("accountName", "vaultName", "serverName", "factoryName", "name"):
-        if isinstance(reg.inputs.get(key), str):
-            return str(reg.inputs[key])
-    return reg.name
+_KIND_OF_TYPE: Mapping[str, NodeKind] = {
+    ResourceType.VAULT: NodeKind.VAULT,
+    ResourceType.SQL_SERVER: NodeKind.SQL,
+    ResourceType.FACTORY: NodeKind.FACTORY,
+}
 
 
-def _kind(reg: RegistrationLike) -> str | None:
-    if reg.type == STORAGE:
-        return "lake" if reg.inputs.get("isHnsEnabled") is True else "host-storage"
-    if reg.type == SITE and "functionapp" in str(reg.inputs.get("kind", "")):
-        return "function"
-    return {VAULT: "vault", SQL: "sql", FACTORY: "factory"}.get(reg.type)
+def _kind(reg: Registration) -> NodeKind | None:
+    if reg.type == ResourceType.STORAGE_ACCOUNT:
+        return NodeKind.LAKE if reg.inputs.get("isHnsEnabled") is True else NodeKind.HOST_STORAGE
+    if reg.type == ResourceType.WEB_APP and "functionapp" in str(reg.inputs.get("kind", "")):
+        return NodeKind.FUNCTION
+    return _KIND_OF_TYPE.get(reg.type)
 
 
-def _nodes(regs: Sequence[RegistrationLike]) -> dict[str, Node]:
-    nodes: dict[str, Node] = {}
-    for reg in regs:
+def nodes(view: PlanView) -> dict[NodeKind, Node]:
+    """The conversation ends in the plan, the first of each kind; the deploy agent always exists."""
+    found: dict[NodeKind, Node] = {}
+    for reg in view.registrations:
         kind = _kind(reg)
-        if kind is not None:
-            nodes.setdefault(kind, Node(kind, _own_name(reg), reg))
-    pool = next((r for r in regs if r.type == "azure-native:devopsinfrastructure:Pool"), None)
-    nodes["agent"] = Node("agent", "deploy agent", pool)
-    return nodes
+        if kind is not None and kind not in found:
+            found[kind] = Node(kind, view.own_name(reg) or reg.name, reg)
+    pool = next(iter(view.of_type(ResourceType.AGENT_POOL)), None)
+    found[NodeKind.AGENT] = Node(NodeKind.AGENT, "deploy agent", pool)
+    return found
 
 
-def edges(regs: Sequence[RegistrationLike]) -> list[Edge]:
+def edges(view: PlanView) -> list[Edge]:
     """Every conversation whose two ends are in the plan."""
-    nodes = _nodes(regs)
-    return [Edge(nodes[c], nodes[t], group, why) for c, t, group, why in EDGES if c in nodes and t in nodes]
+    ends = nodes(view)
+    return [Edge(ends[c], ends[t], group, why) for c, t, group, why in EDGES if c in ends and t in ends]
 
 
-def _acl(target: Node) -> dict[str, Any]:
+def _acl(target: Node) -> Mapping[str, Any]:
     assert target.reg is not None
     inputs = target.reg.inputs
-    found = inputs.get("properties", {}).get("networkAcls") if target.kind == "vault" else inputs.get("networkRuleSet")
-    return found if isinstance(found, dict) else {}
+    found = get(inputs, "properties", "networkAcls") if target.kind == NodeKind.VAULT else inputs.get("networkRuleSet")
+    return found if isinstance(found, Mapping) else {}
 
 
-def _public(target: Node, regs: Sequence[RegistrationLike]) -> tuple[bool, str]:
-    """Whether the target's public endpoint admits an Azure-hosted caller with no fixed address."""
+def _admits_azure(rule: Registration) -> bool:
+    return rule.inputs.get("startIpAddress") == "0.0.0.0" and rule.inputs.get("endIpAddress") == "0.0.0.0"
+
+
+def public_path(target: Node, view: PlanView) -> tuple[bool, str]:
+    """Whether the target's public endpoint admits an Azure-hosted caller with no fixed address, and why not."""
     assert target.reg is not None
     inputs = target.reg.inputs
-    access = inputs.get("properties", {}).get("publicNetworkAccess") if target.kind == "vault" else None
+    access = get(inputs, "properties", "publicNetworkAccess") if target.kind == NodeKind.VAULT else None
     if (access or inputs.get("publicNetworkAccess")) == "Disabled":
         return False, "public network access is Disabled"
-    if target.kind == "sql":
+    if target.kind == NodeKind.SQL:
         azure = any(
-            r.type == "azure-native:sql:FirewallRule"
-            and r.inputs.get("serverName") == target.name
-            and r.inputs.get("startIpAddress") == "0.0.0.0"
-            and r.inputs.get("endIpAddress") == "0.0.0.0"
-            for r in regs
+            view.arm_parent(rule) is target.reg and _admits_azure(rule)
+            for rule in view.of_type(ResourceType.SQL_FIREWALL_RULE)
         )
         return azure, "" if azure else "public, but no firewall rule admits Azure-hosted callers"
     if _acl(target).get("defaultAction", "Allow") == "Allow":
@@ -181,7 +155,7 @@ def _public(target: Node, regs: Sequence[RegistrationLike]) -> tuple[bool, str]:
     return False, "the firewall denies by default and no IP rule can admit a caller without a fixed address"
 
 
-def _trusted(edge: Edge) -> bool:
+def trusted_path(edge: Edge) -> bool:
     """Data Factory through `bypass: AzureServices` on storage or Key Vault (see the module docstring).
 
     A storage account with public network access Disabled admits private endpoints only, trusted services
@@ -190,125 +164,105 @@ def _trusted(edge: Edge) -> bool:
     private endpoint traffic and that that originates from trusted services will be blocked",
     https://learn.microsoft.com/dotnet/api/azure.provisioning.keyvault.keyvaultproperties.publicnetworkaccess).
     """
-    if edge.caller.kind != "factory" or edge.target.kind not in ("lake", "host-storage", "vault"):
+    if edge.caller.kind != NodeKind.FACTORY or edge.target.kind not in (
+        NodeKind.LAKE,
+        NodeKind.HOST_STORAGE,
+        NodeKind.VAULT,
+    ):
         return False
     assert edge.target.reg is not None
-    if edge.target.kind != "vault" and edge.target.reg.inputs.get("publicNetworkAccess") == "Disabled":
+    # A storage account's own switch; a vault's sits under `properties` and does not stop trusted services.
+    if edge.target.reg.inputs.get("publicNetworkAccess") == "Disabled":
         return False
     return "AzureServices" in str(_acl(edge.target).get("bypass", ""))
 
 
-def _caller_vnet(caller: Node, regs: Sequence[RegistrationLike]) -> str | None:
-    """The VNet the caller sends from, through the subnet it is integrated into."""
+def caller_vnet(caller: Node, view: PlanView) -> Registration | None:
+    """The planned VNet the caller sends from, through the subnet it is integrated into."""
     if caller.reg is None:
         return None
-    if caller.kind == "function":
+    if caller.kind == NodeKind.FUNCTION:
         subnet_id = caller.reg.inputs.get("virtualNetworkSubnetId")
-    elif caller.kind == "agent":
-        subnet_id = caller.reg.inputs.get("fabricProfile", {}).get("networkProfile", {}).get("subnetId")
+    elif caller.kind == NodeKind.AGENT:
+        subnet_id = get(caller.reg.inputs, "fabricProfile", "networkProfile", "subnetId")
     else:
         return None
-    for reg in regs:
-        if (
-            reg.type == "azure-native:network:Subnet"
-            and subnet_id
-            and str(reg.inputs.get("subnetName", "")).lower() == _last(subnet_id)
-        ):
-            return str(reg.inputs.get("virtualNetworkName", "")).lower()
-    return None
+    subnet = view.resource(subnet_id)
+    if subnet is None or subnet.type != ResourceType.SUBNET:
+        return None
+    return view.arm_parent(subnet)
 
 
-def _targets(connection: dict[str, Any], edge: Edge) -> bool:
-    return _last(
-        connection.get("privateLinkServiceId")
-    ) == edge.target.name.lower() and edge.group_id in connection.get("groupIds", [])
+def _zone_name(zone: Registration | None, view: PlanView) -> str:
+    return (view.own_name(zone) or "").lower() if zone is not None else ""
 
 
-def _private_endpoint(edge: Edge, regs: Sequence[RegistrationLike]) -> tuple[bool, str]:
-    zone = ZONES[edge.group_id]
-    names = {
-        str(r.inputs.get("privateEndpointName", ""))
-        for r in regs
-        if r.type == "azure-native:network:PrivateEndpoint"
-        and any(_targets(c, edge) for c in r.inputs.get("privateLinkServiceConnections", []))
-    }
-    if not names:
+def _connects(endpoint: Registration, edge: Edge, view: PlanView) -> bool:
+    connections = endpoint.inputs.get("privateLinkServiceConnections")
+    return any(
+        view.resource(get(connection, "privateLinkServiceId")) is edge.target.reg
+        and edge.group_id in (get(connection, "groupIds") or [])
+        for connection in (connections if isinstance(connections, list) else [])
+    )
+
+
+def _registers_in(zone_group: Registration, zone: str, view: PlanView) -> bool:
+    configs = zone_group.inputs.get("privateDnsZoneConfigs")
+    return any(
+        _zone_name(view.resource(get(config, "privateDnsZoneId")), view) == zone
+        for config in (configs if isinstance(configs, list) else [])
+    )
+
+
+def private_path(edge: Edge, view: PlanView) -> tuple[bool, str]:
+    """A private endpoint to the target's sub-resource, registered in its zone, the zone linked to the caller's VNet."""
+    zone = ZONE_BY_GROUP_ID[edge.group_id]
+    endpoints = [reg for reg in view.of_type(ResourceType.PRIVATE_ENDPOINT) if _connects(reg, edge, view)]
+    if not endpoints:
         return False, f"no private endpoint for {edge.group_id}"
     registered = any(
-        r.type == "azure-native:network:PrivateDnsZoneGroup"
-        and r.inputs.get("privateEndpointName") in names
-        and any(_last(c.get("privateDnsZoneId")) == zone for c in r.inputs.get("privateDnsZoneConfigs", []))
-        for r in regs
+        any(view.arm_parent(zone_group) is endpoint for endpoint in endpoints) and _registers_in(zone_group, zone, view)
+        for zone_group in view.of_type(ResourceType.PRIVATE_DNS_ZONE_GROUP)
     )
     if not registered:
         return False, f"the private endpoint is not registered in {zone}"
-    vnet = _caller_vnet(edge.caller, regs)
+    vnet = caller_vnet(edge.caller, view)
     if vnet is None:
         return False, f"a private endpoint exists, but the {edge.caller.kind} is not in a VNet"
     linked = any(
-        r.type == "azure-native:privatedns:VirtualNetworkLink"
-        and r.inputs.get("privateZoneName") == zone
-        and _last(r.inputs.get("virtualNetwork", {}).get("id")) == vnet
-        for r in regs
+        _zone_name(view.arm_parent(link), view) == zone
+        and view.resource(get(link.inputs, "virtualNetwork", "id")) is vnet
+        for link in view.of_type(ResourceType.VIRTUAL_NETWORK_LINK)
     )
-    return linked, "" if linked else f"{zone} is not linked to the {edge.caller.kind}'s VNet {vnet}"
+    shown = view.own_name(vnet) or vnet.name
+    return linked, "" if linked else f"{zone} is not linked to the {edge.caller.kind}'s VNet {shown}"
 
 
-def _managed_endpoint(edge: Edge, regs: Sequence[RegistrationLike]) -> tuple[bool, str]:
-    if edge.caller.kind != "factory":
+def managed_path(edge: Edge, view: PlanView) -> tuple[bool, str]:
+    """The factory's managed-VNet runtime and its managed private endpoint to the target, approved on the target."""
+    factory = edge.caller.reg
+    if edge.caller.kind != NodeKind.FACTORY or factory is None:
         return False, ""
     in_vnet = any(
-        r.type == "azure-native:datafactory:IntegrationRuntime"
-        and r.inputs.get("properties", {}).get("managedVirtualNetwork")
-        for r in regs
+        view.arm_parent(runtime) is factory and get(runtime.inputs, "properties", "managedVirtualNetwork")
+        for runtime in view.of_type(ResourceType.INTEGRATION_RUNTIME)
     )
     endpoint = next(
         (
-            r
-            for r in regs
-            if r.type == "azure-native:datafactory:ManagedPrivateEndpoint"
-            and _last(r.inputs.get("properties", {}).get("privateLinkResourceId")) == edge.target.name.lower()
-            and r.inputs.get("properties", {}).get("groupId") == edge.group_id
+            reg
+            for reg in view.of_type(ResourceType.MANAGED_PRIVATE_ENDPOINT)
+            if view.arm_parent(reg) is factory
+            and view.resource(get(reg.inputs, "properties", "privateLinkResourceId")) is edge.target.reg
+            and get(reg.inputs, "properties", "groupId") == edge.group_id
         ),
         None,
     )
     if not in_vnet or endpoint is None:
         return False, "no managed private endpoint from a managed-VNet runtime"
     approved = any(
-        r.inputs.get("kind") == APPROVAL_KIND
-        and endpoint.urn in r.depends_on
-        and _last(r.inputs.get("targetResourceId")) == edge.target.name.lower()
-        for r in regs
+        reg.inputs.get("kind") == APPROVAL_KIND
+        and endpoint in view.dependencies(reg)
+        and view.resource(reg.inputs.get("targetResourceId")) is edge.target.reg
+        for reg in view.of_type(ResourceType.DYNAMIC)
     )
     return approved, "" if approved else "the managed private endpoint is never approved on the target"
-
-
-def _fix(edge: Edge) -> str:
-    if edge.caller.kind == "factory":
-        bypass = ", or bypass AzureServices on its firewall" if edge.target.kind != "sql" else ""
-        return (
-            f"a managed private endpoint ({edge.group_id}) from the factory's managed-VNet runtime, approved on "
-            f"{edge.target.name}{bypass}"
-        )
-    where = "VNet-integrate the Function app" if edge.caller.kind == "function" else "run the step on the agent pool"
-    return (
-        f"a private endpoint to {edge.target.name} ({edge.group_id}) registered in {ZONES[edge.group_id]}, "
-        f"that zone linked to the VNet, and {where} in that VNet"
-    )
-
-
-def check(registrations: Iterable[RegistrationLike]) -> list[Violation]:
-    """Every conversation of the plan that has no allowed path."""
-    regs = list(registrations)
-    violations = []
-    for edge in edges(regs):
-        public, public_why = _public(edge.target, regs)
-        if public or _trusted(edge):
-            continue
-        private, private_why = _private_endpoint(edge, regs)
-        managed, managed_why = _managed_endpoint(edge, regs)
-        if private or managed:
-            continue
-        reasons = "; ".join(why for why in (public_why, private_why, managed_why) if why)
-        violations.append(Violation(edge, reasons, _fix(edge)))
-    return violations

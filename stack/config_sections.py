@@ -14,6 +14,23 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from stack.azure_limits import (
+    AUTO_PAUSE_MINUTES,
+    AUTO_PAUSE_NEVER,
+    FLEX_MAXIMUM_INSTANCES,
+    KEY_VAULT_IP_RULES,
+    KEY_VAULT_IP_RULES_MAX,
+    KEY_VAULT_SOFT_DELETE_DAYS,
+    SQL_FIREWALL,
+    SQL_FIREWALL_RULES_MAX,
+    SQL_SERVERLESS,
+    STORAGE_IP_RULES,
+    STORAGE_IP_RULES_MAX,
+    STORAGE_SOFT_DELETE_DAYS,
+    ip_rule_problems,
+    serverless_problems,
+)
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -26,6 +43,18 @@ class ConfigModel(BaseModel):
 def ip_rule_values(ranges: tuple[IPv4Network, ...]) -> tuple[str, ...]:
     """The ranges as network rules take them: CIDR, or a bare address for a single host (as stack files give it)."""
     return tuple(str(net.network_address) if net.prefixlen == 32 else net.with_prefixlen for net in ranges)
+
+
+def _ip_rules_accepted(
+    ranges: tuple[IPv4Network, ...], *, max_rules: int, refuse_small_prefixes: bool, source: str
+) -> tuple[IPv4Network, ...]:
+    """The ranges, as the service's network rules take them, or a ValueError saying what the service refuses."""
+    problems = ip_rule_problems(
+        ip_rule_values(ranges), max_rules=max_rules, refuse_small_prefixes=refuse_small_prefixes
+    )
+    if problems:
+        raise ValueError(f"{'; '.join(problems)} ({source})")
+    return ranges
 
 
 ARCHIVE_TIER_SKUS = frozenset({"Standard_LRS", "Standard_GRS", "Standard_RAGRS"})
@@ -44,7 +73,12 @@ class StorageConfig(ConfigModel):
     sku: Literal[
         "Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"
     ] = Field("Standard_LRS", description="Redundancy of the lake account.")
-    soft_delete_days: int = Field(7, ge=1, le=365, description="Retention of deleted blobs and containers.")
+    soft_delete_days: int = Field(
+        7,
+        ge=STORAGE_SOFT_DELETE_DAYS.low,
+        le=STORAGE_SOFT_DELETE_DAYS.high,
+        description="Retention of deleted blobs and containers.",
+    )
     archive_cool_after_days: int = Field(
         30, ge=1, le=36500, description="Days after which `archive/` blobs move to the cool tier."
     )
@@ -66,6 +100,13 @@ class StorageConfig(ConfigModel):
     allowed_ip_ranges: tuple[IPv4Network, ...] = Field(
         (), description="IPv4 addresses or CIDR ranges admitted when the default action is Deny."
     )
+
+    @field_validator("allowed_ip_ranges")
+    @classmethod
+    def _storage_ip_rules(cls, value: tuple[IPv4Network, ...]) -> tuple[IPv4Network, ...]:
+        return _ip_rules_accepted(
+            value, max_rules=STORAGE_IP_RULES_MAX, refuse_small_prefixes=True, source=STORAGE_IP_RULES.url
+        )
 
     @property
     def archive_tier(self) -> Literal["Archive", "Cold"]:
@@ -95,7 +136,12 @@ class KeyVaultConfig(ConfigModel):
     """The Key Vault; purge protection cannot be switched off again once on."""
 
     sku: Literal["standard", "premium"] = Field("standard", description="Vault pricing tier.")
-    soft_delete_days: int = Field(90, ge=7, le=90, description="Retention of deleted secrets.")
+    soft_delete_days: int = Field(
+        90,
+        ge=KEY_VAULT_SOFT_DELETE_DAYS.low,
+        le=KEY_VAULT_SOFT_DELETE_DAYS.high,
+        description="Retention of deleted secrets.",
+    )
     purge_protection: bool = Field(False, description="Forbid purging before retention ends; irreversible.")
     network_default_action: Literal["Allow", "Deny"] = Field(
         "Deny",
@@ -105,6 +151,13 @@ class KeyVaultConfig(ConfigModel):
     allowed_ip_ranges: tuple[IPv4Network, ...] = Field(
         (), description="IPv4 addresses or CIDR ranges admitted when the default action is Deny."
     )
+
+    @field_validator("allowed_ip_ranges")
+    @classmethod
+    def _vault_ip_rules(cls, value: tuple[IPv4Network, ...]) -> tuple[IPv4Network, ...]:
+        return _ip_rules_accepted(
+            value, max_rules=KEY_VAULT_IP_RULES_MAX, refuse_small_prefixes=False, source=KEY_VAULT_IP_RULES.url
+        )
 
 
 def schedule_period_minutes(schedule: str) -> int | None:
@@ -147,7 +200,9 @@ def _step(part: str, size: int) -> int | None:
 class FunctionAppConfig(ConfigModel):
     """The data-generation Function app on the Flex Consumption plan."""
 
-    maximum_instance_count: int = Field(40, ge=1, le=1000, description="Scale-out limit.")
+    maximum_instance_count: int = Field(
+        40, ge=1, le=FLEX_MAXIMUM_INSTANCES, description="Scale-out limit (the lowest allowed depends on the region)."
+    )
     instance_memory_mb: Literal[512, 2048, 4096] = Field(2048, description="Instance size.")
     generator_schedule: str = Field(
         "0 */15 * * * *",
@@ -236,6 +291,16 @@ class SqlConfig(ConfigModel):
     admin_object_id: UUID | None = Field(None, description="Object id of the Entra ID admin group.")
 
     @model_validator(mode="after")
+    def _firewall_rules_fit(self) -> SqlConfig:
+        rules = len(self.allowed_ip_ranges) + (1 if self.allow_azure_services else 0)
+        if rules > SQL_FIREWALL_RULES_MAX:
+            raise ValueError(
+                f"allowedIpRanges and allowAzureServices make {rules} server firewall rules; Azure allows "
+                f"{SQL_FIREWALL_RULES_MAX} ({SQL_FIREWALL.url})"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _create_or_existing(self) -> SqlConfig:
         if self.create:
             missing = [
@@ -243,8 +308,17 @@ class SqlConfig(ConfigModel):
             ]
             if missing:
                 raise ValueError(f"with create: true the Entra ID admin is required; missing {', '.join(missing)}")
-            if 0 <= self.auto_pause_delay_minutes < 15:
-                raise ValueError("autoPauseDelayMinutes must be -1 (never) or between 15 and 10080")
+            if self.auto_pause_delay_minutes != AUTO_PAUSE_NEVER and AUTO_PAUSE_MINUTES.problem(
+                self.auto_pause_delay_minutes
+            ):
+                raise ValueError(
+                    f"autoPauseDelayMinutes must be {AUTO_PAUSE_NEVER} (never) or between {AUTO_PAUSE_MINUTES.low} and "
+                    f"{AUTO_PAUSE_MINUTES.high}"
+                )
+            problems = serverless_problems(self.sku_name, self.min_capacity, self.max_size_gb)
+            if problems:
+                shown = "; ".join(problems).replace("max data size", "maxSizeGb")
+                raise ValueError(f"skuName {self.sku_name}: {shown} ({SQL_SERVERLESS[0].url})")
         else:
             missing = [
                 k
@@ -281,3 +355,13 @@ class PolicyOverride(ConfigModel):
     reason: str = Field(
         min_length=1, max_length=1000, description="Why this stack may deviate; reviewed with the change."
     )
+
+
+class IntendedReplacement(ConfigModel):
+    """A resource this stack's next release may replace (or recreate) on purpose, and why."""
+
+    resource: str = Field(
+        min_length=1,
+        description="The resource: its logical name (as `ops plan` lists it) or its URN.",
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="Why replacing it is intended; reviewed with it.")

@@ -1,10 +1,16 @@
 """Azure names for every resource of a stack, built and checked in one place.
 
-Names follow the Cloud Adoption Framework: `<abbreviation>-<prefix>-<environment>-<region>`.
-Resources whose name must be unique across Azure (storage accounts, Key Vault, the
-factory, the Function app, the SQL server) end in a random suffix that pulumi-random
-keeps in the stack state, so it never changes between runs. Storage accounts and the
-Key Vault allow only 24 characters; their names drop hyphens or the region to fit.
+Names follow the Cloud Adoption Framework: `<abbreviation>-<prefix>-<stack>-<region>`, where `<stack>` is the
+stack's qualifier (stack/stack_names.py): the stack name itself for `dev`, `test`, `prod` and other short names
+such as `alice` or `pr-123`, a short stable hash for the rest. So every stack of the project, whatever its
+environment, has names of its own, and two stacks can share a subscription.
+
+Resources whose name must be unique across Azure (storage accounts, Key Vault, the factory, the Function app,
+the SQL server) end in a random suffix that pulumi-random keeps in the stack state, so it never changes between
+runs; each stack draws its own. Storage accounts and the Key Vault allow only 24 characters, which leave no room
+for a qualifier: they carry the environment, as they always have, and the stack's suffix keeps them apart (a
+second stack of the same environment gets a name that differs in the suffix, and Azure refuses a taken name
+rather than sharing it). Their names drop hyphens or the region to fit.
 
 Every name is checked against its resource type's rules when it is built, with a
 placeholder of the suffix's length, so a prefix that would produce an invalid name
@@ -19,6 +25,8 @@ from dataclasses import dataclass
 import pulumi
 
 from stack.config import ConfigError, PlatformConfig
+from stack.name_rules import ACTION_GROUP_SHORT_NAME, NAME_RULES
+from stack.stack_names import short_qualifier, stack_qualifier
 
 SUFFIX_LENGTH = 4
 _PLACEHOLDER = "0" * SUFFIX_LENGTH
@@ -51,54 +59,34 @@ class NameRule:
 
 
 _PREFIX_KEY = "data-platform:prefix"
-_HYPHENATED = r"[a-zA-Z0-9](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]"
+
+
+def _azure(type_token: str) -> NameRule:
+    """The rule of Azure's naming table (stack/name_rules.py) for one type, as the names are checked with it."""
+    rule = NAME_RULES[type_token]
+    return NameRule(rule.resource, rule.min_length, rule.max_length, rule.pattern, rule.allowed)
+
 
 RULES = {
-    "resource_group": NameRule(
-        "resource group", 1, 90, r"[\w\-.()]*[\w\-()]", "letters, digits, _-.() not ending in '.'"
+    "resource_group": _azure("azure-native:resources:ResourceGroup"),
+    "storage_account": _azure("azure-native:storage:StorageAccount"),
+    "key_vault": _azure("azure-native:keyvault:Vault"),
+    "data_factory": _azure("azure-native:datafactory:Factory"),
+    "function_app": _azure("azure-native:web:WebApp"),
+    "app_service_plan": _azure("azure-native:web:AppServicePlan"),
+    "log_analytics": _azure("azure-native:operationalinsights:Workspace"),
+    "app_insights": _azure("azure-native:applicationinsights:Component"),
+    "sql_server": _azure("azure-native:sql:Server"),
+    "sql_database": _azure("azure-native:sql:Database"),
+    "action_group": _azure("azure-native:monitor:ActionGroup"),
+    "action_group_short": NameRule(
+        ACTION_GROUP_SHORT_NAME.resource, 1, ACTION_GROUP_SHORT_NAME.max_length, r"[a-zA-Z0-9]+", "letters and digits"
     ),
-    "storage_account": NameRule("storage account", 3, 24, r"[a-z0-9]+", "lowercase letters and digits"),
-    "key_vault": NameRule(
-        "Key Vault",
-        3,
-        24,
-        r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]",
-        "letters, digits and single hyphens, starting with a letter",
-    ),
-    "data_factory": NameRule(
-        "Data Factory",
-        3,
-        63,
-        r"[a-zA-Z0-9](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]",
-        "letters, digits and single hyphens, starting and ending with a letter or digit",
-    ),
-    "function_app": NameRule("Function app", 2, 60, _HYPHENATED, "letters, digits and hyphens, not at either end"),
-    "app_service_plan": NameRule("App Service plan", 1, 60, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
-    "log_analytics": NameRule(
-        "Log Analytics workspace", 4, 63, r"[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]", "letters, digits and hyphens"
-    ),
-    "app_insights": NameRule("Application Insights", 1, 255, r"[^%&\\?/]+", "any characters but %&\\?/"),
-    "sql_server": NameRule(
-        "SQL server",
-        1,
-        63,
-        r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?",
-        "lowercase letters, digits and hyphens, not at either end",
-    ),
-    "sql_database": NameRule("SQL database", 1, 128, r"[^<>*%&:\\/?]*[^<>*%&:\\/?. ]", "any characters but <>*%&:\\/?"),
-    "action_group": NameRule("action group", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
-    "action_group_short": NameRule("action group short name", 1, 12, r"[a-zA-Z0-9]+", "letters and digits"),
-    "metric_alert": NameRule("metric alert", 1, 260, r"[a-zA-Z0-9-]+", "letters, digits and hyphens"),
-    # Network and deploy-agent names (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules;
-    # Managed DevOps Pools: https://learn.microsoft.com/azure/devops/managed-devops-pools/create-resources).
-    "virtual_network": NameRule(
-        "virtual network", 2, 64, r"[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]", "letters, digits, _ . and -"
-    ),
-    "dev_center": NameRule("Dev Center", 3, 26, r"[a-zA-Z0-9][a-zA-Z0-9-]*", "letters, digits and hyphens"),
-    "dev_center_project": NameRule(
-        "Dev Center project", 3, 63, r"[a-zA-Z0-9][a-zA-Z0-9_.-]*", "letters, digits, _ . and -"
-    ),
-    "agent_pool": NameRule("Managed DevOps Pool", 3, 44, r"[a-zA-Z0-9][a-zA-Z0-9.-]*", "letters, digits, . and -"),
+    "metric_alert": _azure("azure-native:monitor:MetricAlert"),
+    "virtual_network": _azure("azure-native:network:VirtualNetwork"),
+    "dev_center": _azure("azure-native:devcenter:DevCenter"),
+    "dev_center_project": _azure("azure-native:devcenter:Project"),
+    "agent_pool": _azure("azure-native:devopsinfrastructure:Pool"),
 }
 
 
@@ -130,32 +118,37 @@ class Names:
         return pulumi.Output.from_input(suffix).apply(lambda s: template.format(suffix=s))
 
 
-def build_names(cfg: PlatformConfig, stack_file: str = "") -> Names:
-    """Build and check every name of the stack; raise ConfigError on the first that Azure would reject."""
-    p, e, r = cfg.prefix, cfg.environment, cfg.region_code
+def build_names(cfg: PlatformConfig, stack: str, stack_file: str | None = None) -> Names:
+    """Build and check every name of `stack`; raise ConfigError on the first that Azure would reject.
+
+    `stack_file` names the file in errors (default `Pulumi.<stack>.yaml`).
+    """
+    p, e, q, r = cfg.prefix, cfg.environment, stack_qualifier(stack), cfg.region_code
     templates = {
-        "resource_group": ("resource_group", f"rg-{p}-{e}-{r}"),
+        "resource_group": ("resource_group", f"rg-{p}-{q}-{r}"),
+        # 24 characters: the environment and the stack's random suffix, no room for the qualifier (module docstring).
         "storage_account": ("storage_account", f"st{p}{e}{r}{{suffix}}"),
         "function_storage_account": ("storage_account", f"stfn{p}{e}{{suffix}}"),
         "key_vault": ("key_vault", f"kv-{p}-{e}-{{suffix}}"),
-        "data_factory": ("data_factory", f"adf-{p}-{e}-{r}-{{suffix}}"),
-        "function_app": ("function_app", f"func-{p}-{e}-{r}-{{suffix}}"),
-        "app_service_plan": ("app_service_plan", f"asp-{p}-{e}-{r}"),
-        "log_analytics": ("log_analytics", f"log-{p}-{e}-{r}"),
-        "app_insights": ("app_insights", f"appi-{p}-{e}-{r}"),
-        "sql_server": ("sql_server", f"sql-{p}-{e}-{r}-{{suffix}}"),
-        "sql_database": ("sql_database", f"sqldb-{p}-{e}"),
-        "action_group": ("action_group", f"ag-{p}-{e}"),
-        "action_group_short": ("action_group_short", f"{p[:8]}{e}"[:12]),
-        "failed_runs_alert": ("metric_alert", f"alert-{p}-{e}-adf-failed-runs"),
-        "virtual_network": ("virtual_network", f"vnet-{p}-{e}-{r}"),
-        "dev_center": ("dev_center", f"dc-{p}-{e}"[:26]),
-        "dev_center_project": ("dev_center_project", f"dcp-{p}-{e}-deploy"),
-        "agent_pool": ("agent_pool", f"mdp-{p}-{e}-{r}"),
+        "data_factory": ("data_factory", f"adf-{p}-{q}-{r}-{{suffix}}"),
+        "function_app": ("function_app", f"func-{p}-{q}-{r}-{{suffix}}"),
+        "app_service_plan": ("app_service_plan", f"asp-{p}-{q}-{r}"),
+        "log_analytics": ("log_analytics", f"log-{p}-{q}-{r}"),
+        "app_insights": ("app_insights", f"appi-{p}-{q}-{r}"),
+        "sql_server": ("sql_server", f"sql-{p}-{q}-{r}-{{suffix}}"),
+        "sql_database": ("sql_database", f"sqldb-{p}-{q}"),
+        "action_group": ("action_group", f"ag-{p}-{q}"),
+        "action_group_short": ("action_group_short", f"{p[:8]}{short_qualifier(stack)}"),
+        "failed_runs_alert": ("metric_alert", f"alert-{p}-{q}-adf-failed-runs"),
+        "virtual_network": ("virtual_network", f"vnet-{p}-{q}-{r}"),
+        "dev_center": ("dev_center", f"dc-{p}-{q}"),
+        "dev_center_project": ("dev_center_project", f"dcp-{p}-{q}-deploy"),
+        "agent_pool": ("agent_pool", f"mdp-{p}-{q}-{r}"),
     }
+    where = stack_file if stack_file is not None else f"Pulumi.{stack}.yaml"
     for rule_key, template in templates.values():
         try:
             RULES[rule_key].check(template.format(suffix=_PLACEHOLDER))
         except ConfigError as exc:
-            raise ConfigError(f"{stack_file}: {exc}" if stack_file else str(exc)) from None
+            raise ConfigError(f"{where}: {exc}" if where else str(exc)) from None
     return Names(**{field: template for field, (_, template) in templates.items()})

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import ipaddress
 from typing import Self
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+
+from stack.vm_sizes import DEFAULT_CORES_QUOTA, vm_size
 
 AZURE_RESERVED_ADDRESSES = 5
 """Addresses Azure keeps in every subnet (network, gateway, two DNS, broadcast); see the module docstring."""
@@ -106,6 +109,43 @@ class AgentPoolConfig(_Model):
         min_length=1,
         description="Well-known image name, e.g. ubuntu-24.04/latest (managed-devops-pools/configure-images).",
     )
+    dev_ops_infrastructure_principal_id: UUID | None = Field(
+        None,
+        description=(
+            "Object id of the tenant's DevOpsInfrastructure service principal, which needs Reader and Network "
+            "Contributor on the VNet before the pool can join its subnet (managed-devops-pools/configure-networking). "
+            "Find it with `az ad sp list --display-name DevOpsInfrastructure --query [].id --output tsv`. Required "
+            "by the foundation (foundation/), which grants the roles."
+        ),
+    )
+    subscription: str = Field(
+        "default",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        description=(
+            "A name for the subscription the pool is created in (its id, or a label such as contoso-nonprod). "
+            "Pools of stacks with the same value, region and VM family draw on one quota; stacks that leave it "
+            "unset are counted as sharing one subscription."
+        ),
+    )
+    cores_quota: int = Field(
+        DEFAULT_CORES_QUOTA,
+        ge=0,
+        description=(
+            "The subscription's Managed DevOps Pools quota, in cores, for the pool's VM family in the stack's region "
+            "(default: the 5 cores granted without a request). Raise it in Azure (docs/networking.md) first."
+        ),
+    )
+
+    @field_validator("vm_size")
+    @classmethod
+    def _quota_readable(cls, value: str) -> str:
+        vm_size(value)
+        return value
+
+    @property
+    def cores(self) -> int:
+        """Cores the pool can hold at once: its maximum concurrency times the size's vCPUs."""
+        return self.maximum_concurrency * vm_size(self.vm_size).cores
 
 
 class NetworkConfig(_Model):

@@ -11,8 +11,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from stack.paths import PROJECT_DIR
-
 PYPROJECT = "pyproject.toml"
 
 
@@ -27,8 +25,8 @@ def _find_settings(root: Path) -> dict[str, Any]:
     return settings
 
 
-def project_packages(root: Path = PROJECT_DIR) -> tuple[str, ...]:
-    """Every package the build installs, subpackages included (`preview.schema`), sorted."""
+def project_packages(root: Path) -> tuple[str, ...]:
+    """Every package the build of the project in `root` installs, subpackages included (`preview.schema`), sorted."""
     # setuptools is part of the deploy set (requirements.txt) but slow to import; only callers that list
     # the packages pay for it, not the program.
     from setuptools import find_namespace_packages, find_packages  # type: ignore[import-untyped]  # no stubs
@@ -41,6 +39,6 @@ def project_packages(root: Path = PROJECT_DIR) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def top_level_packages(root: Path = PROJECT_DIR) -> tuple[str, ...]:
+def top_level_packages(root: Path) -> tuple[str, ...]:
     """The installed packages that sit at the top of the tree (`preview`, not `preview.schema`)."""
     return tuple(sorted({name.split(".")[0] for name in project_packages(root)}))

@@ -18,6 +18,9 @@ ROLE_IDS: dict[str, str] = {
     "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
+    # What the Managed DevOps Pools service principal needs on the VNet its agents join.
+    "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
 }
 """Role name -> role definition GUID."""
 

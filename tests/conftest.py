@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from ops.plan import run_plan
+from ops.plan import all_checks_but, run_plan
 from preview.mocks import Registration
 from preview.plan import Plan
+from tests.support.checkout import PROJECT_DIR
 from tests.support.warm_process import THIRD_PARTY, WarmCli
 
 STACKS = ("dev", "test", "prod")
@@ -32,7 +33,7 @@ def plans() -> dict[str, Plan]:
     The baseline is judged by its own tests on these same plans (tests/policy: every committed stack has
     zero violations), so a plan that the baseline would refuse fails there, with the rule's name.
     """
-    plans = {stack: run_plan(stack, check_policy=False) for stack in STACKS}
+    plans = {stack: run_plan(stack, PROJECT_DIR, checks=all_checks_but("policy")) for stack in STACKS}
     gc.freeze()  # they live as long as the session: no collection needs to walk them again
     return plans
 
@@ -52,7 +53,7 @@ def plan_with() -> Callable[..., Plan]:
     """Plan a stack with some config keys replaced (`None` removes a key)."""
 
     def _plan(stack: str = "dev", **overrides: Any) -> Plan:
-        return run_plan(stack, config_overrides=overrides)
+        return run_plan(stack, PROJECT_DIR, config_overrides=overrides)
 
     return _plan
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from adf.walk import walk_activities
 from preview.plan import copy_program
 from tests.support.warm_process import WarmCli
 
@@ -98,8 +99,57 @@ def twin_in_other_case(root: Path, relative: str) -> None:
     (root / relative).with_name(f"{document['name']}.json").write_text(json.dumps(document))
 
 
+def line_of(relative: str, fragment: str) -> int:
+    text = (PROJECT / relative).read_text()
+    return next(number for number, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def pipeline_with_activity(adf_type: str) -> tuple[str, int]:
+    """The first pipeline with a top-level activity of this type, and the activity's index."""
+    for path in sorted((PROJECT / "pipelines_json" / "pipeline").glob("*.json")):
+        for index, activity in enumerate(json.loads(path.read_text())["properties"]["activities"]):
+            if activity["type"] == adf_type:
+                return f"pipelines_json/pipeline/{path.name}", index
+    raise AssertionError(f"no pipeline with a {adf_type} activity")
+
+
+def pipeline_with_policy() -> tuple[str, int]:
+    for path in sorted((PROJECT / "pipelines_json" / "pipeline").glob("*.json")):
+        for index, activity in enumerate(json.loads(path.read_text())["properties"]["activities"]):
+            if "timeout" in activity.get("policy", {}):
+                return f"pipelines_json/pipeline/{path.name}", index
+    raise AssertionError("no activity with policy.timeout")
+
+
+def wait(name: str) -> dict:
+    return {"name": name, "type": "Wait", "dependsOn": [], "typeProperties": {"waitTimeInSeconds": 1}}
+
+
+def nest_a_foreach(document: dict) -> None:
+    inner = {
+        "name": "EachInner",
+        "type": "ForEach",
+        "typeProperties": {"items": {"value": "@createArray(1)", "type": "Expression"}, "activities": [wait("W")]},
+    }
+    document["properties"]["activities"][LOOP]["typeProperties"]["activities"].append(inner)
+
+
+def grow_to(total: int) -> Callable[[dict], None]:
+    """Add Wait activities until the pipeline holds `total`, counting those inside containers."""
+
+    def change(document: dict) -> None:
+        existing = sum(1 for _ in walk_activities(document["properties"]["activities"]))
+        document["properties"]["activities"] += [wait(f"Pad{index}") for index in range(total - existing)]
+
+    return change
+
+
 SCHEDULE = trigger_of_type("ScheduleTrigger")
+TUMBLING_WINDOW = trigger_of_type("TumblingWindowTrigger")
+BLOB_EVENTS = trigger_of_type("BlobEventsTrigger")
 PIPELINE, DEPENDENT = pipeline_with_depends_on()
+LOOPING, LOOP = pipeline_with_activity("ForEach")
+TIMED, TIMED_INDEX = pipeline_with_policy()
 DATASET = first("dataset")
 
 
@@ -170,6 +220,48 @@ CASES = [
         write_file("Pulumi.dev.yaml", "config:\n  data-platform:owner: [unclosed\n"),
         ("Pulumi.dev.yaml: not valid YAML",),
     ),
+    Case(
+        "config-unknown-namespace",
+        add_config("  data-platfrom:timeZone: UTC\n"),
+        (
+            "Pulumi.dev.yaml: data-platfrom:timeZone: unknown namespace 'data-platfrom'",
+            "(did you mean 'data-platform:timeZone'?); allowed namespaces: data-platform, azure-native, pulumi, random",
+        ),
+    ),
+    Case(
+        "config-duplicate-key",
+        add_config("  data-platform:owner: someone-else\n"),
+        (
+            "Pulumi.dev.yaml: key 'data-platform:owner' is given twice, on lines "
+            f"{line_of('Pulumi.dev.yaml', 'data-platform:owner')} and",
+        ),
+    ),
+    Case(
+        "stack-file-a-list",
+        write_file("Pulumi.dev.yaml", "- config\n- environment\n"),
+        ("Pulumi.dev.yaml: expected a mapping of stack settings (config, environment", "got a list"),
+    ),
+    Case(
+        "stack-file-a-scalar",
+        write_file("Pulumi.dev.yaml", "dev\n"),
+        ("Pulumi.dev.yaml: expected a mapping of stack settings (config, environment", "got a string"),
+    ),
+    Case(
+        "stack-file-unknown-setting",
+        edit_text("Pulumi.dev.yaml", "\nconfig:\n", "\nconfg:\n"),
+        ("Pulumi.dev.yaml: confg: not a stack file setting (did you mean 'config'?); allowed: config, environment",),
+    ),
+    Case(
+        "project-file-missing",
+        lambda root: (root / "Pulumi.yaml").unlink(),
+        # python -m ops looks for the project as the Pulumi CLI does, upward from where it runs
+        ("no Pulumi.yaml in", "or any directory above it", "pass --project-dir"),
+    ),
+    Case(
+        "project-file-without-name",
+        edit_text("Pulumi.yaml", "name: data-platform\n", ""),
+        ("Pulumi.yaml: has no `name`; `name` is required: the project's name",),
+    ),
     # ---- ADF content
     Case(
         "adf-malformed-json",
@@ -229,6 +321,60 @@ CASES = [
         "adf-undeclared-variable",
         edit_json(PIPELINE, set_in("properties", "description", value="@{variables('ghost')}")),
         (f"{PIPELINE}: properties.description: references undeclared variable 'ghost'",),
+    ),
+    Case(
+        "adf-foreach-in-foreach",
+        edit_json(LOOPING, nest_a_foreach),
+        (
+            f"{LOOPING}: properties.activities[{LOOP}].typeProperties.activities[",
+            "ForEach 'EachInner' sits inside ForEach",
+            "(limit one level of nesting, ForEach activity)",
+        ),
+    ),
+    Case(
+        "adf-too-many-activities",
+        edit_json(PIPELINE, grow_to(121)),
+        (
+            f"{PIPELINE}: properties.activities: 121 activities, counting those inside ForEach",
+            "(limit 120, Data Factory limits)",
+        ),
+    ),
+    Case(
+        "adf-timeout-not-a-time-span",
+        edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "timeout", value="ten minutes")),
+        (
+            f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.timeout: 'ten minutes' is not a time span",
+            "(limit [d.]hh:mm:ss, Data Factory REST API 2018-06-01)",
+        ),
+    ),
+    Case(
+        "adf-timeout-over-7-days",
+        edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "timeout", value="7.00:00:01")),
+        (
+            f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.timeout: '7.00:00:01' is outside",
+            "Data Factory limits",
+        ),
+    ),
+    Case(
+        "adf-activity-name-too-long",
+        edit_json(PIPELINE, lambda d: d["properties"]["activities"].append(wait("W" * 56))),
+        (f"{PIPELINE}: properties.activities[", "is 56 characters; allowed 1 to 55", "Pipelines and activities"),
+    ),
+    Case(
+        "adf-tumbling-window-under-5-minutes",
+        edit_json(
+            TUMBLING_WINDOW,
+            lambda d: d["properties"]["typeProperties"].update(frequency="Minute", interval=4),
+        ),
+        (
+            f"{TUMBLING_WINDOW}: properties.typeProperties.interval",
+            "(limit 5 minutes, Create tumbling window triggers)",
+        ),
+    ),
+    Case(
+        "adf-blob-path-without-blobs",
+        edit_json(BLOB_EVENTS, set_in("properties", "typeProperties", "blobPathBeginsWith", value="/bronze/events/")),
+        (f"{BLOB_EVENTS}: properties.typeProperties.blobPathBeginsWith", "Storage event trigger"),
     ),
     Case(
         "adf-unknown-folder",
@@ -297,7 +443,7 @@ def plan_in(root: Path) -> subprocess.CompletedProcess[str]:
 def broken_copy(tmp_path: Path, case: Case) -> Path:
     root = tmp_path / "project"
     root.mkdir()
-    copy_program(root)
+    copy_program(root, PROJECT)
     case.breaks(root)
     return root
 
@@ -319,4 +465,18 @@ def test_broken_project_fails_naming_the_problem_before_registering_anything(
         assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
     assert "no resource was registered" in result.stderr
     assert result.stdout == ""
+    assert not re.search(r"Traceback", result.stderr)
+
+
+@pytest.mark.parametrize("stack", ["bad name", "acme/alice"])
+def test_a_stack_name_pulumi_refuses_fails_naming_what_is_allowed(
+    tmp_path: Path, warm_cli: WarmCli, stack: str
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    copy_program(root, PROJECT)
+    result = warm_cli.run(root, "plan", "--stack", stack)
+    assert result.returncode == 2, result.stderr
+    assert f"error: '{stack}'" in result.stderr
+    assert "no resource was registered" in result.stderr
     assert not re.search(r"Traceback", result.stderr)

@@ -33,13 +33,26 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "stack": frozenset(),
     "adf": frozenset({"stack"}),
     "components": frozenset({"stack", "adf"}),
+    "foundation": frozenset({"stack", "components"}),
     "preview": frozenset({"stack", "adf"}),
     "policy": frozenset({"stack", "preview"}),
     "deployability": frozenset({"stack", "preview"}),
-    "reachability": frozenset({"stack"}),
+    "reachability": frozenset({"stack", "preview"}),
     "migrations": frozenset({"stack", "adf"}),
+    "transitions": frozenset({"stack", "preview"}),
+    "delivery": frozenset({"stack"}),
     "ops": frozenset(
-        {"stack", "adf", "components", "preview", "policy", "deployability", "reachability", "migrations"}
+        {
+            "stack",
+            "adf",
+            "components",
+            "preview",
+            "policy",
+            "deployability",
+            "reachability",
+            "migrations",
+            "transitions",
+        }
     ),
     "tools": frozenset({FUNCTION_APP}),
     "bench": frozenset({"preview", "tools", FUNCTION_APP}),

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 from tests.support.tree import project_files
 
 NAMED_PATH = re.compile(r"(?<![\w./-])((?:[a-z_]+/)+(?:[a-z_]+\.(?:py|md|yaml|json|sql)\b|[a-z_]+/))")

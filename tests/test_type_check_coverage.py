@@ -10,7 +10,7 @@ from mypy.config_parser import parse_config_file
 from mypy.find_sources import create_source_list
 from mypy.options import Options
 
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 from tests.support.tree import python_files
 
 

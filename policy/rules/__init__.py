@@ -3,8 +3,9 @@
 Each rule is a plain function over a `Resource` view (resource rules) or the list of all
 resources (stack rules), declared next to its `Rule` record in its area's module.
 `build_policies(settings)` wraps each one in a pulumi_policy `ResourceValidationPolicy` /
-`StackValidationPolicy` whose `validate` turns the args that Pulumi (or `policy.offline`)
-passes into that view. Nothing here constructs a `PolicyPack`.
+`StackValidationPolicy` whose `validate` turns the args that Pulumi passes into that view;
+`policy.offline` builds the same view from the plan's and calls the rules directly. Nothing here
+constructs a `PolicyPack`.
 """
 
 from __future__ import annotations
@@ -58,14 +59,19 @@ def _stack_validate(rule: Rule, settings: PolicySettings) -> Callable[[StackVali
     return validate
 
 
-def build_policies(settings: PolicySettings | None = None) -> list[Policy]:
-    """One pulumi_policy policy per rule, at the enforcement level the stack's settings give it."""
-    settings = settings or PolicySettings()
+def check_overrides(settings: PolicySettings) -> None:
+    """Refuse overrides that name no rule (`PolicyConfigError`), so a typo never leaves a rule mandatory."""
     unknown = sorted(set(settings.overrides) - set(RULE_NAMES))
     if unknown:
         raise PolicyConfigError(
             f"policy overrides name unknown rule(s): {', '.join(unknown)}; rules: {', '.join(RULE_NAMES)}"
         )
+
+
+def build_policies(settings: PolicySettings | None = None) -> list[Policy]:
+    """One pulumi_policy policy per rule, at the enforcement level the stack's settings give it."""
+    settings = settings or PolicySettings()
+    check_overrides(settings)
     policies: list[Policy] = []
     for rule in RULES:
         level = EnforcementLevel(settings.enforcement(rule.name))
@@ -90,4 +96,4 @@ def build_policies(settings: PolicySettings | None = None) -> list[Policy]:
     return policies
 
 
-__all__ = ["PACK_NAME", "RULES", "RULE_NAMES", "Resource", "Rule", "build_policies", "lake_accounts"]
+__all__ = ["PACK_NAME", "RULES", "RULE_NAMES", "Resource", "Rule", "build_policies", "check_overrides", "lake_accounts"]

@@ -9,16 +9,30 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 from typing import Any
 
-from policy.rules.view import STORAGE_ACCOUNT, VAULT, WEB_APP, Report, Resource, Rule, shown, stack_environment
+from policy.rules.view import (
+    SQL_FIREWALL_RULE,
+    SQL_SERVER,
+    STORAGE_ACCOUNT,
+    VAULT,
+    WEB_APP,
+    Report,
+    Resource,
+    Rule,
+    shown,
+    stack_environment,
+)
 from policy.settings import PolicySettings
 from policy.values import is_known
 from preview.inputs import get
 
-SQL_SERVER = "azure-native:sql:Server"
-SQL_FIREWALL_RULE = "azure-native:sql:FirewallRule"
 PRIVATE_ENVIRONMENTS = ("test", "prod")
 
-_KINDS = {STORAGE_ACCOUNT: "storage account", VAULT: "key vault", SQL_SERVER: "SQL server", WEB_APP: "function app"}
+_KINDS: dict[str, str] = {
+    STORAGE_ACCOUNT: "storage account",
+    VAULT: "key vault",
+    SQL_SERVER: "SQL server",
+    WEB_APP: "function app",
+}
 
 
 def _public_network_access(res: Resource) -> Any:

@@ -15,20 +15,24 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs
 from policy.settings import PolicySettings
 from policy.values import is_known, normalize_type, plain
 from preview.inputs import get
+from preview.resource_types import ResourceType
 
-STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
-BLOB_CONTAINER = "azure-native:storage:BlobContainer"
-BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
-VAULT = "azure-native:keyvault:Vault"
-VAULT_ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
-VAULT_SECRET = "azure-native:keyvault:Secret"
-WEB_APP = "azure-native:web:WebApp"
-WEB_APP_SLOT = "azure-native:web:WebAppSlot"
-FACTORY = "azure-native:datafactory:Factory"
-LINKED_SERVICE = "azure-native:datafactory:LinkedService"
-ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
-LOCK = "azure-native:authorization:ManagementLockByScope"
-SQL_DATABASE = "azure-native:sql:Database"
+# The type tokens the rules read, from the one list the checks over the plan share.
+STORAGE_ACCOUNT = ResourceType.STORAGE_ACCOUNT
+BLOB_CONTAINER = ResourceType.BLOB_CONTAINER
+BLOB_SERVICE = ResourceType.BLOB_SERVICE
+VAULT = ResourceType.VAULT
+VAULT_ACCESS_POLICY = ResourceType.VAULT_ACCESS_POLICY
+VAULT_SECRET = ResourceType.VAULT_SECRET
+WEB_APP = ResourceType.WEB_APP
+WEB_APP_SLOT = ResourceType.WEB_APP_SLOT
+FACTORY = ResourceType.FACTORY
+LINKED_SERVICE = ResourceType.LINKED_SERVICE
+ROLE_ASSIGNMENT = ResourceType.ROLE_ASSIGNMENT
+LOCK = ResourceType.LOCK
+SQL_DATABASE = ResourceType.SQL_DATABASE
+SQL_SERVER = ResourceType.SQL_SERVER
+SQL_FIREWALL_RULE = ResourceType.SQL_FIREWALL_RULE
 
 LAKE_CONTAINERS = frozenset({"bronze", "silver"})
 """Containers that make a storage account the data lake."""

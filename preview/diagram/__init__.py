@@ -3,8 +3,9 @@
 Nothing here is a hand-kept list of boxes and arrows. The plan says which resources exist and how they are
 wired, and the pictures follow from it:
 
-- the architecture view (`architecture_view.py`) draws the main resources, named as Azure names them, in a
-  cluster per network zone (`zones.py`: the VNet's subnets, the factory's managed VNet, Azure services with
+- the architecture view (`architecture_view.py`) draws the environment's main resources (a private stack's
+  foundation included: its VNet, subnets and agent pool), named as Azure names them, in a cluster per network
+  zone (`zones.py`: the VNet's subnets, the factory's managed VNet, Azure services with
   public access off or on, Microsoft-hosted); a zone's private endpoints are one node whose arrows say which
   sub-resources of which target they reach; role grants, linked services, the pipelines' data lineage, blob
   events and alerts draw the other arrows (`edges.py`), and diagnostic settings are counted on their workspace;
@@ -20,7 +21,6 @@ WebAssembly (npm), so no system package is needed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from preview.diagram.adf_view import adf_source, factory_content
 from preview.diagram.architecture_view import architecture_source
@@ -29,53 +29,32 @@ from preview.diagram.model import EDGE_STYLES, Architecture
 from preview.diagram.render import (
     ICON_ROOT,
     RENDERER_HINT,
+    Renderer,
     RendererNotFoundError,
     RenderError,
+    find_renderer,
     render_svg,
-    renderer,
     source_digest,
 )
 from preview.plan import Plan
-from stack.paths import PROJECT_DIR
 
 VIEWS: dict[str, Callable[[Plan], str]] = {"architecture": architecture_source, "adf": adf_source}
 """Each view's name, as in `docs/<view>-<stack>.dot`, and its DOT source."""
-DOCS_DIR = PROJECT_DIR / "docs"
-
-
-def default_output(view: str, stack: str) -> Path:
-    """Where a view of a stack is committed, without the extension: `docs/<view>-<stack>`."""
-    return DOCS_DIR / f"{view}-{stack}"
-
-
-def write_view(plan: Plan, view: str, output: Path) -> tuple[Path, Path]:
-    """Write `<output>.dot` and `<output>.svg` for one view; renders first, so a failed render writes nothing."""
-    source = VIEWS[view](plan)
-    svg = render_svg(source)
-    dot_file = output.with_name(f"{output.name}.dot")
-    svg_file = output.with_name(f"{output.name}.svg")
-    dot_file.parent.mkdir(parents=True, exist_ok=True)
-    dot_file.write_text(source, encoding="utf-8")
-    svg_file.write_text(svg, encoding="utf-8")
-    return dot_file, svg_file
-
 
 __all__ = [
-    "DOCS_DIR",
     "EDGE_STYLES",
     "ICON_ROOT",
     "RENDERER_HINT",
     "VIEWS",
     "Architecture",
     "RenderError",
+    "Renderer",
     "RendererNotFoundError",
     "adf_source",
     "architecture",
     "architecture_source",
-    "default_output",
     "factory_content",
+    "find_renderer",
     "render_svg",
-    "renderer",
     "source_digest",
-    "write_view",
 ]

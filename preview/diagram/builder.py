@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from preview.diagram.edges import EdgeBuilder
 from preview.diagram.model import Architecture, ClusterSpec
 from preview.diagram.nodes import NodeBuilder
@@ -34,8 +36,9 @@ def _prune(spec: ClusterSpec) -> bool:
 
 
 def architecture(plan: Plan) -> Architecture:
-    """What the architecture view shows, derived from the plan."""
-    builder = _Builder(plan)
+    """What the architecture view shows, derived from the plan: the environment as it runs, upstream stacks
+    (a private stack's foundation: its VNet, subnets and agent pool) included."""
+    builder = _Builder(dataclasses.replace(plan, resources=plan.all_resources, upstream=()))
     builder.build_nodes()
     builder.build_edges()
     group = next(iter(builder.of_type("resources:ResourceGroup")), None)

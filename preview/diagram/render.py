@@ -16,16 +16,17 @@ import re
 import shutil
 import struct
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import diagrams
 
 from stack.errors import InputError
-from stack.paths import PROJECT_DIR
 
 ICON_ROOT = Path(diagrams.__file__).resolve().parent.parent
 """The DOT names icons relative to this folder (`resources/azure/...png`), the diagrams package's parent."""
-WASM_GRAPHVIZ = PROJECT_DIR / "node_modules" / "@hpcc-js" / "wasm-graphviz"
+WASM_GRAPHVIZ = Path("node_modules") / "@hpcc-js" / "wasm-graphviz"
+"""Where `npm ci` installs the package, relative to the folder that holds package.json."""
 RENDERER_HINT = (
     "the diagram is rendered by @hpcc-js/wasm-graphviz (package.json) in Node.js 20: "
     "install Node.js 20 and npm, then run `make install` (or `npm ci`) in the repository root"
@@ -53,16 +54,35 @@ class RenderError(RuntimeError):
     """Graphviz refused the DOT source: a bug in the diagram code, not in the user's input."""
 
 
-def renderer() -> tuple[str, Path]:
-    """`node` and the package's entry point; raises RendererNotFoundError naming what is missing and how to get it."""
+@dataclass(frozen=True)
+class Renderer:
+    """`node` and the WebAssembly Graphviz package's entry point, found once and used for every view."""
+
+    node: str
+    entry: Path
+
+
+def find_renderer(project_dir: Path) -> Renderer:
+    """`node` on PATH and the package in the nearest `node_modules` at or above the project directory.
+
+    Node.js looks for a package the same way: in `node_modules` of the starting folder, then of each parent
+    "until the root of the file system is reached"
+    (https://nodejs.org/api/modules.html#loading-from-node_modules-folders), so `--project-dir foundation`
+    finds the repository's. Raises RendererNotFoundError naming what is missing and how to get it.
+    """
     node = shutil.which("node")
     if node is None:
         raise RendererNotFoundError(f"`node` was not found on PATH; {RENDERER_HINT}")
-    manifest = WASM_GRAPHVIZ / "package.json"
-    if not manifest.is_file():
-        raise RendererNotFoundError(f"{manifest} is missing; {RENDERER_HINT}")
-    entry = WASM_GRAPHVIZ / str(json.loads(manifest.read_text(encoding="utf-8")).get("main", "dist/index.js"))
-    return node, entry
+    project_dir = project_dir.resolve()
+    for directory in (project_dir, *project_dir.parents):
+        manifest = directory / WASM_GRAPHVIZ / "package.json"
+        if manifest.is_file():
+            main = json.loads(manifest.read_text(encoding="utf-8")).get("main", "dist/index.js")
+            return Renderer(node, manifest.parent / str(main))
+    raise RendererNotFoundError(
+        f"{WASM_GRAPHVIZ.as_posix()}/package.json is missing in {project_dir} and every folder above it; "
+        f"{RENDERER_HINT}"
+    )
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -87,16 +107,15 @@ def source_digest(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
-def render_svg(source: str, icon_root: Path = ICON_ROOT) -> str:
+def render_svg(source: str, renderer: Renderer, icon_root: Path = ICON_ROOT) -> str:
     """The SVG of a DOT source, every icon inlined as a data URI and the source's digest in a comment."""
-    node, entry = renderer()
     icons = _icons(source, icon_root)
     images = []
     for name, data in icons.items():
         width, height = png_size(data)
         images.append({"path": name, "width": f"{width}px", "height": f"{height}px"})
     result = subprocess.run(
-        [node, "--input-type=module", "--eval", _RENDER_JS, str(entry)],
+        [renderer.node, "--input-type=module", "--eval", _RENDER_JS, str(renderer.entry)],
         input=json.dumps({"source": source, "images": images}).encode(),
         capture_output=True,
         check=False,
@@ -114,8 +133,3 @@ def render_svg(source: str, icon_root: Path = ICON_ROOT) -> str:
     svg = _HREF.sub(inline, svg)
     opening = svg.index("<svg")
     return f"{svg[:opening]}<!-- DOT source sha256: {source_digest(source)} -->\n{svg[opening:]}"
-
-
-def write_svg(source: str, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_svg(source), encoding="utf-8")

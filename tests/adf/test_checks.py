@@ -11,6 +11,7 @@ from adf.load import PLATFORM_ITEMS, load, load_content
 from adf.model import ContentError
 from stack.naming import INTEGRATION_RUNTIME_NAME
 from tests.support.adf_tree import fixture_files, problems_of, write
+from tests.support.checkout import PIPELINES_DIR
 
 
 def test_dangling_reference_names_the_path_and_the_candidates(tmp_path: Path) -> None:
@@ -72,8 +73,11 @@ def test_invalid_tumbling_window(tmp_path: Path) -> None:
     }
     message = problems_of(tmp_path, files)
     assert "typeProperties.frequency: 'Day' is not one of: Minute, Hour, Month" in message
-    assert "typeProperties.delay: 'ten minutes' must be a time span" in message
-    assert "typeProperties.maxConcurrency: 0 must be a whole number from 1 to 50" in message
+    assert "typeProperties.delay: 'ten minutes' is not a time span hh:mm:ss (limit hh:mm:ss, " in message
+    assert (
+        "typeProperties.maxConcurrency: 0 is not a whole number from 1 to 50 (it is required) (limit 1 to 50, "
+        in message
+    )
 
 
 def test_invalid_blob_event_trigger(tmp_path: Path) -> None:
@@ -86,8 +90,9 @@ def test_invalid_blob_event_trigger(tmp_path: Path) -> None:
     message = problems_of(tmp_path, files)
     assert "typeProperties.events: ['Microsoft.Storage.BlobRenamed'] must be a non-empty list of" in message
     assert (
-        "typeProperties.blobPathBeginsWith: 'bronze/events/' must look like '/<container>/blobs/<folder>/'" in message
-    )
+        "typeProperties.blobPathBeginsWith: 'bronze/events/' must read '/<container>/' or "
+        "'/<container>/blobs/<folder>/' (limit /<container>/ or /<container>/blobs/<path>, Storage event trigger)"
+    ) in message
     assert "typeProperties.scope: missing" in message
 
 
@@ -161,7 +166,7 @@ def test_a_reference_to_an_item_the_platform_provides_is_accepted_and_listed_as_
 
 def test_the_platform_provides_the_runtime_every_committed_linked_service_connects_via() -> None:
     assert {"integrationRuntime": frozenset({INTEGRATION_RUNTIME_NAME})} == PLATFORM_ITEMS
-    linked_services = load().of_kind("linkedService")
+    linked_services = load(PIPELINES_DIR).of_kind("linkedService")
     assert linked_services
     for item in linked_services:
         assert item.properties["connectVia"] == {

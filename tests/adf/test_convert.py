@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from adf.convert import to_inputs
-from adf.model import AdfItem
-from stack.paths import PIPELINES_DIR
+from adf.convert import authoring_place, to_inputs
+from adf.model import AdfItem, AdfKind
 from tests.support.adf_tree import fixture_files, load, problems_of, write
+from tests.support.checkout import PIPELINES_DIR
 
 
 def test_conversion_flattens_type_properties_recursively(tmp_path: Path) -> None:
@@ -103,3 +103,21 @@ def test_a_sql_schema_name_on_a_type_without_table_name_is_refused_with_the_hint
     assert "pulumi/pulumi-azure-native#2006" in message
     assert "Json has no tableName in azure-native" in message
     assert "also set outside typeProperties" not in message
+
+
+def test_a_planned_resources_input_is_placed_in_the_file_its_item_came_from() -> None:
+    copy_activity = {"name": "Copy", "type": "Copy", "typeProperties": {"source": {"type": "JsonSource"}}}
+    pipeline = AdfItem(
+        AdfKind.PIPELINE, "PL_Load", "pipeline/PL_Load.json", {"properties": {"activities": [copy_activity]}}
+    )
+    dataset = AdfItem(AdfKind.DATASET, "DS_Load", "dataset/DS_Load.json", {"properties": {"type": "Json"}})
+    items = [dataset, pipeline]
+    token = pipeline.type_token
+    assert (
+        authoring_place(items, token, "platform-adf-content-pipeline-PL_Load", "activities[0].source")
+        == "pipeline/PL_Load.json: properties.activities[0].typeProperties.source"
+    )
+    assert authoring_place(items, token, "platform-adf-content-pipeline-PL_Load", "") == "pipeline/PL_Load.json: (root)"
+    # Another type, or a name that only ends like the item's, is not the item's resource.
+    assert authoring_place(items, dataset.type_token, "platform-adf-content-pipeline-PL_Load", "") is None
+    assert authoring_place(items, token, "platform-adf-content-pipeline-XPL_Load", "") is None

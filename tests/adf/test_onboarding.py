@@ -132,12 +132,14 @@ def test_a_dependency_on_a_missing_trigger_is_refused(tmp_path: Path) -> None:
 
 def test_a_dependency_on_an_existing_trigger_orders_it_first(tmp_path: Path) -> None:
     files = fixture_files()
-    files["trigger/TR_A_Window"] = _tumbling_window("TR_A_Window", "TR_Daily")
+    files["trigger/TR_A_Window"] = _tumbling_window("TR_A_Window", "TR_Z_Window")
+    files["trigger/TR_Z_Window"] = _tumbling_window("TR_Z_Window", "")
+    del files["trigger/TR_Z_Window"]["properties"]["typeProperties"]["dependsOn"]
     content = load(write(tmp_path, files))
     window = next(i for i in content.items if i.name == "TR_A_Window")
-    assert ("trigger", "TR_Daily") in window.depends_on()
+    assert ("trigger", "TR_Z_Window") in window.depends_on()
     order = [item.name for item in content.items]
-    assert order.index("TR_Daily") < order.index("TR_A_Window")
+    assert order.index("TR_Z_Window") < order.index("TR_A_Window")
 
 
 def _tumbling_window(name: str, depends_on: str) -> dict[str, Any]:

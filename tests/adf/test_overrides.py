@@ -15,8 +15,8 @@ from adf.model import AdfContent, AdfItem, AdfKind, ContentError
 from adf.overrides import apply_overrides
 from adf.stack_values import STACK_VALUE_KEYS
 from preview.plan import run_program
-from stack.paths import PIPELINES_DIR
 from tests.support.adf_tree import fixture_files, load, problems_of, write
+from tests.support.checkout import PIPELINES_DIR, PROJECT_DIR
 
 DEV_LAKE = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-konnektmack-dev-weu"
@@ -295,7 +295,7 @@ def test_the_program_deploys_the_section_of_the_stack_it_runs_for(
         return real_load_content(root, *args)
 
     monkeypatch.setattr(adf_load, "load_content", from_the_copy)
-    plan = run_program("prod")
+    plan = run_program("prod", PROJECT_DIR)
     pipeline = next(r for r in plan.by_type("azure-native:datafactory:Pipeline") if "PL_Archive_SqlToLake" in r.name)
     assert pipeline.inputs["description"] == "prod's own description"
 

@@ -8,7 +8,7 @@ from dataclasses import fields
 import pytest
 
 from adf.stack_values import STACK_VALUE_KEYS, StackValues
-from stack.paths import PIPELINES_DIR, PROJECT_DIR
+from tests.support.checkout import PIPELINES_DIR, PROJECT_DIR
 
 VALUES = StackValues(
     lake_dfs_url="https://lake.dfs.core.windows.net/",

@@ -1,4 +1,5 @@
-"""The deploy agents' pool: stateless agents in the agents subnet, in a Dev Center project, serving one organization."""
+"""The deploy agents' pool: stateless agents in the agents subnet, in a Dev Center project, serving one organization,
+created once the DevOpsInfrastructure service principal may join the VNet."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from preview.mocks import Registration
 from stack.network_config import AgentPoolConfig
 from tests.support.component_plan import build, only, schema_violations
 
-SUBNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-agents"
+VNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet"
+SUBNET = f"{VNET}/subnets/snet-agents"
+DEVOPS_INFRASTRUCTURE = "2f6d8c1a-4b3e-4d5f-9a7b-8c9d0e1f2a3b"
+# Microsoft's ids of the two built-in roles (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +34,9 @@ def registrations() -> list[Registration]:
         dev_center_name="dc-konnektmack-test",
         project_name="dcp-konnektmack-test",
         subnet_id=SUBNET,
+        vnet_id=VNET,
+        devops_infrastructure_principal_id=DEVOPS_INFRASTRUCTURE,
+        subscription_id="s",
     )
     return build(lambda: AgentPool("agents", args))
 
@@ -67,3 +76,23 @@ def test_every_child_is_parented_to_the_component(registrations: list[Registrati
 
 def test_every_input_is_known_to_the_installed_sdk(registrations: list[Registration]) -> None:
     assert schema_violations(registrations) == []
+
+
+def test_the_devops_infrastructure_principal_gets_reader_and_network_contributor_on_the_vnet_alone(
+    registrations: list[Registration],
+) -> None:
+    grants = [reg for reg in registrations if reg.type == "azure-native:authorization:RoleAssignment"]
+    assert sorted(reg.inputs["roleDefinitionId"].rsplit("/", 1)[1] for reg in grants) == sorted(
+        [READER, NETWORK_CONTRIBUTOR]
+    )
+    for grant in grants:
+        assert grant.inputs["scope"] == VNET
+        assert grant.inputs["principalId"] == DEVOPS_INFRASTRUCTURE
+        assert grant.inputs["principalType"] == "ServicePrincipal"
+
+
+def test_the_pool_is_created_after_both_grants(registrations: list[Registration]) -> None:
+    pool = only(registrations, "azure-native:devopsinfrastructure:Pool")
+    grants = {reg.urn for reg in registrations if reg.type == "azure-native:authorization:RoleAssignment"}
+    assert len(grants) == 2
+    assert grants <= set(pool.depends_on)

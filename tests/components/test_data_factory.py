@@ -8,6 +8,7 @@ import pytest
 
 from preview.plan import Plan
 from tests.conftest import one
+from tests.support.checkout import PIPELINES_DIR, PROJECT_DIR
 
 FACTORY = "azure-native:datafactory:Factory"
 LINKED = "azure-native:datafactory:LinkedService"
@@ -163,12 +164,12 @@ def test_overrides_put_this_stacks_values_into_the_content(prod: Plan) -> None:
 
 
 def test_time_zone_of_schedule_triggers_follows_config() -> None:
-    from ops.plan import run_plan
+    from ops.plan import all_checks_but, run_plan
 
     # The committed start times keep their 'Z', which ADF refuses for a non-UTC zone (the plan's
     # trigger-local-time-without-z rule); this test is about the zone only.
     overrides = {"data-platform:timeZone": "W. Europe Standard Time"}
-    plan = run_plan("dev", config_overrides=overrides, check_deployability=False)
+    plan = run_plan("dev", PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("deployability"))
     schedules = [
         t.inputs["properties"]
         for t in plan.by_type("azure-native:datafactory:Trigger")
@@ -198,7 +199,7 @@ def test_enabled_triggers_follow_config() -> None:
     from adf.load import enabled_triggers, load
     from stack.config import DataFactoryConfig
 
-    content = load()
+    content = load(PIPELINES_DIR)
     names = content.names("trigger")
     assert (
         enabled_triggers(

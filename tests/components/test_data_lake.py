@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ops.plan import run_plan
+from ops.plan import all_checks_but, run_plan
 from preview.plan import Plan
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 ACCOUNT = "azure-native:storage:StorageAccount"
 
@@ -78,4 +79,4 @@ def test_blob_logs_go_to_the_workspace(dev: Plan) -> None:
 
 def unreachable_dev(**overrides: object) -> Plan:
     """Dev with overrides that cut the Function app off (a denying firewall without private endpoints)."""
-    return run_plan("dev", config_overrides=overrides, check_reachability=False)
+    return run_plan("dev", PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("reachability"))

@@ -13,13 +13,13 @@ from preview.mocks import MOCK_SUBSCRIPTION_ID
 from preview.plan import Plan
 from stack.tags import REQUIRED_TAGS
 from tests.conftest import STACKS, by_urn, one
+from tests.support.checkout import PROJECT_DIR
 
 STATEFUL = ("azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:sql:Database")
 
 
 COMPONENTS = {
     ("data-platform:index:DataPlatform", "platform", None),
-    ("data-platform:core:ResourceGroup", "platform-rg", "platform"),
     ("data-platform:monitoring:Monitoring", "platform-monitoring", "platform"),
     ("data-platform:storage:DataLake", "platform-lake", "platform"),
     ("data-platform:sql:SqlDatabase", "platform-sql", "platform"),
@@ -40,15 +40,14 @@ PRIVATE_ENDPOINTS = {
     ("function", "sites", "platform-generator"),
 }
 """Each data plane's private endpoints, under the component that owns the data plane."""
+PUBLIC_COMPONENTS = {("data-platform:core:ResourceGroup", "platform-rg", "platform")}
+"""What a public stack (dev) creates itself: its resource group."""
 PRIVATE_COMPONENTS = {
-    ("data-platform:network:Network", "platform-network", "platform"),
-    ("data-platform:deploy:AgentPool", "platform-agents", "platform"),
-    *(
-        ("data-platform:network:PrivateEndpoint", f"platform-pe-{target}-{group}", owner)
-        for target, group, owner in PRIVATE_ENDPOINTS
-    ),
+    ("data-platform:network:PrivateEndpoint", f"platform-pe-{target}-{group}", owner)
+    for target, group, owner in PRIVATE_ENDPOINTS
 }
-"""What a private stack (test, prod) adds: the VNet, a private endpoint per data-plane sub-resource, the pool."""
+"""What a private stack (test, prod) adds: a private endpoint per data-plane sub-resource. Its resource group, VNet
+and pool come from its foundation (tests/foundation)."""
 DEPLOYED_UNDER = "data-platform:index:DataPlatform$data-platform:network:PrivateEndpoint"
 """The type part of the private endpoints' URNs in the deployed stacks, where the platform created them."""
 
@@ -62,7 +61,7 @@ def test_every_stack_composes_the_same_components_under_the_root(plans: dict[str
         for reg in plan.resources
         if reg.type.startswith("data-platform:")
     }
-    assert components == (COMPONENTS if stack == "dev" else COMPONENTS | PRIVATE_COMPONENTS)
+    assert components == COMPONENTS | (PUBLIC_COMPONENTS if stack == "dev" else PRIVATE_COMPONENTS)
 
 
 @pytest.mark.parametrize("stack", ("test", "prod"))
@@ -146,8 +145,8 @@ def test_no_secret_value_appears_in_plan_output(dev: Plan) -> None:
 
 
 def test_planning_twice_gives_identical_output() -> None:
-    first = json.dumps(run_plan("test").document(), sort_keys=True)
-    second = json.dumps(run_plan("test").document(), sort_keys=True)
+    first = json.dumps(run_plan("test", PROJECT_DIR).document(), sort_keys=True)
+    second = json.dumps(run_plan("test", PROJECT_DIR).document(), sort_keys=True)
     assert first == second
 
 

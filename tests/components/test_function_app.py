@@ -14,8 +14,8 @@ from preview.mocks import SECRET
 from preview.plan import Plan
 from stack.config import FunctionAppConfig
 from stack.errors import InputError
-from stack.paths import PROJECT_DIR
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 from tests.support.components import ComponentEngine, context, registered
 
 APP = "azure-native:web:WebApp"

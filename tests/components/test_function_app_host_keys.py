@@ -9,8 +9,8 @@ from pathlib import Path
 
 from preview.plan import Plan
 from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 SECRET = "azure-native:keyvault:Secret"
 ROLE = "azure-native:authorization:RoleAssignment"

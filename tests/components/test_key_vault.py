@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ops.plan import run_plan
+from ops.plan import all_checks_but, run_plan
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, MOCK_SUBSCRIPTION_ID, SECRET
 from preview.plan import Plan
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 VAULT = "azure-native:keyvault:Vault"
 SECRET_TYPE = "azure-native:keyvault:Secret"
@@ -75,18 +76,19 @@ def test_secret_values_are_pulumi_secrets(dev: Plan) -> None:
 def test_config_secrets_are_written_and_stay_secret(plan_with: Callable[..., Plan]) -> None:
     from preview import plan as plan_module
 
-    values, secret_keys = plan_module.read_stack_config(plan_module.PROJECT_DIR, "dev")
-    original = plan_module.read_stack_config
+    original = plan_module.read_stack_file
 
     def with_secret(project_dir, stack):
-        values["data-platform:secrets"] = '{"partner-api-token": "hunter2-value"}'
-        return values, [*secret_keys, "data-platform:secrets"]
+        stack_file = original(project_dir, stack)
+        stack_file.values["data-platform:secrets"] = '{"partner-api-token": "hunter2-value"}'
+        stack_file.secret_keys.append("data-platform:secrets")
+        return stack_file
 
-    plan_module.read_stack_config = with_secret
+    plan_module.read_stack_file = with_secret
     try:
         plan = plan_with("dev")
     finally:
-        plan_module.read_stack_config = original
+        plan_module.read_stack_file = original
     secret = one(plan, SECRET_TYPE, "partner-api-token").inputs
     assert secret["properties"]["value"] == SECRET
     assert "hunter2-value" not in str(plan.document())
@@ -107,4 +109,4 @@ def test_audit_logs_go_to_the_workspace(dev: Plan) -> None:
 
 def unreachable_dev(**overrides: object) -> Plan:
     """Dev with overrides that cut the Function app off (a denying firewall without private endpoints)."""
-    return run_plan("dev", config_overrides=overrides, check_reachability=False)
+    return run_plan("dev", PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("reachability"))

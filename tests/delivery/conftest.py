@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 
-from tests.support.azure_pipelines.pipeline import Files, compile_pipeline, read_files
+from delivery.pipeline import Files, compile_pipeline, read_files
+from tests.support.checkout import PROJECT_DIR
 
 
 @pytest.fixture(scope="module")
 def files() -> Files:
-    return read_files()
+    return read_files(PROJECT_DIR)
 
 
 @pytest.fixture(scope="module")

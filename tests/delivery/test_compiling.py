@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.azure_pipelines.pipeline import PIPELINE, Files, TemplateError, compile_pipeline
+from delivery.pipeline import PIPELINE, Files, TemplateError, compile_pipeline
 from tests.support.azure_pipelines.reading import dicts, strings
 
 

@@ -1,8 +1,7 @@
 """Delivery on main: each stack is previewed (with the policy pack) before its approval, deployed in the order
 stop triggers → `pulumi up` → SQL → start, with a pinned CLI and exactly the locked Python packages.
 
-The pipeline is compiled here the way Azure DevOps expands templates (`${{ parameters.x }}` substituted), small and
-self-contained so that these checks do not depend on another test module.
+The pipeline is compiled by the product's compiler (`delivery.pipeline`), as Azure DevOps expands templates.
 """
 
 from __future__ import annotations
@@ -19,8 +18,12 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from delivery.pipeline import compile_pipeline, read_files
+from delivery.stages import command_lines
+
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ["dev", "test", "prod"]
+PRIVATE = ("test", "prod")
 DEV_TOOLS = {"pytest", "ruff", "mypy", "faker", "types-pyyaml"}
 # The platform the deploy agents and the Function app run on: Linux x86_64, CPython 3.11.
 TARGET = {
@@ -34,52 +37,6 @@ TARGET = {
     "platform_python_implementation": "CPython",
     "extra": "",
 }
-
-_PARAMETER = re.compile(r"\$\{\{\s*parameters\.(\w+)\s*\}\}")
-
-
-def _substitute(node: Any, values: dict[str, Any]) -> Any:
-    if isinstance(node, str):
-        whole = _PARAMETER.fullmatch(node)
-        if whole:
-            return values[whole.group(1)]
-        return _PARAMETER.sub(lambda m: str(values[m.group(1)]), node)
-    if isinstance(node, dict):
-        return {_substitute(k, values): _substitute(v, values) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_substitute(item, values) for item in node]
-    return node
-
-
-def _expand(node: Any, directory: Path) -> Any:
-    if isinstance(node, list):
-        out: list[Any] = []
-        for item in node:
-            if isinstance(item, dict) and "template" in item:
-                path = directory / item["template"]
-                template = yaml.safe_load(path.read_text(encoding="utf-8"))
-                declared = {p["name"]: p.get("default") for p in template.get("parameters") or []}
-                body = _substitute(
-                    {k: v for k, v in template.items() if k != "parameters"},
-                    {
-                        **declared,
-                        **(item.get("parameters") or {}),
-                    },
-                )
-                (key,) = body
-                out.extend(_expand(body[key], path.parent))
-            else:
-                out.append(_expand(item, directory))
-        return out
-    if isinstance(node, dict):
-        return {k: _expand(v, directory) for k, v in node.items()}
-    return node
-
-
-def compile_pipeline(root: dict[str, Any] | None = None) -> dict[str, Any]:
-    document = root or yaml.safe_load((ROOT / "azure-pipelines.yml").read_text(encoding="utf-8"))
-    defaults = {p["name"]: p.get("default") for p in document.get("parameters") or []}
-    return dict(_expand(_substitute({k: v for k, v in document.items() if k != "parameters"}, defaults), ROOT))
 
 
 def stages(pipeline: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -108,13 +65,13 @@ def depends_on(stage: dict[str, Any]) -> list[str]:
 
 
 def pulumi_commands(pipeline: dict[str, Any]) -> list[str]:
-    """Every `pulumi preview`/`pulumi up` the pipeline runs: in scripts, and as the Pulumi task's command + args."""
-    found = []
-    for step in all_steps(pipeline):
-        found += re.findall(r"^\s*(pulumi (?:preview|up)\b[^\n]*(?:\\\n[^\n]*)*)", script(step), re.MULTILINE)
-        if str(step.get("task", "")).startswith("Pulumi@"):
-            found.append(f"pulumi {step['inputs']['command']} {step['inputs'].get('args', '')}")
-    return found
+    """Every `pulumi preview`/`pulumi up` the pipeline runs, continuation lines joined."""
+    return [
+        line
+        for step in all_steps(pipeline)
+        for line in command_lines(script(step))
+        if line.startswith(("pulumi preview", "pulumi up"))
+    ]
 
 
 # --- the checks ------------------------------------------------------------------------------------------------
@@ -128,6 +85,11 @@ def approval_order_problems(pipeline: dict[str, Any]) -> list[str]:
     problems = []
     previous = "build"
     for env in ENVIRONMENTS:
+        if env in PRIVATE:
+            # A private stack's own preview comes after its foundation deployed, whose pool it runs on.
+            if depends_on(by_name.get(f"preview_foundation_{env}", {})) != [previous]:
+                problems.append(f"the foundation of {env} is not previewed right after {previous}")
+            previous = f"deploy_foundation_{env}"
         preview, deploy = by_name.get(f"preview_{env}"), by_name.get(f"deploy_{env}")
         if preview is None or deploy is None:
             problems.append(f"no preview_{env} and deploy_{env} stages")
@@ -200,7 +162,7 @@ def cli_install_problems(pipeline: dict[str, Any]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pipeline() -> dict[str, Any]:
-    return compile_pipeline()
+    return compile_pipeline(read_files(ROOT))
 
 
 def test_each_environment_is_previewed_and_published_before_its_approval(pipeline: dict[str, Any]) -> None:
@@ -231,8 +193,10 @@ def test_sql_before_pulumi_up_is_refused(pipeline: dict[str, Any]) -> None:
 
 def test_every_real_preview_and_up_runs_the_policy_pack(pipeline: dict[str, Any]) -> None:
     commands = pulumi_commands(pipeline)
-    assert len(commands) >= 7, commands  # 3 pull-request previews, 3 previews on main, 3 ups
-    assert [c for c in commands if "--policy-pack policy" not in c] == []
+    # 5 pull-request previews; on main, 5 previews and 5 ups (dev, test, prod and the foundations of test and prod)
+    assert len(commands) == 15, commands
+    policy = re.compile(r'--policy-pack (?:policy|"\$\(Build\.SourcesDirectory\)/policy")(?: |$)')
+    assert [c for c in commands if not policy.search(c)] == []
 
 
 def test_the_pulumi_cli_is_installed_from_a_pinned_verified_archive(pipeline: dict[str, Any]) -> None:

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from delivery.pipeline import PIPELINE, TEMPLATE_DIR, Files, Pipeline, compile_pipeline
 from tests.support.azure_pipelines.checks_deploy import deploy_stage_problems, deploy_template_problems
+from tests.support.azure_pipelines.expectations import DEPLOYS, MAIN_ONLY, NOT_PULL_REQUEST, Problems
 from tests.support.azure_pipelines.mutations import (
     assert_check_catches,
     deploy_test_problems,
@@ -17,17 +19,6 @@ from tests.support.azure_pipelines.mutations import (
     is_task,
     plain_job_instead_of_deployment,
     set_stage,
-)
-from tests.support.azure_pipelines.pipeline import (
-    DEPLOYS,
-    MAIN_ONLY,
-    NOT_PULL_REQUEST,
-    PIPELINE,
-    TEMPLATE_DIR,
-    Files,
-    Pipeline,
-    Problems,
-    compile_pipeline,
 )
 from tests.support.azure_pipelines.reading import is_sql, is_up
 
@@ -53,6 +44,14 @@ DEPLOY_MUTATIONS: dict[str, tuple[Callable[[Pipeline], Problems], Callable[[Pipe
     "no federated token for azure-identity": (
         deploy_test_problems,
         edit_deploy_script(is_up, "export AZURE_FEDERATED_TOKEN_FILE=", "AZURE_FEDERATED_TOKEN_FILE="),
+    ),
+    "the provider left on the static token": (
+        deploy_test_problems,
+        edit_deploy_script(is_up, "export ARM_USE_DEFAULT_AZURE_CREDENTIAL=true", ""),
+    ),
+    "no refresher for a long pulumi up": (
+        deploy_test_problems,
+        edit_deploy_script(is_up, "python -m delivery.federated_token", "true"),
     ),
     "deploy without the build's package": (
         deploy_test_problems,

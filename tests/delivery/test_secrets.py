@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from delivery.pipeline import PIPELINE, TEMPLATE_DIR, Files, compile_pipeline
 from tests.support.azure_pipelines.checks_secrets import LITERAL_SECRETS, secret_problems
-from tests.support.azure_pipelines.pipeline import PIPELINE, ROOT, TEMPLATE_DIR, Files, compile_pipeline
+from tests.support.azure_pipelines.expectations import ROOT
 from tests.support.azure_pipelines.reading import dicts, strings
 
 

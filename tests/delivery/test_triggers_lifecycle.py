@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from delivery.pipeline import Pipeline
+from tests.support.azure_pipelines.expectations import Problems
 from tests.support.azure_pipelines.mutations import (
     assert_check_catches,
     deploy_test_problems,
@@ -14,7 +16,6 @@ from tests.support.azure_pipelines.mutations import (
     move_start_before_up,
     set_deploy_condition,
 )
-from tests.support.azure_pipelines.pipeline import Pipeline, Problems
 from tests.support.azure_pipelines.reading import is_restore, is_start, is_stop
 
 TRIGGER_MUTATIONS: dict[str, tuple[Callable[[Pipeline], Problems], Callable[[Pipeline], None]]] = {

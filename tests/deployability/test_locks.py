@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
-from deployability import check
-from deployability.locks import locked_children
-from deployability.plan_view import PlanView
-from ops.plan import run_plan
+from deployability import locked_children
+from ops.plan import checks_named, run_checks
 from preview.plan import Plan
+from preview.view import PlanView
 
 
 def children(plan: Plan) -> dict[str, set[str]]:
-    return {found.lock.name: {c.name for c in found.children} for found in locked_children(PlanView.of(plan.resources))}
+    return {found.lock.name: {c.name for c in found.children} for found in locked_children(PlanView.of(plan))}
 
 
 def test_prod_locks_name_their_children_and_extensions(prod: Plan) -> None:
@@ -38,12 +35,7 @@ def test_stacks_without_locks_have_no_locked_children(dev: Plan) -> None:
 
 def test_locked_children_are_a_warning_not_a_failure(prod: Plan) -> None:
     lines: list[str] = []
-    check(prod, warn=lines.append)
+    run_checks(PlanView.of(prod), checks_named(["deployability"]), warn=lines.append)
     assert len(lines) == 2
     assert all(line.startswith("warning: deployability: lock 'platform-") for line in lines)
     assert "removing one from the program fails with ScopeLocked until the lock is removed first" in lines[0]
-
-
-def test_plan_prints_the_warning_and_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
-    run_plan("prod")
-    assert "warning: deployability: lock 'platform-lake-lock'" in capsys.readouterr().err

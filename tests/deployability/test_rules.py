@@ -9,10 +9,14 @@ from typing import Any
 
 import pytest
 
-from deployability import RULE_NAMES, DeployabilityError, Violation, check, evaluate
+from deployability import RULE_NAMES, DeployabilityError, Violation, evaluate
+from ops.plan import checks_named, run_checks
 from preview.mocks import MOCK_DEPLOYER_OBJECT_ID, Registration
 from preview.plan import Plan
+from preview.resource_types import ResourceType
+from preview.view import PlanView
 from tests.conftest import STACKS
+from tests.support.registrations import PROVIDERS, reg
 
 APP = "platform-generator-app"
 LIFECYCLE = "platform-lake-archive-lifecycle"
@@ -20,23 +24,24 @@ LAKE = "platform-lake-account"
 ADF_VAULT_ROLE = "platform-adf-key-vault-secrets-user"
 DEPLOYER_ROLE = "platform-key-vault-deployer-secrets-officer"
 SCHEDULE = "platform-adf-content-trigger-TR_Archive_DailyMidnight"
+ZONE_RULE = "private-endpoint-dns-zone-matches-group"
 
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
     """The plan's registrations with a copy of the one named `name`, whose inputs `change` edited."""
-    (target,) = [reg for reg in plan.resources if reg.name == name]
+    (target,) = [reg for reg in plan.all_resources if reg.name == name]
     inputs = copy.deepcopy(target.inputs)
     change(inputs)
-    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.resources]
+    return [dataclasses.replace(target, inputs=inputs) if reg is target else reg for reg in plan.all_resources]
 
 
 def fired(regs: list[Registration], rule: str) -> list[Violation]:
-    return [v for v in evaluate(regs) if v.rule.name == rule]
+    return [v for v in evaluate(PlanView.of_registrations(regs)) if v.rule.name == rule]
 
 
 def only(regs: list[Registration], rule: str) -> Violation:
     found = fired(regs, rule)
-    assert len(found) == 1, [str(v) for v in evaluate(regs)]
+    assert len(found) == 1, [str(v) for v in evaluate(PlanView.of_registrations(regs))]
     return found[0]
 
 
@@ -50,7 +55,7 @@ def setting(name: str, value: str) -> Callable[[dict[str, Any]], None]:
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("rule", RULE_NAMES)
 def test_every_rule_is_quiet_on_the_committed_stacks(plans: dict[str, Plan], stack: str, rule: str) -> None:
-    assert fired(plans[stack].resources, rule) == []
+    assert fired(plans[stack].all_resources, rule) == []
 
 
 # ------------------------------------------------------------------ role assignments
@@ -71,10 +76,10 @@ def test_principal_type_fires_when_it_is_missing_or_invalid(dev: Plan) -> None:
 
 
 def test_principal_type_fires_when_the_deployer_is_not_sent_as_configured(dev: Plan) -> None:
-    officer = next(reg for reg in dev.resources if reg.name == DEPLOYER_ROLE)
+    officer = next(reg for reg in dev.all_resources if reg.name == DEPLOYER_ROLE)
     assert officer.inputs["principalId"] == MOCK_DEPLOYER_OBJECT_ID
     configured = dataclasses.replace(dev, config=dev.config.model_copy(update={"deployer_principal_type": "Group"}))
-    found = [v for v in evaluate(configured) if v.rule.name == "role-assignment-principal-type"]
+    found = [v for v in evaluate(PlanView.of(configured)) if v.rule.name == "role-assignment-principal-type"]
     assert [(v.resource.name, v.detail) for v in found] == [
         (DEPLOYER_ROLE, "principal is the deployer (deployerPrincipalType Group) but principalType is 'User'")
     ]
@@ -86,7 +91,7 @@ def test_assignment_names_fire_when_not_a_guid_or_shared(dev: Plan) -> None:
         only(regs, "role-assignment-name-unique-guid").detail == "roleAssignmentName 'adf-vault-reader' is not a GUID"
     )
 
-    other = next(reg for reg in dev.resources if reg.name == DEPLOYER_ROLE)
+    other = next(reg for reg in dev.all_resources if reg.name == DEPLOYER_ROLE)
     regs = edited(
         dev, ADF_VAULT_ROLE, lambda inputs: inputs.update(roleAssignmentName=other.inputs["roleAssignmentName"])
     )
@@ -96,14 +101,14 @@ def test_assignment_names_fire_when_not_a_guid_or_shared(dev: Plan) -> None:
 
 
 def test_grant_once_fires_for_a_second_assignment_of_the_same_role(dev: Plan) -> None:
-    original = next(reg for reg in dev.resources if reg.name == ADF_VAULT_ROLE)
+    original = next(reg for reg in dev.all_resources if reg.name == ADF_VAULT_ROLE)
     twin = dataclasses.replace(
         original,
         urn=original.urn + "-twin",
         name=ADF_VAULT_ROLE + "-twin",
         inputs={**original.inputs, "roleAssignmentName": "00000000-0000-4000-8000-0000000000aa"},
     )
-    found = only([*dev.resources, twin], "role-assignment-grant-once")
+    found = only([*dev.all_resources, twin], "role-assignment-grant-once")
     assert found.detail.startswith("assigns the same role to the same principal on the same scope as")
 
 
@@ -164,9 +169,9 @@ def test_archive_tier_fires_on_zone_redundant_prod(prod: Plan) -> None:
 
 
 def test_archive_tier_is_quiet_on_locally_redundant_dev(dev: Plan) -> None:
-    lifecycle = next(reg for reg in dev.resources if reg.name == LIFECYCLE)
+    lifecycle = next(reg for reg in dev.all_resources if reg.name == LIFECYCLE)
     assert "tierToArchive" in lifecycle.inputs["policy"]["rules"][0]["definition"]["actions"]["baseBlob"]
-    assert fired(dev.resources, "storage-archive-tier-redundancy") == []
+    assert fired(dev.all_resources, "storage-archive-tier-redundancy") == []
 
 
 def test_default_access_tier_fires_for_cold(dev: Plan) -> None:
@@ -204,7 +209,7 @@ def test_the_error_names_resource_rule_reason_and_fix_for_every_violation(dev: P
         for reg in regs
     ]
     with pytest.raises(DeployabilityError) as info:
-        check(regs, warn=lambda line: None)
+        run_checks(PlanView.of_registrations(regs), checks_named(["deployability"]), warn=lambda line: None)
     message = str(info.value)
     assert message.startswith("2 deployability violation(s)")
     assert (
@@ -240,3 +245,34 @@ def test_private_endpoint_zone_fires_for_a_blob_endpoint_in_the_dfs_zone(prod: P
     assert found.detail == (
         "registers in privatelink.dfs.core.windows.net; its group id needs privatelink.blob.core.windows.net"
     )
+
+
+# ------------------------------------------------------------------ details, on hand-made views
+
+
+def endpoint_with_zone(zone_id: str) -> list[Registration]:
+    return [
+        reg(
+            ResourceType.PRIVATE_ENDPOINT,
+            "pe",
+            privateEndpointName="pe-blob",
+            privateLinkServiceConnections=[{"groupIds": ["blob"]}],
+        ),
+        reg(
+            ResourceType.PRIVATE_DNS_ZONE_GROUP,
+            "pe-dns",
+            privateEndpointName="pe-blob",
+            privateDnsZoneGroupName="default",
+            privateDnsZoneConfigs=[{"privateDnsZoneId": zone_id}],
+        ),
+    ]
+
+
+def test_a_zone_group_is_judged_by_its_own_endpoint_and_zone_names_ignore_case() -> None:
+    zones = f"{PROVIDERS}/Microsoft.Network/privateDnsZones"
+    assert fired(endpoint_with_zone(f"{zones}/privatelink.Blob.core.windows.net"), ZONE_RULE) == []
+    (found,) = fired(endpoint_with_zone(f"{zones}/privatelink.dfs.core.windows.net"), ZONE_RULE)
+    assert found.resource.name == "pe-dns"
+    endpoint, zone_group = endpoint_with_zone(f"{zones}/privatelink.dfs.core.windows.net")
+    elsewhere = dataclasses.replace(endpoint, inputs={**endpoint.inputs, "privateEndpointName": "pe-other"})
+    assert fired([elsewhere, zone_group], ZONE_RULE) == []

@@ -11,6 +11,7 @@ from adf.load import inspect_content
 from migrations.references import pipeline_references, project_problems
 from ops.plan import InputProblemsError, check_sql
 from preview.plan import copy_program
+from tests.support.checkout import PROJECT_DIR
 
 
 @pytest.mark.parametrize(
@@ -38,7 +39,7 @@ def test_files_the_loader_refuses_do_not_stop_the_sql_check(tmp_path: Path, docu
 
 
 def test_sql_problems_and_content_problems_are_reported_together(tmp_path: Path) -> None:
-    root = copy_program(tmp_path)
+    root = copy_program(tmp_path, PROJECT_DIR)
     script = sorted((root / "sql").glob("V*.sql"))[-1]
     script.write_text(script.read_text() + "\nCREATE TABEL oops (id int);\n")
     pipeline = root / "pipelines_json" / "pipeline" / "PL_Archive_SqlToLake.json"

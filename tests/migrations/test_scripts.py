@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from migrations.scripts import SqlApplyError, SqlInputError, apply, discover
+from tests.support.checkout import SQL_DIR
 from tests.support.sql_database import FakeDatabase
 
 
@@ -88,7 +89,7 @@ def test_badly_named_or_repeated_versions_are_refused(tmp_path: Path) -> None:
 
 
 def test_repository_scripts_are_versioned_and_need_only_the_factory_identity() -> None:
-    scripts = discover()
+    scripts = discover(SQL_DIR)
     assert scripts
     assert [s.version for s in scripts] == sorted({s.version for s in scripts})
     assert set().union(*(s.variables() for s in scripts)) <= {"FactoryIdentityName", "FactoryIdentitySid"}

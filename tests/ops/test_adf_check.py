@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 
-from ops.__main__ import main
+from ops.cli.main import main
 from tests.support.adf_tree import fixture_files, write
 
 
 def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
     code = main(["adf", "check", str(root), "--json"])
-    return code, json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    assert set(document) == {"command", "ok", "exitCode", "errors", "files", "problems"}
+    assert (document["command"], document["ok"], document["exitCode"]) == ("adf check", code == 0, code)
+    return code, document
 
 
 def test_a_deployable_folder_exits_0_with_one_ok_entry_per_file(
@@ -45,6 +48,9 @@ def test_a_file_referencing_a_refused_file_is_refused_and_names_it(
         "pipelines_json/linkedService/LS_Lake.json, which cannot be deployed (see its problems)"
     ]
     assert by_path["trigger/TR_Daily.json"]["ok"] is False  # through the pipeline and the dataset
+    assert document["errors"] == [
+        {"kind": "input", "exitCode": 2, "message": "4 of 4 file(s) cannot be deployed"},
+    ]
 
 
 def test_schema_problems_name_the_authoring_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +10,8 @@ from typing import Any
 import pytest
 
 import ops.factory
-from ops import adf_drift, exit_codes
+from ops.cli.exit_codes import ExitCode
+from ops.cli.main import main
 from tests.support.adf_objects_server import AdfObjectsServer
 from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, FakeCredential
 
@@ -83,11 +83,9 @@ def cli(factory: AdfObjectsServer, source: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
 
     def run(*argv: str) -> int:
-        parser = argparse.ArgumentParser(prog="python -m ops adf drift")
-        adf_drift.add_arguments(parser)
         where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
         common = ["--stack", "dev", "--endpoint", factory.endpoint, "--source", str(source), "--poll-seconds", "0.01"]
-        return adf_drift.main(parser.parse_args([*common, *where, *argv]))
+        return main(["adf", "drift", *common, *where, *argv])
 
     return run
 
@@ -106,7 +104,7 @@ def add_hotfix(factory: AdfObjectsServer) -> None:
 def test_without_drift_it_says_so_and_changes_nothing(
     cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli() == exit_codes.OK
+    assert cli() == ExitCode.OK
     assert "no drift: every trigger, pipeline, dataset, linkedService in factory" in capsys.readouterr().out
     assert [r.method for r in factory.requests if r.method != "GET"] == []
 
@@ -115,7 +113,7 @@ def test_it_lists_what_the_factory_has_and_the_source_lacks_without_deleting(
     cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_hotfix(factory)
-    assert cli() == exit_codes.OK
+    assert cli() == ExitCode.OK
     out = capsys.readouterr().out
     listed = [line.strip() for line in out.splitlines() if line.startswith("  ")]
     assert listed == [
@@ -137,7 +135,7 @@ def test_delete_stops_started_triggers_then_deletes_in_dependency_order(
     cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_hotfix(factory)
-    assert cli("--delete") == exit_codes.OK
+    assert cli("--delete") == ExitCode.OK
     assert factory.deleted == [
         "triggers/TR_Hotfix",
         "triggers/TR_Hotfix_Stopped",
@@ -161,7 +159,7 @@ def test_a_refused_delete_is_reported_and_the_rest_still_deleted(
     # The source's own pipeline still uses the hotfix dataset in the factory (not yet redeployed).
     factory.add_object("pipelines", "PL_Ingest", pipeline(lookup("DS_Used")))
     factory.add_object("datasets", "DS_Used", dataset("LS_Lake"))
-    assert cli("--delete") == exit_codes.AZURE
+    assert cli("--delete") == ExitCode.AZURE
     captured = capsys.readouterr()
     assert "error: dataset/DS_Used: Azure refused to delete it: BadRequest: The document cannot be deleted" in (
         captured.err
@@ -174,7 +172,7 @@ def test_kinds_without_a_folder_in_the_source_are_not_compared(
     cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     factory.add_object("integrationruntimes", "ir-selfhosted", {"type": "SelfHosted"})
-    assert cli() == exit_codes.OK
+    assert cli() == ExitCode.OK
     assert "no drift" in capsys.readouterr().out
     assert not any("integrationRuntimes" in r.path for r in factory.requests)
 
@@ -190,7 +188,7 @@ def test_integration_runtimes_are_compared_when_the_source_has_the_folder(
         "LS_OnPrem",
         {**LINKED_SERVICE, "connectVia": reference("IntegrationRuntime", "ir-selfhosted")},
     )
-    assert cli("--delete") == exit_codes.OK
+    assert cli("--delete") == ExitCode.OK
     assert factory.deleted == ["linkedservices/LS_OnPrem", "integrationruntimes/ir-selfhosted"]
     assert "integrationRuntime/ir-selfhosted" in capsys.readouterr().out
 
@@ -199,7 +197,7 @@ def test_a_source_file_without_a_name_is_refused_before_the_factory_is_read(
     cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (source / "pipeline" / "PL_Broken.json").write_text('{"properties": {}}')
-    assert cli("--delete") == exit_codes.USAGE
+    assert cli("--delete") == ExitCode.INPUT
     assert "PL_Broken.json: has no 'name'; fix it before comparing with the factory" in capsys.readouterr().err
     assert factory.requests == []
 
@@ -208,8 +206,46 @@ def test_missing_coordinates_exit_2(
     factory: AdfObjectsServer, source: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", "")
-    parser = argparse.ArgumentParser()
-    adf_drift.add_arguments(parser)
-    args = parser.parse_args(["--stack", "dev", "--source", str(source), "--endpoint", factory.endpoint])
-    assert adf_drift.main(args) == exit_codes.USAGE
+    argv = ["adf", "drift", "--stack", "dev", "--source", str(source), "--endpoint", factory.endpoint]
+    assert main(argv) == ExitCode.INPUT
     assert "the Pulumi CLI is not installed" in capsys.readouterr().err
+
+
+def test_json_envelope_lists_the_drift_and_what_was_deleted(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.add_object("datasets", "DS_Orphan", dataset("LS_Lake"))
+    factory.add_trigger("TR_Hotfix", runtime_state="Started")
+    assert cli("--delete", "--json") == ExitCode.OK
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document == {
+        "command": "adf drift",
+        "ok": True,
+        "exitCode": 0,
+        "errors": [],
+        "source": str(source),
+        "compared": ["trigger", "pipeline", "dataset", "linkedService"],
+        "factory": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+        f"/providers/Microsoft.DataFactory/factories/{FACTORY}",
+        "drift": [
+            {"kind": "trigger", "name": "TR_Hotfix", "started": True},
+            {"kind": "dataset", "name": "DS_Orphan", "started": False},
+        ],
+        "stopped": ["trigger/TR_Hotfix"],
+        "deleted": ["trigger/TR_Hotfix", "dataset/DS_Orphan"],
+    }
+    assert "deleted dataset/DS_Orphan" in captured.err, "the report goes to stderr under --json"
+
+
+def test_json_envelope_of_a_refused_delete(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.add_object("pipelines", "PL_Ingest", pipeline(lookup("DS_Used")))
+    factory.add_object("datasets", "DS_Used", dataset("LS_Lake"))
+    assert cli("--delete", "--json") == ExitCode.AZURE
+    document = json.loads(capsys.readouterr().out)
+    assert (document["ok"], document["exitCode"], document["deleted"]) == (False, 3, [])
+    (error,) = document["errors"]
+    assert error["kind"] == "azure"
+    assert error["message"].startswith("dataset/DS_Used: Azure refused to delete it: BadRequest: ")

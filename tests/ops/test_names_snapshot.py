@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ops.plan import run_plan
 from preview.plan import Plan, azure_names
+from tests.support.checkout import PROJECT_DIR
 
 SNAPSHOT = Path(__file__).resolve().parent.parent / "snapshots" / "prod-names.json"
 STATEFUL = ("platform-lake-account", "platform-key-vault-vault", "platform-sql-database", "platform-sql-server")
@@ -35,5 +36,7 @@ def test_snapshot_covers_the_stateful_resources() -> None:
 
 
 def test_names_and_suffixes_survive_an_unrelated_change(prod: Plan) -> None:
-    changed = run_plan("prod", config_overrides={"data-platform:monitoring": {"alertEmail": "someone@example.com"}})
+    changed = run_plan(
+        "prod", PROJECT_DIR, config_overrides={"data-platform:monitoring": {"alertEmail": "someone@example.com"}}
+    )
     assert azure_names(changed) == azure_names(prod)

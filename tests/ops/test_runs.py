@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import io
+import json
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,9 +12,11 @@ import pytest
 from rich.console import Console
 
 from ops import runs
+from ops.cli.main import main
+from ops.cli.run_display import RunDisplay
 from ops.factory import Factory, connect
-from ops.run_display import RunDisplay
 from ops.run_result import ActivityState, RunResult
+from stack.errors import AzureRefusedError
 from tests.support.arm_server import (
     FACTORY,
     RESOURCE_GROUP,
@@ -53,12 +56,6 @@ def factory(server: ArmServer, tls: tuple[Path, Path]) -> Iterator[Factory]:
         yield connected
 
 
-def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m ops run")
-    runs.add_arguments(parser)
-    return parser.parse_args(argv)
-
-
 @pytest.fixture
 def cli(server: ArmServer, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path]) -> Cli:
     """`run <argv>` for stack dev against the fake factory, signed in with the fake credential."""
@@ -68,7 +65,7 @@ def cli(server: ArmServer, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Pat
     def run(*argv: str) -> int:
         where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
         extra = ["--stack", "dev", *where, "--endpoint", server.endpoint, "--poll-seconds", "0.01"]
-        return runs.main(parse([*argv, *extra]))
+        return main(["run", *argv, *extra])
 
     return run
 
@@ -221,14 +218,33 @@ def test_a_missing_pipeline_is_reported_with_azures_message(
     )
 
 
-def test_bad_and_repeated_params_are_usage_errors(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        parse(["PL_Ingest", "--stack", "dev", "--param", "no-equals-sign"])
-    assert info.value.code == 2
-    assert "'no-equals-sign': expected NAME=VALUE" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (["no-equals-sign"], "--param 'no-equals-sign': expected NAME=VALUE"),
+        (["=3"], "--param '=3': expected NAME=VALUE"),
+        (["a=1", "a=2"], "--param a is given more than once"),
+        (["day=1", "Day=2"], "--param Day is given more than once (as day; parameter names ignore case)"),
+        (
+            ['tables=[{"schema":"dbo",}]'],
+            "--param tables: the value opens like JSON but is not JSON (Expecting property name enclosed in double "
+            "quotes at line 1 column 18)",
+        ),
+        (['note="unterminated'], "--param note: the value opens like JSON but is not JSON (Unterminated string"),
+    ],
+    ids=["no-equals-sign", "no-name", "repeated", "repeated-in-another-case", "broken-json", "broken-json-string"],
+)
+def test_bad_params_exit_2_naming_the_parameter_before_anything_is_sent(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str], params: list[str], message: str
+) -> None:
+    server.add_pipeline("PL_Ingest")
 
-    assert cli("PL_Ingest", "--param", "a=1", "--param", "a=2") == 2
-    assert "--param a is given more than once" in capsys.readouterr().err
+    assert cli("PL_Ingest", *(arg for param in params for arg in ("--param", param))) == 2
+
+    captured = capsys.readouterr()
+    assert f"error: {message}" in captured.err
+    assert captured.out == ""
+    assert server.runs == {} and server.requests == []
 
 
 def test_without_flags_or_the_pulumi_cli_the_error_says_which_flags_to_pass(
@@ -236,7 +252,7 @@ def test_without_flags_or_the_pulumi_cli_the_error_says_which_flags_to_pass(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
 
-    assert runs.main(parse(["PL_Ingest", "--stack", "dev", "--factory", FACTORY])) == 2
+    assert main(["run", "PL_Ingest", "--stack", "dev", "--factory", FACTORY]) == 2
 
     err = capsys.readouterr().err
     assert "the Pulumi CLI is not installed" in err
@@ -304,9 +320,84 @@ def test_on_a_terminal_the_display_is_a_live_view_of_every_activity() -> None:
         assert expected in text
 
 
-def test_param_values_are_json_when_they_parse() -> None:
-    assert runs.parse_param("n=3") == ("n", 3)
-    assert runs.parse_param('obj={"a": [1, null]}') == ("obj", {"a": [1, None]})
-    assert runs.parse_param("text=a=b") == ("text", "a=b")
-    assert runs.parse_param('quoted="3"') == ("quoted", "3")
-    assert runs.parse_param("inf=Infinity") == ("inf", "Infinity")
+def test_a_refusal_from_the_library_is_an_azure_refused_error(server: ArmServer, factory: Factory) -> None:
+    with pytest.raises(AzureRefusedError) as info:
+        runs.run_pipeline(factory, "PL_Nope")
+    assert str(info.value).startswith("pipeline 'PL_Nope': PipelineNotFound: Pipeline 'PL_Nope' does not exist")
+
+
+# ---------------------------------------------------------------------------- --json
+
+
+def test_json_envelope_of_a_followed_run(server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    server.add_pipeline("PL_Ingest", succeeding())
+
+    assert cli("PL_Ingest", "--wait", "--json") == 0
+
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    (run_id,) = server.runs
+    assert document == {
+        "command": "run",
+        "ok": True,
+        "exitCode": 0,
+        "errors": [],
+        "pipeline": "PL_Ingest",
+        "runId": run_id,
+        "status": "Succeeded",
+        "activities": [
+            {"name": "Copy_Events", "type": "Copy", "status": "Succeeded", "error": None},
+            {"name": "Transform", "type": "ExecuteDataFlow", "status": "Succeeded", "error": None},
+        ],
+        "failedActivity": None,
+        "error": None,
+        "timedOut": False,
+    }
+    assert run_id in captured.err, "the run id and the progress go to stderr, stdout holds only the envelope"
+
+
+def test_json_envelope_of_a_failed_run_carries_the_error(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add_pipeline("PL_Ingest", failing())
+
+    assert cli("PL_Ingest", "--wait", "--json") == 5
+
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    (run_id,) = server.runs
+    assert (document["ok"], document["exitCode"], document["status"]) == (False, 5, "Failed")
+    assert document["failedActivity"] == "Copy_Events"
+    (error,) = document["errors"]
+    assert (error["kind"], error["exitCode"]) == ("run-failed", 5)
+    assert error["message"].startswith(f"PL_Ingest run {run_id} Failed: activity 'Copy_Events' failed: 2200: ")
+    assert f"error: {error['message']}" in captured.err
+
+
+def test_json_envelope_of_a_refusal(server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("PL_Nope", "--json") == 3
+
+    document = json.loads(capsys.readouterr().out)
+    assert set(document) == {"command", "ok", "exitCode", "errors"}
+    assert (document["command"], document["ok"], document["exitCode"]) == ("run", False, 3)
+    assert [e["kind"] for e in document["errors"]] == ["azure"]
+
+
+def test_ctrl_c_while_waiting_says_the_run_goes_on(
+    server: ArmServer, cli: Cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.add_pipeline("PL_Ingest", [RunFrame("InProgress", [Activity("Copy_Events", "InProgress")])])
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runs, "_activity_runs", interrupt)  # Ctrl-C during the first poll
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        assert cli("PL_Ingest", "--wait") == 130
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    captured = capsys.readouterr()
+    (run_id,) = server.runs
+    assert captured.out == f"{run_id}\n"
+    assert captured.err.splitlines()[-1] == f"interrupted: stopped waiting; run {run_id} goes on in Azure"

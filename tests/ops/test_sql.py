@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
-import argparse
+import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ops import sql
+from ops.cli.main import main
+from tests.support.checkout import PROJECT_DIR
 from tests.support.sql_database import FakeDatabase
 
+OUTPUTS = {
+    "sql_server_fqdn": "sql-x.database.windows.net",
+    "sql_database_name": "db",
+    "factory_name": "adf-x",
+    "subscription_id": "sub",
+    "resource_group_name": "rg",
+}
+SID = "0x33221100554477668899AABBCCDDEEFF"
 
-def test_cli_applies_to_the_database_named_by_the_stack_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
 
+@pytest.fixture
+def deployed(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The stack outputs `pulumi stack output` would print, and what was asked of them and of ARM."""
+    seen: dict[str, Any] = {"outputs": [], "client_id": []}
+
+    def outputs(stack: str, project_dir: Path) -> dict[str, Any]:
+        seen["outputs"].append((stack, project_dir))
+        return dict(seen.get("values", OUTPUTS))
+
+    def client_id(factory_id: str) -> str:
+        seen["client_id"].append(factory_id)
+        return "00112233-4455-6677-8899-aabbccddeeff"
+
+    monkeypatch.setattr("ops.stack_outputs.stack_outputs", outputs)
+    monkeypatch.setattr(sql, "factory_client_id", client_id)
+    return seen
+
+
+def apply(*argv: str) -> int:
+    return main(["sql", "apply", "--stack", "dev", "--project-dir", str(PROJECT_DIR), *argv])
+
+
+def test_cli_applies_to_the_database_named_by_the_stack_outputs(
+    monkeypatch: pytest.MonkeyPatch, deployed: dict[str, Any]
+) -> None:
     database = FakeDatabase()
     connected: list[tuple[str, str]] = []
 
@@ -20,27 +56,27 @@ def test_cli_applies_to_the_database_named_by_the_stack_outputs(monkeypatch: pyt
         return database
 
     monkeypatch.setattr(sql, "connect", connect)
-    outputs = {
-        "sql_server_fqdn": "sql-x.database.windows.net",
-        "sql_database_name": "db",
-        "factory_name": "adf-x",
-        "subscription_id": "sub",
-        "resource_group_name": "rg",
-    }
-    looked_up: list[str] = []
-
-    def client_id(factory_id: str) -> str:
-        looked_up.append(factory_id)
-        return "00112233-4455-6677-8899-aabbccddeeff"
-
-    args = argparse.Namespace(stack="dev", server=None, database=None, var=[])
-    assert sql.main(args, outputs=lambda stack: outputs, client_id=client_id) == 0
+    assert apply() == 0
     assert connected == [("sql-x.database.windows.net", "db")]
-    assert looked_up == ["/subscriptions/sub/resourceGroups/rg/providers/Microsoft.DataFactory/factories/adf-x"]
+    assert deployed["outputs"] == [("dev", PROJECT_DIR)]
+    assert deployed["client_id"] == [
+        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.DataFactory/factories/adf-x"
+    ]
     # The first three GUID fields are stored little-endian, as SQL Server's uniqueidentifier does.
-    created = "CREATE USER [adf-x] WITH SID = 0x33221100554477668899AABBCCDDEEFF, TYPE = E"
+    created = f"CREATE USER [adf-x] WITH SID = {SID}, TYPE = E"
     assert any(created in s for s in database.executed)
     assert not any("[adf-x] FROM EXTERNAL PROVIDER" in s for s in database.executed)
+
+
+def test_flags_that_name_everything_read_no_outputs(monkeypatch: pytest.MonkeyPatch, deployed: dict[str, Any]) -> None:
+    monkeypatch.setattr(sql, "connect", lambda server, name: FakeDatabase())
+    assert (
+        apply(
+            "--server", "s", "--database", "d", "--var", "FactoryIdentityName=adf", "--var", f"FactoryIdentitySid={SID}"
+        )
+        == 0
+    )
+    assert deployed["outputs"] == [] and deployed["client_id"] == []
 
 
 def test_the_sid_is_the_client_id_in_sql_servers_byte_order() -> None:
@@ -51,37 +87,100 @@ def test_the_sid_is_the_client_id_in_sql_servers_byte_order() -> None:
     assert sid_literal("6F9619FF-8B86-D011-B42D-00C04FC964FF") == "0xFF19966F868B11D0B42D00C04FC964FF"
 
 
-def test_a_sid_that_is_not_16_bytes_is_refused_before_connecting(capsys: pytest.CaptureFixture[str]) -> None:
-
-    args = argparse.Namespace(
-        stack="dev", server="s", database="d", var=["FactoryIdentityName=adf", "FactoryIdentitySid=0x12"]
+def test_a_sid_that_is_not_16_bytes_is_refused_before_connecting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sql, "connect", lambda server, name: pytest.fail("connected"))
+    assert (
+        apply(
+            "--server", "s", "--database", "d", "--var", "FactoryIdentityName=adf", "--var", "FactoryIdentitySid=0x12"
+        )
+        == 2
     )
-    assert sql.main(args, outputs=lambda stack: {}) == 2
-    assert "FactoryIdentitySid must be a 16-byte literal" in capsys.readouterr().err
+    assert "error: --var FactoryIdentitySid must be a 16-byte literal" in capsys.readouterr().err
 
 
-def test_cli_on_a_stack_without_a_database_yet_applies_nothing(capsys: pytest.CaptureFixture[str]) -> None:
-
-    args = argparse.Namespace(stack="dev", server=None, database=None, var=[])
-    assert sql.main(args, outputs=lambda stack: {}) == 0
+def test_cli_on_a_stack_without_a_database_yet_applies_nothing(
+    deployed: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployed["values"] = {}
+    assert apply() == 0
     assert "has no database yet" in capsys.readouterr().out
 
 
 def test_cli_reports_a_refused_script_with_exit_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-
     monkeypatch.setattr(sql, "connect", lambda server, name: FakeDatabase(fail_on="usp_merge_users"))
-    args = argparse.Namespace(
-        stack="dev",
-        server="s",
-        database="d",
-        var=["FactoryIdentityName=adf", "FactoryIdentitySid=0x33221100554477668899AABBCCDDEEFF"],
+    assert (
+        apply(
+            "--server", "s", "--database", "d", "--var", "FactoryIdentityName=adf", "--var", f"FactoryIdentitySid={SID}"
+        )
+        == 3
     )
-    assert sql.main(args, outputs=lambda stack: {}) == 3
     captured = capsys.readouterr()
     assert "applied sql/V001__schemas.sql" in captured.out
     assert "error: sql/V002__users.sql: batch 1 of 2 failed: Incorrect syntax" in captured.err
+
+
+def test_a_login_the_database_refuses_exits_3_naming_the_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(server: str, name: str) -> FakeDatabase:
+        raise RuntimeError("Login failed for user '<token-identified principal>'. (18456)")
+
+    monkeypatch.setattr(sql, "connect", refuse)
+    assert (
+        apply(
+            "--server", "s", "--database", "d", "--var", "FactoryIdentityName=adf", "--var", f"FactoryIdentitySid={SID}"
+        )
+        == 3
+    )
+    err = capsys.readouterr().err
+    assert "error: cannot connect to database d on s: Login failed for user" in err
+    assert "Traceback" not in err
+
+
+def test_json_envelope_lists_what_was_applied(
+    monkeypatch: pytest.MonkeyPatch, deployed: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sql, "connect", lambda server, name: FakeDatabase())
+    assert apply("--json") == 0
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    scripts = sorted(path.name for path in (PROJECT_DIR / "sql").glob("V*.sql"))
+    assert document == {
+        "command": "sql apply",
+        "ok": True,
+        "exitCode": 0,
+        "errors": [],
+        "server": "sql-x.database.windows.net",
+        "database": "db",
+        "applied": scripts,
+    }
+    assert "applied sql/V001__schemas.sql" in captured.err, "progress goes to stderr under --json"
+
+
+def test_json_envelope_of_a_refused_script(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sql, "connect", lambda server, name: FakeDatabase(fail_on="usp_merge_users"))
+    assert (
+        apply(
+            "--json",
+            "--server",
+            "s",
+            "--database",
+            "d",
+            "--var",
+            "FactoryIdentityName=adf",
+            "--var",
+            f"FactoryIdentitySid={SID}",
+        )
+        == 3
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert (document["command"], document["ok"], document["exitCode"]) == ("sql apply", False, 3)
+    assert [(e["kind"], e["exitCode"]) for e in document["errors"]] == [("azure", 3)]
+    assert document["errors"][0]["message"].startswith("sql/V002__users.sql: batch 1 of 2 failed: Incorrect syntax")
 
 
 # --- connecting: a paused serverless database resumes on the first login -----------------------------------------

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from stack.paths import PIPELINES_DIR
 from tests.support.adf_expressions import evaluate, format_date_time
+from tests.support.checkout import PIPELINES_DIR
 
 
 def _document(kind: str, name: str) -> dict[str, Any]:

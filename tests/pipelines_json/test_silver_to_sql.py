@@ -12,7 +12,7 @@ import pytest
 from migrations.catalog import SqlCatalog, load_catalog
 from migrations.references import load_json_documents, missing_objects, pipeline_references
 from preview.plan import Plan
-from stack.paths import PIPELINES_DIR
+from tests.support.checkout import PIPELINES_DIR, SQL_DIR
 
 PIPELINE = "PL_Events_SilverToSql"
 TRIGGER = "TR_Events_SilverToSql_Hourly"
@@ -96,12 +96,12 @@ def test_the_load_runs_hourly_one_window_at_a_time_before_the_reporting(triggers
 
 @pytest.fixture(scope="module")
 def catalog() -> SqlCatalog:
-    return load_catalog()
+    return load_catalog(SQL_DIR)
 
 
 def test_the_sql_objects_the_load_names_exist(catalog: SqlCatalog) -> None:
-    datasets = {name: document for name, (_file, document) in load_json_documents("dataset").items()}
-    file, document = load_json_documents("pipeline")[PIPELINE.lower()]
+    datasets = {name: document for name, (_file, document) in load_json_documents("dataset", PIPELINES_DIR).items()}
+    file, document = load_json_documents("pipeline", PIPELINES_DIR)[PIPELINE.lower()]
     references = pipeline_references(document, file, datasets)
     named = {(ref.kind, ref.name) for ref in references}
     assert {("table", "staging.user_events"), ("procedure", "dbo.usp_merge_user_events")} <= named

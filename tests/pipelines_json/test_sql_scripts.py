@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from migrations.catalog import (
-    SQL_DIR,
     SQLCMD_SAMPLE_VALUES,
     ObjectKind,
     SqlCatalog,
@@ -28,6 +27,7 @@ from migrations.catalog import (
 )
 from migrations.references import dataset_tables, load_json_documents, missing_objects, pipeline_references
 from migrations.scripts import SCRIPT_NAME, split_batches
+from tests.support.checkout import PIPELINES_DIR, SQL_DIR
 
 __all__ = [
     "SqlCatalog",
@@ -39,7 +39,7 @@ __all__ = [
     "pipeline_references",
 ]
 
-SCRIPTS = script_files()
+SCRIPTS = script_files(SQL_DIR)
 
 EXPECTED_TABLES = {"staging.user_submissions", "dbo.users", "dbo.user_events", "analytics.hourly_emotion_summary"}
 EXPECTED_PROCEDURES = {"dbo.usp_merge_users", "analytics.usp_aggregate_hourly"}
@@ -48,17 +48,17 @@ EXPECTED_SCHEMAS = {"staging", "analytics"}
 
 @pytest.fixture(scope="module")
 def catalog() -> SqlCatalog:
-    return load_catalog()
+    return load_catalog(SQL_DIR)
 
 
 @pytest.fixture(scope="module")
 def datasets() -> dict[str, dict[str, Any]]:
-    return {name: document for name, (_file, document) in load_json_documents("dataset").items()}
+    return {name: document for name, (_file, document) in load_json_documents("dataset", PIPELINES_DIR).items()}
 
 
 @pytest.fixture(scope="module")
 def pipelines() -> dict[str, tuple[str, dict[str, Any]]]:
-    return load_json_documents("pipeline")
+    return load_json_documents("pipeline", PIPELINES_DIR)
 
 
 # ------------------------------------------------------------------------------------- the scripts
@@ -133,7 +133,7 @@ def test_pipelines_name_only_defined_tables_and_procedures(
 def test_sql_datasets_name_defined_tables(catalog: SqlCatalog) -> None:
     refs = [
         ref
-        for file, document in load_json_documents("dataset").values()
+        for file, document in load_json_documents("dataset", PIPELINES_DIR).values()
         for ref in dataset_tables(document, f"{file}: properties")
     ]
     assert ("table", "staging.user_submissions") in {(ref.kind, ref.name) for ref in refs}

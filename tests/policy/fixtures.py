@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ops.plan import run_plan
-from policy.offline import Violation, evaluate
+from ops.plan import all_checks_but, run_plan
+from policy.offline import Violation, check
 from preview.mocks import Registration
 from preview.plan import Plan
-from stack.config import PlatformConfig, parse_config
-from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
+from preview.view import PlanView
+from stack.config import PlatformConfig
+from tests.support.checkout import PROJECT_DIR
+from tests.support.stack_config import stack_config as stack_config
+from tests.support.stack_config import stack_values as stack_values
 
 # Logical names of registrations in the committed stacks that the rule tests break copies of.
 LAKE = "platform-lake-account"
@@ -30,26 +31,16 @@ LOWERED = {"storage-https-only": {"enforcement": "advisory", "reason": "Legacy c
 """A stack's `data-platform:policy` that lowers one rule to advisory, with its reason."""
 
 
-def stack_values(stack: str, **overrides: Any) -> dict[str, str]:
-    """The raw `namespace:key` config of a stack, with overrides applied the way `run_plan` applies them."""
-    values, _ = read_stack_config(PROJECT_DIR, stack)
-    for key, value in overrides.items():
-        if value is None:
-            values.pop(key, None)
-        else:
-            values[key] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
-    return values
-
-
-def stack_config(stack: str, **overrides: Any) -> PlatformConfig:
-    """A stack's config parsed with the program's model, as `Plan.config` holds it, with overrides applied."""
-    values = stack_values(stack, **overrides)
-    return parse_config(values, set(values), f"Pulumi.{stack}.yaml")
-
-
 def plan_unchecked(stack: str, **overrides: Any) -> Plan:
     """Plan a stack with config overrides, without the plan's own policy check (to inspect what it would catch)."""
-    return run_plan(stack, config_overrides=overrides, check_policy=False)
+    return run_plan(stack, PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("policy"))
+
+
+def evaluate(
+    regs: Iterable[Registration], config: PlatformConfig | None = None, overrides: Mapping[str, Any] | None = None
+) -> list[Violation]:
+    """Every violation of the baseline among these registrations, with the stack config `config`."""
+    return check(PlanView.of_registrations(regs, config=config), overrides)
 
 
 def set_input(*path: str, value: Any) -> Callable[[dict[str, Any]], None]:

@@ -24,9 +24,11 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 from policy.rules import PACK_NAME, RULE_NAMES, RULES, build_policies
 from policy.settings import POLICY_KEY, from_pulumi_runtime, settings_from_config
 from preview.mocks import Registration
-from preview.plan import PROJECT_DIR, Plan
+from preview.plan import Plan
+from preview.view import PlanView
 from stack.config import ConfigError
 from tests.policy.fixtures import LAKE, LOWERED, VAULT, reg_named, stack_config, stack_values, without
+from tests.support.checkout import PROJECT_DIR
 
 
 def test_importing_the_package_never_constructs_a_pack(monkeypatch: pytest.MonkeyPatch, dev: Plan) -> None:
@@ -39,7 +41,7 @@ def test_importing_the_package_never_constructs_a_pack(monkeypatch: pytest.Monke
     for module in ("policy", "policy.values", "policy.settings", "policy.rules", "policy.offline"):
         importlib.import_module(module)
     offline = importlib.import_module("policy.offline")
-    assert offline.evaluate(dev.resources, stack_config("dev")) == []
+    assert offline.check(PlanView.of_registrations(dev.resources, config=stack_config("dev"))) == []
 
 
 class _Recorder:

@@ -9,6 +9,7 @@ import pytest
 
 from preview.plan import Plan, render_tree, run_program
 from stack.errors import InputError
+from tests.support.checkout import PROJECT_DIR
 
 
 def test_inputs_are_camel_case_as_registered(dev: Plan) -> None:
@@ -42,5 +43,5 @@ def collector_on() -> Iterator[None]:
 @pytest.mark.usefixtures("collector_on")
 def test_the_garbage_collector_runs_again_after_a_plan_even_a_refused_one() -> None:
     with pytest.raises(InputError):
-        run_program("dev", config_overrides={"data-platform:environment": "staging"})
+        run_program("dev", PROJECT_DIR, config_overrides={"data-platform:environment": "staging"})
     assert gc.isenabled()

@@ -9,19 +9,24 @@ from typing import Any
 
 import pytest
 
-from ops.plan import run_plan
+from ops.plan import all_checks_but, run_plan
 from preview.mocks import Registration
 from preview.plan import Plan
-from reachability.check import ReachabilityError
-from reachability.check import check as check_plan
-from reachability.model import check
+from preview.view import PlanView
+from reachability import ReachabilityError, Violation
+from reachability import check as reachability_check
 from stack.errors import InputError
+from tests.support.checkout import PROJECT_DIR
+
+
+def check(regs: list[Registration]) -> list[Violation]:
+    return reachability_check(PlanView.of_registrations(regs))
 
 
 def cut(plan: Plan, drop: Callable[[Registration], bool]) -> set[tuple[str, str, str]]:
     """The conversations without a path once the registrations `drop` selects are gone."""
-    kept = [reg for reg in plan.resources if not drop(reg)]
-    assert len(kept) < len(plan.resources), "the test removed nothing"
+    kept = [reg for reg in plan.all_resources if not drop(reg)]
+    assert len(kept) < len(plan.all_resources), "the test removed nothing"
     return {(v.edge.caller.kind, v.edge.target.kind, v.edge.group_id) for v in check(kept)}
 
 
@@ -30,10 +35,10 @@ def named(*names: str) -> Callable[[Registration], bool]:
 
 
 def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> list[Registration]:
-    (target,) = [reg for reg in plan.resources if reg.name == name]
+    (target,) = [reg for reg in plan.all_resources if reg.name == name]
     inputs = copy.deepcopy(target.inputs)
     change(inputs)
-    return [dataclasses.replace(reg, inputs=inputs) if reg is target else reg for reg in plan.resources]
+    return [dataclasses.replace(reg, inputs=inputs) if reg is target else reg for reg in plan.all_resources]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +94,12 @@ def test_a_dev_lake_that_denies_by_default_cuts_off_the_function_but_not_the_tru
 def test_ops_plan_fails_with_both_ends_and_the_fix_when_a_stack_leaves_private_networking_without_opening_up() -> None:
     with pytest.raises(ReachabilityError) as raised:
         # The security baseline would refuse this stack too; the reachability check is what is under test.
-        run_plan("test", config_overrides={"data-platform:network": {"privateNetworking": False}}, check_policy=False)
+        run_plan(
+            "test",
+            PROJECT_DIR,
+            config_overrides={"data-platform:network": {"privateNetworking": False}},
+            checks=all_checks_but("policy"),
+        )
     assert isinstance(raised.value, InputError)
     message = str(raised.value)
     assert "function func-konnektmack-test-weu-" in message and "-> lake stkonnektmacktestweu" in message
@@ -99,4 +109,4 @@ def test_ops_plan_fails_with_both_ends_and_the_fix_when_a_stack_leaves_private_n
 
 def test_the_check_accepts_the_committed_stacks(plans: dict[str, Plan]) -> None:
     for plan in plans.values():
-        check_plan(plan)
+        assert check(plan.all_resources) == []

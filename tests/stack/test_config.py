@@ -24,7 +24,7 @@ from stack.config import (
     schedule_period_minutes,
 )
 from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 
 P = "data-platform"
 
@@ -98,8 +98,13 @@ def test_unknown_environment_lists_the_allowed_ones() -> None:
 
 def test_unknown_region_lists_the_allowed_ones() -> None:
     message = error_of(**{"azure-native__location": "mars-north"})
-    assert "azure-native:location: 'mars-north' is not a supported region" in message
+    assert "azure-native:location: 'mars-north' is not a supported region; allowed: the Azure regions of" in message
     assert "northeurope" in message
+
+
+def test_a_misspelt_region_gets_the_closest_one() -> None:
+    message = error_of(**{"azure-native__location": "ukwset"})
+    assert "'ukwset' is not a supported region (did you mean 'ukwest'?); allowed:" in message
 
 
 def test_a_stack_without_a_data_factory_section_is_refused_naming_it() -> None:
@@ -294,3 +299,96 @@ def test_the_azure_services_sql_rule_is_refused_in_a_private_stack() -> None:
     network = {"agentPool": {"organizationUrl": "https://dev.azure.com/contoso"}}
     message = error_of(**{"data-platform__network": network})
     assert "sql.allowAzureServices admits every Azure tenant's callers" in message
+
+
+# ---- namespaces and "did you mean"
+
+NAMESPACES = "allowed namespaces: data-platform, azure-native, pulumi, random"
+
+
+def test_a_key_in_a_misspelt_namespace_is_refused_with_the_key_it_meant() -> None:
+    message = error_of(**{"data-platfrom__timeZone": "UTC"})
+    assert (
+        "Pulumi.dev.yaml: data-platfrom:timeZone: unknown namespace 'data-platfrom', which nothing reads "
+        f"(did you mean 'data-platform:timeZone'?); {NAMESPACES}" in message
+    )
+
+
+def test_a_namespace_like_none_of_the_known_ones_gets_no_guess() -> None:
+    message = error_of(**{"azure__location": "westeurope"})
+    assert f"Pulumi.dev.yaml: azure:location: unknown namespace 'azure', which nothing reads; {NAMESPACES}" in message
+
+
+@pytest.mark.parametrize("key", ["pulumi__tags", "random__anything", "azure-native__subscriptionId"])
+def test_keys_of_the_engine_and_the_providers_are_accepted(key: str) -> None:
+    parse_with(**{key: "x"})
+
+
+def test_a_required_key_in_a_misspelt_namespace_is_missing_and_the_message_points_at_it() -> None:
+    values, secret_keys = dev_values()
+    values["data-platfrom:owner"] = values.pop(f"{P}:owner")
+    with pytest.raises(ConfigError) as info:
+        parse_config(values, secret_keys, "Pulumi.dev.yaml")
+    assert (
+        "Pulumi.dev.yaml: data-platform:owner: required key is missing; the file has 'data-platfrom:owner', refused "
+        "above, which looks like it" in str(info.value)
+    )
+    assert info.value.missing_keys == ("data-platform:owner",)
+
+
+def test_a_misspelt_location_key_is_refused_with_the_key_it_meant_and_location_points_at_it() -> None:
+    values, secret_keys = dev_values()
+    values["azure-native:locaton"] = values.pop("azure-native:location")
+    with pytest.raises(ConfigError) as info:
+        parse_config(values, secret_keys, "Pulumi.dev.yaml")
+    message = str(info.value)
+    assert (
+        "Pulumi.dev.yaml: azure-native:locaton: not a key of the Azure Native provider "
+        "(did you mean 'azure-native:location'?); allowed: auxiliaryTenantIds," in message
+    )
+    assert "azure-native:location: required key is missing; the file has 'azure-native:locaton'" in message
+
+
+def test_a_key_without_a_namespace_is_refused() -> None:
+    message = error_of(timeZone="UTC")
+    assert (
+        "Pulumi.dev.yaml: timeZone: keys are `<namespace>:<name>`; namespaces: data-platform, azure-native" in message
+    )
+
+
+def test_the_project_namespace_is_the_project_name_it_is_given() -> None:
+    values, secret_keys = dev_values()
+    renamed = {key.replace(f"{P}:", "dataplat:"): value for key, value in values.items()}
+    assert parse_config(renamed, secret_keys, "Pulumi.dev.yaml", project="dataplat").environment == "dev"
+    with pytest.raises(ConfigError) as info:
+        parse_config(values, secret_keys, "Pulumi.dev.yaml", project="dataplat")
+    assert "data-platform:owner: unknown namespace 'data-platform'" in str(info.value)
+    assert "dataplat:owner: required key is missing" in str(info.value)
+
+
+def test_an_unknown_key_gets_the_closest_allowed_one() -> None:
+    message = error_of(**{f"{P}__storageSku": "Standard_LRS"})
+    assert (
+        "data-platform:storageSku: unknown key (did you mean 'data-platform:storage'?); allowed keys here:" in message
+    )
+
+
+def test_an_unknown_key_that_is_not_close_enough_gets_no_guess() -> None:
+    # difflib's ratio: storageSku/storage 0.82, storageTier/storage 0.78; the cutoff (0.8) lies between.
+    message = error_of(**{f"{P}__storageTier": "Cold"})
+    assert "data-platform:storageTier: unknown key; allowed keys here:" in message
+
+
+def test_an_unknown_nested_key_gets_the_closest_one_of_its_section() -> None:
+    message = error_of(**{f"{P}__storage": {"softDeleteDayz": 7}})
+    assert "data-platform:storage.softDeleteDayz: unknown key (did you mean 'softDeleteDays'?)" in message
+
+
+def test_a_required_key_misspelt_in_the_project_namespace_points_at_the_misspelling() -> None:
+    values, secret_keys = dev_values()
+    values[f"{P}:costCentre"] = values.pop(f"{P}:costCenter")
+    with pytest.raises(ConfigError) as info:
+        parse_config(values, secret_keys, "Pulumi.dev.yaml")
+    assert "data-platform:costCenter: required key is missing; the file has 'data-platform:costCentre'" in str(
+        info.value
+    )

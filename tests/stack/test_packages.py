@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from stack.packages import project_packages, top_level_packages
-from stack.paths import PROJECT_DIR
+from tests.support.checkout import PROJECT_DIR
 from tests.support.tree import in_a_package, python_files
 
 NOT_INSTALLED = frozenset({"tests", "bench"})
@@ -41,12 +41,12 @@ def test_the_build_installs_every_module_of_every_package_but_the_tests_and_benc
 
 def test_project_packages_are_the_packages_the_build_installs(built: Path) -> None:
     installed = {".".join(path.relative_to(built).parent.parts) for path in built.rglob("__init__.py")}
-    assert project_packages() == tuple(sorted(installed))
+    assert project_packages(PROJECT_DIR) == tuple(sorted(installed))
     assert {"deployability", "reachability", "policy.rules", "preview.diagram", "preview.schema"} <= installed
 
 
 def test_top_level_packages_leave_out_subpackages_and_what_is_not_installed() -> None:
-    top = top_level_packages()
+    top = top_level_packages(PROJECT_DIR)
     assert "preview" in top and "preview.schema" not in top
     assert not NOT_INSTALLED & set(top)
     assert "functions" not in top

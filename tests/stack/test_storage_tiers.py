@@ -10,8 +10,8 @@ import pytest
 from preview.plan import Plan
 from stack.config import ConfigError, parse_config
 from stack.files import read_stack_config
-from stack.paths import PROJECT_DIR
 from tests.conftest import one
+from tests.support.checkout import PROJECT_DIR
 
 POLICY = "azure-native:storage:ManagementPolicy"
 

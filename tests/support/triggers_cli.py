@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ops import triggers
+from ops.cli.main import main
 from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION
 
 Cli = Callable[..., int]
 REFUSAL = (400, "TriggerStartFailed", "Trigger TR_Daily cannot be started: pipeline 'PL_Ingest' is not published.")
 
 
-def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m ops triggers")
-    triggers.add_arguments(parser)
-    return parser.parse_args(argv)
+def triggers_cli(argv: list[str]) -> int:
+    """`python -m ops triggers ARGV`, in this process; returns the exit code."""
+    return main(["triggers", *argv])
 
 
 def recording(path: Path) -> dict[str, Any]:

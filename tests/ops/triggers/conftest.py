@@ -10,18 +10,19 @@ from typing import Any
 
 import pytest
 
-from ops import triggers
 from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, ArmServer, FakeCredential
 from tests.support.fake_pulumi import fake_pulumi
-from tests.support.triggers_cli import Cli, parse
+from tests.support.triggers_cli import Cli, triggers_cli
 
 
 @pytest.fixture
 def credential(monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Path], tmp_path: Path) -> FakeCredential:
-    """The CLI signs in with the fake credential and trusts the fake's certificate; state files land in tmp."""
+    """The CLI signs in with the fake credential and trusts the fake's certificate; it runs in a project of its
+    own (a Pulumi.yaml in tmp, where `pulumi stack output` runs), so state files land in tmp."""
     fake = FakeCredential()
     monkeypatch.setattr("ops.factory.make_credential", lambda: fake)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
+    (tmp_path / "Pulumi.yaml").write_text("name: data-platform\nruntime: python\n")
     monkeypatch.chdir(tmp_path)
     return fake
 
@@ -33,7 +34,7 @@ def cli(server: ArmServer, credential: FakeCredential) -> Cli:
     def run(*argv: str, coordinates: bool = True) -> int:
         where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
         extra = [*(where if coordinates else []), "--endpoint", server.endpoint, "--poll-seconds", "0.01"]
-        return triggers.main(parse([argv[0], "--stack", "dev", *argv[1:], *extra]))
+        return triggers_cli([argv[0], "--stack", "dev", *argv[1:], *extra])
 
     return run
 

@@ -107,11 +107,17 @@ def test_restore_starts_a_recorded_tumbling_window_whatever_its_backfill(
     assert server.actions("POST queryTriggerRuns") == []
 
 
-def test_a_negative_max_backfill_windows_is_a_usage_error(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        cli("start", "--max-backfill-windows", "-1")
-    assert info.value.code == 2
-    assert "'-1' is not a whole number of windows" in capsys.readouterr().err
+def test_a_negative_max_backfill_windows_is_a_usage_error(
+    server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("start", "--max-backfill-windows", "-1") == 2
+    err = capsys.readouterr().err
+    assert (
+        "error: python -m ops triggers start: argument --max-backfill-windows: '-1' is not a whole number of windows"
+        in err
+    )
+    assert "(see `python -m ops triggers start --help`)" in err
+    assert server.requests == []
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,16 @@
-"""`ops triggers`: sign-in, where the factory's coordinates come from, and the documented exit codes."""
+"""`ops triggers`: sign-in, where the factory's coordinates come from, and how a failure to find them ends."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from azure.core.exceptions import ClientAuthenticationError
 
-from ops import triggers
 from tests.support.arm_server import (
     FACTORY,
     RESOURCE_GROUP,
@@ -19,7 +18,7 @@ from tests.support.arm_server import (
     ArmServer,
 )
 from tests.support.fake_pulumi import fake_pulumi
-from tests.support.triggers_cli import Cli
+from tests.support.triggers_cli import REFUSAL, Cli, deployed_outputs
 
 
 def test_a_failed_sign_in_exits_3_and_says_how_to_sign_in(
@@ -82,13 +81,43 @@ def test_a_failing_pulumi_cli_is_reported_with_the_flags_to_pass(
     assert "pass --subscription, --resource-group, --factory" in err
 
 
-def test_help_documents_the_exit_codes() -> None:
-    parser = argparse.ArgumentParser(prog="python -m ops triggers")
-    triggers.add_arguments(parser)
-    for action in ("stop", "start"):
-        with pytest.raises(SystemExit):
-            parser.parse_args([action, "--help"])
-    text = parser.format_help()
-    assert "exit codes:" in text
-    for line in ("  0  success", "  2  bad input: flags, stack config", "  3  Azure refused", "  4  timed out"):
-        assert line in text
+def test_json_envelope_of_a_stop(server: ArmServer, cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    server.add_trigger("TR_A", runtime_state="Started")
+    server.add_trigger("TR_B")
+
+    assert cli("stop", "--json") == 0
+
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {
+        "command": "triggers stop",
+        "ok": True,
+        "exitCode": 0,
+        "errors": [],
+        "action": "stop",
+        "factory": server.coordinates.resource_id,
+        "started": [],
+        "stopped": ["TR_A"],
+        "unchanged": ["TR_B"],
+        "failed": [],
+    }
+    assert "stopped TR_A" in captured.err, "the report goes to stderr under --json"
+
+
+def test_json_envelope_of_a_start_with_failures_of_two_kinds(
+    server: ArmServer, cli: Cli, pulumi: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pulumi(deployed_outputs(["TR_Daily", "TR_Landing"]))
+    server.add_trigger("TR_Daily", refuse_start=REFUSAL)
+    server.add_trigger("TR_Landing", type="BlobEventsTrigger", subscribe_stuck=True)
+
+    assert cli("start", "--restore", "--json", "--event-wait-seconds", "0") == 2, "no recording: input"
+    assert json.loads(capsys.readouterr().out)["errors"][0]["kind"] == "input"
+
+    assert cli("start", "--json", "--event-wait-seconds", "0.05") == 3
+
+    document = json.loads(capsys.readouterr().out)
+    assert (document["command"], document["ok"], document["exitCode"]) == ("triggers start", False, 3)
+    assert document["failed"] == ["TR_Daily", "TR_Landing"]
+    assert [(e["kind"], e["exitCode"]) for e in document["errors"]] == [("azure", 3), ("timeout", 4)]
+    assert document["errors"][0]["message"].startswith("trigger 'TR_Daily': Azure refused to start it: ")
+    assert document["errors"][1]["message"].startswith("trigger 'TR_Landing': its event subscription is still ")

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from policy.offline import Violation, check, evaluate
+from policy.offline import Violation, check
 from policy.rules import RULE_NAMES, RULES
-from preview.plan import PROJECT_DIR, Plan
+from preview.plan import Plan
+from preview.view import PlanView
 from tests.conftest import STACKS
 from tests.policy.fixtures import of_rule
+from tests.support.checkout import PROJECT_DIR
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_committed_stack_passes_with_zero_violations(unchecked_plans: dict[str, Plan], stack: str) -> None:
-    plan = unchecked_plans[stack]
-    assert [str(v) for v in evaluate(plan.resources, plan.config)] == []
-    check(plan, plan.config, warn=pytest.fail)
+    assert [str(v) for v in check(PlanView.of(unchecked_plans[stack]))] == []
 
 
 # The resource types each rule examines: quietness on the real stacks only counts if they are there.
@@ -44,7 +44,7 @@ _EXAMINES = {
     "role-assignment-no-privileged-workloads": "azure-native:authorization:RoleAssignment",
     "prod-stateful-protected": "azure-native:sql:Database",
     "prod-stateful-locked": "azure-native:authorization:ManagementLockByScope",
-    "required-tags": "azure-native:resources:ResourceGroup",
+    "required-tags": "azure-native:storage:StorageAccount",
     "no-plaintext-secrets": "azure-native:keyvault:Secret",
 }
 
@@ -65,7 +65,7 @@ def test_readme_lists_every_rule() -> None:
 @pytest.fixture(scope="module")
 def baseline(unchecked_plans: dict[str, Plan]) -> dict[str, list[Violation]]:
     """Every stack's violations, evaluated once for the per-rule tests."""
-    return {stack: evaluate(plan.resources, plan.config) for stack, plan in unchecked_plans.items()}
+    return {stack: check(PlanView.of(plan)) for stack, plan in unchecked_plans.items()}
 
 
 @pytest.mark.parametrize("rule", RULE_NAMES)

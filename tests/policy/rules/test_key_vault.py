@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from policy.offline import evaluate
 from preview.plan import Plan
 from tests.policy.fixtures import (
     VAULT,
     added,
     edited,
+    evaluate,
     input_of,
     of_rule,
     only,

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from policy.offline import evaluate
 from preview.plan import Plan
 from tests.policy.fixtures import (
     FACTORY,
@@ -16,6 +15,7 @@ from tests.policy.fixtures import (
     VAULT,
     drop_input,
     edited,
+    evaluate,
     input_of,
     of_rule,
     only,

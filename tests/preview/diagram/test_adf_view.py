@@ -12,9 +12,9 @@ import pytest
 
 from preview.diagram import adf_source
 from preview.plan import Plan
-from stack.paths import PIPELINES_DIR
 from tests.conftest import one
 from tests.preview.diagram.dot_reader import Dot, parse
+from tests.support.checkout import PIPELINES_DIR
 
 FOLDERS = {
     "trigger": "Trigger",

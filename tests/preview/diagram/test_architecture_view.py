@@ -12,9 +12,9 @@ import pytest
 from preview.diagram import ICON_ROOT, architecture_source
 from preview.mocks import Registration
 from preview.plan import Plan
-from stack.paths import PROJECT_DIR
 from tests.conftest import one
 from tests.preview.diagram.dot_reader import Dot, label_lines, parse
+from tests.support.checkout import PROJECT_DIR
 
 VNET = "azure-native:network:VirtualNetwork"
 SUBNET = "azure-native:network:Subnet"
@@ -35,6 +35,11 @@ def changed_inputs(plan: Plan, reg: Registration, **inputs: Any) -> Plan:
     new = copy.deepcopy(reg)
     new.inputs.update(inputs)
     return replaced(plan, new)
+
+
+def environment(plan: Plan) -> Plan:
+    """The plan with its upstream stacks' resources: a private stack's VNet, subnets and pool are its foundation's."""
+    return dataclasses.replace(plan, resources=plan.all_resources, upstream=())
 
 
 def names(plan: Plan, type_token: str, key: str) -> list[str]:
@@ -85,7 +90,8 @@ def _zone_cluster(dot: Dot, label_start: str) -> str:
 
 @pytest.mark.parametrize("stack", ["test", "prod"])
 def test_a_private_stack_draws_its_vnet_with_a_cluster_per_subnet(plans: dict[str, Plan], stack: str) -> None:
-    plan, dot = plans[stack], parse(architecture_source(plans[stack]))
+    plan, dot = environment(plans[stack]), parse(architecture_source(plans[stack]))
+    assert plans[stack].by_type(VNET) == [], "the VNet is the foundation's"
     vnet = one(plan, VNET)
     prefixes = ", ".join(vnet.inputs["addressSpace"]["addressPrefixes"])
     vnet_cluster = _zone_cluster(dot, f"VNet {vnet.inputs['virtualNetworkName']} {prefixes}")
@@ -99,7 +105,7 @@ def test_a_private_stack_draws_its_vnet_with_a_cluster_per_subnet(plans: dict[st
 def test_private_endpoints_the_function_app_and_the_agents_sit_in_their_subnets(
     plans: dict[str, Plan], stack: str
 ) -> None:
-    plan, dot = plans[stack], parse(architecture_source(plans[stack]))
+    plan, dot = environment(plans[stack]), parse(architecture_source(plans[stack]))
     endpoints = plan.by_type(PRIVATE_ENDPOINT)
     endpoint_subnets = {reg.inputs["subnet"]["id"].rsplit("/", 1)[-1] for reg in endpoints}
     assert len(endpoint_subnets) == 1

@@ -7,8 +7,10 @@ import re
 
 import pytest
 
-from preview.diagram import VIEWS, default_output, source_digest
+from ops.diagram import default_output
+from preview.diagram import VIEWS, source_digest
 from preview.plan import Plan
+from tests.support.checkout import PROJECT_DIR
 
 STACKS = ("dev", "test", "prod")
 MAX_WIDTH_PT = 1500
@@ -22,7 +24,7 @@ def regenerate(stack: str) -> str:
 @pytest.mark.parametrize("view", sorted(VIEWS))
 @pytest.mark.parametrize("stack", STACKS)
 def test_committed_dot_is_what_the_plan_draws(plans: dict[str, Plan], stack: str, view: str) -> None:
-    committed = default_output(view, stack).with_suffix(".dot")
+    committed = default_output(PROJECT_DIR, view, stack).with_suffix(".dot")
     assert committed.is_file(), f"docs/{committed.name} is missing; {regenerate(stack)}"
     assert committed.read_text(encoding="utf-8") == VIEWS[view](plans[stack]), (
         f"docs/{committed.name} no longer matches the program's {stack} plan; {regenerate(stack)}"
@@ -32,7 +34,7 @@ def test_committed_dot_is_what_the_plan_draws(plans: dict[str, Plan], stack: str
 @pytest.mark.parametrize("view", sorted(VIEWS))
 @pytest.mark.parametrize("stack", STACKS)
 def test_committed_svg_was_rendered_from_the_committed_dot_and_stands_alone(stack: str, view: str) -> None:
-    output = default_output(view, stack)
+    output = default_output(PROJECT_DIR, view, stack)
     dot, svg = output.with_suffix(".dot"), output.with_suffix(".svg")
     assert svg.is_file(), f"docs/{svg.name} is missing; {regenerate(stack)}"
     text = svg.read_text(encoding="utf-8")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.support.azure_pipelines.pipeline import MAIN_ONLY, NOT_PULL_REQUEST, PACKAGE, PIPELINE, Files, Problems
+from delivery.pipeline import PIPELINE, Files
+from tests.support.azure_pipelines.expectations import MAIN_ONLY, NOT_PULL_REQUEST, PACKAGE, Problems
 from tests.support.azure_pipelines.reading import (
     condition,
     groups_of,
@@ -110,6 +111,8 @@ def azure_step_problems(step: dict[str, Any]) -> Problems:
         "AZURE_TENANT_ID": '"$tenantId"',
         "AZURE_FEDERATED_TOKEN_FILE": None,
         "ARM_SUBSCRIPTION_ID": None,
+        # The provider reads the token file through the SDK's credential chain, so the refresher reaches it.
+        "ARM_USE_DEFAULT_AZURE_CREDENTIAL": "true",
     }
     for name, value in exports.items():
         pattern = rf"^\s*export {name}=" + re.escape(value) + "$" if value else rf"^\s*export {name}\b"
@@ -117,6 +120,11 @@ def azure_step_problems(step: dict[str, Any]) -> Problems:
             problems.append(f"does not export {name}" + (f"={value}" if value else ""))
     if not re.search(r'printf \'%s\' "\$idToken" > "\$token_file"', text):
         problems.append("does not write the federated token to AZURE_FEDERATED_TOKEN_FILE")
+    refresher = re.search(
+        r'^\s*python -m delivery\.federated_token --file "\$token_file" &\n\s*refresher=\$!', text, re.M
+    )
+    if refresher is None or 'trap \'kill "$refresher"' not in text:
+        problems.append("does not keep the token file fresh for the step and stop the refresher with it")
     return problems
 
 
@@ -134,24 +142,72 @@ def package_problems(pipeline: dict[str, Any], job: dict[str, Any]) -> Problems:
             and str(inputs(s).get("targetPath", "")).endswith("/dist")
         ),
     )
-    pulumi = indices(steps, lambda s: is_up(s) or task(s) == "Pulumi@1")
+    pulumi = indices(steps, lambda s: re.search(r"\bpulumi (?:up|preview)\b", script(s)) is not None)
     if not downloads or not pulumi or downloads[0] > pulumi[0]:
         return [f"does not download the artifact {artifact!r} into dist/ before Pulumi runs"]
     return []
 
 
 def deploy_template_problems(files: Files) -> Problems:
-    """The three deploy stages are one template; stack (plus the chaining dependsOn and, for the private stacks,
-    the agent pool: deploy_pool_problems) is all that differs."""
+    """The three platform deploy stages are one template, and the foundations' stages another; the stack (plus the
+    chaining dependsOn and, for a private stack, its pool: deploy_pool_problems) is all that differs."""
     uses = [s for s in files[PIPELINE].get("stages", []) if isinstance(s, dict) and "template" in s]
     templates = {u["template"] for u in uses}
-    problems: Problems = [] if len(templates) == 1 else [f"deploy stages use templates {sorted(templates)}"]
-    stacks = [u.get("parameters", {}).get("stack") for u in uses]
-    if stacks != ["dev", "test", "prod"]:
-        problems.append(f"deploy template used for stacks {stacks}, expected ['dev', 'test', 'prod']")
-    common = [
-        {k: v for k, v in u.get("parameters", {}).items() if k not in ("stack", "dependsOn", "pool")} for u in uses
-    ]
-    if any(s != common[0] for s in common):
-        problems.append(f"deploy stages differ in more than the stack: {common}")
+    problems: Problems = []
+    if templates != {DEPLOY_TEMPLATE, FOUNDATION_TEMPLATE}:
+        problems.append(
+            f"the stages use templates {sorted(templates)}, expected {DEPLOY_TEMPLATE} and {FOUNDATION_TEMPLATE}"
+        )
+    for template, expected in ((DEPLOY_TEMPLATE, ["dev", "test", "prod"]), (FOUNDATION_TEMPLATE, ["test", "prod"])):
+        used = [u for u in uses if u["template"] == template]
+        stacks = [u.get("parameters", {}).get("stack") for u in used]
+        if stacks != expected:
+            problems.append(f"{template} used for stacks {stacks}, expected {expected}")
+        common = [
+            {k: v for k, v in u.get("parameters", {}).items() if k not in ("stack", "dependsOn", "pool")} for u in used
+        ]
+        if any(s != common[0] for s in common):
+            problems.append(f"the stages of {template} differ in more than the stack: {common}")
     return problems
+
+
+DEPLOY_TEMPLATE = ".azure-pipelines/deploy-stage.yml"
+FOUNDATION_TEMPLATE = ".azure-pipelines/foundation-stages.yml"
+
+
+def _saved_plan(stage_: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(artifact, file name) of the update plan a preview stage saves and publishes."""
+    steps = [step for job in stage_.get("jobs", []) for step in job_steps(job)]
+    saved = next((m for s in steps if (m := re.search(r'--save-plan\s+"?\$out/([^"\s]+)', script(s)))), None)
+    published = next(
+        (
+            s
+            for s in steps
+            if task(s) == "PublishPipelineArtifact@1"
+            and inputs(s).get("targetPath") == "$(Build.ArtifactStagingDirectory)/preview"
+        ),
+        None,
+    )
+    staged = any('out="$(Build.ArtifactStagingDirectory)/preview"' in script(s) for s in steps)
+    if saved is None or published is None or not staged:
+        return None, None
+    return str(inputs(published).get("artifact")), saved.group(1)
+
+
+def approved_plan_problems(pipeline: dict[str, Any], preview: str, deploy: str) -> Problems:
+    """The deploy applies the update plan its preview saved and published, nothing else: `pulumi up --plan` of the
+    file the preview stage published, downloaded from that stage's artifact before `pulumi up`."""
+    artifact, plan_file = _saved_plan(stage(pipeline, preview))
+    if artifact is None:
+        return [f"{preview} does not save an update plan (--save-plan) and publish it"]
+    steps = [step for job in stage(pipeline, deploy).get("jobs", []) for step in job_steps(job)]
+    downloads = indices(
+        steps, lambda s: task(s) == "DownloadPipelineArtifact@2" and inputs(s).get("artifactName") == artifact
+    )
+    ups = indices(steps, is_up)
+    if len(downloads) != 1 or len(ups) != 1 or downloads[0] > ups[0]:
+        return [f"{deploy} does not download the artifact {artifact!r} of {preview} before `pulumi up`"]
+    target = str(inputs(steps[downloads[0]]).get("targetPath"))
+    if f'--plan "{target}/{plan_file}"' not in " ".join(script(steps[ups[0]]).split()):
+        return [f"{deploy}: `pulumi up` does not apply {target}/{plan_file}, the plan {preview} saved"]
+    return []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.support.azure_pipelines.pipeline import MACRO, Files, Problems
+from delivery.pipeline import MACRO, Files
+from tests.support.azure_pipelines.expectations import Problems
 from tests.support.azure_pipelines.reading import strings, variables_of
 
 LITERAL_SECRETS = {

@@ -6,8 +6,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from delivery.pipeline import MACRO, RUNTIME_EXPRESSION
 from tests.support.azure_pipelines.checks_deploy import package_problems
-from tests.support.azure_pipelines.pipeline import DEPLOYS, PACKAGE, PREVIEWS, PULL_REQUEST, STACKS, STAGES, Problems
+from tests.support.azure_pipelines.expectations import (
+    DEPLOYS,
+    FOUNDATION_STACKS,
+    FOUNDATION_STAGES,
+    PACKAGE,
+    PREVIEWS,
+    PRIVATE_STACKS,
+    PULL_REQUEST,
+    STACKS,
+    STAGES,
+    Problems,
+)
 from tests.support.azure_pipelines.reading import (
     condition,
     depends_on,
@@ -31,7 +43,7 @@ def stage_order_problems(pipeline: dict[str, Any]) -> Problems:
     expected_dependencies = {
         "build": ["validate"],
         "preview": ["build"],
-        **{k: [v] for k, v in {**PREVIEWS, **DEPLOYS}.items()},
+        **{k: [v] for k, v in {**PREVIEWS, **DEPLOYS, **FOUNDATION_STAGES}.items()},
     }
     for name, expected in expected_dependencies.items():
         if name in names and depends_on(stage(pipeline, name)) != expected:
@@ -83,6 +95,8 @@ def validate_stage_problems(pipeline: dict[str, Any]) -> Problems:
         text = script(steps[plan])
         if "Pulumi.*.yaml" not in text and not all(re.search(rf"\b{s}\b", text) for s in STACKS):
             problems.append(f"the plan step does not cover every stack {STACKS}")
+        if "foundation/Pulumi.*.yaml" not in text or "--project-dir foundation" not in text:
+            problems.append("the plan step does not plan every foundation stack (--project-dir foundation)")
         output = re.search(r"--json\s*>\s*\"?([^\"\s]+)", text)
         first(
             lambda s: (
@@ -107,29 +121,37 @@ def build_stage_problems(pipeline: dict[str, Any]) -> Problems:
 
 
 def preview_problems(pipeline: dict[str, Any]) -> Problems:
+    """Pull requests preview every stack and every foundation, post each preview to the pull request, and run on
+    the build's package."""
     stage_ = stage(pipeline, "preview")
     problems: Problems = []
     when = condition(stage_)
     if not (when.startswith("and(succeeded(),") and PULL_REQUEST in when):
         problems.append(f"preview must run for pull requests only (condition {when})")
-    previewed = []
+    previewed: list[str] = []
+    foundations: list[str] = []
     for job in stage_.get("jobs", []):
-        previewed += [group.removeprefix("data-platform-") for group in groups_of(job)]
         steps = job_steps(job)
-        pulumi = [s for s in steps if task(s) == "Pulumi@1"]
-        if len(pulumi) != 1:
-            problems.append(f"{job.get('job')}: expected one Pulumi@1 task")
+        previews = [s for s in steps if re.search(r"^\s*pulumi preview\b", script(s), re.MULTILINE)]
+        if len(previews) != 1:
+            problems.append(f"{job.get('job')}: expected one step running `pulumi preview`")
             continue
-        settings = inputs(pulumi[0])
-        if settings.get("command") != "preview" or settings.get("createPrComment") is not True:
-            problems.append(f"{job.get('job')}: Pulumi@1 must run `preview` with createPrComment: true")
-        if not settings.get("azureSubscription") or not settings.get("stack"):
-            problems.append(f"{job.get('job')}: Pulumi@1 needs the service connection and the stack")
+        text = script(previews[0])
+        if task(previews[0]) != "AzureCLI@2" or not inputs(previews[0]).get("azureSubscription"):
+            problems.append(f"{job.get('job')}: `pulumi preview` must run in AzureCLI@2 on the service connection")
+        if "--policy-pack" not in text:
+            problems.append(f"{job.get('job')}: `pulumi preview` without the policy pack")
+        if "python -m delivery.pull_request" not in text:
+            problems.append(f"{job.get('job')}: the preview is not posted to the pull request")
         if not any("get.pulumi.com" in script(s) for s in steps):
             problems.append(f"{job.get('job')}: does not install the Pulumi CLI")
+        stacks = [group.removeprefix("data-platform-") for group in groups_of(job)]
+        (foundations if '--cwd "foundation"' in text or "--cwd foundation" in text else previewed).extend(stacks)
         problems += [f"{job.get('job')}: {p}" for p in package_problems(pipeline, job)]
     if sorted(previewed) != STACKS:
         problems.append(f"preview covers {sorted(previewed)}, expected every stack {STACKS}")
+    if sorted(foundations) != FOUNDATION_STACKS:
+        problems.append(f"preview covers the foundations of {sorted(foundations)}, expected {FOUNDATION_STACKS}")
     return problems
 
 
@@ -146,34 +168,44 @@ def pulumi_pin_problems(pipeline: dict[str, Any]) -> Problems:
     for step in installs:
         if not re.search(r"(--version\s+|version=)\"?" + re.escape(pin) + r"\b", resolve(script(step), variables)):
             problems.append(f"the Pulumi CLI install is not pinned to {pin}: {script(step).strip()!r}")
-    for step in all_steps:
-        if task(step) == "Pulumi@1" and resolve(str(inputs(step).get("versionSpec")), variables) != pin:
-            problems.append(f"Pulumi@1 versionSpec is not pinned to {pin}")
     return problems
 
 
-PRIVATE_STACKS = ("test", "prod")
-"""Stacks whose data planes are private: their deploy job must run on the stack's agent pool."""
-POOL_VARIABLE = "$(agentPoolName)"
+def pools(pipeline: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every job's pool as the job runs on it (its own, else the pipeline's), with where it is."""
+    return [
+        (f"{s.get('stage')}/{job.get('job') or job.get('deployment')}", job.get("pool") or pipeline.get("pool") or {})
+        for s in pipeline.get("stages", [])
+        for job in s.get("jobs", [])
+    ]
 
 
-def deploy_pool_problems(pipeline: dict[str, Any]) -> Problems:
-    """Test and prod deploy on their pool (named in the stack's variable group); dev on Microsoft-hosted agents."""
+def runtime_pool_name_problems(pipeline: dict[str, Any]) -> Problems:
+    """No pool name is a runtime variable (`$(x)`) or expression (`$[ ]`): a deployment job's pool name must be known
+    when the pipeline compiles ("Use only global level variables for defining a pool name",
+    https://learn.microsoft.com/azure/devops/pipelines/process/deployment-jobs#schema)."""
+    return [
+        f"{where}: pool name {pool['name']!r} is read at runtime"
+        for where, pool in pools(pipeline)
+        if "name" in pool and (MACRO.search(str(pool["name"])) or RUNTIME_EXPRESSION.search(str(pool["name"])))
+    ]
+
+
+def deploy_pool_problems(pipeline: dict[str, Any], pool_names: dict[str, str]) -> Problems:
+    """Test and prod preview and deploy on their own pool (`pool_names`, by stack); dev and every foundation on
+    Microsoft-hosted agents."""
     problems: Problems = []
     for stack in STACKS:
-        name = f"deploy_{stack}"
-        stage_ = stage(pipeline, name)
-        pools = [job.get("pool") or pipeline.get("pool") or {} for job in stage_.get("jobs", [])]
-        if stack in PRIVATE_STACKS:
-            if f"data-platform-{stack}" not in groups_of(stage_):
-                problems.append(f"{name} does not read the variable group data-platform-{stack}")
-            problems += [
-                f"{name} runs on {pool}, not on pool name {POOL_VARIABLE}"
-                for pool in pools
-                if pool != {"name": POOL_VARIABLE}
-            ]
-        else:
-            problems += [
-                f"{name} runs on {pool}, not on Microsoft-hosted agents" for pool in pools if "vmImage" not in pool
-            ]
+        for name in (f"preview_{stack}", f"deploy_{stack}"):
+            for job in stage(pipeline, name).get("jobs", []):
+                pool = job.get("pool") or pipeline.get("pool") or {}
+                if stack in PRIVATE_STACKS and pool != {"name": pool_names[stack]}:
+                    problems.append(f"{name} runs on {pool}, not on its pool {pool_names[stack]}")
+                if stack not in PRIVATE_STACKS and "vmImage" not in pool:
+                    problems.append(f"{name} runs on {pool}, not on Microsoft-hosted agents")
+    for name in FOUNDATION_STAGES:
+        for job in stage(pipeline, name).get("jobs", []):
+            pool = job.get("pool") or pipeline.get("pool") or {}
+            if "vmImage" not in pool:
+                problems.append(f"{name} runs on {pool}: a foundation deploys from Microsoft-hosted agents")
     return problems

@@ -6,8 +6,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from delivery.pipeline import Pipeline, Step
 from tests.support.azure_pipelines.checks_deploy import deploy_stage_problems
-from tests.support.azure_pipelines.pipeline import Pipeline, Problems, Step
+from tests.support.azure_pipelines.expectations import Problems
 from tests.support.azure_pipelines.reading import indices, is_start, is_up, script, stage, stage_steps, task
 
 
@@ -106,6 +107,13 @@ def is_task(name: str) -> Callable[[Step], bool]:
 def replace_in_bash(old: str, new: str) -> Callable[[Step], None]:
     def edit(step: Step) -> None:
         step["bash"] = step["bash"].replace(old, new)
+
+    return edit
+
+
+def replace_in_inline_script(old: str, new: str) -> Callable[[Step], None]:
+    def edit(step: Step) -> None:
+        step["inputs"]["inlineScript"] = step["inputs"]["inlineScript"].replace(old, new)
 
     return edit
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tests.support.azure_pipelines.pipeline import MACRO, PACKAGE, ROOT
+from delivery.pipeline import MACRO
+from tests.support.azure_pipelines.expectations import PACKAGE, ROOT
 
 
 def strings(node: Any) -> Iterator[str]:

@@ -1,7 +1,10 @@
 """The pipeline compiled the way Azure DevOps compiles it before a run.
 
 Every `template:` reference is replaced by the template's stages, jobs or steps, with `${{ parameters.x }}`
-bound to the parameters it passes (or the template's defaults). The checks then read the compiled pipeline.
+bound to the parameters it passes (or the template's defaults), as Azure DevOps expands templates before a run
+(https://learn.microsoft.com/azure/devops/pipelines/process/templates). The pipeline uses nothing else that is
+expanded at compile time (no `${{ if }}`, `${{ each }}` or variable templates), so this is the whole expansion;
+`${{ }}` text left in a compiled pipeline is what a test looks for.
 """
 
 from __future__ import annotations
@@ -13,32 +16,18 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
 PIPELINE = "azure-pipelines.yml"
 TEMPLATE_DIR = ".azure-pipelines"
-
-STAGES = [
-    "validate",
-    "build",
-    "preview",
-    *[f"{kind}_{env}" for env in ("dev", "test", "prod") for kind in ("preview", "deploy")],
-]
-DEPLOYS = {"deploy_dev": "preview_dev", "deploy_test": "preview_test", "deploy_prod": "preview_prod"}
-PREVIEWS = {"preview_dev": "build", "preview_test": "deploy_dev", "preview_prod": "deploy_test"}
-STACKS = sorted(path.name.split(".")[1] for path in ROOT.glob("Pulumi.*.yaml"))
-MAIN_ONLY = "eq(variables['Build.SourceBranch'], 'refs/heads/main')"
-NOT_PULL_REQUEST = "ne(variables['Build.Reason'], 'PullRequest')"
-PULL_REQUEST = "eq(variables['Build.Reason'], 'PullRequest')"
-PACKAGE = "dist/function.zip"
 
 Files = dict[str, Any]
 Pipeline = dict[str, Any]
 Step = dict[str, Any]
-Problems = list[str]
-
 
 _PARAMETER = re.compile(r"\$\{\{\s*parameters\.(\w+)\s*\}\}")
 MACRO = re.compile(r"\$\(([A-Za-z_][\w.]*)\)")
+"""A macro `$(name)`: replaced at runtime, just before a task runs."""
+RUNTIME_EXPRESSION = re.compile(r"\$\[")
+"""A runtime expression `$[ ... ]`: evaluated at runtime."""
 _LIST_KEYS = ("stages", "jobs", "steps")
 
 
@@ -46,10 +35,10 @@ class TemplateError(Exception):
     """The pipeline would not compile: a missing template or parameter, or an unknown parameter."""
 
 
-def read_files() -> Files:
-    """The pipeline and every template, parsed (besides requirements.txt, all the tests read; all in the repository)."""
-    paths = [ROOT / PIPELINE, *sorted((ROOT / TEMPLATE_DIR).glob("*.yml"))]
-    return {path.relative_to(ROOT).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths}
+def read_files(root: Path) -> Files:
+    """The pipeline and every template under `root`, parsed, by path relative to `root`."""
+    paths = [root / PIPELINE, *sorted((root / TEMPLATE_DIR).glob("*.yml"))]
+    return {path.relative_to(root).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths}
 
 
 def _substitute(node: Any, parameters: dict[str, Any], where: str) -> Any:
@@ -117,9 +106,24 @@ def _expand_list(key: str, items: list[Any], files: Files, directory: str) -> li
     return expanded
 
 
-def compile_pipeline(files: Files) -> dict[str, Any]:
-    """The pipeline as Azure DevOps runs it: templates expanded, template parameters substituted."""
+def compile_pipeline(files: Files) -> Pipeline:
+    """The pipeline as Azure DevOps runs it (`read_files` of the project): templates expanded, template
+    parameters substituted."""
     root = files[PIPELINE]
     bound = _bind(root.get("parameters") or [], {}, PIPELINE)
     body = {key: value for key, value in root.items() if key != "parameters"}
     return dict(_expand(_substitute(body, bound, PIPELINE), files, ""))
+
+
+__all__ = [
+    "MACRO",
+    "PIPELINE",
+    "RUNTIME_EXPRESSION",
+    "TEMPLATE_DIR",
+    "Files",
+    "Pipeline",
+    "Step",
+    "TemplateError",
+    "compile_pipeline",
+    "read_files",
+]

@@ -1,0 +1,1 @@
+"""The deployability catalogue, one module per area; `deployability.rules` puts the rules in order."""

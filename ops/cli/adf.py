@@ -1,0 +1,129 @@
+"""`python -m ops adf check|drift`: work with any ADF Studio git folder.
+
+`check` asks whether every file could be deployed (`ops/adf_check.py`); `drift` lists what the stack's
+live factory holds and the folder lacks, and with `--delete` deletes it (`ops/adf_drift.py`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ops.cli.common import (
+    Output,
+    Report,
+    add_command,
+    add_factory_arguments,
+    add_json_argument,
+    coordinates,
+    project_dir,
+    seconds,
+)
+
+if TYPE_CHECKING:
+    from ops.adf_check import FolderReport
+
+DESCRIPTION = "Work with any ADF Studio git folder: is every file deployable, and what has the factory that it lacks."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="{check,drift}")
+    check = add_command(
+        actions,
+        "check",
+        help="validate an ADF Studio folder: is every file deployable, and if not, why",
+        description="Run the ADF loader and the provider-schema check on any ADF Studio git folder (no SQL\n"
+        "catalog, policy or overrides) and list every file as deployable or not, with the reason;\n"
+        "a file that references a refused file is refused too. Needs no Pulumi project.",
+    )
+    check.add_argument("path", type=Path, help="the root folder of an ADF Studio git repository")
+    add_json_argument(check)
+
+    drift = add_command(
+        actions,
+        "drift",
+        help="list the factory's objects the source lacks; --delete deletes them in dependency order",
+        description="List the objects in the stack's factory that the source folder lacks, for every kind the\n"
+        "folder has; with --delete, stop the started triggers, then delete them in dependency order.",
+    )
+    add_factory_arguments(drift)
+    drift.add_argument(
+        "--source",
+        type=Path,
+        metavar="DIR",
+        help="the ADF Studio folder to compare with (default: pipelines_json/ in the project directory)",
+    )
+    drift.add_argument(
+        "--delete",
+        action="store_true",
+        help="after listing them, delete them: started triggers stopped first, then in dependency order",
+    )
+    drift.add_argument(
+        "--poll-seconds",
+        type=seconds,
+        default=5.0,
+        metavar="SECONDS",
+        help="interval between polls of a trigger stop (default: 5)",
+    )
+    add_json_argument(drift)
+
+
+def render(report: FolderReport) -> str:
+    """Human output of `check`: the notes, then each refused file with its problems, then a count."""
+    lines = [f"note: {note}" for note in report.notes]
+    lines += [f"problem: {problem}" for problem in report.problems]
+    refused = [f for f in report.files if not f.ok]
+    for file in refused:
+        lines.append(f"{file.path}: cannot be deployed")
+        lines += [f"  - {problem.split(': ', 1)[1] if ': ' in problem else problem}" for problem in file.problems]
+    lines.append(f"{len(report.files) - len(refused)} of {len(report.files)} file(s) deployable")
+    return "\n".join(lines)
+
+
+def _check(args: argparse.Namespace, out: Output) -> Report:
+    from ops.adf_check import check_folder
+
+    report = check_folder(args.path)
+    if not out.json:
+        out.say(render(report))
+    error = report.error()
+    return Report(report.document(), [error] if error else [])
+
+
+def _drift(args: argparse.Namespace, out: Output) -> Report:
+    from ops import adf_drift
+    from ops.factory import NotDeployedError, azure_refusals, connect
+    from stack.paths import PIPELINES_FOLDER
+
+    source: Path = args.source or project_dir(args) / PIPELINES_FOLDER
+    names = adf_drift.source_names(source)
+    compared = [kind for kind in adf_drift.OPERATIONS if kind in names]
+    result: dict[str, object] = {"source": str(source), "compared": compared, "factory": None, "drift": []}
+    try:
+        where = coordinates(args)
+    except NotDeployedError as exc:
+        out.say(f"{exc}; nothing to compare")
+        return Report(result)
+    result["factory"] = where.resource_id
+    with azure_refusals(), connect(where, endpoint=args.endpoint, polling_interval=args.poll_seconds) as adf:
+        found = adf_drift.drift(adf_drift.live_objects(adf, names), names)
+        result["drift"] = [{"kind": o.kind, "name": o.name, "started": o.started} for o in found]
+        if not found:
+            out.say(f"no drift: every {', '.join(compared)} in factory {adf.name} is in {source}")
+            return Report(result)
+        out.say(f"{len(found)} object(s) in factory {adf.name} that {source} lacks (compared: {', '.join(compared)}):")
+        for obj in found:
+            out.say(f"  {obj.key}" + (" (started)" if obj.started else ""))
+        if not args.delete:
+            out.say(f"to delete them: python -m ops adf drift --stack {args.stack} --delete")
+            return Report(result)
+        outcome = adf_drift.delete_drift(adf, found, out.say)
+    summary = f"drift: stopped {len(outcome.stopped)}, deleted {len(outcome.deleted)} of {len(found)}"
+    (out.warn if outcome.failures else out.say)(summary)
+    result |= {"stopped": outcome.stopped, "deleted": outcome.deleted}
+    return Report(result, list(outcome.failures))
+
+
+def run(args: argparse.Namespace, out: Output) -> Report:
+    return _check(args, out) if args.action == "check" else _drift(args, out)
