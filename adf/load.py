@@ -48,10 +48,12 @@ from adf.model import (
 )
 from adf.order import creation_order
 from adf.overrides import read_overrides
+from adf.publish_filters import filter_content, read_publish_options
 from adf.rules import check_content
 from adf.rules.names import RULED_KINDS
 from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
+from adf.stage_config import DEPLOYMENT_FOLDER
 from adf.trigger_checks import check_trigger
 from stack.config import ConfigError, DataFactoryConfig
 from stack.naming import INTEGRATION_RUNTIME_NAME
@@ -146,7 +148,8 @@ def _read_folder(root: Path, found: Inspection) -> None:
     if not root.is_dir():
         return
     for entry in sorted(root.iterdir()):
-        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):  # .git, .github
+        # .git, .github; deployment/ holds azure.datafactory.tools' stage config (adf/stage_config.py), not content
+        if entry.is_dir() and entry.name not in (*FOLDERS, DEPLOYMENT_FOLDER) and not entry.name.startswith("."):
             found.problems.append(
                 f"{root.name}/{entry.name}/: unknown folder; ADF Studio's folders are {', '.join(FOLDERS)}"
             )
@@ -205,7 +208,13 @@ def inspect_content(
             check_trigger(item, pipelines, problems)
     check_content(items, problems)
     ordered = creation_order(items, problems)
-    overrides = read_overrides(root, items, stack_values, problems, stack) if with_overrides and root.is_dir() else []
+    overrides = (
+        read_overrides(
+            root, items, stack_values, problems, stack, global_parameters=found.global_parameters, notes=found.notes
+        )
+        if with_overrides and root.is_dir()
+        else []
+    )
     return found, ordered, overrides
 
 
@@ -248,6 +257,7 @@ def load(root: Path, stack: str | None = None) -> AdfContent:
     show warnings, not info).
     """
     content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
+    content = filter_content(content, read_publish_options(root, stack))
     for note in content.notes:
         pulumi.log.warn(f"pipelines_json: {note}")
     return content

@@ -45,11 +45,13 @@ class DataFactoryContent(pulumi.ComponentResource):
             resolved = apply_overrides(item, args.content.overrides, values)
             inputs = {to_snake(key): value for key, value in to_inputs(resolved).items()}
             # What the platform provides (the integration runtime) is not content: linked services wait
-            # for it through `linked_services_after`.
+            # for it through `linked_services_after`. What the stack's publish filters leave out
+            # (adf/publish_filters.py) is in the factory already.
             depends_on: list[pulumi.Resource] = [
                 self.resources[(kind, ref.lower())]
                 for kind, ref in sorted(item.depends_on())
                 if ref.lower() not in {name.lower() for name in PLATFORM_ITEMS.get(kind, ())}
+                and (kind, ref.lower()) in self.resources
             ]
             if item.kind == "linkedService":
                 depends_on += list(args.linked_services_after)

@@ -9,6 +9,11 @@ Microsoft's CI/CD sample script deletes "resources that have been removed"
 Names are compared ignoring case, as ARM compares resource names
 (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
 
+Never deleted, and listed as kept (`keep_out`): what the platform provides (its integration runtime and ADF's
+AutoResolveIntegrationRuntime), and, with DoNotDeleteExcludedObjects (adf.tools' default), what the stack's publish
+filters exclude (`deployment/publish-<stack>.json`, adf/publish_filters.py). `ops adf drift` deletes with `--delete`,
+or when those publish options set DeleteNotInSource (adf.tools deletes such objects when it publishes).
+
 `delete_drift` deletes them, in dependency order: started triggers are
 stopped first (as that script does before it deletes), then triggers, pipelines, data flows,
 datasets, linked services, credentials and integration runtimes are deleted, and within one kind
@@ -26,6 +31,7 @@ from pathlib import Path
 
 from azure.core.exceptions import AzureError
 
+from adf.publish_filters import PublishOptions, folder_of
 from adf.walk import referenced_names
 from ops import factory
 from stack.errors import AzureRefusedError, InputError, PlatformError, TimedOutError
@@ -59,6 +65,8 @@ class LiveObject:
     """Lower-cased names this object references."""
     started: bool = False
     """Triggers: the trigger is started."""
+    folder: str = ""
+    """ADF Studio's folder (`properties.folder.name`), which publish filters may name."""
 
     @property
     def key(self) -> str:
@@ -110,7 +118,8 @@ def live_objects(adf: factory.Factory, kinds: Iterable[str]) -> list[LiveObject]
         for resource in operations.list_by_factory(adf.resource_group, adf.name):
             properties = resource.properties.as_dict() if resource.properties else {}
             started = kind == "trigger" and properties.get("runtimeState") == "Started"
-            found.append(LiveObject(kind, str(resource.name), frozenset(referenced_names(properties)), started))
+            references = frozenset(referenced_names(properties))
+            found.append(LiveObject(kind, str(resource.name), references, started, folder_of(properties)))
     return found
 
 
@@ -141,6 +150,22 @@ def _stable_order(graph: graphlib.TopologicalSorter[str], names: list[str]) -> l
         order += ready
         graph.done(*ready)
     return order
+
+
+def keep_out(
+    objects: list[LiveObject], options: PublishOptions
+) -> tuple[list[LiveObject], list[tuple[LiveObject, str]]]:
+    """(what drift may delete, what it must keep and why): the platform's own objects are never deleted, nor, with
+    DoNotDeleteExcludedObjects (adf.tools' default), what the stack's publish filters exclude."""
+    deletable: list[LiveObject] = []
+    kept: list[tuple[LiveObject, str]] = []
+    for obj in objects:
+        reason = options.keeps(obj.kind, obj.name, obj.folder)
+        if reason is None:
+            deletable.append(obj)
+        else:
+            kept.append((obj, reason))
+    return deletable, kept
 
 
 def delete_drift(adf: factory.Factory, objects: list[LiveObject], say: Say) -> Outcome:

@@ -63,6 +63,16 @@ def write_file(relative: str, text: str) -> Callable[[Path], None]:
     return apply
 
 
+def deployment_file(name: str, text: str) -> Callable[[Path], None]:
+    """A file in the content's `deployment/`, where azure.datafactory.tools keeps its stage config."""
+
+    def apply(root: Path) -> None:
+        (root / "pipelines_json" / "deployment").mkdir(exist_ok=True)
+        (root / "pipelines_json" / "deployment" / name).write_text(text)
+
+    return apply
+
+
 def add_config(line: str) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
         path = root / "Pulumi.dev.yaml"
@@ -396,6 +406,27 @@ CASES = [
             set_in("common", "linkedService/LS_DataLake", 0, "path", value="properties.typeProperties.uri"),
         ),
         ("LS_DataLake[0]: properties.typeProperties.uri: does not exist",),
+    ),
+    # ---- azure.datafactory.tools' stage config and publish options (pipelines_json/deployment/)
+    Case(
+        "adf-stage-config-malformed-row",
+        deployment_file("config-dev.csv", "type,name,path,value\nlinkedService,LS_DataLake,typeProperties.url\n"),
+        ("pipelines_json/deployment/config-dev.csv: line 2: no value column",),
+    ),
+    Case(
+        "adf-stage-config-unset-variable",
+        deployment_file("config-dev.csv", "type,name,path,value\npipeline,PL_*,description,$Env:NOT_SET_ANYWHERE\n"),
+        ("config-dev.csv: line 2: value: environment variable NOT_SET_ANYWHERE is not set",),
+    ),
+    Case(
+        "adf-stage-config-key-also-in-overrides",
+        deployment_file("config-dev.csv", "type,name,path,value\nlinkedService,LS_DataLake,typeProperties.url,x\n"),
+        ("also set by pipelines_json/overrides.json: common (properties.typeProperties.url)",),
+    ),
+    Case(
+        "adf-publish-options-unknown",
+        deployment_file("publish-dev.json", '{"Include": ["pipeline.*"]}'),
+        ("pipelines_json/deployment/publish-dev.json: Include: unknown option (did you mean 'Includes'?)",),
     ),
     # ---- SQL scripts
     Case(

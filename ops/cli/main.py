@@ -40,7 +40,10 @@ COMMANDS = {
     "triggers": ("ops.cli.triggers", "stop a factory's triggers before a deployment, start them after"),
     "run": ("ops.cli.run", "run a pipeline; --wait follows it to its end"),
     "sql": ("ops.cli.sql", "apply the versioned SQL scripts in sql/ to a stack's database"),
-    "adf": ("ops.cli.adf", "check any ADF Studio folder, or list and delete the factory's drift from it"),
+    "adf": (
+        "ops.cli.adf",
+        "check any ADF Studio folder, list and delete the factory's drift from it, test its linked services",
+    ),
 }
 """Command -> (its module, its one-line help)."""
 
