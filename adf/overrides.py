@@ -65,6 +65,7 @@ from typing import Any
 
 from adf.model import KINDS, AdfItem, Override
 from adf.stage_config import StageOverride, read_stage_config
+from adf.walk import MAX_DEPTH, json_depth
 
 OVERRIDES_FILE = "overrides.json"
 COMMON = "common"
@@ -173,6 +174,14 @@ def _read_json_overrides(
         document = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         problems.append(f"{file}: line {exc.lineno} column {exc.colno}: malformed JSON: {exc.msg}")
+        return {}
+    except UnicodeDecodeError as exc:
+        problems.append(f"{file}: not UTF-8 text: {exc.reason}")
+        return {}
+    except RecursionError:
+        document = None
+    if document is None or json_depth(document) > MAX_DEPTH:
+        problems.append(f"{file}: (root): nested too deeply; at most {MAX_DEPTH} levels of objects and lists")
         return {}
     shape = f"expected an object of sections, '{COMMON}' and one per stack, each {{'<kind>/<name>': [entries]}}"
     if not isinstance(document, dict):

@@ -221,7 +221,8 @@ def filter_content(content: AdfContent, options: PublishOptions) -> AdfContent:
     if left_out:
         notes.append(
             f"{options.file}: not deployed by this stack (Includes/Excludes): {', '.join(left_out)}; an object the "
-            "stack deployed before is deleted by `pulumi up` once left out, as when its file is removed"
+            "stack deployed before stays in the factory (`pulumi up` deletes no ADF content; `ops adf drift` keeps it "
+            "while DoNotDeleteExcludedObjects holds)"
         )
     unused = _unused_patterns(options, content)
     if unused:

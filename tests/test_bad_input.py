@@ -392,6 +392,36 @@ CASES = [
         ("pipelines_json/pipelines/: unknown folder",),
     ),
     Case(
+        "adf-trigger-type-properties-a-list",
+        edit_json(SCHEDULE, set_in("properties", "typeProperties", value=[{"recurrence": {}}])),
+        (f"{SCHEDULE}: properties.typeProperties: expected an object of the ScheduleTrigger's settings, found list",),
+    ),
+    Case(
+        "adf-pipeline-reference-a-string",
+        edit_json(SCHEDULE, set_in("properties", "pipelines", 0, "pipelineReference", value="PL_Anything")),
+        (f"{SCHEDULE}: properties.pipelines[0].pipelineReference: the pipeline's name written as a string",),
+    ),
+    Case(
+        "adf-activities-an-object",
+        edit_json(PIPELINE, set_in("properties", "activities", value={"Copy": {"type": "Copy"}})),
+        (f"{PIPELINE}: properties.activities: expected list, got object",),
+    ),
+    Case(
+        "adf-annotations-an-object",
+        edit_json(PIPELINE, set_in("properties", "annotations", value={"team": "data"})),
+        (f"{PIPELINE}: properties.annotations: expected list, got object",),
+    ),
+    Case(
+        "adf-depends-on-a-string",
+        edit_json(PIPELINE, set_in("properties", "activities", DEPENDENT, "dependsOn", value="Anything")),
+        (f"{PIPELINE}: properties.activities[{DEPENDENT}].dependsOn: the activity 'Anything' written as a string",),
+    ),
+    Case(
+        "adf-nested-thousands-deep",
+        write_file(DATASET, '{"name": "x", "properties": {"description": ' + "[" * 5000 + "]" * 5000 + "}}"),
+        (f"{DATASET}: (root): nested too deeply to read; at most 64 levels",),
+    ),
+    Case(
         "adf-override-unknown-stack-value",
         edit_json(
             "pipelines_json/overrides.json",

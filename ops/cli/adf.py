@@ -86,14 +86,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def render(report: FolderReport) -> str:
-    """Human output of `check`: the notes, then each refused file with its problems, then a count."""
+    """Human output of `check`: the notes, then each file with how it deploys (typed, or an ARM deployment and why)
+    or why it cannot, then a count."""
     lines = [f"note: {note}" for note in report.notes]
     lines += [f"problem: {problem}" for problem in report.problems]
-    refused = [f for f in report.files if not f.ok]
-    for file in refused:
+    for file in report.files:
+        if file.ok:
+            lines.append(f"{file.path}: {file.route or 'typed'}")
+            continue
         lines.append(f"{file.path}: cannot be deployed")
         lines += [f"  - {problem.split(': ', 1)[1] if ': ' in problem else problem}" for problem in file.problems]
-    lines.append(f"{len(report.files) - len(refused)} of {len(report.files)} file(s) deployable")
+    deployable = [f for f in report.files if f.ok]
+    arm = sum(1 for f in deployable if (f.route or "").startswith("ARM"))
+    if arm:
+        lines.append(f"{len(deployable) - arm} deploy typed, {arm} as ARM deployments of their JSON")
+    lines.append(f"{len(deployable)} of {len(report.files)} file(s) deployable")
     return "\n".join(lines)
 
 

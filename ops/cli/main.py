@@ -31,11 +31,13 @@ from stack.errors import PlatformError
 
 PROG = "python -m ops"
 DESCRIPTION = (
-    "The platform's command line: plan a stack offline, draw it, stop and start its triggers, run a\n"
-    "pipeline, apply the SQL scripts, and check ADF Studio content or the factory's drift from it."
+    "The platform's command line: plan a stack offline, rehearse its deploy, draw it, stop and start its\n"
+    "triggers, run a pipeline, apply the SQL scripts, and check ADF Studio content or the factory's drift\n"
+    "from it."
 )
 COMMANDS = {
     "plan": ("ops.cli.plan", "plan a stack offline under the mock engine, with every check"),
+    "rehearse": ("ops.cli.rehearse", "replay a stack's deploy offline, stage by stage, from empty state"),
     "diagram": ("ops.cli.diagram", "draw a stack's architecture and its factory's content from the offline plan"),
     "triggers": ("ops.cli.triggers", "stop a factory's triggers before a deployment, start them after"),
     "run": ("ops.cli.run", "run a pipeline; --wait follows it to its end"),

@@ -92,6 +92,11 @@ def architecture_source(plan: Plan) -> str:
         attrs = dict(EDGE_STYLES[edge.kind])
         if edge.label:
             attrs["label"] = edge.label
+            # dot gives an edge's label room of its own only on an edge it ranks ("each edge label is treated as
+            # a dummy node and allocated its own space", https://github.com/ellson/MOTHBALLED-graphviz/issues/620);
+            # a labelled edge with constraint=false is drawn badly in clusters
+            # (https://github.com/ellson/MOTHBALLED-graphviz/issues/747), here with its label beside the picture.
+            attrs.pop("constraint", None)
         if edge.both:
             attrs["dir"] = "both"
         graph.edges.append((edge.source, edge.target, attrs))

@@ -154,7 +154,7 @@ def test_the_program_leaves_out_what_the_filters_exclude_and_keeps_what_referenc
     (root / "deployment").mkdir()
     (root / "deployment" / "publish-dev.json").write_text(json.dumps({"Excludes": ["pipeline.PL_Archive_SqlToLake"]}))
     real_load = adf_load.load
-    monkeypatch.setattr(adf_load, "load", lambda _root, stack=None: real_load(root, stack))
+    monkeypatch.setattr(adf_load, "load", lambda _root, stack=None, **kwargs: real_load(root, stack, **kwargs))
     plan = run_program("dev", PROJECT_DIR)
     pipelines = {r.inputs["pipelineName"] for r in plan.by_type("azure-native:datafactory:Pipeline")}
     assert "PL_Archive_SqlToLake" not in pipelines and "PL_Events_SilverToSql" in pipelines

@@ -105,8 +105,8 @@ def test_every_pulumi_az_and_deploy_ops_line_is_a_pipeline_command_in_the_pipeli
     position = 0
     matched: list[tuple[str, CommandKind, str]] = []
     for line in lines:
-        if line.startswith("python -m ops plan"):
-            continue  # the validate stage's offline plans, run below
+        if line.startswith(("python -m ops plan", "python -m ops rehearse")):
+            continue  # the validate stage's offline plans and the offline rehearsal, run below
         found = next((i for i in range(position, len(run)) if matches(line, run[i][2])), None)
         assert found is not None, (
             f"not run by the pipeline after {run[position - 1][0] if position else 'the start'}: {line}"
@@ -180,6 +180,18 @@ def test_the_documented_offline_plans_pass(lines: list[str], monkeypatch: pytest
     assert plans == ["python -m ops plan --stack test --project-dir foundation", "python -m ops plan --stack test"]
     for line in plans:
         assert ops_main(shlex.split(line)[3:]) == 0, line
+
+
+def test_the_documented_rehearsal_replays_the_pipelines_stages_and_passes(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(PROJECT_DIR)
+    rehearsals = [line for line in lines if line.startswith("python -m ops rehearse")]
+    assert rehearsals == ["python -m ops rehearse --stack test"]
+    assert ops_main(shlex.split(rehearsals[0])[3:]) == 0
+    replayed = [line.split(":")[0].removeprefix("stage ") for line in capsys.readouterr().out.splitlines()]
+    run = list(dict.fromkeys(stage for stage, _kind, _line in pipeline_commands()))
+    assert [line for line in replayed if line in run] == run
 
 
 def test_the_documented_trigger_commands_stop_then_start_the_stacks_triggers(

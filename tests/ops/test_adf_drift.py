@@ -320,3 +320,55 @@ def test_a_bad_publish_options_file_exits_2_before_the_factory_is_read(
     assert cli() == ExitCode.INPUT
     assert "DeleteNotInSorce: unknown option (did you mean 'DeleteNotInSource'?)" in capsys.readouterr().err
     assert factory.requests == []
+
+
+def _write(root: Path, key: str, document: dict[str, Any]) -> None:
+    path = root / f"{key}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document))
+
+
+def test_managed_networks_and_their_endpoints_are_compared_when_the_source_has_the_folder(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(source, "managedVirtualNetwork/default", {"name": "default", "type": "managedvirtualnetworks"})
+    _write(source, "managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake", {"name": "pe-lake"})
+    factory.add_object("managedvirtualnetworks", "default", {})
+    factory.add_object("managedvirtualnetworks", "hotfix", {})
+    factory.add_managed_private_endpoint("default", "pe-lake", {"groupId": "dfs"})
+    factory.add_managed_private_endpoint("default", "pe-sql", {"groupId": "sqlServer"})
+    assert cli("--delete") == ExitCode.AZURE
+    captured = capsys.readouterr()
+    listed = [line.strip() for line in captured.out.splitlines() if line.startswith("  ")]
+    assert listed == ["managedPrivateEndpoint/default/pe-sql", "managedVirtualNetwork/hotfix"]
+    assert factory.deleted == ["managedVirtualNetworks/default/managedPrivateEndpoints/pe-sql"]
+    assert sorted(factory.endpoints["default"]) == ["pe-lake"]
+    assert "managedVirtualNetwork/hotfix: ADF's API has no delete for a managed virtual network" in captured.err
+
+
+def test_global_parameters_the_factory_file_lacks_are_removed_from_the_factory_set(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    declared = {"region": {"type": "string", "value": "weu"}}
+    _write(source, "factory/adf-contoso-dev", {"name": "adf-contoso-dev", "properties": {"globalParameters": declared}})
+    factory.global_parameters = {
+        "region": {"type": "String", "value": "weu"},
+        "environment": {"type": "String", "value": "dev"},  # the platform's own
+        "hotfixFlag": {"type": "Bool", "value": True},
+    }
+    assert cli("--delete") == ExitCode.OK
+    assert "globalParameter/hotfixFlag" in capsys.readouterr().out
+    assert factory.global_parameters == {
+        "region": {"type": "String", "value": "weu"},
+        "environment": {"type": "String", "value": "dev"},
+    }
+
+
+def test_kinds_of_the_factory_the_source_has_no_folder_for_are_not_read(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.global_parameters = {"hotfixFlag": {"type": "Bool", "value": True}}
+    factory.add_managed_private_endpoint("default", "pe-sql", {"groupId": "sqlServer"})
+    assert cli() == ExitCode.OK
+    assert "no drift" in capsys.readouterr().out
+    assert not any("globalParameters" in r.path or "managedVirtualNetworks" in r.path for r in factory.requests)

@@ -276,6 +276,20 @@ def test_the_workspace_counts_the_resources_that_send_it_diagnostics(dev: Plan, 
     assert fewer.nodes[workspace].split("\n")[1] == f"diagnostics of {len(senders) - 1} resources"
 
 
+def test_telemetry_leaves_the_ranking_to_the_data_paths_but_a_labelled_one_keeps_room_for_its_label(
+    dev: Plan, dot: Dot
+) -> None:
+    """Unlabelled telemetry arrows do not pull the layout; a labelled one is ranked, so dot places its label
+    beside its arrow instead of beyond the picture's edge."""
+    app = dot.node(name_of(dev, "azure-native:web:WebApp", "name"))
+    insights = dot.node(name_of(dev, "azure-native:applicationinsights:Component", "resourceName"))
+    workspace = dot.node(name_of(dev, "azure-native:operationalinsights:Workspace", "workspaceName"))
+    labelled = dot.edge(app, insights, "telemetry")
+    assert labelled["label"] == "Monitoring Metrics Publisher"
+    assert "constraint" not in labelled and labelled["weight"] == "0"
+    assert dot.edge(insights, workspace, "telemetry")["constraint"] == "false"
+
+
 def test_factory_content_is_summarised_with_counts(dev: Plan, dot: Dot) -> None:
     summary = next(text for text in dot.nodes.values() if "pipeline" in text)
     assert f"{len(dev.by_type('azure-native:datafactory:Pipeline'))} pipelines" in summary
