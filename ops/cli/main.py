@@ -38,7 +38,7 @@ DESCRIPTION = (
 COMMANDS = {
     "plan": ("ops.cli.plan", "plan a stack offline under the mock engine, with every check"),
     "rehearse": ("ops.cli.rehearse", "replay a stack's deploy offline, stage by stage, from empty state"),
-    "diagram": ("ops.cli.diagram", "draw a stack's architecture from the offline plan"),
+    "diagram": ("ops.cli.diagram", "draw a stack's architecture and its factory's content from the offline plan"),
     "triggers": ("ops.cli.triggers", "stop a factory's triggers before a deployment, start them after"),
     "run": ("ops.cli.run", "run a pipeline; --wait follows it to its end"),
     "sql": ("ops.cli.sql", "apply the versioned SQL scripts in sql/ to a stack's database"),
