@@ -5,29 +5,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: install graphviz plan plan-all test lint typecheck unit bench package generate-local clean
-GRAPHVIZ_HINT := Graphviz is required for python -m ops diagram and its tests: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/
+.PHONY: install plan plan-all test lint typecheck unit bench package generate-local clean
 
+# Everything installs into the checkout (.venv, node_modules), as the user who runs make: nothing needs root.
+# pip prints a line per package it collects and installs, npm a summary; both take about a minute on a fresh clone.
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@echo "pip: installing the pinned Python packages into $(VENV)..."
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# Node.js packages for the tests and the diagram: Azurite (storage emulator) and Graphviz compiled to WebAssembly.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@echo "npm: installing the pinned Node.js packages into node_modules..."
+	npm ci --no-audit --no-fund --no-update-notifier
 	touch $@
 
-# Graphviz is a system package: installed with apt-get where that is allowed (root, or passwordless sudo on CI
-# agents), elsewhere the hint says how.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo=none; fi; \
-	  if [ "$$sudo" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else echo "$(GRAPHVIZ_HINT)" >&2; exit 1; fi; }
-
-install: $(VENV)/.installed node_modules/.installed graphviz
+install: $(VENV)/.installed node_modules/.installed
 
 plan: $(VENV)/.installed
 	$(PY) -m ops plan --stack $(STACK)
@@ -39,7 +33,10 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy prints nothing until it is done (about a minute without its cache), so say what it is doing.
 typecheck: $(VENV)/.installed
+	@echo "mypy: type-checking $$(find . -name '*.py' -not -path './.venv/*' -not -path './node_modules/*' \
+	  -not -path './build/*' -not -path './dist/*' | wc -l) Python files (pyproject.toml, [tool.mypy])..."
 	$(VENV)/bin/mypy
 
 # Two workers: the suite is CPU-bound and CI has two cores (pytest-xdist; `PYTEST_WORKERS=0` runs in one process).

@@ -7,6 +7,7 @@ import pulumi
 
 from adf import load as adf_load
 from components.data_platform import DataPlatform, DataPlatformArgs
+from preview.schema import check_inputs
 from stack.config import load_config
 from stack.naming import build_names
 from stack.paths import PIPELINES_FOLDER, program_dir
@@ -14,7 +15,9 @@ from stack.paths import PIPELINES_FOLDER, program_dir
 stack_file = f"Pulumi.{pulumi.get_stack()}.yaml"
 config = load_config()
 names = build_names(config, pulumi.get_stack(), stack_file)
-content = adf_load.load(program_dir() / PIPELINES_FOLDER, stack=pulumi.get_stack())
+# The provider-schema check routes each ADF item: typed where azure-native represents it exactly, else an ARM
+# deployment of its JSON (adf/lossless.py); the same check `ops plan` and `ops adf check` run.
+content = adf_load.load(program_dir() / PIPELINES_FOLDER, stack=pulumi.get_stack(), typed_check=check_inputs)
 enabled_triggers = adf_load.enabled_triggers(config.data_factory, content, stack_file)
 platform = DataPlatform("platform", DataPlatformArgs(config, names, content))
 

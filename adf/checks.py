@@ -9,9 +9,9 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from adf.model import KINDS, NOT_REPRESENTABLE, REFERENCE_KINDS, AdfItem
+from adf.model import KINDS, REFERENCE_KINDS, AdfItem
 from adf.order import find_cycle
-from adf.walk import activity_lists, walk_json
+from adf.walk import activity_lists, json_type, walk_json
 
 GLOBAL_PARAMETERS = frozenset({"environment"})
 _PIPELINE_PARAMETER = re.compile(r"pipeline\(\)\s*\.\s*parameters\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*'([^']+)'\s*\])")
@@ -79,13 +79,8 @@ def check_references(
         for ref in item.references():
             if (ref.kind, ref.name.lower()) not in known:
                 available = ", ".join(names.get(ref.kind, []) + provided.get(ref.kind, [])) or "none"
-                why = (
-                    f"; and it cannot be deployed: {NOT_REPRESENTABLE[ref.kind]}"
-                    if ref.kind in NOT_REPRESENTABLE
-                    else ""
-                )
                 problems.append(
-                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}{why}"
+                    f"{item.file}: {ref.path}: {ref.kind} '{ref.name}' does not exist; available: {available}"
                 )
 
 
@@ -99,9 +94,8 @@ def check_activities(item: AdfItem, problems: list[str]) -> None:
         graph: dict[str, list[str]] = {}
         for i, activity in enumerate(activities):
             edges = graph.setdefault(names[i], [])
-            for d, dependency in enumerate(activity.get("dependsOn") or []):
-                target = dependency.get("activity") if isinstance(dependency, dict) else None
-                if target not in index_of:
+            for d, target in _depends_on(activity.get("dependsOn"), f"{item.file}: {path}[{i}].dependsOn", problems):
+                if not isinstance(target, str) or target not in index_of:
                     problems.append(
                         f"{item.file}: {path}[{i}].dependsOn[{d}].activity: '{target}' is not an activity of this "
                         f"list; activities here: {', '.join(names)}"
@@ -111,6 +105,29 @@ def check_activities(item: AdfItem, problems: list[str]) -> None:
         cycle = find_cycle(graph)
         if cycle:
             problems.append(f"{item.file}: {path}: dependsOn forms a cycle: {' -> '.join(cycle)}")
+
+
+def _depends_on(value: Any, where: str, problems: list[str]) -> Iterator[tuple[int, Any]]:
+    """(index, activity name) of each dependency of a `dependsOn`, reporting a shape ADF does not take."""
+    if value is None:
+        return
+    fix = "[{'activity': <name>, 'dependencyConditions': ['Succeeded']}]"
+    if isinstance(value, str):
+        problems.append(f"{where}: the activity {value!r} written as a string; ADF expects a list: {fix}")
+        return
+    if not isinstance(value, list):
+        problems.append(f"{where}: expected a list {fix}, found {json_type(value)}")
+        return
+    for index, dependency in enumerate(value):
+        if isinstance(dependency, str):
+            problems.append(
+                f"{where}[{index}]: the activity {dependency!r} written as a string; ADF expects "
+                f"{{'activity': {dependency!r}, 'dependencyConditions': ['Succeeded']}}"
+            )
+        elif not isinstance(dependency, dict):
+            problems.append(f"{where}[{index}]: expected an object {fix[1:-1]}, found {json_type(dependency)}")
+        else:
+            yield index, dependency.get("activity")
 
 
 def _expressions(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -2,151 +2,156 @@
 
 azure-native flattens ADF's `typeProperties` into the parent object (activities,
 datasets, linked services, triggers, data flows), and takes a pipeline's properties
-as top-level arguments. The conversion does exactly that and nothing else, so every
-property in a file reaches its resource.
+as top-level arguments. The conversion does exactly that and nothing else. Where flattening
+would merge two properties (`typed_obstacles`), or the typed resource cannot take a property,
+the item deploys as its own JSON instead (adf/lossless.py), so every property in a file
+reaches the factory.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from adf.model import AdfItem
-from adf.sdk import sdk_name
-from adf.sdk import type_properties as type_properties_of
+from adf.sdk import FAMILIES, sdk_envelope, sdk_name
 from adf.walk import NESTED_ACTIVITY_LISTS
 
 OUTPUT_ONLY = {"trigger": ("runtimeState",)}
 """Read-only properties ADF Studio exports but the API (and azure-native) does not accept."""
 
-_SCHEMA_ISSUE = (
-    "azure-native flattens typeProperties, so a dataset's SQL schema name and its column schema are one "
-    "property there (pulumi/pulumi-azure-native#2006)"
-)
+SCHEMA_ISSUE = "pulumi/pulumi-azure-native#2006"
+"""azure-native flattens a dataset's typeProperties, so its SQL schema name (typeProperties.schema) and its column
+schema (schema) become one property there."""
 
 
-def _merge_type_properties(
-    obj: dict[str, Any], where: str, problems: list[str] | None, family: str = "activity"
-) -> dict[str, Any]:
+def _merge_type_properties(obj: dict[str, Any], family: str = "activity") -> dict[str, Any]:
     """`{..., typeProperties: {...}}` -> the same object with typeProperties' keys merged in.
 
     Keys are spelled as azure-native spells them for the object's type (adf.sdk: ADF Studio writes e.g.
-    `dataflow` where the SDK has `dataFlow`).
+    `dataflow` where the SDK has `dataFlow`). A key that collides with one outside typeProperties is a reason for
+    the lossless path (`typed_obstacles`); here the typeProperties' value wins.
     """
     out = {key: value for key, value in obj.items() if key != "typeProperties"}
     type_properties = obj.get("typeProperties")
     adf_type = str(obj.get("type"))
     if isinstance(type_properties, dict):
         for key, value in type_properties.items():
-            name = sdk_name(family, adf_type, str(key))
-            if name in out and problems is not None:
-                problems.append(f"{where}.typeProperties.{key}: also set outside typeProperties; it must be set once")
-            out[name] = value
+            out[sdk_name(family, adf_type, str(key))] = value
     return out
 
 
-def _sql_part(value: Any) -> str | None:
-    """A schema or table name as an ADF expression operand: a quoted literal or a plain `@...` expression."""
-    if isinstance(value, dict) and value.get("type") == "Expression":
-        value = value.get("value")
-    if not isinstance(value, str) or not value:
-        return None
-    if value.startswith("@") and not value.startswith("@@") and "@{" not in value:
-        return value[1:]
-    if "@" in value:
-        return None
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _sql_schema(properties: dict[str, Any], where: str, problems: list[str] | None, notes: list[str] | None) -> Any:
-    """A dataset's typeProperties with its SQL schema name moved where azure-native can take it, or None.
-
-    `schema` + `table` become `tableName` '[schema].[table]' (an expression where either is one) when the
-    type has tableName; the meaning is the same. Otherwise the dataset is refused with a hint.
-    """
-    type_properties = properties.get("typeProperties")
-    if not isinstance(type_properties, dict) or "schema" not in type_properties:
-        return type_properties
-    if isinstance(type_properties["schema"], list):
-        return type_properties  # a column schema written in typeProperties: nothing to convert
-    adf_type = str(properties.get("type"))
-    has_table_name = "tableName" in (type_properties_of("dataset", adf_type) or ())
-    schema, table = _sql_part(type_properties["schema"]), _sql_part(type_properties.get("table"))
-    if has_table_name and schema is not None and table is not None:
-        expression = f"@concat('[', {schema}, '].[', {table}, ']')"
-        if schema.startswith("'") and table.startswith("'"):
-            value: Any = f"[{schema[1:-1]}].[{table[1:-1]}]".replace("''", "'")
-        else:
-            value = {"value": expression, "type": "Expression"}
-        if notes is not None:
-            shown = value if isinstance(value, str) else expression
-            notes.append(f"{where}.typeProperties: converted schema + table to tableName {shown!r}: {_SCHEMA_ISSUE}")
-        rest = {k: v for k, v in type_properties.items() if k not in ("schema", "table", "tableName")}
-        return {**rest, "tableName": value}
-    if problems is not None:
-        if has_table_name:
-            fix = "write typeProperties.tableName '[schema].[table]' instead of schema and table"
-        else:
-            fix = (
-                f"{adf_type} has no tableName in azure-native, so its SQL schema name cannot be deployed: "
-                "remove typeProperties.schema and name the schema in the activity's query, or in the table "
-                "where the connector accepts a qualified name"
+def _collisions(obj: Any, family: str, where: str) -> list[str]:
+    """typeProperties keys of one object that land on a property outside typeProperties once flattened: one that
+    the object also sets, or one of its family's envelope (a dataset's column `schema`), which azure-native would
+    merge into one value."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("typeProperties"), dict):
+        return []
+    envelope = sdk_envelope(family)
+    found = []
+    for key in obj["typeProperties"]:
+        name = sdk_name(family, str(obj.get("type")), str(key))
+        if family == "dataset" and name == "schema":
+            found.append(
+                f"{where}.typeProperties.{key}: azure-native flattens typeProperties, so a dataset's SQL schema name "
+                f"and its column schema (properties.schema) are one property there ({SCHEMA_ISSUE})"
             )
-        problems.append(f"{where}.typeProperties.schema: a SQL schema name; {_SCHEMA_ISSUE}: {fix}")
-    return {k: v for k, v in type_properties.items() if k != "schema"}
+        elif name in obj or name in envelope:
+            where_else = "also set outside typeProperties" if name in obj else f"the {family}'s own '{name}'"
+            found.append(
+                f"{where}.typeProperties.{key}: azure-native flattens typeProperties, where it is {where_else}"
+            )
+    return found
 
 
-def _convert_list(activities: Any, where: str, problems: list[str] | None) -> Any:
+def _nested_lists(activity: dict[str, Any], where: str) -> list[tuple[str, Any]]:
+    """The activity lists in a flattened activity, with their paths in the file."""
+    lists = [(f"{where}.typeProperties.{key}", activity[key]) for key in NESTED_ACTIVITY_LISTS if key in activity]
+    cases = activity.get("cases")
+    for c, case in enumerate(cases if isinstance(cases, list) else []):
+        if isinstance(case, dict):
+            lists.append((f"{where}.typeProperties.cases[{c}].activities", case.get("activities")))
+    return lists
+
+
+def _convert_list(activities: Any, where: str, dropped: list[str] | None) -> Any:
     if not isinstance(activities, list):
         return activities
     return [
-        convert_activity(child, f"{where}[{i}]", problems) if isinstance(child, dict) else child
+        convert_activity(child, f"{where}[{i}]", dropped) if isinstance(child, dict) else child
         for i, child in enumerate(activities)
     ]
 
 
-def convert_activity(activity: dict[str, Any], where: str = "", problems: list[str] | None = None) -> dict[str, Any]:
-    """Flatten an activity, and recursively the activities nested in it."""
-    out = _merge_type_properties(activity, where, problems)
+def convert_activity(activity: dict[str, Any], where: str = "", dropped: list[str] | None = None) -> dict[str, Any]:
+    """Flatten an activity, and recursively the activities nested in it.
+
+    An empty `policy.cancelAfter` ({}; ADF Studio writes it, azure-native's ActivityPolicy has no such property)
+    is left out: it holds nothing, so nothing is lost. `dropped` collects where that happened.
+    """
+    out = _merge_type_properties(activity)
+    policy = out.get("policy")
+    if isinstance(policy, dict) and policy.get("cancelAfter") == {}:
+        out["policy"] = {key: value for key, value in policy.items() if key != "cancelAfter"}
+        if dropped is not None:
+            dropped.append(f"{where}.policy.cancelAfter: {{}} left out: it is empty, so nothing is lost")
     for key in NESTED_ACTIVITY_LISTS:
         if isinstance(out.get(key), list):
-            out[key] = _convert_list(out[key], f"{where}.typeProperties.{key}", problems)
+            out[key] = _convert_list(out[key], f"{where}.typeProperties.{key}", dropped)
     if isinstance(out.get("cases"), list):
         out["cases"] = [
             {
                 **case,
                 "activities": _convert_list(
-                    case.get("activities", []), f"{where}.typeProperties.cases[{c}].activities", problems
+                    case["activities"], f"{where}.typeProperties.cases[{c}].activities", dropped
                 ),
             }
-            if isinstance(case, dict)
+            if isinstance(case, dict) and isinstance(case.get("activities"), list)
             else case
             for c, case in enumerate(out["cases"])
         ]
     return out
 
 
-def to_inputs(item: AdfItem, problems: list[str] | None = None, notes: list[str] | None = None) -> dict[str, Any]:
+def to_inputs(item: AdfItem, dropped: list[str] | None = None) -> dict[str, Any]:
     """The item's azure-native inputs (without factory and resource group), camelCase as in the file.
 
-    `problems` and `notes` collect what cannot be converted and what was converted (when given).
+    What the typed resource leaves out because it is empty is listed in `dropped` (when given).
     """
     properties = {k: v for k, v in item.properties.items() if k not in OUTPUT_ONLY.get(item.kind, ())}
-    where = f"{item.file}: properties"
     if item.kind == "pipeline":
         out = dict(properties)
         if isinstance(out.get("activities"), list):
-            out["activities"] = _convert_list(out["activities"], f"{where}.activities", problems)
+            out["activities"] = _convert_list(out["activities"], f"{item.file}: properties.activities", dropped)
         return out
-    if item.kind == "dataset":
-        properties = {**properties, "typeProperties": _sql_schema(properties, where, problems, notes)}
-        if properties["typeProperties"] is None:
-            del properties["typeProperties"]
-    inputs: dict[str, Any] = {"properties": _merge_type_properties(properties, where, problems, item.kind)}
+    inputs: dict[str, Any] = {"properties": _merge_type_properties(properties, item.kind)}
     if item.network is not None:
         inputs["managedVirtualNetworkName"] = item.network
     return inputs
+
+
+def typed_obstacles(item: AdfItem) -> list[str]:
+    """What the typed resource would merge away when it flattens typeProperties, each `<file>: <path>: <why>`."""
+    where = f"{item.file}: properties"
+    if item.kind != "pipeline":
+        return _collisions(item.properties, item.kind, where)
+    found: list[str] = []
+    pending: list[tuple[str, Any]] = [(f"{where}.activities", item.properties.get("activities"))]
+    while pending:
+        path, activities = pending.pop()
+        for index, activity in enumerate(activities if isinstance(activities, list) else []):
+            if isinstance(activity, dict):
+                found += _collisions(activity, "activity", f"{path}[{index}]")
+                pending += _nested_lists(_merge_type_properties(activity), f"{path}[{index}]")
+    return found
+
+
+@cache
+def _envelope() -> frozenset[str]:
+    """Every property some family keeps outside typeProperties; any other property an object lacks belongs inside."""
+    return frozenset().union(*(sdk_envelope(family) for family in FAMILIES))
 
 
 _PATH_TOKEN = re.compile(r'\.?([A-Za-z_$][\w$]*)|\[(\d+)\]|\["([^"]+)"\]')
@@ -162,21 +167,28 @@ def authoring_path(item: AdfItem, inputs_path: str) -> str:
         tokens = tokens[1:]
     node: Any = item.properties
     out = "properties"
+    wraps = item.kind != "pipeline"  # whether `node` keeps its own properties in typeProperties
+    in_activities = False
     for key, index in tokens:
         if index is not None:
             out += f"[{index}]"
             node = node[index] if isinstance(node, list) and index < len(node) else None
+            wraps, in_activities = in_activities, False
             continue
         type_properties = node.get("typeProperties") if isinstance(node, dict) else None
+        in_activities = key in NESTED_ACTIVITY_LISTS
         if isinstance(node, dict) and key in node:
-            out, node = f"{out}.{key}", node[key]
+            out, node, wraps = f"{out}.{key}", node[key], False
             continue
         if isinstance(type_properties, dict):
             written = next((k for k in type_properties if str(k).lower() == key.lower()), None)
             if written is not None:
-                out, node = f"{out}.typeProperties.{written}", type_properties[written]
+                out, node, wraps = f"{out}.typeProperties.{written}", type_properties[written], False
                 continue
-        out, node = f"{out}.{key}", None
+        if wraps and key not in _envelope():  # a property the file lacks: where it would be written
+            out, node, wraps = f"{out}.typeProperties.{key}", None, False
+            continue
+        out, node, wraps = f"{out}.{key}", None, False
     return out
 
 

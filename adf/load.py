@@ -33,12 +33,12 @@ from adf.checks import (
     check_pipeline_properties,
     check_references,
 )
-from adf.convert import to_inputs
+from adf.layout import extra_folder
+from adf.lossless import Route, TypedCheck, route, routes_summary
 from adf.model import (
     FOLDERS,
     KIND_SPECS,
     KINDS,
-    NOT_REPRESENTABLE,
     SETTINGS_FOLDERS,
     AdfContent,
     AdfItem,
@@ -48,11 +48,14 @@ from adf.model import (
 )
 from adf.order import creation_order
 from adf.overrides import read_overrides
+from adf.publish_filters import filter_content, read_publish_options
 from adf.rules import check_content
 from adf.rules.names import RULED_KINDS
 from adf.settings import READ_ONLY, READ_ONLY_EVERYWHERE, read_settings
 from adf.stack_values import STACK_VALUE_KEYS
+from adf.stage_config import DEPLOYMENT_FOLDER
 from adf.trigger_checks import check_trigger
+from adf.walk import MAX_DEPTH, json_depth
 from stack.config import ConfigError, DataFactoryConfig
 from stack.naming import INTEGRATION_RUNTIME_NAME
 
@@ -68,9 +71,15 @@ class Inspection:
     dropped: dict[str, list[str]] = field(default_factory=dict)
     """Read-only property -> the files it was dropped from."""
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Findings of the content rules that ADF's own accepted content breaks (adf/rules): reported, not refused."""
     global_parameters: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     """Every .json file found, whether or not it could be read."""
+    started_triggers: list[str] = field(default_factory=list)
+    """Triggers whose file says `runtimeState: Started` (ADF Studio's state of the authoring factory)."""
+    routes: dict[tuple[AdfKind, str], Route] = field(default_factory=dict)
+    """How each item deploys, by (kind, lower-case name), when a typed check was given."""
 
     def summary(self) -> list[str]:
         """The notes, with one line for all the read-only properties dropped."""
@@ -89,6 +98,15 @@ def _read_document(path: Path, file: str, problems: list[str]) -> dict[str, Any]
         return None
     except UnicodeDecodeError as exc:
         problems.append(f"{file}: not UTF-8 text: {exc.reason}")
+        return None
+    except RecursionError:
+        problems.append(f"{file}: (root): nested too deeply to read; at most {MAX_DEPTH} levels of objects and lists")
+        return None
+    if json_depth(document) > MAX_DEPTH:
+        problems.append(
+            f"{file}: (root): nested {json_depth(document)} levels deep; at most {MAX_DEPTH} levels of objects "
+            "and lists"
+        )
         return None
     if not isinstance(document, dict):
         found = type(document).__name__
@@ -116,9 +134,15 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
     if kind not in RULED_KINDS and not _NAME.match(name):
         problems.append(f"{file}: name: '{name}' is not a valid ADF name (letters, digits, _ - . and spaces)")
     properties = document.get("properties")
+    if properties is None and kind == AdfKind.MANAGED_VIRTUAL_NETWORK:
+        # ADF Studio writes `{"name": "default", "type": ".../managedvirtualnetworks"}`; the API takes an empty
+        # properties object for it (MicrosoftDocs/azure-docs#76925), which is what is deployed.
+        properties = {}
     if not isinstance(properties, dict):
         problems.append(f"{file}: properties: missing or not an object")
         return None
+    if kind == AdfKind.TRIGGER and properties.get("runtimeState") == "Started":
+        found.started_triggers.append(name)
     for key in READ_ONLY.get(kind, ()) + READ_ONLY_EVERYWHERE:
         if key in properties:
             properties = {k: v for k, v in properties.items() if k != key}
@@ -131,8 +155,6 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
     document = {**document, "properties": properties}
     if KIND_SPECS[kind].typed and not isinstance(properties.get("type"), str):
         problems.append(f"{file}: properties.type: missing; every {kind} names its type")
-    if kind in NOT_REPRESENTABLE:
-        problems.append(f"{file}: cannot be deployed: {NOT_REPRESENTABLE[kind]}")
     return AdfItem(kind=kind, name=name, file=file, document=document)
 
 
@@ -146,10 +168,13 @@ def _read_folder(root: Path, found: Inspection) -> None:
     if not root.is_dir():
         return
     for entry in sorted(root.iterdir()):
-        if entry.is_dir() and entry.name not in FOLDERS and not entry.name.startswith("."):  # .git, .github
-            found.problems.append(
-                f"{root.name}/{entry.name}/: unknown folder; ADF Studio's folders are {', '.join(FOLDERS)}"
-            )
+        # .git, .github; deployment/ holds azure.datafactory.tools' stage config (adf/stage_config.py), not content
+        if entry.is_dir() and entry.name not in (*FOLDERS, DEPLOYMENT_FOLDER) and not entry.name.startswith("."):
+            extra = extra_folder(entry)
+            if extra.error is not None:
+                found.problems.append(f"{root.name}/{entry.name}/: {extra.error}")
+            else:
+                found.notes.append(f"{root.name}/{entry.name}/: {extra.note}")
     for kind in (*KINDS, *SETTINGS_FOLDERS):
         for path in _kind_files(root, kind):
             file = path.relative_to(root.parent).as_posix()
@@ -178,12 +203,16 @@ def inspect_content(
     with_overrides: bool = True,
     stack: str | None = None,
     external_names: Mapping[str, Collection[str]] | None = PLATFORM_ITEMS,
+    typed_check: TypedCheck | None = None,
 ) -> tuple[Inspection, list[AdfItem], list[Override]]:
     """Read and check every file under `root` without raising: what was found, the items in creation order
     and the overrides. `with_overrides=False` ignores overrides.json (checking content on its own); `stack`
     picks overrides.json's section for that stack (besides `common`; every section is validated);
     `external_names` are the items, by kind, that exist outside `root` and may be referenced: by default the
-    platform's own (PLATFORM_ITEMS), the runtime every linked service connects via."""
+    platform's own (PLATFORM_ITEMS), the runtime every linked service connects via. With `typed_check`, each item
+    without a problem of its own gets its route (adf/lossless.py): typed, or an ARM deployment of its JSON; what
+    neither can deploy is a problem. Without it, `pipeline_properties` (when given) are the only pipeline
+    properties allowed."""
     found = Inspection()
     problems = found.problems
     _read_folder(root, found)
@@ -194,19 +223,46 @@ def inspect_content(
     pipelines = {item.name.lower(): item for item in items if item.kind == "pipeline"}
     for item in items:
         check_declarations(item, problems)
-        to_inputs(item, problems, found.notes)
         check_expressions(item, problems, global_names)
         check_passed_parameters(item, by_key, problems)
         if item.kind == "pipeline":
             check_activities(item, problems)
-            if pipeline_properties is not None:
+            if pipeline_properties is not None and typed_check is None:
                 check_pipeline_properties(item, pipeline_properties, problems)
         if item.kind == "trigger":
             check_trigger(item, pipelines, problems)
-    check_content(items, problems)
+    check_content(items, problems, found.warnings)
+    if typed_check is not None:
+        _route_items(found, typed_check)
     ordered = creation_order(items, problems)
-    overrides = read_overrides(root, items, stack_values, problems, stack) if with_overrides and root.is_dir() else []
+    overrides = (
+        read_overrides(
+            root, items, stack_values, problems, stack, global_parameters=found.global_parameters, notes=found.notes
+        )
+        if with_overrides and root.is_dir()
+        else []
+    )
     return found, ordered, overrides
+
+
+def _route_items(found: Inspection, typed_check: TypedCheck) -> None:
+    """The route of every item whose file has no problem yet (another problem would make the route moot)."""
+    refused = {problem.split(": ", 1)[0] for problem in found.problems}
+    for item in found.items:
+        if item.file in refused:
+            continue
+        found.routes[(item.kind, item.name.lower())], problems = route(item, typed_check)
+        found.problems.extend(problems)
+    summary = routes_summary(found.items, found.routes)
+    if summary:
+        found.notes.append(summary)
+    if found.started_triggers:
+        found.notes.append(
+            f"{len(found.started_triggers)} trigger(s) are Started in ADF Studio "
+            f"({', '.join(found.started_triggers)}): they deploy stopped, because ADF cannot update a started "
+            "trigger; a stack starts the ones dataFactory.triggersEnabled (or dataFactory.triggers.<name>) "
+            "says it runs, with `ops triggers start`"
+        )
 
 
 def load_content(
@@ -215,14 +271,16 @@ def load_content(
     pipeline_properties: frozenset[str] | None = None,
     stack: str | None = None,
     external_names: Mapping[str, Collection[str]] | None = PLATFORM_ITEMS,
+    typed_check: TypedCheck | None = None,
 ) -> AdfContent:
     """Read and validate every file under `root`; raise ContentError listing every problem.
 
     `stack_values` are the keys overrides.json may use; `pipeline_properties` the
-    properties a pipeline may have (azure-native takes them as arguments).
+    properties a pipeline may have (azure-native takes them as arguments); `typed_check` decides each item's
+    route (see inspect_content).
     """
     found, ordered, overrides = inspect_content(
-        root, stack_values, pipeline_properties, stack=stack, external_names=external_names
+        root, stack_values, pipeline_properties, stack=stack, external_names=external_names, typed_check=typed_check
     )
     if found.problems:
         raise ContentError(found.problems)
@@ -231,6 +289,9 @@ def load_content(
         overrides=tuple(overrides),
         global_parameters=tuple(found.global_parameters),
         notes=tuple(found.summary()),
+        warnings=tuple(found.warnings),
+        routes=dict(found.routes),
+        started_triggers=tuple(found.started_triggers),
     )
 
 
@@ -240,15 +301,17 @@ def pipeline_properties() -> frozenset[str]:
     return frozenset(to_camel(name) for name in arguments - {"pipeline_name"})
 
 
-def load(root: Path, stack: str | None = None) -> AdfContent:
+def load(root: Path, stack: str | None = None, typed_check: TypedCheck | None = None) -> AdfContent:
     """Load and validate the content with the stack values and pipeline properties this platform supports.
 
-    `stack` selects overrides.json's section for that stack; without it only `common` applies. What the loader
-    changed or ignored is logged once, one line per cause (as a warning: `pulumi preview` and the offline plan
-    show warnings, not info).
+    `stack` selects overrides.json's section for that stack; without it only `common` applies. `typed_check` is
+    the provider-schema check that routes each item (the program passes `preview.schema.check_inputs`). What the
+    loader changed or ignored is logged once, one line per cause, and so is each content rule's warning (as
+    warnings: `pulumi preview` and the offline plan show warnings, not info).
     """
-    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack)
-    for note in content.notes:
+    content = load_content(root, STACK_VALUE_KEYS, pipeline_properties(), stack, typed_check=typed_check)
+    content = filter_content(content, read_publish_options(root, stack))
+    for note in (*content.notes, *content.warnings):
         pulumi.log.warn(f"pipelines_json: {note}")
     return content
 
@@ -262,4 +325,27 @@ def enabled_triggers(cfg: DataFactoryConfig, content: AdfContent, stack_file: st
             f"{stack_file}: data-platform:dataFactory.triggers.{unknown[0]}: "
             f"no such trigger in pipelines_json/trigger/; triggers: {', '.join(known) or 'none'}"
         )
-    return [name for name in known if cfg.triggers.get(name, cfg.triggers_enabled)]
+    enabled = [name for name in known if cfg.triggers.get(name, cfg.triggers_enabled)]
+    not_started = studio_started_but_not_run(cfg, content, enabled)
+    if not_started:
+        pulumi.log.warn(f"{stack_file}: {not_started}")
+    return enabled
+
+
+def studio_started_but_not_run(cfg: DataFactoryConfig, content: AdfContent, enabled: list[str]) -> str | None:
+    """The triggers ADF Studio says are Started that this stack does not run, as one line; None when there are none.
+
+    Their files' `runtimeState` is the authoring factory's state, which the API sets and a deployment does not
+    send; the stack's config decides which triggers `ops triggers start` starts.
+    """
+    missing = sorted(set(content.started_triggers) - set(enabled))
+    if not missing:
+        return None
+    named = [name for name in missing if name in cfg.triggers]
+    default = [name for name in missing if name not in cfg.triggers]
+    why = [f"{', '.join(default)}: dataFactory.triggersEnabled is false"] if default else []
+    why += [f"{name}: dataFactory.triggers.{name} is false" for name in named]
+    return (
+        f"{len(missing)} trigger(s) are Started in ADF Studio but this stack does not run them ({'; '.join(why)}); "
+        "set dataFactory.triggers.<name>: true to run one, or leave it stopped on purpose"
+    )

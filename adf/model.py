@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from adf.walk import walk_json
@@ -41,8 +42,8 @@ class KindSpec:
     """The type of the reference object (`{"type": ..., "referenceName": ...}`) that names an item of this kind."""
     typed: bool = True
     """Whether its files name their type in `properties.type`."""
-    not_representable: str | None = None
-    """Why azure-native cannot deploy it; its files are reported, never silently skipped."""
+    resource_missing: str | None = None
+    """Why azure-native has no typed resource for it: its files always take the lossless path (adf/lossless.py)."""
 
     @property
     def type_token(self) -> str:
@@ -56,9 +57,9 @@ KIND_SPECS: Mapping[AdfKind, KindSpec] = {
         "managed_virtual_network_name",
         "ManagedVirtualNetworkReference",
         typed=False,
-        not_representable=(
-            "azure-native 3.29.0 has no datafactory ManagedVirtualNetwork resource (only get/reference types), so "
-            "the factory's managed virtual network cannot be created from this program"
+        resource_missing=(
+            "azure-native has no datafactory ManagedVirtualNetwork resource, only get and reference types "
+            "(pulumi/pulumi-azure-native#896)"
         ),
     ),
     AdfKind.MANAGED_PRIVATE_ENDPOINT: KindSpec(
@@ -83,10 +84,10 @@ REFERENCE_KINDS: Mapping[str, AdfKind] = {
 }
 """The reference objects that make one item depend on another, by their type."""
 
-NOT_REPRESENTABLE: Mapping[AdfKind, str] = {
-    kind: spec.not_representable for kind, spec in KIND_SPECS.items() if spec.not_representable is not None
+WITHOUT_TYPED_RESOURCE: Mapping[AdfKind, str] = {
+    kind: spec.resource_missing for kind, spec in KIND_SPECS.items() if spec.resource_missing is not None
 }
-"""Kinds that azure-native cannot deploy, with the reason."""
+"""Kinds azure-native has no typed resource for, with the reason: they always deploy as ARM deployments."""
 
 SETTINGS_FOLDERS = ("factory", "globalParameters")
 """ADF Studio's folders that hold factory settings rather than items: the factory file (its global
@@ -146,18 +147,44 @@ class AdfItem:
         return parts[-3] if self.kind == AdfKind.MANAGED_PRIVATE_ENDPOINT and len(parts) >= 3 else None
 
     def references(self) -> list[Reference]:
+        """Every by-name reference of the file (its managed private endpoint's network included), built-ins left out."""
+        return list(self._references)
+
+    @cached_property
+    def _references(self) -> tuple[Reference, ...]:
         refs = [
-            Reference(REFERENCE_KINDS[value["type"]], str(value["referenceName"]), f"{path}.referenceName")
+            Reference(REFERENCE_KINDS[kind], str(value["referenceName"]), f"{path}.referenceName")
             for path, value in walk_json(self.document)
-            if isinstance(value, dict) and value.get("type") in REFERENCE_KINDS and "referenceName" in value
+            if isinstance(value, dict)
+            and isinstance(kind := value.get("type"), str)  # a JSON schema's `type` may be an object or a list
+            and kind in REFERENCE_KINDS
+            and isinstance(value.get("referenceName"), str)
         ]
         if self.network is not None:
             refs.append(Reference(AdfKind.MANAGED_VIRTUAL_NETWORK, self.network, "(its folder)"))
-        return [ref for ref in refs if (ref.kind, ref.name.lower()) not in BUILT_IN]
+        return tuple(ref for ref in refs if (ref.kind, ref.name.lower()) not in BUILT_IN)
 
     def depends_on(self) -> set[tuple[AdfKind, str]]:
         """The items this one must be created after."""
         return {(ref.kind, ref.name) for ref in self.references() if (ref.kind, ref.name) != (self.kind, self.name)}
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one item deploys, and why."""
+
+    arm: bool
+    """True: an ARM deployment of the file's JSON; False: the typed azure-native resource."""
+    reasons: tuple[str, ...] = ()
+    """Why the typed resource cannot take it (the lossless path only), each `<path in the file>: <why>`."""
+    dropped: tuple[str, ...] = ()
+    """What the typed resource leaves out because it holds nothing, each `<path in the file>: <what>`."""
+
+    def describe(self) -> str:
+        """`typed` or `ARM deployment: <reasons>`, the way `ops adf check` reports it."""
+        if self.arm:
+            return "ARM deployment: " + "; ".join(self.reasons)
+        return "typed" + (f" ({'; '.join(self.dropped)})" if self.dropped else "")
 
 
 @dataclass(frozen=True)
@@ -182,6 +209,21 @@ class AdfContent:
     """The factory's global parameters from `factory/` (or `globalParameters/`), in file order."""
     notes: tuple[str, ...] = ()
     """What the loader changed or ignored, one line per cause, to tell the user once."""
+    warnings: tuple[str, ...] = ()
+    """Content rule findings that do not refuse the content (ADF accepted such content): told, then deployed."""
+    routes: Mapping[tuple[AdfKind, str], Route] = field(default_factory=dict)
+    """How each item deploys, by (kind, lower-case name); an item without a route is typed."""
+    started_triggers: tuple[str, ...] = ()
+    """Triggers whose file says `runtimeState: Started`."""
+
+    def route(self, kind: str, name: str) -> Route:
+        """How the item of this kind and name (any letter case) deploys; typed when it has no route."""
+        return self.routes.get((AdfKind(kind), name.lower()), Route(arm=False))
+
+    def arm(self, item: AdfItem) -> bool:
+        """Whether the item deploys as an ARM deployment of its JSON (adf/lossless.py) rather than typed."""
+        found = self.routes.get((item.kind, item.name.lower()))
+        return found is not None and found.arm
 
     def of_kind(self, kind: str) -> list[AdfItem]:
         return [item for item in self.items if item.kind == kind]

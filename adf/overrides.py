@@ -42,6 +42,9 @@ keys starting with `$` are comments. Each section maps `<kind>/<name>` to a list
   so changing the zone without the hours moves when it runs
   (https://learn.microsoft.com/azure/data-factory/how-to-create-schedule-trigger#time-zone-option).
 
+A stack's azure.datafactory.tools stage config (`deployment/config-<stack>.csv` or `.json`, adf/stage_config.py)
+joins here: its overrides apply after this file's, and a value both set is refused, naming both files.
+
 Everything is validated, in every section, before anything is registered: an unknown section, kind, item,
 action, stack value or key; a path that does not exist (replace, remove) or already exists (add); a wildcard
 without `match`, or one that applies to nothing. Each problem names the file, the section, the entry and
@@ -53,6 +56,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,6 +64,8 @@ from pathlib import Path
 from typing import Any
 
 from adf.model import KINDS, AdfItem, Override
+from adf.stage_config import StageOverride, read_stage_config
+from adf.walk import MAX_DEPTH, json_depth
 
 OVERRIDES_FILE = "overrides.json"
 COMMON = "common"
@@ -124,24 +130,63 @@ def read_overrides(
     stack_values: frozenset[str],
     problems: list[str],
     stack: str | None = None,
+    *,
+    global_parameters: list[tuple[str, dict[str, Any]]] | None = None,
+    notes: list[str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> list[Override]:
-    """Validate every section of `root/overrides.json`; return the overrides of `common`, then of `stack`.
+    """Validate every section of `root/overrides.json` and every stack's stage config file; return the overrides
+    of `common`, then of `stack`'s section, then of `stack`'s stage config (adf/stage_config.py).
 
-    Without the file there are none; `stack_values` are the keys `stackValue` may name.
+    Without the files there are none; `stack_values` are the keys `stackValue` may name. A key that overrides.json
+    and the stage config both set is refused. Stage config rows of type `factory` replace `global_parameters` (the
+    factory's, read from `factory/`) in place; `environ` (default: the process's) expands their `$Env:` tokens.
     """
+    by_section = _read_json_overrides(root, items, stack_values, problems)
+    chosen = [COMMON] + ([stack] if stack and stack != COMMON else [])
+    file = (root / OVERRIDES_FILE).relative_to(root.parent).as_posix()
+    from_json = [(f"{file}: {section}", o) for section in chosen for o in by_section.get(section, [])]
+    stage = read_stage_config(
+        root,
+        items,
+        stack,
+        known_stacks(root),
+        problems,
+        notes if notes is not None else [],
+        global_parameters,
+        os.environ if environ is None else environ,
+    )
+    _refuse_keys_set_twice(from_json, stage.overrides, problems)
+    if stage.global_parameters is not None and global_parameters is not None:
+        global_parameters[:] = stage.global_parameters
+    return [o for _label, o in from_json] + [s.override for s in stage.overrides]
+
+
+def _read_json_overrides(
+    root: Path, items: list[AdfItem], stack_values: frozenset[str], problems: list[str]
+) -> dict[str, list[Override]]:
+    """overrides.json's overrides by section, every section validated."""
     path = root / OVERRIDES_FILE
     if not path.is_file():
-        return []
+        return {}
     file = path.relative_to(root.parent).as_posix()
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         problems.append(f"{file}: line {exc.lineno} column {exc.colno}: malformed JSON: {exc.msg}")
-        return []
+        return {}
+    except UnicodeDecodeError as exc:
+        problems.append(f"{file}: not UTF-8 text: {exc.reason}")
+        return {}
+    except RecursionError:
+        document = None
+    if document is None or json_depth(document) > MAX_DEPTH:
+        problems.append(f"{file}: (root): nested too deeply; at most {MAX_DEPTH} levels of objects and lists")
+        return {}
     shape = f"expected an object of sections, '{COMMON}' and one per stack, each {{'<kind>/<name>': [entries]}}"
     if not isinstance(document, dict):
         problems.append(f"{file}: (root): {shape}")
-        return []
+        return {}
     stacks = known_stacks(root)
     by_section: dict[str, list[Override]] = {}
     for section, targets in document.items():
@@ -161,7 +206,41 @@ def read_overrides(
             if not target.startswith("$")
             for override in _target_overrides(_Where(file, section, target), entries, items, stack_values, problems)
         ]
-    return by_section.get(COMMON, []) + (by_section.get(stack, []) if stack and stack != COMMON else [])
+    return by_section
+
+
+def _overlap(first: Override, second: Override) -> bool:
+    """Whether two overrides of one item touch the same value: one path inside the other, or one adds or removes
+    an element of an array the other's path goes through (which moves the elements after it)."""
+    a = tuple(str(p).lower() for p in first.path)
+    b = tuple(str(p).lower() for p in second.path)
+    shorter, longer = sorted((a, b), key=len)
+    if longer[: len(shorter)] == shorter:
+        return True
+    for one, other, path in ((first, b, a), (second, a, b)):
+        if one.action in ("add", "remove") and isinstance(one.path[-1], int) and other[: len(path) - 1] == path[:-1]:
+            return True
+    return False
+
+
+def _refuse_keys_set_twice(
+    from_json: list[tuple[str, Override]], from_stage: list[StageOverride], problems: list[str]
+) -> None:
+    """overrides.json first, the stage config second; a value is set in one of them, never both."""
+    for label, override in from_json:
+        for staged in from_stage:
+            other = staged.override
+            if (override.kind, override.name.lower()) != (other.kind, other.name.lower()):
+                continue
+            if _overlap(override, other):
+                problems.append(
+                    f"{staged.where}: {other.kind}/{other.name} {_dotted(other.path)}: also set by {label} "
+                    f"({_dotted(override.path)}); set each value in one of the two files"
+                )
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _target_overrides(

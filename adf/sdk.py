@@ -63,3 +63,12 @@ def _by_lower(family: str, adf_type: str) -> Mapping[str, str]:
 def sdk_name(family: str, adf_type: str, key: str) -> str:
     """azure-native's spelling of an authoring key of one ADF type: the same key unless it differs only in case."""
     return _by_lower(family, adf_type).get(key.lower(), key)
+
+
+@cache
+def sdk_envelope(family: str) -> frozenset[str]:
+    """The properties every type of a family has (a dataset's `schema`, `parameters`, ...): what sits outside
+    typeProperties in ADF's JSON, and what a flattened typeProperties key must not land on."""
+    suffix = FAMILIES.get(family)
+    types = list(_family(suffix).values()) if suffix else []
+    return frozenset.intersection(*types) if types else frozenset()

@@ -55,11 +55,17 @@ def read_settings(
     if not isinstance(declared, dict):
         problems.append(f"{file}: {where}: expected an object of '<name>': {{'type': ..., 'value': ...}}")
         return
-    known = {name.lower(): name for name, _spec in global_parameters}
+    known = {name.lower(): (name, spec) for name, spec in global_parameters}
     for name, spec in declared.items():
         path = f"{file}: {where}.{name}"
         if name.lower() in known:
-            problems.append(f"{path}: global parameter '{known[name.lower()]}' is declared twice")
+            first, first_spec = known[name.lower()]
+            if isinstance(spec, dict) and _normalised(spec) == first_spec:
+                continue  # another factory's file of the same repository, with the same value
+            problems.append(
+                f"{path}: global parameter '{first}' is declared twice, with different values; ADF Studio writes "
+                "one factory file per factory connected to the repository: keep the one this factory deploys"
+            )
             continue
         if not isinstance(spec, dict) or "value" not in spec:
             problems.append(f"{path}: expected {{'type': 'String', 'value': ...}}")
@@ -73,4 +79,10 @@ def read_settings(
             notes.append(f"{path}: the platform sets '{name}' per stack; the file's value is not used")
             continue
         global_parameters.append((name, {"type": kind, "value": spec["value"]}))
-        known[name.lower()] = name
+        known[name.lower()] = (name, global_parameters[-1][1])
+
+
+def _normalised(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """A declaration as global_parameters holds it, to compare with one read before."""
+    kind = GLOBAL_PARAMETER_TYPES.get(str(spec.get("type", "")).lower())
+    return {"type": kind, "value": spec.get("value")} if kind is not None and "value" in spec else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from adf.checks import declared, is_declared
 from adf.model import AdfItem
+from adf.walk import json_type
 from stack.time_zones import is_time_zone, time_zone_hint
 
 _FREQUENCIES = {
@@ -48,18 +49,57 @@ def _check_int(value: Any, low: int, high: int) -> bool:
 
 def check_trigger(item: AdfItem, pipelines: Mapping[str, AdfItem], problems: list[str]) -> None:
     """A trigger's own settings by type, and the parameters it passes to the pipelines it runs."""
-    type_properties = item.properties.get("typeProperties") or {}
+    type_properties = item.properties.get("typeProperties")
     where = f"{item.file}: properties.typeProperties"
 
     def bad(path: str, reason: str) -> None:
         problems.append(f"{where}.{path}: {reason}")
 
     kind = item.adf_type
-    if kind in ("ScheduleTrigger", "TumblingWindowTrigger"):
+    if type_properties is None:
+        type_properties = {}
+    if not isinstance(type_properties, dict):
+        problems.append(f"{where}: expected an object of the {kind}'s settings, found {json_type(type_properties)}")
+    elif kind in ("ScheduleTrigger", "TumblingWindowTrigger"):
         _check_recurrence(kind, type_properties, bad)
     elif kind == "BlobEventsTrigger":
         _check_blob_events(type_properties, bad)
+    _check_pipeline_entries(item, problems)
     _check_trigger_parameters(item, pipelines, problems)
+
+
+def _check_pipeline_entries(item: AdfItem, problems: list[str]) -> None:
+    """`pipelines` is a list of `{"pipelineReference": {...}, "parameters": {...}}` (a tumbling window's
+    `pipeline` is one such entry); a reference written as the pipeline's name alone is refused with the fix."""
+    pipelines = item.properties.get("pipelines")
+    entries: list[tuple[str, Any]] = []
+    if isinstance(pipelines, list):
+        entries = [(f"properties.pipelines[{i}]", entry) for i, entry in enumerate(pipelines)]
+    elif pipelines is not None:
+        problems.append(
+            f"{item.file}: properties.pipelines: expected a list of {{'pipelineReference': ..., 'parameters': ...}}, "
+            f"found {json_type(pipelines)}"
+        )
+    if "pipeline" in item.properties:
+        entries.append(("properties.pipeline", item.properties["pipeline"]))
+    for path, entry in entries:
+        if not isinstance(entry, dict):
+            problems.append(
+                f"{item.file}: {path}: expected an object {{'pipelineReference': ..., 'parameters': ...}}, "
+                f"found {json_type(entry)}"
+            )
+            continue
+        reference = entry.get("pipelineReference")
+        if isinstance(reference, str):
+            problems.append(
+                f"{item.file}: {path}.pipelineReference: the pipeline's name written as a string, {reference!r}; "
+                f"ADF expects {{'referenceName': {reference!r}, 'type': 'PipelineReference'}}"
+            )
+        elif reference is not None and not isinstance(reference, dict):
+            problems.append(
+                f"{item.file}: {path}.pipelineReference: expected {{'referenceName': ..., 'type': "
+                f"'PipelineReference'}}, found {json_type(reference)}"
+            )
 
 
 def _check_recurrence(kind: str, type_properties: Mapping[str, Any], bad: Bad) -> None:
@@ -146,15 +186,20 @@ def _check_schedule(spec: Mapping[str, Any], bad: Bad) -> None:
 
 def _trigger_pipelines(properties: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(path, pipeline name, parameters) for each pipeline a trigger runs."""
+    pipelines = properties.get("pipelines")
     entries: list[tuple[str, Any]] = [
-        (f"properties.pipelines[{i}]", entry) for i, entry in enumerate(properties.get("pipelines") or [])
+        (f"properties.pipelines[{i}]", entry)
+        for i, entry in enumerate(pipelines if isinstance(pipelines, list) else [])
     ]
     if isinstance(properties.get("pipeline"), dict):
         entries.append(("properties.pipeline", properties["pipeline"]))
     for path, entry in entries:
         if not isinstance(entry, dict):
             continue
-        reference = (entry.get("pipelineReference") or {}).get("referenceName")
+        pipeline_reference = entry.get("pipelineReference")
+        if not isinstance(pipeline_reference, dict):
+            continue  # check_trigger_shape reports it
+        reference = pipeline_reference.get("referenceName")
         parameters = entry.get("parameters") or {}
-        if reference and isinstance(parameters, dict):
-            yield path, str(reference), parameters
+        if isinstance(reference, str) and reference and isinstance(parameters, dict):
+            yield path, reference, parameters

@@ -13,15 +13,59 @@ NESTED_ACTIVITY_LISTS = ("activities", "ifTrueActivities", "ifFalseActivities", 
 Switch also has `cases[].activities`."""
 
 
+MAX_DEPTH = 64
+"""The deepest nesting of objects and lists a file may have. ADF documents no limit; 64 is the default maximum
+depth of .NET's JSON reader (https://learn.microsoft.com/dotnet/api/system.text.json.jsonreaderoptions.maxdepth),
+three times the deepest file of the public ADF Studio repositories in BENCHMARKS.md (19), and keeps every
+recursive step after the loader (Pulumi's serialization of inputs, the provider-schema check) far inside
+Python's recursion limit."""
+
+
 def walk_json(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """Every value in a JSON document with its path (`a.b[0].c`), the document itself first."""
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk_json(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from walk_json(item, f"{path}[{index}]")
+    """Every value in a JSON document with its path (`a.b[0].c`), the document itself first, depth first.
+
+    Iterative, so a document nested deeper than Python's recursion limit is walked rather than crashing.
+    """
+    pending: list[tuple[str, Any]] = [(path, value)]
+    while pending:
+        here, node = pending.pop()
+        yield here, node
+        if isinstance(node, dict):
+            children = [(f"{here}.{key}" if here else str(key), item) for key, item in node.items()]
+        elif isinstance(node, list):
+            children = [(f"{here}[{index}]", item) for index, item in enumerate(node)]
+        else:
+            continue
+        pending.extend(reversed(children))
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a value's type, for messages: object, list, string, number, boolean or null."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object" if isinstance(value, dict) else "list" if isinstance(value, list) else type(value).__name__
+
+
+def json_depth(value: Any) -> int:
+    """How deeply a JSON value nests: 0 for a scalar, 1 for a flat object or list. Iterative, like walk_json."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, dict):
+            pending.extend((item, depth + 1) for item in node.values())
+        elif isinstance(node, list):
+            pending.extend((item, depth + 1) for item in node)
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+    return deepest
 
 
 def referenced_names(document: Any) -> set[str]:

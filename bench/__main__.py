@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-SECTIONS = ("bench.plan", "bench.adf_scale", "bench.generator", "bench.adf_check", "bench.suite")
+SECTIONS = ("bench.plan", "bench.adf_scale", "bench.generator", "bench.adf_check", "bench.adf_corpus", "bench.suite")
 
 
 def main() -> int:

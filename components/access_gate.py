@@ -7,9 +7,13 @@ resource probes the vault with the deploying identity's token and completes only
 once the probe succeeds, or fails after a bounded wait with a message that says what
 to check. Resources that need the access depend on the gate, not on the assignment.
 
-A 403 is not always propagation: the vault's firewall answers 403 too, and waiting
-never fixes that. Key Vault says which one in the body's error code, so only
-ForbiddenByRbac is waited on.
+A 403 is not always propagation: the vault's firewall answers 403 too, and so does a vault
+with public access disabled that the probe reached over no private path; waiting fixes
+neither. Key Vault says which one in the body's error code, so only ForbiddenByRbac is
+waited on, and each other 403 fails at once saying what it means. A connection or DNS
+error is waited on too, within the same bound: in a private stack the vault's name
+resolves to its private endpoint only once the endpoint's DNS record exists. The HTTP
+calls and their bounded retries are azure-core's (components/azure_http.py).
 
 The provider runs in Pulumi's provider host (see `components/dynamic_provider.py`). Keep
 this module path and the class name stable: a delete runs the provider stored in the
@@ -19,18 +23,21 @@ stack state, which names them.
 from __future__ import annotations
 
 import json
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pulumi
 import pulumi.dynamic
+from azure.core.exceptions import AzureError
 
-from components.azure_credential import bearer_token
+from components.azure_http import AzureHttp, BoundedRetryPolicy
 from components.dynamic_provider import ProjectProvider
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+    from azure.core.pipeline.transport import HttpTransport
 
 DEFAULT_TIMEOUT_SECONDS = 600
 DEFAULT_BACKOFF_SECONDS = (5.0, 10.0, 20.0, 30.0)
@@ -44,6 +51,16 @@ DEFAULT_BACKOFF_SECONDS = (5.0, 10.0, 20.0, 30.0)
 # https://learn.microsoft.com/en-us/answers/questions/2139767 (ForbiddenByRbac).
 RBAC_NOT_YET = "ForbiddenByRbac"
 FIREWALL = "ForbiddenByFirewall"
+# A third 403: the vault's public network access is disabled and the request came over no approved private
+# link. Microsoft's Azure DevOps troubleshooting quotes its message, "Public network access is disabled and
+# request is not from a trusted service nor via an approved private link", and explains it as "public access
+# was disabled, and a private endpoint connection and firewall exceptions weren't set up"
+# (https://learn.microsoft.com/azure/devops/pipelines/release/key-vault-access, where it troubleshoots a private
+# vault). Its inner code,
+# ForbiddenByConnection, is seen only in community output (no Microsoft page lists it), so any 403 that names
+# neither the role nor the firewall is read this way.
+NO_PRIVATE_PATH = "ForbiddenByConnection"
+VAULT_ZONE = "privatelink.vaultcore.azure.net"
 
 
 @dataclass(frozen=True)
@@ -65,56 +82,77 @@ class ProbeResponse:
         return code or (error.get("code") if isinstance(error, dict) else None)
 
 
-Probe = Callable[[str, str], ProbeResponse]
-"""(url, token scope) -> the response."""
+def _rbac_not_yet(answer: Any) -> bool:
+    """The one answer the gate waits on: 403 ForbiddenByRbac, a role assignment not effective yet."""
+    return answer.status_code == 403 and ProbeResponse(403, answer.content).error_code == RBAC_NOT_YET
 
 
-def http_probe(url: str, token_scope: str) -> ProbeResponse:
-    """GET the url with an Entra ID token of the deploying identity."""
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {bearer_token(token_scope)}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return ProbeResponse(int(response.status))
-    except urllib.error.HTTPError as exc:
-        return ProbeResponse(int(exc.code), exc.read())
+def _needs_private_path(vault_host: str) -> str:
+    return (
+        f"the deploying agent needs the vault's private endpoint (group vault) with its DNS record in {VAULT_ZONE}, "
+        f"and must run in a VNet linked to that zone (the stack's agent pool), so that {vault_host} resolves to it"
+    )
 
 
 def wait_for_access(
     url: str,
     token_scope: str,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
-    probe: Probe = http_probe,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
     backoff_seconds: Sequence[float] = DEFAULT_BACKOFF_SECONDS,
+    *,
+    credential: TokenCredential | None = None,
+    transport: HttpTransport[Any, Any] | None = None,
 ) -> int:
-    """Probe until the status is 2xx; return the number of probes. Only 403 ForbiddenByRbac means 'not yet'."""
-    deadline = clock() + timeout_seconds
-    attempt = 0
-    while True:
-        attempt += 1
-        response = probe(url, token_scope)
-        if 200 <= response.status < 300:
-            return attempt
-        code = response.error_code
-        if response.status == 403 and code == FIREWALL:
-            raise RuntimeError(
-                f"the Key Vault firewall blocks the deploying agent: {url} answered 403 {FIREWALL}. "
-                "Admit the agent's public address (keyVault.allowedIpRanges in the stack config), set "
-                "keyVault.networkDefaultAction to Allow, or deploy from a network the vault admits"
-            )
-        if response.status != 403 or code != RBAC_NOT_YET:
-            raise RuntimeError(
-                f"access probe of {url} returned HTTP {response.status} ({code or 'no error code'}), "
-                "which waiting will not fix"
-            )
-        delay = backoff_seconds[min(attempt - 1, len(backoff_seconds) - 1)]
-        if clock() + delay > deadline:
-            raise RuntimeError(
-                f"the role assignment for {url} was not effective after {timeout_seconds:.0f} s "
-                f"({attempt} probes, last HTTP 403 {code}); check that the deploying identity holds the role"
-            )
-        sleep(delay)
+    """Probe until the vault answers 2xx; return the number of probes.
+
+    Waited on, for at most `timeout_seconds`: 403 ForbiddenByRbac, and what azure-core retries (connection and
+    DNS errors, such as a private endpoint's DNS record not there yet; throttling; server errors). Anything else
+    fails at once, saying what it means.
+    """
+    host = urlsplit(url).hostname or url
+    http = AzureHttp(
+        token_scope,
+        BoundedRetryPolicy(timeout_seconds, backoff_seconds, retry_when=_rbac_not_yet),
+        credential=credential,
+        transport=transport,
+    )
+    try:
+        answer = http.send("GET", url, read_timeout=30)
+    except AzureError as error:
+        raise RuntimeError(
+            f"the vault {host} did not answer the access probe within {timeout_seconds:g} s ({http.attempts} "
+            f"attempts; last: {error}). If the deploy runs inside the VNet, {_needs_private_path(host)}; from "
+            "outside it, the vault must allow public network access"
+        ) from None
+    response = ProbeResponse(answer.status_code, answer.content)
+    if 200 <= response.status < 300:
+        return http.attempts
+    code = response.error_code
+    if response.status == 403 and code == FIREWALL:
+        raise RuntimeError(
+            f"the Key Vault firewall blocks the deploying agent: {url} answered 403 {FIREWALL}. "
+            "Admit the agent's public address (keyVault.allowedIpRanges in the stack config), set "
+            "keyVault.networkDefaultAction to Allow, or deploy from a network the vault admits"
+        )
+    if response.status == 403 and code == RBAC_NOT_YET:
+        raise RuntimeError(
+            f"the role assignment for {url} was not effective after {timeout_seconds:g} s "
+            f"({http.attempts} probes, last HTTP 403 {code}); check that the deploying identity holds the role"
+        )
+    if response.status == 403:
+        raise RuntimeError(
+            f"{host} answered 403 {code or 'with no error code'}, naming neither the role ({RBAC_NOT_YET}) nor "
+            f"the firewall ({FIREWALL}): the vault's public network access is disabled and the probe came over no "
+            f"private path yet ({NO_PRIVATE_PATH}): {_needs_private_path(host)}"
+        )
+    if http.attempts > 1:
+        raise RuntimeError(
+            f"access probe of {url} still answered HTTP {response.status} ({code or 'no error code'}) after "
+            f"{timeout_seconds:g} s ({http.attempts} probes)"
+        )
+    raise RuntimeError(
+        f"access probe of {url} returned HTTP {response.status} ({code or 'no error code'}), which waiting will not fix"
+    )
 
 
 class _AccessGateProvider(ProjectProvider):

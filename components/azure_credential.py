@@ -59,8 +59,3 @@ def build_credential(env: Mapping[str, str]) -> TokenCredential:
             system_access_token=env["SYSTEM_ACCESSTOKEN"],
         )
     return DefaultAzureCredential()
-
-
-def bearer_token(scope: str) -> str:
-    """An access token for `scope`, from the process's credential (and its cache)."""
-    return credential().get_token(scope).token

@@ -118,6 +118,7 @@ class DataFactory(pulumi.ComponentResource):
                 stack_values=args.stack_values,
                 # The runtime, its managed endpoints and their approvals exist before a linked service uses them.
                 linked_services_after=[*role_assignments, runtime],
+                tags=context.tags,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -13,6 +13,7 @@ from adf.stack_values import StackValues
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.data_lake import DataLake, DataLakeArgs
 from components.factory_network import ManagedEndpointTargets
+from components.first_deployment import FirstDeploymentHour
 from components.foundation_reference import Foundation, read_foundation
 from components.function_app import FunctionApp, FunctionAppArgs
 from components.key_vault import KeyVault, KeyVaultArgs
@@ -128,7 +129,6 @@ class DataPlatform(pulumi.ComponentResource):
             lake_id=lake.account_id,
             sql_server_id=database.server_id,
             vault_id=vault.vault_id,
-            function_app_id=function_app.app_id,
         )
 
         factory = DataFactory(
@@ -151,7 +151,7 @@ class DataPlatform(pulumi.ComponentResource):
                     function_app_url=pulumi.Output.concat("https://", function_app.default_host_name),
                     time_zone=cfg.time_zone,
                     environment=cfg.environment,
-                    trigger_start_time=cfg.data_factory.trigger_start_time,
+                    trigger_start_time=self._trigger_start_time(name, cfg),
                 ),
                 action_group_id=monitoring.action_group_id,
                 alert_name=names.failed_runs_alert,
@@ -181,6 +181,13 @@ class DataPlatform(pulumi.ComponentResource):
             lower=True,
             opts=pulumi.ResourceOptions(parent=self),
         ).result
+
+    def _trigger_start_time(self, name: str, cfg: PlatformConfig) -> pulumi.Input[str]:
+        """When the stack's tumbling windows begin: `dataFactory.triggerStartTime`, or else the hour of the stack's
+        first deployment, kept in its state, so that a new stack's first trigger start backfills next to nothing."""
+        if cfg.data_factory.trigger_start_time is not None:
+            return cfg.data_factory.trigger_start_time
+        return FirstDeploymentHour(f"{name}-first-deployment", opts=pulumi.ResourceOptions(parent=self)).hour
 
     def _monitoring(self, name: str, args: DataPlatformArgs, placement: Placement) -> Monitoring:
         names = args.names

@@ -16,7 +16,8 @@ the connection whose private endpoint is named `<factory>.<managed endpoint>`, a
 with status Approved. That name is how the endpoints ADF creates in its managed VNet appear on
 the target's "Private endpoint connections"; Microsoft documents no naming rule, so if it ever
 differs the create fails at the deadline listing every connection it saw, rather than approving
-a stranger's request. The PUT on
+a stranger's request. The calls go through azure-core's pipeline (components/azure_http.py);
+the PUT is a long-running ARM operation, followed with azure-mgmt-core's ARMPolling. The PUT on
 `privateEndpointConnections/<name>` with `privateLinkServiceConnectionState` is the same
 operation for every target type (REST "Private Endpoint Connections - Put" of Microsoft.Storage,
 Microsoft.KeyVault, Microsoft.Sql and Microsoft.Web). A delete does nothing: deleting the managed
@@ -28,17 +29,21 @@ stack state, which names them (see components/dynamic_provider.py).
 
 from __future__ import annotations
 
-import json
-import time
-import urllib.request
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
+from azure.core.exceptions import AzureError
+from azure.core.polling import LROPoller
+from azure.mgmt.core.polling.arm_polling import ARMPolling
 
-from components.azure_credential import bearer_token
+from components.azure_http import AzureHttp, BoundedRetryPolicy, RetryWhen
 from components.dynamic_provider import ProjectProvider
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+    from azure.core.pipeline.transport import HttpTransport
 
 ARM = "https://management.azure.com"
 TOKEN_SCOPE = "https://management.azure.com/.default"
@@ -97,16 +102,19 @@ def approval_body(connection: Mapping[str, Any], description: str) -> dict[str, 
     return {"properties": properties}
 
 
-def _arm(method: str, path: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    request = urllib.request.Request(
-        ARM + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {bearer_token(TOKEN_SCOPE)}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        text = response.read().decode()
-    return json.loads(text) if text else {}
+def _listing_lacks(endpoint_name: str) -> RetryWhen:
+    """The listing's "not yet": ADF has not asked for the connection on the target."""
+
+    def lacks(answer: Any) -> bool:
+        if answer.status_code != 200:
+            return False
+        try:
+            connections = answer.json().get("value", [])
+        except ValueError:
+            return False
+        return find_connection(connections, endpoint_name) is None
+
+    return lacks
 
 
 class ApprovalProvider(ProjectProvider):
@@ -132,30 +140,67 @@ class ApprovalProvider(ProjectProvider):
 
 
 def approve(
-    target_resource_id: str, endpoint_name: str, *, timeout_seconds: float, poll_seconds: float
+    target_resource_id: str,
+    endpoint_name: str,
+    *,
+    timeout_seconds: float,
+    poll_seconds: float,
+    arm_endpoint: str = ARM,
+    credential: TokenCredential | None = None,
+    transport: HttpTransport[Any, Any] | None = None,
 ) -> Mapping[str, Any]:
-    """Approve the named endpoint's connection on the target, waiting for ADF to ask; returns the connection."""
+    """Approve the named endpoint's connection on the target, waiting for ADF to ask; returns the connection.
+
+    The listing is read again every `poll_seconds` for at most `timeout_seconds` until the connection appears
+    (and on connection errors, throttling and server errors, as azure-core retries them); the approval is an ARM
+    long-running operation, followed to its end with azure-mgmt-core's `ARMPolling`.
+    """
     version = api_version(target_resource_id)
-    deadline = time.monotonic() + timeout_seconds
-    seen: list[str] = []
-    while True:
-        listing = _arm("GET", f"{target_resource_id}/privateEndpointConnections?api-version={version}")
-        connections = listing.get("value", [])
-        connection = find_connection(connections, endpoint_name)
-        if connection is not None:
-            if status_of(connection) == "Approved":
-                return connection
-            if status_of(connection) == "Pending":
-                body = approval_body(connection, f"Approved by the platform program for {endpoint_name}")
-                return _arm("PUT", f"{connection['id']}?api-version={version}", body) or connection
-            raise ApprovalError(f"connection {connection.get('name')} is {status_of(connection)}; approve refused")
+    arm = arm_endpoint.rstrip("/")
+    listing_url = f"{arm}{target_resource_id}/privateEndpointConnections?api-version={version}"
+    retry = BoundedRetryPolicy(timeout_seconds, (poll_seconds,), retry_when=_listing_lacks(endpoint_name))
+    http = AzureHttp(TOKEN_SCOPE, retry, credential=credential, transport=transport)
+    try:
+        listing = http.send("GET", listing_url)
+    except AzureError as error:
+        raise ApprovalError(f"listing the connections of {target_resource_id} failed: {error}") from None
+    if listing.status_code != 200:
+        raise ApprovalError(
+            f"listing the connections of {target_resource_id} failed: HTTP {listing.status_code} {listing.text()[:300]}"
+        )
+    connections = listing.json().get("value", [])
+    connection = find_connection(connections, endpoint_name)
+    if connection is None:
         seen = [str(c.get("properties", {}).get("privateEndpoint", {}).get("id", "")) for c in connections]
-        if time.monotonic() >= deadline:
-            raise ApprovalError(
-                f"no private endpoint connection from {endpoint_name} on {target_resource_id} after "
-                f"{timeout_seconds:.0f}s; connections seen: {', '.join(seen) or 'none'}"
-            )
-        time.sleep(poll_seconds)
+        raise ApprovalError(
+            f"no private endpoint connection from {endpoint_name} on {target_resource_id} after "
+            f"{timeout_seconds:g}s; connections seen: {', '.join(seen) or 'none'}"
+        )
+    if status_of(connection) == "Approved":
+        return connection
+    if status_of(connection) != "Pending":
+        raise ApprovalError(f"connection {connection.get('name')} is {status_of(connection)}; approve refused")
+    body = approval_body(connection, f"Approved by the platform program for {endpoint_name}")
+    # Its own client: the listing's "not yet" is no reason to send the approval again.
+    http = AzureHttp(
+        TOKEN_SCOPE, BoundedRetryPolicy(timeout_seconds, (poll_seconds,)), credential=credential, transport=transport
+    )
+    put = http.send_for_poller("PUT", f"{arm}{connection['id']}?api-version={version}", json=body)
+    if put.http_response.status_code not in (200, 201, 202):
+        raise ApprovalError(
+            f"approving {connection['id']} failed: HTTP {put.http_response.status_code} "
+            f"{put.http_response.text()[:300]}"
+        )
+    poller: LROPoller[Any] = LROPoller(http.client, put, _body_or_none, ARMPolling(timeout=poll_seconds))
+    return poller.result() or connection
+
+
+def _body_or_none(pipeline_response: Any) -> Any:
+    """The approved connection as ARM returns it at the end of the operation, if it returns a body."""
+    try:
+        return pipeline_response.http_response.json()
+    except ValueError:
+        return None
 
 
 class ManagedEndpointApproval(pulumi.dynamic.Resource):

@@ -60,7 +60,14 @@ MANAGED_VNET_TEMPLATE: dict[str, Any] = {
 
 @dataclass(frozen=True, kw_only=True)
 class ManagedEndpointTargets:
-    """The data planes the factory's runtime calls from its managed VNet, each by its ARM id."""
+    """The data planes the factory's runtime calls from its managed VNet, each by its ARM id.
+
+    Not the generator Function app: ADF lists "Azure Functions (Premium plan)" among the targets of a managed
+    private endpoint (https://learn.microsoft.com/azure/data-factory/managed-virtual-network-private-endpoint,
+    "Supported data sources and services"), and the app runs on Flex Consumption, which that list does not name
+    and no Microsoft page shows working. No pipeline calls the generator either, so the factory has no linked
+    service to it and no managed private endpoint to its site.
+    """
 
     lake_id: pulumi.Input[str]
     """The lake's storage account."""
@@ -68,15 +75,12 @@ class ManagedEndpointTargets:
     """The SQL server."""
     vault_id: pulumi.Input[str]
     """The Key Vault."""
-    function_app_id: pulumi.Input[str]
-    """The generator Function app's site."""
 
     def by_data_plane(self) -> dict[DataPlane, pulumi.Input[str]]:
         return {
             DataPlane.LAKE: self.lake_id,
             DataPlane.SQL: self.sql_server_id,
             DataPlane.VAULT: self.vault_id,
-            DataPlane.FUNCTION: self.function_app_id,
         }
 
 
@@ -96,7 +100,7 @@ def managed_endpoints(targets: ManagedEndpointTargets) -> list[ManagedEndpoint]:
     """One managed endpoint per group id each target offers (ENDPOINT_GROUPS), keyed `<data plane>[-<group id>]`.
 
     The group id joins the key only where a data plane offers several: `lake-blob`, `lake-dfs`, `sql`, `vault`,
-    `function`, the names the factories already have.
+    the names the factories already have.
     """
     endpoints = []
     for plane, target in targets.by_data_plane().items():

@@ -24,6 +24,11 @@ DEPLOYMENT_CONTAINER = "app-package"
 FUNCTION_KEY_SECRET = "generator-function-key"
 
 
+def _endpoints(endpoints: dict[GroupId, PrivateEndpoint], *groups: GroupId) -> list[PrivateEndpoint]:
+    """The private endpoints of these group ids (none in a public stack)."""
+    return [endpoints[group] for group in groups if group in endpoints]
+
+
 class MissingPackageError(InputError):
     """`pulumi up` with no built Function package at `functionApp.packagePath`."""
 
@@ -190,15 +195,30 @@ class FunctionApp(pulumi.ComponentResource):
                     package_sha256=sha256_of(package),
                     # The platform writes the package to the host storage with the app's identity (the deployment
                     # storage's SystemAssignedIdentity); before the role is effective that write gets 403
-                    # (Azure/azure-functions-core-tools#4346).
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[app, assignments["host-storage-blob-owner"]]),
+                    # (Azure/azure-functions-core-tools#4346). In a private stack the publish reaches the SCM host
+                    # through the site's private endpoint, and the write the host storage through its blob endpoint.
+                    opts=pulumi.ResourceOptions(
+                        parent=self,
+                        depends_on=[
+                            app,
+                            assignments["host-storage-blob-owner"],
+                            *_endpoints(self.site_endpoints, GroupId.SITES),
+                            *_endpoints(self.host_storage_endpoints, GroupId.BLOB),
+                        ],
+                    ),
                 )
             )
         else:
             pulumi.log.warn(f"{args.package_path} not found; run `make package` before `pulumi up` to deploy the code")
         # The host answers host keys once it runs and may use its storage: after its identity's role on the
-        # host storage and the code deployment, not right after the site is created.
-        self._function_key(name, args, app, after=[assignments["host-storage-blob-owner"], *deployed])
+        # host storage, the code deployment and (in a private stack) the host storage's private endpoints, not
+        # right after the site is created.
+        self._function_key(
+            name,
+            args,
+            app,
+            after=[assignments["host-storage-blob-owner"], *deployed, *self.host_storage_endpoints.values()],
+        )
 
         send_diagnostics(
             f"{name}-diagnostics",

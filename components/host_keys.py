@@ -8,7 +8,8 @@ failure as HTTP 400 "Encountered an error (ServiceUnavailable) from host runtime
 (Azure/azure-functions-host#5722) or "(InternalServerError) from host runtime" (Azure/azure-cli#20892,
 intermittently right after a deployment: Azure/bicep-types-az#1356). An invoke at plan time cannot
 wait for that; this dynamic resource retries those answers with a bounded backoff, and fails at once
-on anything waiting cannot fix (401, 403, other client errors).
+on anything waiting cannot fix (401, 403, other client errors). The call and its bounded retries are
+azure-core's pipeline (components/azure_http.py).
 
 The key is a secret output (`additional_secret_outputs`); no message here ever contains it, nor any
 body of a successful answer.
@@ -20,19 +21,21 @@ path and the class name stable: a delete runs the provider stored in the stack s
 from __future__ import annotations
 
 import json
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import pulumi
 import pulumi.dynamic
+from azure.core.exceptions import AzureError
 from pulumi.runtime import rpc
 
-from components.azure_credential import bearer_token
+from components.azure_http import AzureHttp, BoundedRetryPolicy
 from components.dynamic_provider import ProjectProvider
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+    from azure.core.pipeline.transport import HttpTransport
 
 ARM = "https://management.azure.com"
 TOKEN_SCOPE = "https://management.azure.com/.default"
@@ -63,25 +66,9 @@ class Answer:
     text: str = ""
 
 
-Post = Callable[[str, str], Answer]
-"""(url, bearer token) -> ARM's answer."""
-
-
 def keys_url(arm_endpoint: str, app_id: str, api_version: str = API_VERSION) -> str:
     """POST target of the app's host keys."""
     return f"{arm_endpoint.rstrip('/')}{app_id}/host/default/listkeys?api-version={api_version}"
-
-
-def http_post(url: str, token: str) -> Answer:
-    """POST with an empty body; HTTP errors are answers here, not exceptions."""
-    request = urllib.request.Request(
-        url, data=b"", method="POST", headers={"Authorization": f"Bearer {token}", "Content-Length": "0"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return Answer(int(response.status), response.read().decode("utf-8", "replace"))
-    except urllib.error.HTTPError as exc:
-        return Answer(int(exc.code), exc.read().decode("utf-8", "replace"))
 
 
 def host_not_ready(answer: Answer) -> bool:
@@ -92,6 +79,11 @@ def host_not_ready(answer: Answer) -> bool:
         return True
     text = answer.text.lower()
     return answer.status in MARKED_STATUSES and any(marker in text for marker in HOST_NOT_READY_MARKERS)
+
+
+def _starting(response: Any) -> bool:
+    """A response of the pipeline that `host_not_ready` waits on."""
+    return host_not_ready(Answer(response.status_code, response.text()))
 
 
 def error_summary(answer: Answer) -> str:
@@ -127,29 +119,39 @@ def read_function_key(
     token_scope: str = TOKEN_SCOPE,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
     backoff_seconds: Sequence[float] = DEFAULT_BACKOFF_SECONDS,
-    post: Post = http_post,
-    token: Callable[[str], str] = bearer_token,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
+    credential: TokenCredential | None = None,
+    transport: HttpTransport[Any, Any] | None = None,
 ) -> tuple[str, int]:
-    """POST listkeys until the host answers; return (default function key, attempts)."""
-    deadline = clock() + timeout_seconds
-    attempt = 0
-    while True:
-        attempt += 1
-        answer = post(url, token(token_scope))
-        if 200 <= answer.status < 300:
-            return default_function_key(answer.text), attempt
-        if not host_not_ready(answer):
-            raise HostKeysError(f"listing the host keys at {url} failed: {error_summary(answer)}")
-        delay = backoff_seconds[min(attempt - 1, len(backoff_seconds) - 1)]
-        if clock() + delay > deadline:
-            raise HostKeysError(
-                f"the Functions host did not hand out its keys within {timeout_seconds:.0f} s ({attempt} attempts, "
-                f"last {error_summary(answer)}). Check that the app's code deployed, that its identity holds Storage "
-                "Blob Data Owner on the host storage account, and the host's logs in Application Insights"
-            )
-        sleep(delay)
+    """POST listkeys until the host answers; return (default function key, attempts).
+
+    azure-core's pipeline retries, for at most `timeout_seconds`, the answers of a starting host
+    (`host_not_ready`) and what it retries itself (connection errors, throttling, server errors).
+    """
+    http = AzureHttp(
+        token_scope,
+        BoundedRetryPolicy(timeout_seconds, backoff_seconds, retry_when=_starting),
+        credential=credential,
+        transport=transport,
+    )
+    try:
+        response = http.send("POST", url, headers={"Content-Length": "0"})
+    except AzureError as error:
+        raise HostKeysError(
+            f"listing the host keys at {url}: ARM could not be reached within {timeout_seconds:g} s "
+            f"({http.attempts} attempts; last: {error})"
+        ) from None
+    answer = Answer(response.status_code, response.text())
+    if 200 <= answer.status < 300:
+        return default_function_key(answer.text), http.attempts
+    if not host_not_ready(answer):
+        raise HostKeysError(f"listing the host keys at {url} failed: {error_summary(answer)}")
+    raise HostKeysError(
+        f"the Functions host did not hand out its keys within {timeout_seconds:g} s ({http.attempts} attempts, "
+        f"last {error_summary(answer)}). Check that the app's code deployed, that its identity holds Storage "
+        "Blob Data Owner on the host storage account and may reach it (in a private stack, through the host "
+        "storage's blob, queue and table private endpoints from its integration subnet), and the host's logs in "
+        "Application Insights"
+    )
 
 
 def _known(value: Any) -> TypeGuard[str]:

@@ -131,7 +131,9 @@ class KeyVault(pulumi.ComponentResource):
             probe_url=vault.properties.apply(lambda p: f"{p.vault_uri}secrets?api-version=7.4&maxresults=1"),
             token_scope="https://vault.azure.net/.default",
             role_assignment_id=officer.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[officer]),
+            # The probe calls the data plane: in a private stack it needs the vault's private endpoint, registered
+            # in DNS (the zone group waits for the zone's VNet link), before it runs.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[officer, *self.private_endpoints.values()]),
         )
 
         for secret_name, value in sorted(args.secrets.items()):

@@ -72,7 +72,8 @@ class Network(pulumi.ComponentResource):
     agents_subnet_id: pulumi.Output[str]
     """Subnet for the Managed DevOps Pool's fabric profile."""
     zone_ids: dict[str, pulumi.Output[str]]
-    """Private DNS zone id by zone name, for private endpoints' zone groups."""
+    """Private DNS zone id by zone name, for private endpoints' zone groups; each resolves once the zone is linked
+    to the VNet."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("data-platform:network:Network", name, {}, opts)
@@ -116,7 +117,7 @@ class Network(pulumi.ComponentResource):
                 tags=args.tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            privatedns.VirtualNetworkLink(
+            link = privatedns.VirtualNetworkLink(
                 f"{name}-zone-{key}-link",
                 virtual_network_link_name=f"link-{args.vnet_name}",
                 private_zone_name=private_zone.name,
@@ -127,7 +128,11 @@ class Network(pulumi.ComponentResource):
                 tags=args.tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            self.zone_ids[zone] = private_zone.id
+            # Handed out once the zone is linked: a zone id anyone reads means a zone the VNet resolves, so an
+            # endpoint's name registered in it resolves from inside the VNet as soon as the endpoint is there
+            # (without the link, callers in the VNet resolve the public address). The foundation exports these ids;
+            # the platform reads them only after the foundation's deploy, from the stage after it.
+            self.zone_ids[zone] = pulumi.Output.all(private_zone.id, link.id).apply(lambda ids: str(ids[0]))
 
         self.vnet_id = vnet.id
         self.private_endpoints_subnet_id = endpoints.id

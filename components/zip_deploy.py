@@ -7,7 +7,9 @@ deployment container itself. The package's SHA-256 is an input, so a new build, 
 only a new build, redeploys.
 
 The publish is asynchronous: it answers 202 with a deployment id, and the deployment
-is polled until it succeeds or fails. The SCM base URL is an input read from the site,
+is polled until it succeeds or fails (azure-core's `LROPoller`, with a polling method
+that reads Kudu's deployment status). The calls go through azure-core's pipeline and its
+bounded retries (components/azure_http.py). The SCM base URL is an input read from the site,
 and the package path is resolved when the program runs, so the provider host finds
 both wherever it runs.
 
@@ -22,20 +24,25 @@ import hashlib
 import json
 import os
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
+from urllib.parse import urlsplit
 
 import pulumi
 import pulumi.dynamic
+from azure.core.exceptions import AzureError
+from azure.core.polling import LROPoller, PollingMethod
 from pulumi.runtime import rpc
 
-from components.azure_credential import bearer_token
+from components.azure_http import AzureHttp, BoundedRetryPolicy
 from components.dynamic_provider import ProjectProvider
 from stack.errors import InputError
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+    from azure.core.pipeline.transport import HttpTransport
 
 # Kudu takes an Entra ID token for Azure Resource Manager, as `az webapp deploy` and the Teams
 # toolkit send it (Azure/azure-cli#26982, OfficeDev/microsoft-365-agents-toolkit#8574).
@@ -65,6 +72,11 @@ FINAL_FAILURES = frozenset({-1, 3, 5, 6})
 # BlobUploadFailed error wrapping it, as handled by Publish-FlexConsumptionFunctionApp in
 # https://www.powershellgallery.com/packages/ZeroFailed.Deploy.Azure/1.8.4/Content/functions%5CPublish-FlexConsumptionFunctionApp.ps1
 BLOB_UPLOAD_FAILED = "BlobUploadFailed"
+# Storage's 403 to a request its network rules refuse (a firewall, or public access disabled) carries
+# ErrorCode AuthorizationFailure; a missing data role is AuthorizationPermissionMismatch. Both are seen in
+# community logs only (e.g. pulumi/pulumi#21878 for the second); no Microsoft page maps them.
+STORAGE_NETWORK_REFUSAL = "AuthorizationFailure"
+SITES_ZONE = "privatelink.azurewebsites.net"
 
 
 @dataclass(frozen=True)
@@ -124,19 +136,17 @@ def _field(value: Any, attribute: str, key: str) -> Any:
     return found
 
 
-def _request(
-    method: str, url: str, token: str, body: bytes | None = None, timeout: float = 30
-) -> tuple[int, str, str | None]:
-    """(status, body text, Location header); HTTP errors are answers here, not exceptions."""
-    headers = {"Authorization": f"Bearer {token}"}
-    if body is not None:
-        headers["Content-Type"] = "application/zip"
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status), response.read().decode("utf-8", "replace"), response.headers.get("Location")
-    except urllib.error.HTTPError as exc:
-        return int(exc.code), exc.read().decode("utf-8", "replace"), exc.headers.get("Location")
+def _blob_upload_failed(answer: Any) -> bool:
+    """The publish's "not yet": the platform could not write the package to the host storage yet."""
+    return bool(answer.status_code == 400 and BLOB_UPLOAD_FAILED in answer.text())
+
+
+def _no_private_path(scm_host: str) -> str:
+    return (
+        f"the deploying agent needs the site's private endpoint (group sites, which also serves the SCM host) with "
+        f"its DNS records in {SITES_ZONE}, and must run in a VNet linked to that zone (the stack's agent pool), so "
+        f"that {scm_host} resolves to it"
+    )
 
 
 def _deployment_id(text: str) -> str | None:
@@ -156,13 +166,19 @@ def publish_zip(
     package_sha256: str,
     timing: PublishTiming | None = None,
     *,
-    token: Callable[[str], str] = bearer_token,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
+    credential: TokenCredential | None = None,
+    transport: HttpTransport[Any, Any] | None = None,
 ) -> str:
-    """POST the package to `<scm_url>/api/publish`, then poll the deployment until it completes; return its id."""
+    """POST the package to `<scm_url>/api/publish`, then poll the deployment until it completes; return its id.
+
+    The POST is retried for `timing.retry_seconds`: connection and DNS errors (in a private stack the SCM host
+    resolves to the site's private endpoint only once its DNS record exists), throttling, server errors, and a
+    fresh role's BlobUploadFailed. A 403 fails at once: Kudu refuses a caller that reaches a site with public
+    access disabled over no private path.
+    """
     timing = timing or PublishTiming()
     scm_url = scm_url.rstrip("/")
+    scm_host = urlsplit(scm_url).hostname or scm_url
     body = Path(package_path).read_bytes()
     actual = hashlib.sha256(body).hexdigest()
     if actual != package_sha256:
@@ -172,67 +188,142 @@ def publish_zip(
         )
 
     url = f"{scm_url}/api/publish?type=zip&RemoteBuild=false"
-    deadline = clock() + timing.retry_seconds
-    attempt = 0
-    while True:
-        attempt += 1
-        status, text, location = _request("POST", url, token(TOKEN_SCOPE), body, timeout=600)
-        if status in (200, 202):
-            break
-        fresh_role = status == 400 and BLOB_UPLOAD_FAILED in text
-        if not (fresh_role or status == 429 or status >= 500):
-            raise RuntimeError(f"publishing {package_path} to {scm_url} failed: HTTP {status} {text[:500]}")
-        if clock() + timing.retry_interval_seconds > deadline:
-            hint = (
-                "the app's identity still cannot write its deployment container: check its Storage Blob Data "
-                "Owner assignment on the host storage account and that account's network rules"
-                if fresh_role
-                else "the publish endpoint kept failing"
-            )
-            raise RuntimeError(
-                f"publishing {package_path} to {scm_url} failed after {timing.retry_seconds:.0f} s "
-                f"({attempt} attempts, last HTTP {status} {text[:300]}): {hint}"
-            )
-        sleep(timing.retry_interval_seconds)
+    retry = BoundedRetryPolicy(timing.retry_seconds, (timing.retry_interval_seconds,), retry_when=_blob_upload_failed)
+    http = AzureHttp(TOKEN_SCOPE, retry, credential=credential, transport=transport)
+    try:
+        answer = http.send("POST", url, content=body, headers={"Content-Type": "application/zip"}, read_timeout=600)
+    except AzureError as error:
+        raise RuntimeError(
+            f"publishing {package_path}: the SCM host {scm_host} could not be reached within "
+            f"{timing.retry_seconds:g} s ({http.attempts} attempts; last: {error}). If the deploy runs inside the "
+            f"VNet, {_no_private_path(scm_host)}; from outside it, the site must allow public network access"
+        ) from None
+    status, text = answer.status_code, answer.text()
+    if status not in (200, 202):
+        raise RuntimeError(_publish_failure(package_path, scm_url, scm_host, status, text, http.attempts, timing))
 
     deployment_id = _deployment_id(text)
+    location = answer.headers.get("Location")
     status_url = f"{scm_url}/api/deployments/{deployment_id}" if deployment_id else location
     if not status_url:
         raise RuntimeError(f"{url} answered HTTP {status} without a deployment id to follow: {text[:300]}")
-    _wait_for_deployment(status_url, timing, token, sleep, clock)
+    polling = KuduDeploymentPolling(status_url, timing, credential=credential, transport=transport)
+    LROPoller(http, answer, lambda _answer: None, polling).result()
     return deployment_id or status_url
 
 
-def _wait_for_deployment(
-    status_url: str,
-    timing: PublishTiming,
-    token: Callable[[str], str],
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
-) -> None:
-    deadline = clock() + timing.deploy_timeout_seconds
-    last = "no answer"
-    while True:
-        status, text, _ = _request("GET", status_url, token(TOKEN_SCOPE))
-        if status == 200:
-            info = json.loads(text)
-            code = int(info.get("status", 0))
-            if code == SUCCESS:
-                return
-            last = STATUS_NAMES.get(code, f"has status {code}")
-            if code in FINAL_FAILURES:
-                detail = info.get("status_text") or info.get("message") or ""
-                raise RuntimeError(f"the deployment {status_url} {last}: {detail} (log: {info.get('log_url')})")
-        elif status == 404 or status == 429 or status >= 500:
-            # Not visible yet, throttled, or the SCM site restarting (Azure/azure-dev#4439).
-            last = f"HTTP {status}"
-        else:
-            raise RuntimeError(f"reading the deployment status {status_url} failed: HTTP {status} {text[:300]}")
-        if clock() + timing.poll_interval_seconds > deadline:
-            raise RuntimeError(
-                f"the deployment {status_url} did not complete within {timing.deploy_timeout_seconds:.0f} s (it {last})"
+def _publish_failure(
+    package_path: str, scm_url: str, scm_host: str, status: int, text: str, attempts: int, timing: PublishTiming
+) -> str:
+    """What a publish that did not take the package means, and what to do."""
+    if status == 403:
+        # Kudu's 403 to a caller the site's network rules refuse, "Ip Forbidden", is seen in deploy tools' output
+        # only (MicrosoftDocs/azure-docs#85717, Azure/webapps-deploy#244); with public access disabled every
+        # caller that comes over no private endpoint gets it.
+        return (
+            f"publishing {package_path} to {scm_url} was refused: HTTP 403 {text[:200]}. A 403 from the SCM host "
+            "that names no role means the site's public network access is disabled and the agent came over no "
+            f"private path yet: {_no_private_path(scm_host)}"
+        )
+    fresh_role = status == 400 and BLOB_UPLOAD_FAILED in text
+    if not (fresh_role or status == 429 or status >= 500):
+        return f"publishing {package_path} to {scm_url} failed: HTTP {status} {text[:500]}"
+    if fresh_role and STORAGE_NETWORK_REFUSAL in text:
+        hint = (
+            "the host storage refused the app's write for network reasons (AuthorizationFailure): its public access "
+            "is disabled, so the app reaches it only through the host storage's blob private endpoint, from its "
+            "integration subnet"
+        )
+    elif fresh_role:
+        hint = (
+            "the app's identity still cannot write its deployment container: check its Storage Blob Data Owner "
+            "assignment on the host storage account and that account's network rules"
+        )
+    else:
+        hint = "the publish endpoint kept failing"
+    return (
+        f"publishing {package_path} to {scm_url} failed after {timing.retry_seconds:g} s "
+        f"({attempts} attempts, last HTTP {status} {text[:300]}): {hint}"
+    )
+
+
+class KuduDeploymentPolling(PollingMethod[None]):
+    """Follows one Flex Consumption deployment until Kudu reports it final, as azure-core's poller drives it.
+
+    Every `poll_interval_seconds` it reads `GET <scm>/api/deployments/<id>`, for at most
+    `deploy_timeout_seconds`; a 404 (not visible yet), throttling, a server error (the SCM site restarting,
+    Azure/azure-dev#4439) or a connection error is read again within that bound.
+    """
+
+    def __init__(
+        self,
+        status_url: str,
+        timing: PublishTiming,
+        *,
+        credential: TokenCredential | None = None,
+        transport: HttpTransport[Any, Any] | None = None,
+    ) -> None:
+        self._status_url = status_url
+        self._timing = timing
+        self._credential = credential
+        self._transport = transport
+        self._status = "InProgress"
+
+    def initialize(self, client: Any, initial_response: Any, deserialization_callback: Any) -> None:
+        self._status = "InProgress"
+
+    def status(self) -> str:
+        return self._status
+
+    def finished(self) -> bool:
+        return self._status != "InProgress"
+
+    def resource(self) -> None:
+        return None
+
+    def run(self) -> None:
+        timing = self._timing
+        deadline = time.monotonic() + timing.deploy_timeout_seconds
+        last = "no answer"
+        while True:
+            remaining = max(deadline - time.monotonic(), 0.0)
+            retry = BoundedRetryPolicy(
+                remaining, (timing.poll_interval_seconds,), retry_when=lambda answer: answer.status_code == 404
             )
-        sleep(timing.poll_interval_seconds)
+            http = AzureHttp(TOKEN_SCOPE, retry, credential=self._credential, transport=self._transport)
+            try:
+                answer = http.send("GET", self._status_url)
+            except AzureError as error:
+                last = f"could not be read: {error}"
+            else:
+                if answer.status_code == 200:
+                    code = int(answer.json().get("status", 0))
+                    if code == SUCCESS:
+                        self._status = "Succeeded"
+                        return
+                    last = STATUS_NAMES.get(code, f"has status {code}")
+                    if code in FINAL_FAILURES:
+                        self._status = "Failed"
+                        info = answer.json()
+                        detail = info.get("status_text") or info.get("message") or ""
+                        raise RuntimeError(
+                            f"the deployment {self._status_url} {last}: {detail} (log: {info.get('log_url')})"
+                        )
+                elif answer.status_code in (404, 429) or answer.status_code >= 500:
+                    last = f"HTTP {answer.status_code}"
+                else:
+                    self._status = "Failed"
+                    raise RuntimeError(
+                        f"reading the deployment status {self._status_url} failed: HTTP {answer.status_code} "
+                        f"{answer.text()[:300]}"
+                    )
+            if time.monotonic() + timing.poll_interval_seconds > deadline:
+                self._status = "Failed"
+                raise RuntimeError(
+                    f"the deployment {self._status_url} did not complete within "
+                    f"{timing.deploy_timeout_seconds:g} s (it {last})"
+                )
+            time.sleep(timing.poll_interval_seconds)
 
 
 def _known(value: Any) -> TypeGuard[str]:

@@ -2,10 +2,10 @@
 
 For each stage, in the order the pipeline runs them: the stack and the Pulumi project it works on, where its agent
 runs (a Microsoft-hosted agent on the internet, or the named Managed DevOps Pool inside the stack's VNet), the Azure
-DevOps environment whose approval it waits for, and its commands in order (`pulumi preview`, `pulumi up`,
-`az provider register`, `python -m ops sql apply`, `python -m ops triggers stop|start`), each with the condition it
-runs under. Nothing here is hand-listed: it is what azure-pipelines.yml says, so a replay of the deploy replays
-exactly this.
+DevOps environment whose approval it waits for, and its commands in order (`python -m ops plan --from`, the
+transitions from the release deployed last, `pulumi preview`, `pulumi up`, `az provider register`,
+`python -m ops sql apply`, `python -m ops triggers stop|start`), each with the condition it runs under. Nothing
+here is hand-listed: it is what azure-pipelines.yml says, so a replay of the deploy replays exactly this.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ class Agent:
 
 
 class CommandKind(StrEnum):
+    TRANSITIONS = "ops plan --from"
+    """The transitions from the release deployed last, offline; a refused one fails the preview stage."""
     PULUMI_PREVIEW = "pulumi preview"
     PULUMI_UP = "pulumi up"
     REGISTER_PROVIDERS = "az provider register"
@@ -128,6 +130,8 @@ def command_kind(line: str) -> CommandKind:
     if line.startswith("az provider register"):
         return CommandKind.REGISTER_PROVIDERS
     words = line.split()
+    if words[3:4] == ["plan"] and "--from" in words:
+        return CommandKind.TRANSITIONS
     if words[3:5] == ["triggers", "start"]:
         return CommandKind.TRIGGERS_RESTORE if "--restore" in words else CommandKind.TRIGGERS_START
     for kind in (CommandKind.TRIGGERS_STOP, CommandKind.SQL_APPLY):

@@ -2,7 +2,8 @@
 
 The onboarding tool for a team's existing repository: the loader's checks and the provider-schema
 check of each item's azure-native inputs, without this platform's SQL catalog, policy or overrides.
-A file that is fine itself but references a refused file is refused too, naming that file.
+A file that is fine itself but references a refused file is refused too, naming that file. A content rule that
+ADF's own accepted content breaks only warns (adf/rules): the warning is listed with the file, which stays deployable.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from adf.convert import authoring_path, to_inputs
-from adf.load import inspect_content, pipeline_properties
-from adf.model import KIND_SPECS, NOT_REPRESENTABLE, AdfItem
+from adf.layout import studio_root
+from adf.load import inspect_content
+from adf.model import AdfItem
 from preview.schema import check_inputs
 from stack.errors import InputError
 
@@ -27,6 +28,10 @@ class FileReport:
     path: str
     """`<kind>/<file>.json`, relative to the folder checked."""
     problems: list[str] = field(default_factory=list)
+    route: str | None = None
+    """How it deploys when it can: `typed`, or `ARM deployment: <why>` (adf/lossless.py)."""
+    warnings: list[str] = field(default_factory=list)
+    """Content rule findings that do not refuse it (ADF accepted such content), each naming the evidence."""
 
     @property
     def ok(self) -> bool:
@@ -54,52 +59,50 @@ class FolderReport:
 
     def document(self) -> dict[str, Any]:
         return {
-            "files": [{"path": f.path, "ok": f.ok, "problems": f.problems} for f in self.files],
+            "files": [
+                {
+                    "path": f.path,
+                    "ok": f.ok,
+                    "deploy": f.route if f.ok else None,
+                    "problems": f.problems,
+                    "warnings": f.warnings,
+                }
+                for f in self.files
+            ],
             "problems": self.problems,
         }
 
 
-def _schema_problems(item: AdfItem) -> list[str]:
-    """The item's azure-native inputs against the installed SDK, each at its path in the file."""
-    inputs = {
-        "factoryName": "factory",
-        "resourceGroupName": "resource-group",
-        KIND_SPECS[item.kind].name_input: item.name,
-        **to_inputs(item),
-    }
-    inputs = {_camel(key): value for key, value in inputs.items()}
-    return [
-        f"{item.file}: {authoring_path(item, v.path) if v.path else '(root)'}: {v.reason}"
-        for v in check_inputs(item.type_token, inputs, item.file)
-    ]
-
-
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 def check_folder(root: Path) -> FolderReport:
     """Every problem of every file under `root`, grouped by file."""
-    if not root.is_dir():
-        raise InputError(f"{root}: not a folder; give the root folder of an ADF Studio git repository")
-    found, items, _overrides = inspect_content(root, pipeline_properties=pipeline_properties(), with_overrides=False)
+    given, root = root, studio_root(root)
+    found, items, _overrides = inspect_content(root, with_overrides=False, typed_check=check_inputs)
+    if root != given:
+        found.notes.insert(0, f"checked {root}: the ADF Studio root folder in {given}")
     by_file: dict[str, list[str]] = {file: [] for file in found.files}
+    warned: dict[str, list[str]] = {file: [] for file in found.files}
     general: list[str] = []
 
-    def add(problem: str) -> None:
-        file = next((f for f in by_file if problem.startswith(f"{f}:")), None)
-        (by_file[file] if file is not None else general).append(problem)
+    def add(problem: str, into: dict[str, list[str]]) -> None:
+        file = next((f for f in into if problem.startswith(f"{f}:")), None)
+        (into[file] if file is not None else general).append(problem)
 
     for problem in found.problems:
-        add(problem)
-    for item in items:
-        if not by_file.get(item.file) and item.kind not in NOT_REPRESENTABLE:
-            for problem in _schema_problems(item):
-                add(problem)
+        add(problem, by_file)
+    for warning in found.warnings:
+        add(warning, warned)
     _refuse_dependents(items, by_file)
+    routes = {item.file: found.routes.get((item.kind, item.name.lower())) for item in items}
     prefix = f"{root.name}/"
-    files = [FileReport(file.removeprefix(prefix), problems) for file, problems in by_file.items()]
+    files = [
+        FileReport(
+            file.removeprefix(prefix),
+            problems,
+            route.describe() if (route := routes.get(file)) else None,
+            warned[file],
+        )
+        for file, problems in by_file.items()
+    ]
     return FolderReport(sorted(files, key=lambda f: f.path), general, found.summary())
 
 

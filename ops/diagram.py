@@ -1,24 +1,53 @@
-"""A stack's architecture drawn from its checked offline plan: what `ops diagram` writes."""
+"""A stack drawn from its checked offline plan, in two views: what `ops diagram` writes.
+
+Each view is written as its DOT source and the SVG rendered from it (`preview.diagram`); by default both
+views into the project's `docs/`, where the committed pictures live and the up-to-date tests read them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from preview.diagram import diagram_source, render
+from preview.diagram import VIEWS, Renderer, render_svg
 from preview.plan import Plan
+from stack.errors import InputError
+
+DOCS_FOLDER = "docs"
+"""The committed diagrams' folder, in the project directory."""
 
 
-def default_output(project_dir: Path, stack: str) -> Path:
-    """Where the committed diagrams live: docs/architecture-<stack>, without extension."""
-    return project_dir / "docs" / f"architecture-{stack}"
+@dataclass(frozen=True)
+class Drawn:
+    """One view written: its name and its two files."""
+
+    view: str
+    dot: Path
+    svg: Path
 
 
-def draw(plan: Plan, output: Path, fmt: str = "png") -> tuple[Path, Path]:
-    """Write `<output>.dot` and the image `<output>.<fmt>` (Graphviz renders it); returns both paths."""
-    source = diagram_source(plan)
-    dot_file = output.parent / f"{output.name}.dot"
-    image = output.parent / f"{output.name}.{fmt}"
+def default_output(project_dir: Path, view: str, stack: str) -> Path:
+    """Where a view of a stack is committed, without the extension: `docs/<view>-<stack>`."""
+    return project_dir / DOCS_FOLDER / f"{view}-{stack}"
+
+
+def views_to_draw(view: str | None, output: Path | None) -> list[str]:
+    """The views a command draws: the one it names; else the architecture alone when it names one output path
+    (one path holds one view), else all of them."""
+    if view is not None:
+        if view not in VIEWS:
+            raise InputError(f"view {view!r} is not one of {', '.join(sorted(VIEWS))}")
+        return [view]
+    return ["architecture"] if output is not None else sorted(VIEWS)
+
+
+def draw(plan: Plan, renderer: Renderer, view: str, output: Path) -> Drawn:
+    """Write `<output>.dot` and `<output>.svg` of one view; renders first, so a failed render writes nothing."""
+    source = VIEWS[view](plan)
+    svg = render_svg(source, renderer)
+    dot_file = output.with_name(f"{output.name}.dot")
+    svg_file = output.with_name(f"{output.name}.svg")
     dot_file.parent.mkdir(parents=True, exist_ok=True)
     dot_file.write_text(source, encoding="utf-8")
-    render(source, image, fmt)
-    return dot_file, image
+    svg_file.write_text(svg, encoding="utf-8")
+    return Drawn(view, dot_file, svg_file)

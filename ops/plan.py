@@ -4,8 +4,9 @@ The engine (`preview`) runs the program under mocks; this module adds the checks
 packages, so the engine depends on none of them. Before the program runs, the SQL scripts are checked
 against the ADF content (`migrations`); after it, each check in `CHECKS` reads the plan's one view
 (`preview.view.PlanView`) and returns its violations: every resource against the provider schema
-(`preview.schema`), the security baseline (`policy`), what Azure refuses (`deployability`) and whether
-every caller has a network path to each data plane it talks to (`reachability`). Each check's failing
+(`preview.schema`), the security baseline (`policy`), what Azure refuses (`deployability`), whether
+every caller has a network path to each data plane it talks to (`reachability`), and whether the deploy,
+replayed in the engine's order, reaches each data plane when it calls it (`rehearsal`). Each check's failing
 violations raise its own `ViolationsError`, which the command line turns into exit code 2; the others
 are printed as warnings.
 """
@@ -21,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 import deployability
 import reachability
+import rehearsal
 from adf.convert import authoring_place
 from adf.load import Inspection, inspect_content
 from adf.model import AdfItem, ContentError
@@ -114,6 +116,12 @@ CHECKS: tuple[Check[Any], ...] = (
         lambda found, _content: reachability.ReachabilityError(found),
         environment=True,
     ),
+    Check(
+        "rehearsal",
+        rehearsal.check,
+        lambda found, _content: rehearsal.RehearsalError(found),
+        environment=True,
+    ),
 )
 """The checks over the plan's view, in the order they run; the first that fails stops the plan."""
 
@@ -190,9 +198,9 @@ def run_plan(
 
     `project_dir` is the platform's project (the default) or the foundation's (`foundation/`). A platform stack
     with a foundation stack (a private one) is planned after its foundation, whose exports answer the platform's
-    stack reference; the environment checks (deployability, reachability) then judge both plans together, as they
-    will run together. The checks read `pipelines_json/` once, through the ADF loader; the program reads it again
-    for itself, as it does under `pulumi up`.
+    stack reference; the environment checks (deployability, reachability, rehearsal) then judge both plans together,
+    as they will run (and deploy) together. The checks read `pipelines_json/` once, through the ADF loader; the
+    program reads it again for itself, as it does under `pulumi up`.
     """
     _known(checks)
     # The collector stays off for the whole plan and its checks (see preview.plan.collector_paused).
@@ -203,6 +211,9 @@ def run_plan(
         if SQL_SCRIPTS in checks and found is not None:
             check_sql(project_dir, found)
         plan = run_program(stack, project_dir, config_overrides)
+        if found is not None:
+            # The program logs them as it loads the content; the plan lists them for `--json`.
+            plan.warnings = tuple(found.warnings)
         run_plan_checks(plan, checks_named(checks), content)
         for line in stale_fact_warnings():
             print(line, file=sys.stderr)

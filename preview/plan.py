@@ -49,6 +49,10 @@ class Plan:
     """The stack's exports (secrets as "[secret]"): what a stack reference to it reads."""
     upstream: tuple[Plan, ...] = ()
     """The plans of the stacks this one reads through stack references, which are deployed before it."""
+    project_dir: Path | None = None
+    """The project the program ran in (None for a hand-made plan): its pipeline says how the stack deploys."""
+    warnings: tuple[str, ...] = ()
+    """What the checks found that does not fail the plan and is listed with it (the ADF content rules' warnings)."""
 
     @property
     def all_resources(self) -> list[Registration]:
@@ -219,6 +223,7 @@ def run_program(
         config=config,
         outputs=outputs,
         upstream=upstream,
+        project_dir=project_dir,
     )
 
 

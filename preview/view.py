@@ -21,6 +21,7 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from preview.inputs import SECRET, UNKNOWN, get, is_known, known_str
@@ -74,6 +75,8 @@ class PlanView:
     stack_urn: str | None = None
     config: PlatformConfig | None = None
     """The stack's config, parsed once from its stack file; None for hand-made registrations."""
+    project_dir: Path | None = None
+    """The project the plan's program ran in; None for hand-made registrations."""
 
     _by_urn: dict[str, Registration] = field(default_factory=dict, repr=False)
     _by_type: dict[str, list[Registration]] = field(default_factory=dict, repr=False)
@@ -89,13 +92,17 @@ class PlanView:
     @classmethod
     def of(cls, plan: Plan) -> PlanView:
         """The view of a plan: its registrations, its stack URN and its parsed config."""
-        return cls.of_registrations(plan.resources, stack_urn=plan.stack_urn, config=plan.config)
+        return cls.of_registrations(
+            plan.resources, stack_urn=plan.stack_urn, config=plan.config, project_dir=plan.project_dir
+        )
 
     @classmethod
     def of_environment(cls, plan: Plan) -> PlanView:
         """The view of the environment as it runs: the plan with the stacks it reads (its foundation), which are
         deployed before it (`Plan.all_resources`)."""
-        return cls.of_registrations(plan.all_resources, stack_urn=plan.stack_urn, config=plan.config)
+        return cls.of_registrations(
+            plan.all_resources, stack_urn=plan.stack_urn, config=plan.config, project_dir=plan.project_dir
+        )
 
     @classmethod
     def of_registrations(
@@ -103,9 +110,10 @@ class PlanView:
         registrations: Iterable[Registration],
         stack_urn: str | None = None,
         config: PlatformConfig | None = None,
+        project_dir: Path | None = None,
     ) -> PlanView:
         """The view of some registrations (tests build small ones by hand)."""
-        view = cls(tuple(registrations), stack_urn, config)
+        view = cls(tuple(registrations), stack_urn, config, project_dir)
         view._index()
         return view
 

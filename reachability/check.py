@@ -38,11 +38,20 @@ class ReachabilityError(ViolationsError):
         )
 
 
-def _fix(edge: Edge) -> str:
+def fix(edge: Edge) -> str:
+    """What would open a path for the conversation."""
     if edge.caller.kind == NodeKind.FACTORY:
         bypass = ", or bypass AzureServices on its firewall" if edge.target.kind != NodeKind.SQL else ""
+        runtime = edge.runtime
+        move = (
+            ""
+            if runtime is not None and runtime.managed_vnet
+            else f"run the connection on a runtime in the factory's managed virtual network instead of "
+            f"{runtime.name if runtime else 'its runtime'} (the linked service's `connectVia`, a data flow "
+            "activity's `integrationRuntime`), with "
+        )
         return (
-            f"a managed private endpoint ({edge.group_id}) from the factory's managed-VNet runtime, approved on "
+            f"{move}a managed private endpoint ({edge.group_id}) from the factory's managed-VNet runtime, approved on "
             f"{edge.target.name}{bypass}"
         )
     where = (
@@ -66,5 +75,5 @@ def check(view: PlanView) -> list[Violation]:
         if private or managed:
             continue
         reasons = "; ".join(why for why in (public_why, private_why, managed_why) if why)
-        violations.append(Violation(edge, reasons, _fix(edge)))
+        violations.append(Violation(edge, reasons, fix(edge)))
     return violations

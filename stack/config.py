@@ -98,7 +98,7 @@ class PlatformConfig(ConfigModel):
     storage: StorageConfig = Field(StorageConfig(), description="The data lake account.")
     key_vault: KeyVaultConfig = Field(KeyVaultConfig(), description="The Key Vault.")
     function_app: FunctionAppConfig = Field(FunctionAppConfig(), description="The generator Function app.")
-    data_factory: DataFactoryConfig = Field(description="The Data Factory (required: triggerStartTime has no default).")
+    data_factory: DataFactoryConfig = Field(DataFactoryConfig(), description="The Data Factory.")
     sql: SqlConfig = Field(description="The SQL database, created or existing.")
     monitoring: MonitoringConfig = Field(description="Log retention and alerting.")
     # Validated even when absent, so a stack that says nothing gets the closed posture and its requirements.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from ipaddress import IPv4Network
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -244,22 +244,14 @@ class DataFactoryConfig(ConfigModel):
     triggers: dict[str, bool] = Field({}, description="Per-trigger exceptions to `triggersEnabled`, by trigger name.")
     # A tumbling window runs every window from its startTime on, past ones included, when first started
     # (https://learn.microsoft.com/azure/data-factory/how-to-create-tumbling-window-trigger: startTime "can be in the
-    # past"); so each stack says when its triggers really begin, and there is no default.
-    trigger_start_time: str = Field(
+    # past"). Without this key the windows begin at the hour of the stack's first deployment, kept in its state
+    # (components/first_deployment.py), so a new stack's first trigger start backfills at most a window or two.
+    trigger_start_time: str | None = Field(
+        None,
         pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z$",
-        description="`triggerStartTime` (required): when this stack's tumbling-window triggers begin, a whole UTC "
-        "hour such as 2026-12-01T00:00:00Z.",
+        description="`triggerStartTime`: when this stack's tumbling-window triggers begin, a whole UTC hour such as "
+        "2026-12-01T00:00:00Z; by default the hour of the stack's first deployment, kept in its state.",
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _start_time_given(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not {"triggerStartTime", "trigger_start_time"} & set(data):
-            raise ValueError(
-                "triggerStartTime is required: when this stack's tumbling-window triggers begin, a whole UTC hour "
-                "such as 2026-12-01T00:00:00Z (windows before it are not run; a past hour is backfilled)"
-            )
-        return data
 
 
 class SqlConfig(ConfigModel):

@@ -63,6 +63,16 @@ def write_file(relative: str, text: str) -> Callable[[Path], None]:
     return apply
 
 
+def deployment_file(name: str, text: str) -> Callable[[Path], None]:
+    """A file in the content's `deployment/`, where azure.datafactory.tools keeps its stage config."""
+
+    def apply(root: Path) -> None:
+        (root / "pipelines_json" / "deployment").mkdir(exist_ok=True)
+        (root / "pipelines_json" / "deployment" / name).write_text(text)
+
+    return apply
+
+
 def add_config(line: str) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
         path = root / "Pulumi.dev.yaml"
@@ -348,11 +358,11 @@ CASES = [
         ),
     ),
     Case(
-        "adf-timeout-over-7-days",
-        edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "timeout", value="7.00:00:01")),
+        "adf-retry-interval-under-30-seconds",
+        edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "retryIntervalInSeconds", value=5)),
         (
-            f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.timeout: '7.00:00:01' is outside",
-            "Data Factory limits",
+            f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.retryIntervalInSeconds: 5 is not a whole number",
+            "ADF Studio publishes 30 instead",
         ),
     ),
     Case(
@@ -382,6 +392,36 @@ CASES = [
         ("pipelines_json/pipelines/: unknown folder",),
     ),
     Case(
+        "adf-trigger-type-properties-a-list",
+        edit_json(SCHEDULE, set_in("properties", "typeProperties", value=[{"recurrence": {}}])),
+        (f"{SCHEDULE}: properties.typeProperties: expected an object of the ScheduleTrigger's settings, found list",),
+    ),
+    Case(
+        "adf-pipeline-reference-a-string",
+        edit_json(SCHEDULE, set_in("properties", "pipelines", 0, "pipelineReference", value="PL_Anything")),
+        (f"{SCHEDULE}: properties.pipelines[0].pipelineReference: the pipeline's name written as a string",),
+    ),
+    Case(
+        "adf-activities-an-object",
+        edit_json(PIPELINE, set_in("properties", "activities", value={"Copy": {"type": "Copy"}})),
+        (f"{PIPELINE}: properties.activities: expected list, got object",),
+    ),
+    Case(
+        "adf-annotations-an-object",
+        edit_json(PIPELINE, set_in("properties", "annotations", value={"team": "data"})),
+        (f"{PIPELINE}: properties.annotations: expected list, got object",),
+    ),
+    Case(
+        "adf-depends-on-a-string",
+        edit_json(PIPELINE, set_in("properties", "activities", DEPENDENT, "dependsOn", value="Anything")),
+        (f"{PIPELINE}: properties.activities[{DEPENDENT}].dependsOn: the activity 'Anything' written as a string",),
+    ),
+    Case(
+        "adf-nested-thousands-deep",
+        write_file(DATASET, '{"name": "x", "properties": {"description": ' + "[" * 5000 + "]" * 5000 + "}}"),
+        (f"{DATASET}: (root): nested too deeply to read; at most 64 levels",),
+    ),
+    Case(
         "adf-override-unknown-stack-value",
         edit_json(
             "pipelines_json/overrides.json",
@@ -396,6 +436,27 @@ CASES = [
             set_in("common", "linkedService/LS_DataLake", 0, "path", value="properties.typeProperties.uri"),
         ),
         ("LS_DataLake[0]: properties.typeProperties.uri: does not exist",),
+    ),
+    # ---- azure.datafactory.tools' stage config and publish options (pipelines_json/deployment/)
+    Case(
+        "adf-stage-config-malformed-row",
+        deployment_file("config-dev.csv", "type,name,path,value\nlinkedService,LS_DataLake,typeProperties.url\n"),
+        ("pipelines_json/deployment/config-dev.csv: line 2: no value column",),
+    ),
+    Case(
+        "adf-stage-config-unset-variable",
+        deployment_file("config-dev.csv", "type,name,path,value\npipeline,PL_*,description,$Env:NOT_SET_ANYWHERE\n"),
+        ("config-dev.csv: line 2: value: environment variable NOT_SET_ANYWHERE is not set",),
+    ),
+    Case(
+        "adf-stage-config-key-also-in-overrides",
+        deployment_file("config-dev.csv", "type,name,path,value\nlinkedService,LS_DataLake,typeProperties.url,x\n"),
+        ("also set by pipelines_json/overrides.json: common (properties.typeProperties.url)",),
+    ),
+    Case(
+        "adf-publish-options-unknown",
+        deployment_file("publish-dev.json", '{"Include": ["pipeline.*"]}'),
+        ("pipelines_json/deployment/publish-dev.json: Include: unknown option (did you mean 'Includes'?)",),
     ),
     # ---- SQL scripts
     Case(
@@ -480,3 +541,20 @@ def test_a_stack_name_pulumi_refuses_fails_naming_what_is_allowed(
     assert f"error: '{stack}'" in result.stderr
     assert "no resource was registered" in result.stderr
     assert not re.search(r"Traceback", result.stderr)
+
+
+def test_a_rule_adf_published_content_breaks_plans_with_a_warning_naming_page_and_evidence(
+    tmp_path: Path, warm_cli: WarmCli
+) -> None:
+    over = edit_json(TIMED, set_in("properties", "activities", TIMED_INDEX, "policy", "timeout", value="7.00:00:01"))
+    root = broken_copy(tmp_path, Case("adf-timeout-over-7-days", over, ()))
+    result = warm_cli.run(root, "plan", "--stack", "dev", "--json")
+    assert result.returncode == 0, result.stderr
+    expected = (
+        f"{TIMED}: properties.activities[{TIMED_INDEX}].policy.timeout: '7.00:00:01' is outside 0.00:10:00 to "
+        "7.00:00:00 (limit 0.00:10:00 to 7.00:00:00, Data Factory limits; ADF accepts it: published by ADF in "
+        "mrpaulandrew/procfwk@8a7ecb8 (pipeline 04-Infant, timeouts 0.00:00:30 and 0.00:01:00))"
+    )
+    assert expected in result.stderr
+    assert "checks passed" in result.stderr
+    assert json.loads(result.stdout)["warnings"] == [expected]

@@ -29,7 +29,7 @@ NOT_INSTALLED = frozenset({PROGRAM, FUNCTION_APP, "bench"})
 """The layers an install of the project leaves out; every other layer is an installed package."""
 
 ALLOWED: Mapping[str, frozenset[str]] = {
-    PROGRAM: frozenset({"stack", "adf", "components"}),
+    PROGRAM: frozenset({"stack", "adf", "components", "preview"}),
     "stack": frozenset(),
     "adf": frozenset({"stack"}),
     "components": frozenset({"stack", "adf"}),
@@ -37,7 +37,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "preview": frozenset({"stack", "adf"}),
     "policy": frozenset({"stack", "preview"}),
     "deployability": frozenset({"stack", "preview"}),
-    "reachability": frozenset({"stack", "preview"}),
+    "reachability": frozenset({"stack", "adf", "preview"}),
+    "rehearsal": frozenset({"stack", "preview", "reachability", "delivery"}),
     "migrations": frozenset({"stack", "adf"}),
     "transitions": frozenset({"stack", "preview"}),
     "delivery": frozenset({"stack"}),
@@ -50,8 +51,10 @@ ALLOWED: Mapping[str, frozenset[str]] = {
             "policy",
             "deployability",
             "reachability",
+            "rehearsal",
             "migrations",
             "transitions",
+            "delivery",
         }
     ),
     "tools": frozenset({FUNCTION_APP}),

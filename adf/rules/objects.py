@@ -21,6 +21,7 @@ OBJECT_SIZE = Rule(
     "A pipeline object is at most 200 KB; a dataset or linked service object at most 100 KB by default (2,000 KB "
     "on request).",
     (LIMITS,),
+    "The largest objects ADF published are a 48 KB pipeline and a 12 KB dataset; docs only.",
 )
 EXPRESSION_LENGTH = Rule(
     "expression-length",
@@ -28,6 +29,7 @@ EXPRESSION_LENGTH = Rule(
     f"{MAX_EXPRESSION} characters",
     "An expression has at most 8,192 characters.",
     (LIMITS,),
+    "No published object holds a longer expression; docs only.",
 )
 
 

@@ -1,7 +1,10 @@
-"""The pages and recorded error texts the ADF content rules come from, each with the version read and the day.
+"""The pages and recorded error texts the ADF content rules come from, each with the version read and the day, and
+the templates ADF generated on Publish that show it accepted content a page rules out.
 
 A finding names a rule's first source by its short title; the README's table gives the addresses. Where a
-page and a recorded error text disagree, the rule cites both and follows the error.
+page and a recorded error text disagree, the rule cites both and follows the error. Where ADF published content
+that breaks a page's rule (an `ARMTemplateForFactory.json` on a repository's publish branch, which ADF writes only
+after its own validation passed), the rule warns instead of refusing and names that template, at its commit.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ ARM_NAMES = Source(
     "ms.date 2023-11-20",
 )
 DATASET_NAME_ERROR = Source(
-    "ADF error: dataset name letters, numbers or underscores",
+    "deployed, then refused in a debug run: dataset name letters, numbers or underscores",
     "https://github.com/MicrosoftDocs/azure-docs/issues/119502",
     "2024-02-05",
 )
@@ -95,3 +98,98 @@ TUMBLING_WINDOW_DEPENDENCY = Source(
 SCHEDULE = Source("Create a schedule trigger", f"{_ADF}/how-to-create-schedule-trigger", "git copy")
 STORAGE_EVENTS = Source("Storage event trigger", f"{_ADF}/how-to-create-event-trigger", "ms.date 2024-05-24")
 CUSTOM_EVENTS = Source("Custom event trigger", f"{_ADF}/how-to-create-custom-event-trigger", "ms.date 2021-05-07")
+
+RETRY_INTERVAL_ERROR = Source(
+    "ADF factory validation: retryIntervalInSeconds must be 30 to 86400",
+    "https://github.com/MicrosoftDocs/azure-docs/issues/31227",
+    "2019-05-15",
+)
+DATASET_RUN_ERROR = Source(
+    "ADF run error: the name of the entity contains invalid characters",
+    "https://github.com/MicrosoftDocs/azure-docs/issues/5207",
+    "2018-03-02",
+)
+LINKED_SERVICE_DASH_ERROR = Source(
+    "ADF: linked service names with dashes fail (internal server error)",
+    "https://github.com/MicrosoftDocs/azure-docs/issues/6621",
+    "2018-04-05",
+)
+
+
+def _published(repository: str, commit: str, template: str, what: str, day: str) -> Source:
+    """A template ADF generated on Publish, at the commit that holds it: evidence that ADF accepted `what`."""
+    return Source(
+        f"published by ADF in {repository}@{commit[:7]} ({what})",
+        f"https://github.com/{repository}/blob/{commit}/{template}",
+        day,
+    )
+
+
+PUBLISHED_SHORT_TIMEOUTS = _published(
+    "mrpaulandrew/procfwk",
+    "8a7ecb861b493032889bfbea10e3cd63de39d6ff",
+    "FrameworkFactory/ARMTemplateForFactory.json",
+    "pipeline 04-Infant, timeouts 0.00:00:30 and 0.00:01:00",
+    "adf_publish, 2022-10-27",
+)
+PUBLISHED_SHORT_TIMEOUT_NUUDAY = _published(
+    "nuuday/nuudw",
+    "b52c387c8707b8dc13abfc0848d63e54896280e5",
+    "nuudw-adf01-dev/ARMTemplateForFactory.json",
+    "pipeline SSAS_Process, timeout 0.00:01:40",
+    "factory/adf_publish, 2025-01-03",
+)
+PUBLISHED_LONG_TIMEOUT = _published(
+    "justanalytics/EPS-Datalake",
+    "1fa1af2a52a890c28b50b1b6e084f1085993c181",
+    "eps-adf-datalake-dev-001/ARMTemplateForFactory.json",
+    "pipeline Resume_Synapse, timeout 12.00:00:00",
+    "adf_publish, 2021-01-18",
+)
+PUBLISHED_ONE_DIGIT_HOUR = _published(
+    "justanalytics/EPS-Datalake",
+    "1fa1af2a52a890c28b50b1b6e084f1085993c181",
+    "eps-adf-datalake-dev-001/ARMTemplateForFactory.json",
+    "pipeline InitializeGuzzleBatchRun, Until timeout 2.0:01:00",
+    "adf_publish, 2021-01-18",
+)
+PUBLISHED_ZERO_DIU = _published(
+    "nuuday/nuudw",
+    "b52c387c8707b8dc13abfc0848d63e54896280e5",
+    "nuudw-adf01-dev/ARMTemplateForFactory.json",
+    "34 Copy activities with dataIntegrationUnits 0",
+    "factory/adf_publish, 2025-01-03",
+)
+PUBLISHED_LINKED_SERVICE_DASH = _published(
+    "hmcts/vh-reports",
+    "80c7b9d58900f3477670f6d80ea9c4a883a00c0f",
+    "vh-datafactory-dev/ARMTemplateForFactory.json",
+    "linked services vhreporting-kv-link, vhreporting-sds-kv-link",
+    "adf_publish, 2022-12-19",
+)
+PUBLISHED_DATAFLOW_DASH = _published(
+    "kromerm/makadfwestus2",
+    "9c4f2df3b24bc3d00d409a118923c0806b5c6dd3",
+    "makadfwestus2/ARMTemplateForFactory.json",
+    "data flow driftflow-1",
+    "adf_publish, 2023-09-13",
+)
+PUBLISHED_WRANGLING_SOURCE = _published(
+    "kromerm/makadfwestus2",
+    "9c4f2df3b24bc3d00d409a118923c0806b5c6dd3",
+    "makadfwestus2/ARMTemplateForFactory.json",
+    "wrangling data flows TaxiWrangle and mytaxidemo, source taxi_fare_data_input1",
+    "adf_publish, 2023-09-13",
+)
+PUBLISHED_RETRY_RAISED = _published(
+    "mrpaulandrew/procfwk",
+    "8a7ecb861b493032889bfbea10e3cd63de39d6ff",
+    "FrameworkFactory/ARMTemplateForFactory.json",
+    "pipeline 04-Infant: the collaboration commit 3cf79ab has retryIntervalInSeconds 5, the template 30",
+    "adf_publish, 2022-10-27",
+)
+RUNTIME_NAME_ERROR = Source(
+    "ADF Studio error: integration runtime name letters, numbers and dashes",
+    "https://github.com/MicrosoftDocs/azure-docs/issues/56784",
+    "2020-06-10",
+)

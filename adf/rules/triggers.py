@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from adf.model import AdfItem
+from adf.rules.activities import TIMESPAN_ONE_DIGIT_HOUR
 from adf.rules.limits import TUMBLING_WINDOW_MINUTES
 from adf.rules.rule import Rule, is_expression, is_whole_number
 from adf.rules.sources import (
@@ -22,7 +23,7 @@ from adf.rules.sources import (
     TUMBLING_WINDOW,
     TUMBLING_WINDOW_DEPENDENCY,
 )
-from adf.rules.timespan import seconds
+from adf.rules.timespan import has_one_digit_hour, seconds, timespan
 
 MAX_CONCURRENCY = 50
 RETRY_INTERVAL = (30, 86_400)
@@ -40,6 +41,7 @@ TUMBLING_MIN_INTERVAL = Rule(
     f"The shortest tumbling window is {TUMBLING_WINDOW_MINUTES.value} minutes (dated: it was 15): with frequency "
     f"Minute, interval is at least {TUMBLING_WINDOW_MINUTES.value}.",
     (TUMBLING_WINDOW, LIMITS),
+    "The one tumbling window trigger ADF published (kromerm/makadfwestus2 trigger2) has a 19-minute window; docs only.",
 )
 TUMBLING_CONCURRENCY = Rule(
     "tumbling-window-max-concurrency",
@@ -47,6 +49,8 @@ TUMBLING_CONCURRENCY = Rule(
     f"1 to {MAX_CONCURRENCY}",
     "maxConcurrency, the windows run at once, is required and is 1 to 50.",
     (TUMBLING_WINDOW,),
+    "The one tumbling window trigger ADF published in the templates searched (kromerm/makadfwestus2 trigger2) "
+    "keeps it; docs only.",
 )
 TUMBLING_RETRY = Rule(
     "tumbling-window-retry",
@@ -55,6 +59,8 @@ TUMBLING_RETRY = Rule(
     "retryPolicy.count is a whole number of at least 0 (default 0); retryPolicy.intervalInSeconds is at least 30 "
     "(default 30; the REST specification bounds it at 86400).",
     (TUMBLING_WINDOW, REST_API),
+    "The one tumbling window trigger ADF published in the templates searched (kromerm/makadfwestus2 trigger2) "
+    "keeps it; docs only.",
 )
 TUMBLING_DELAY = Rule(
     "tumbling-window-delay",
@@ -62,6 +68,8 @@ TUMBLING_DELAY = Rule(
     "hh:mm:ss",
     "delay, how long past a window's end the run waits, is a time span hh:mm:ss (default 00:00:00), never negative.",
     (TUMBLING_WINDOW, REST_API),
+    "The one tumbling window trigger ADF published in the templates searched (kromerm/makadfwestus2 trigger2) "
+    "keeps it; docs only.",
 )
 TUMBLING_DEPENDENCIES = Rule(
     "tumbling-window-dependencies",
@@ -69,6 +77,8 @@ TUMBLING_DEPENDENCIES = Rule(
     str(MAX_DEPENDENCIES),
     "A tumbling window trigger depends on at most five other triggers.",
     (TUMBLING_WINDOW_DEPENDENCY,),
+    "The one tumbling window trigger ADF published in the templates searched (kromerm/makadfwestus2 trigger2) "
+    "keeps it; docs only.",
 )
 TUMBLING_DEPENDENCY_WINDOW = Rule(
     "tumbling-window-dependency-offset",
@@ -77,6 +87,8 @@ TUMBLING_DEPENDENCY_WINDOW = Rule(
     "A dependency's offset is a time span, required and negative for a self-dependency; its size is a positive "
     "time span.",
     (TUMBLING_WINDOW_DEPENDENCY, TUMBLING_WINDOW),
+    "The one tumbling window trigger ADF published in the templates searched (kromerm/makadfwestus2 trigger2) "
+    "keeps it; docs only.",
 )
 TUMBLING_DEPENDENCY_TARGET = Rule(
     "tumbling-window-dependency-target",
@@ -84,6 +96,8 @@ TUMBLING_DEPENDENCY_TARGET = Rule(
     "a tumbling window trigger",
     "A tumbling window trigger depends only on tumbling window triggers.",
     (TUMBLING_WINDOW_DEPENDENCY, REST_API),
+    "The one tumbling window trigger ADF published in the templates searched (kromerm/makadfwestus2 trigger2) "
+    "keeps it; docs only.",
 )
 SCHEDULE_INTERVAL = Rule(
     "schedule-interval",
@@ -91,6 +105,7 @@ SCHEDULE_INTERVAL = Rule(
     str(MAX_SCHEDULE_INTERVAL),
     "A schedule trigger's interval is a whole number from 1 to 1000.",
     (SCHEDULE,),
+    "The 143 schedule trigger versions ADF published have intervals of at most 24; docs only.",
 )
 SCHEDULE_FIELDS = Rule(
     "schedule-fields-by-frequency",
@@ -98,6 +113,7 @@ SCHEDULE_FIELDS = Rule(
     "weekDays with Week; monthDays, monthlyOccurrences with Month",
     "schedule.weekDays is used only with frequency Week; monthDays and monthlyOccurrences only with Month.",
     (SCHEDULE,),
+    "None of the 143 published schedule trigger versions breaks it; docs only.",
 )
 SCHEDULE_OCCURRENCES = Rule(
     "schedule-monthly-occurrences",
@@ -106,6 +122,7 @@ SCHEDULE_OCCURRENCES = Rule(
     "Each monthly occurrence names a day of the week and an occurrence 1 to 5 (or -1 to -5, counted from the "
     "end of the month).",
     (SCHEDULE,),
+    "None of the 143 published schedule trigger versions breaks it; docs only.",
 )
 BLOB_BEGINS = Rule(
     "blob-path-begins-with",
@@ -114,6 +131,7 @@ BLOB_BEGINS = Rule(
     "blobPathBeginsWith starts with the container: '/container/' alone, or '/container/blobs/' followed by the "
     "folder or file; the 'blobs/' segment is required before any path.",
     (STORAGE_EVENTS,),
+    "No storage event trigger is among the templates searched; docs only.",
 )
 BLOB_ENDS = Rule(
     "blob-path-ends-with",
@@ -122,6 +140,7 @@ BLOB_ENDS = Rule(
     "blobPathEndsWith is a file name or extension, or a path in any container; when it names its container it "
     "reads '/container/blobs/file'.",
     (STORAGE_EVENTS,),
+    "No storage event trigger is among the templates searched; docs only.",
 )
 CUSTOM_EVENT_TYPES = Rule(
     "custom-events-types",
@@ -129,6 +148,7 @@ CUSTOM_EVENT_TYPES = Rule(
     "at least 1",
     "A custom event trigger names at least one event type.",
     (CUSTOM_EVENTS,),
+    "All 17 custom event trigger versions ADF published name an event type; docs only.",
 )
 
 
@@ -165,8 +185,13 @@ def _check_tumbling_window(
         problems.append(TUMBLING_CONCURRENCY.finding(file, f"{where}.maxConcurrency", what))
     _check_retry(file, spec.get("retryPolicy"), f"{where}.retryPolicy", problems)
     delay = spec.get("delay")
-    if delay is not None and not is_expression(delay) and (not isinstance(delay, str) or seconds(delay) is None):
-        problems.append(TUMBLING_DELAY.finding(file, f"{where}.delay", f"{delay!r} is not a time span hh:mm:ss"))
+    if delay is not None and not is_expression(delay):
+        length = seconds(delay, one_digit_hour=True) if isinstance(delay, str) else None
+        if length is None:
+            problems.append(TUMBLING_DELAY.finding(file, f"{where}.delay", f"{delay!r} is not a time span hh:mm:ss"))
+        elif has_one_digit_hour(delay):
+            what = f"{delay!r} has an hour of one digit; write {timespan(length)!r}"
+            problems.append(TIMESPAN_ONE_DIGIT_HOUR.finding(file, f"{where}.delay", what))
     dependencies = spec.get("dependsOn")
     if not isinstance(dependencies, list):
         return

@@ -39,7 +39,8 @@ class ExitCode(IntEnum):
     AZURE = (
         3,
         "Azure or the database refused or failed an operation: sign-in, a trigger that would not start or "
-        "stop, a pipeline that does not exist, a SQL script the database refused",
+        "stop, a pipeline that does not exist, a SQL script the database refused, a linked service whose "
+        "connection test failed",
         AzureRefusedError,
     )
     TIMEOUT = (

@@ -31,16 +31,21 @@ from stack.errors import PlatformError
 
 PROG = "python -m ops"
 DESCRIPTION = (
-    "The platform's command line: plan a stack offline, draw it, stop and start its triggers, run a\n"
-    "pipeline, apply the SQL scripts, and check ADF Studio content or the factory's drift from it."
+    "The platform's command line: plan a stack offline, rehearse its deploy, draw it, stop and start its\n"
+    "triggers, run a pipeline, apply the SQL scripts, and check ADF Studio content or the factory's drift\n"
+    "from it."
 )
 COMMANDS = {
     "plan": ("ops.cli.plan", "plan a stack offline under the mock engine, with every check"),
-    "diagram": ("ops.cli.diagram", "draw a stack's architecture from the offline plan"),
+    "rehearse": ("ops.cli.rehearse", "replay a stack's deploy offline, stage by stage, from empty state"),
+    "diagram": ("ops.cli.diagram", "draw a stack's architecture and its factory's content from the offline plan"),
     "triggers": ("ops.cli.triggers", "stop a factory's triggers before a deployment, start them after"),
     "run": ("ops.cli.run", "run a pipeline; --wait follows it to its end"),
     "sql": ("ops.cli.sql", "apply the versioned SQL scripts in sql/ to a stack's database"),
-    "adf": ("ops.cli.adf", "check any ADF Studio folder, or list and delete the factory's drift from it"),
+    "adf": (
+        "ops.cli.adf",
+        "check any ADF Studio folder, list and delete the factory's drift from it, test its linked services",
+    ),
 }
 """Command -> (its module, its one-line help)."""
 
@@ -52,7 +57,8 @@ ENVELOPE = """\
   exitCode  the process's exit code
   errors    one {"kind", "exitCode", "message"} per failure; kind: input, azure, timeout, run-failed,
             interrupted
-  ...       the command's own result fields sit beside these four (plan: project, stack, resources)
+  ...       the command's own result fields sit beside these four (plan: project, stack, resources,
+            warnings)
 Each error is also printed on stderr, as without --json."""
 
 

@@ -82,6 +82,6 @@ def run(args: argparse.Namespace, out: Output) -> Report:
         sys.stdout.write("\n")
         return Report()
     if out.json:
-        return Report(plan.document())
+        return Report({**plan.document(), "warnings": list(plan.warnings)})
     out.say(render_tree(plan))
     return Report()

@@ -1,50 +1,60 @@
-"""`python -m ops diagram`: the stack's architecture, drawn from its offline plan.
+"""`python -m ops diagram`: the stack drawn from its offline plan, in two views, as DOT and as SVG.
 
-Nothing here is a hand-kept list of boxes and arrows. The plan says which resources
-exist and how they are wired, and the picture follows from it:
+Nothing here is a hand-kept list of boxes and arrows. The plan says which resources exist and how they are
+wired, and the pictures follow from it:
 
-- a cluster per component resource (nested as the components are), holding the main
-  resources of that component, named as Azure names them (`accountName`, `vaultName`...);
-  the factory's content is summarised ("4 pipelines, 5 triggers"), not drawn item by item;
-- a role assignment draws an arrow between the identity it is granted to and the
-  resource of its scope: a Storage Blob Data role is a write into that storage (the
-  generator's grant on the bronze container is generator -> bronze), a Key Vault Secrets
-  User grant is vault -> consumer;
-- the factory's linked services connect it to what they point at (SQL, the lake, the
-  Function app, the vault); its pipelines' copy activities and data flows draw data
-  lineage from the store of each source dataset to the store of each sink dataset
-  (bronze -> silver through the mapping data flow, SQL -> archive...); blob-event
-  triggers draw the container whose events start them;
-- diagnostic settings, workspace-based App Insights and metric alerts draw the
-  telemetry arrows into the Log Analytics workspace and the action group.
+- the architecture view (`architecture_view.py`) draws the environment's main resources (a private stack's
+  foundation included: its VNet, subnets and agent pool), named as Azure names them, in a cluster per network
+  zone (`zones.py`: the VNet's subnets, the factory's managed VNet, Azure services with
+  public access off or on, Microsoft-hosted); a zone's private endpoints are one node whose arrows say which
+  sub-resources of which target they reach; role grants, linked services, the pipelines' data lineage, blob
+  events and alerts draw the other arrows (`edges.py`), and diagnostic settings are counted on their workspace;
+- the ADF view (`adf_view.py`) draws the factory's content: triggers -> pipelines -> data flows and datasets
+  -> linked services -> integration runtime, one arrow per reference.
 
-The DOT source is deterministic: everything is sorted, node ids are the resources'
-logical names (not diagrams' random ids) and icons are referenced relative to the
-diagrams package, so the same plan gives byte-identical source on any machine.
-Graphviz's `dot` renders it.
+The DOT source is deterministic (everything sorted, node ids from logical names, icons named relative to the
+diagrams package), so the same plan gives the same text on any machine: the committed `docs/*.dot` are what
+the up-to-date test compares. `render.py` turns DOT into a self-contained SVG with Graphviz compiled to
+WebAssembly (npm), so no system package is needed.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from preview.diagram.adf_view import adf_source, factory_content
+from preview.diagram.architecture_view import architecture_source
 from preview.diagram.builder import architecture
-from preview.diagram.dot import diagram_source
-from preview.diagram.graphviz_cli import (
-    FORMATS,
-    GRAPHVIZ_HINT,
-    ICON_ROOT,
-    GraphvizNotFoundError,
-    dot_binary,
-    render,
-)
 from preview.diagram.model import EDGE_STYLES, Architecture
+from preview.diagram.render import (
+    ICON_ROOT,
+    RENDERER_HINT,
+    Renderer,
+    RendererNotFoundError,
+    RenderError,
+    find_renderer,
+    render_svg,
+    source_digest,
+)
+from preview.plan import Plan
+
+VIEWS: dict[str, Callable[[Plan], str]] = {"architecture": architecture_source, "adf": adf_source}
+"""Each view's name, as in `docs/<view>-<stack>.dot`, and its DOT source."""
 
 __all__ = [
     "EDGE_STYLES",
-    "FORMATS",
-    "GRAPHVIZ_HINT",
     "ICON_ROOT",
+    "RENDERER_HINT",
+    "VIEWS",
     "Architecture",
-    "GraphvizNotFoundError",
+    "RenderError",
+    "Renderer",
+    "RendererNotFoundError",
+    "adf_source",
     "architecture",
-    "diagram_source",
-    "dot_binary",
-    "render",
+    "architecture_source",
+    "factory_content",
+    "find_renderer",
+    "render_svg",
+    "source_digest",
 ]

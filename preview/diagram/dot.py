@@ -1,126 +1,82 @@
-"""The DOT source of the architecture, built with the diagrams library and made deterministic."""
+"""DOT text, written one statement per line and in a fixed order, so the same model always gives the same bytes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from html import escape
 
-import diagrams
-from diagrams import Diagram, Edge, Node, setcluster, setdiagram
-
-from preview.diagram.builder import architecture
-from preview.diagram.model import EDGE_STYLES, ClusterSpec, NodeSpec, as_node_id
-from preview.plan import Plan
+FONT = "Arial"
+"""A font Graphviz has metrics for without fontconfig (its WebAssembly build has none); browsers have it or a
+metric-compatible one (Liberation Sans), so labels fit their boxes."""
 
 
-class _SourceDiagram(Diagram):
-    """A diagrams Diagram that only builds the DOT source; rendering is `render()`'s job."""
-
-    def __exit__(self, *_exc: object) -> None:
-        setdiagram(None)
-
-
-class _Cluster(diagrams.Cluster):
-    """Cluster with a stable, label-independent subgraph name."""
-
-    def __init__(self, name: str, label: str, graph_attr: dict[str, str]) -> None:
-        super().__init__(label, graph_attr=graph_attr)
-        self.name = "cluster_" + name
-        self.dot.name = self.name
+def quoted(value: str) -> str:
+    """A DOT string: an HTML-like label (`<...>`) as it is, anything else in quotes with `\\n` line breaks."""
+    if value.startswith("<") and value.endswith(">"):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-DIRECTION = "LR"
-GRAPH_ATTR = {
-    "pad": "0.4",
-    "nodesep": "0.5",
-    "ranksep": "1.1",
-    "fontsize": "20",
-    "labelloc": "t",
-    "splines": "spline",
-    "newrank": "true",
-}
-NODE_ATTR = {"shape": "plain", "fixedsize": "false", "width": "0", "height": "0", "fontsize": "13"}
-ICON_SIZE = 84
-"""Points; every icon is drawn at this size, above its label, in an HTML-like node label."""
-CLUSTER_ATTR = {"fontsize": "14", "margin": "16"}
-EDGE_FONTSIZE = "12"
-LEGEND = (
-    ("data", "data (solid)"),
-    ("secret", "secrets (dashed)"),
-    ("event", "blob events (dashed)"),
-    ("call", "calls (dashed)"),
-    ("private", "private links (solid green)"),
-    ("alert", "alerts (dotted)"),
-    ("telemetry", "diagnostics and telemetry (dotted)"),
-)
+def attributes(attrs: Mapping[str, str]) -> str:
+    return " ".join(f"{key}={quoted(value)}" for key, value in attrs.items())
 
 
-def _title(title: str) -> str:
-    """An HTML-like graph label: the title, and a legend of the edge colours."""
-    legend = " &#160;&#183;&#160; ".join(
-        f'<FONT COLOR="{EDGE_STYLES[kind]["color"]}">{escape(text)}</FONT>' for kind, text in LEGEND
-    )
-    return f'<<B>{escape(title)}</B><BR/><FONT POINT-SIZE="13">{legend}</FONT>>'
+def html_lines(text: str) -> str:
+    """Plain text for an HTML-like label: escaped, one `<BR/>` per line break."""
+    return "<BR/>".join(escape(line) for line in text.split("\n"))
 
 
-def _edge_label(label: str) -> str:
-    """DOT's own line break (`\\n`), so that every statement of the source stays on one line."""
-    return label.replace("\n", "\\n")
-
-
-def _nesting(clusters: list[ClusterSpec]) -> Iterator[tuple[str, str]]:
-    for cluster in clusters:
-        for child in cluster.children:
-            if cluster.nodes and child.nodes:
-                yield cluster.nodes[0].id, child.nodes[0].id
-        yield from _nesting(cluster.children)
-
-
-def _icon(cls: type[Node]) -> str:
-    return f"{cls._icon_dir}/{cls._icon}"
-
-
-def _node_label(node: NodeSpec) -> str:
-    """Icon over text, sized to the text: the label never runs into a neighbour."""
-    text = "<BR/>".join(escape(line) for line in node.label.split("\n"))
+def icon_label(text: str, icon: str, size: int) -> str:
+    """An icon over its text, the icon at `size` points whatever its pixels: the text never runs into a neighbour."""
     return (
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
-        f'<IMG SRC="{_icon(node.icon)}" SCALE="TRUE"/></TD></TR>'
-        f"<TR><TD>{text}</TD></TR></TABLE>>"
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}"><IMG SRC="{escape(icon)}" SCALE="TRUE"/></TD></TR>'
+        f"<TR><TD>{html_lines(text)}</TD></TR></TABLE>>"
     )
 
 
-def diagram_source(plan: Plan) -> str:
-    """The DOT source of the stack's architecture; the same plan always gives the same text."""
-    model = architecture(plan)
-    drawn: dict[str, Node] = {}
-    diagram = _SourceDiagram(
-        model.title,
-        filename="architecture",
-        direction=DIRECTION,
-        show=False,
-        graph_attr={**GRAPH_ATTR, "label": _title(model.title)},
-    )
-    with diagram:
+@dataclass
+class Cluster:
+    name: str
+    """Without the `cluster_` prefix Graphviz needs to draw a box."""
+    attrs: dict[str, str]
+    nodes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
 
-        def draw(spec: ClusterSpec) -> None:
-            with _Cluster(as_node_id(spec.urn.rsplit("::", 1)[-1]), spec.label, CLUSTER_ATTR):
-                for node in spec.nodes:
-                    drawn[node.id] = node.icon(_node_label(node), nodeid=node.id, image="", **NODE_ATTR)
-                for child in spec.children:
-                    draw(child)
 
-        for cluster in model.clusters:
-            draw(cluster)
-        setcluster(None)
-        for edge in model.edges:
-            style = dict(EDGE_STYLES[edge.kind])
-            drawn[edge.source].connect(
-                drawn[edge.target],
-                Edge(forward=True, reverse=edge.both, label=_edge_label(edge.label), fontsize=EDGE_FONTSIZE, **style),
-            )
-        # A nested component hangs below its parent's first resource (layout only, not drawn).
-        for parent, child in _nesting(model.clusters):
-            drawn[parent].connect(drawn[child], Edge(style="invis", weight="2"))
-    return str(diagram.dot.source)
+@dataclass
+class Graph:
+    """A directed graph: its default attributes, nested clusters, nodes outside any cluster, and edges."""
+
+    name: str
+    graph: dict[str, str]
+    node: dict[str, str]
+    edge: dict[str, str]
+    clusters: list[Cluster] = field(default_factory=list)
+    nodes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    edges: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def source(self) -> str:
+        lines = [f"digraph {quoted(self.name)} {{"]
+        for kind, attrs in (("graph", self.graph), ("node", self.node), ("edge", self.edge)):
+            lines.append(f"\t{kind} [{attributes(attrs)}]")
+
+        def cluster(spec: Cluster, depth: int) -> None:
+            indent = "\t" * depth
+            lines.append(f"{indent}subgraph cluster_{spec.name} {{")
+            lines.append(f"{indent}\tgraph [{attributes(spec.attrs)}]")
+            for node_id, attrs in spec.nodes:
+                lines.append(f"{indent}\t{node_id} [{attributes(attrs)}]")
+            for child in spec.clusters:
+                cluster(child, depth + 1)
+            lines.append(f"{indent}}}")
+
+        for spec in self.clusters:
+            cluster(spec, 1)
+        for node_id, attrs in self.nodes:
+            lines.append(f"\t{node_id} [{attributes(attrs)}]")
+        for tail, head, attrs in self.edges:
+            lines.append(f"\t{tail} -> {head} [{attributes(attrs)}]")
+        lines.append("}")
+        return "\n".join(lines) + "\n"

@@ -1,12 +1,13 @@
-"""The diagram's edges: role grants, linked services, data lineage, blob events and telemetry."""
+"""The architecture view's edges: role grants, linked services, data lineage, blob events, private links, alerts."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from adf.walk import activity_property, walk_activities
 from preview.diagram.index import PlanIndex
-from preview.diagram.model import EDGE_STYLES, EdgeSpec, azure_type, nonempty_str, reference_name
+from preview.diagram.model import EDGE_STYLES, EdgeSpec, azure_type, nonempty_str, plural, reference_name
 from preview.mocks import Registration
 from stack.roles import ROLE_IDS
 
@@ -51,21 +52,24 @@ class EdgeBuilder(PlanIndex):
         self._private_edges()
 
     def _private_edges(self) -> None:
-        """Private links: each endpoint to its target; the Function app and the agents into their subnets."""
+        """A zone's private endpoints to each target, labelled with the sub-resources (group ids) they reach."""
+        groups: dict[tuple[str, str], set[str]] = {}
         for reg in self.of_type("network:PrivateEndpoint"):
             for connection in reg.inputs.get("privateLinkServiceConnections") or []:
-                target = self.resolve(connection.get("privateLinkServiceId"))
-                self.add_edge(self.node_of.get(reg.urn), target, "private", ", ".join(connection.get("groupIds") or []))
+                target = self.target_node(connection.get("privateLinkServiceId"))
+                for group in connection.get("groupIds") or []:
+                    self._group(groups, self.node_of.get(reg.urn), target, str(group))
         for reg in self.of_type("datafactory:ManagedPrivateEndpoint"):
             properties = reg.inputs.get("properties") or {}
-            target = self.resolve(properties.get("privateLinkResourceId"))
-            self.add_edge(self.node_of.get(reg.urn), target, "private", str(properties.get("groupId") or ""))
-        for reg in self.of_type("web:WebApp"):
-            subnet = self.resolve(reg.inputs.get("virtualNetworkSubnetId"))
-            self.add_edge(self.node_of.get(reg.urn), subnet, "private", "VNet integration")
-        for reg in self.of_type("devopsinfrastructure:Pool"):
-            subnet = self.resolve(((reg.inputs.get("fabricProfile") or {}).get("networkProfile") or {}).get("subnetId"))
-            self.add_edge(self.node_of.get(reg.urn), subnet, "private", "agents")
+            target = self.target_node(properties.get("privateLinkResourceId"))
+            self._group(groups, self.node_of.get(reg.urn), target, str(properties.get("groupId")))
+        for (source, target), found in sorted(groups.items()):
+            self.add_edge(source, target, "private", ", ".join(sorted(found)))
+
+    @staticmethod
+    def _group(groups: dict[tuple[str, str], set[str]], source: str | None, target: str | None, group: str) -> None:
+        if source is not None and target is not None:
+            groups.setdefault((source, target), set()).add(group)
 
     def _principal(self, reg: Registration, target: str) -> str | None:
         """The identity a role assignment grants to: the resource with a managed identity it depends on."""
@@ -218,10 +222,21 @@ class EdgeBuilder(PlanIndex):
             self.add_edge(source, content, "event", str(reg.inputs.get("triggerName", reg.name)))
 
     def _telemetry_edges(self) -> None:
+        """App Insights into its workspace and the alerts; diagnostic settings are counted on their workspace's node.
+
+        Every resource sends its diagnostics to the one workspace: an arrow each would cross every zone and say less
+        than the count does.
+        """
+        senders: dict[str, set[str]] = {}
         for reg in self.of_type("monitor:DiagnosticSetting"):
-            self.add_edge(
-                self.resolve(reg.inputs.get("resourceUri")), self.resolve(reg.inputs.get("workspaceId")), "telemetry"
-            )
+            workspace = self.resolve(reg.inputs.get("workspaceId"))
+            source = self.resolve(reg.inputs.get("resourceUri"))
+            if workspace is not None and source is not None:
+                senders.setdefault(workspace, set()).add(source)
+        for workspace, sources in senders.items():
+            node = self.nodes[workspace]
+            label = f"{node.label}\ndiagnostics of {plural(len(sources), 'resource')}"
+            self.nodes[workspace] = dataclasses.replace(node, label=label)
         for reg in self.of_type("applicationinsights:Component"):
             self.add_edge(self.node_of.get(reg.urn), self.resolve(reg.inputs.get("workspaceResourceId")), "telemetry")
         for reg in self.of_type("monitor:MetricAlert"):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from diagrams import Node
-
 from preview.diagram.model import NodeSpec, as_node_id, nonempty_str, short_type
 from preview.mocks import Registration, arm_id, own_name_input
 from preview.plan import Plan
@@ -65,6 +63,13 @@ class PlanIndex:
             segments = segments[:-2]
         return None
 
+    def target_node(self, resource_id: Any) -> str | None:
+        """The node drawn for an ARM id: as `resolve`, or the one node drawn below it (a server's one database)."""
+        found = self.resolve(resource_id)
+        if found is None and isinstance(resource_id, str) and resource_id.lower() in self.arm_ids:
+            found = self.node_for(self.arm_ids[resource_id.lower()])
+        return found
+
     def node_for(self, urn: str) -> str | None:
         """The node drawn for a resource: itself, the drawn resource above it, or the one drawn below it."""
         if urn in self.node_of:
@@ -84,12 +89,13 @@ class PlanIndex:
         )
         return below[0] if len(below) == 1 else None
 
-    def add_node(self, reg: Registration, label: str, icon: type[Node], node_id: str | None = None) -> None:
-        cluster = self.component_of(reg)
-        if cluster is None:
-            return
+    def add_node(self, reg: Registration, label: str, icon: str, zone: str, node_id: str | None = None) -> str | None:
+        """Draw `reg` in `zone`; resources outside any component (the stack itself) are not drawn."""
+        if self.component_of(reg) is None:
+            return None
         nid = node_id or as_node_id(reg.name)
         if nid in self.nodes:
             nid = as_node_id(f"{short_type(reg.type)}_{reg.name}")
-        self.nodes[nid] = NodeSpec(nid, label, icon, cluster)
+        self.nodes[nid] = NodeSpec(nid, label, icon, zone)
         self.node_of[reg.urn] = nid
+        return nid

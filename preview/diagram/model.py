@@ -1,4 +1,4 @@
-"""What the diagram shows: nodes, clusters and edges, free of any drawing library's types but the icon class."""
+"""What a diagram shows: nodes, clusters and edges, free of any drawing library's types."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from diagrams import Node
 class NodeSpec:
     id: str
     label: str
-    icon: type[Node]
-    cluster: str
-    """URN of the component the node is drawn in."""
+    icon: str
+    """The icon's path relative to the diagrams package's parent folder (`resources/azure/...png`)."""
+    zone: str
+    """Key of the cluster the node is drawn in."""
 
 
 @dataclass
 class ClusterSpec:
-    urn: str
+    key: str
     label: str
-    rank: tuple[int, str]
     children: list[ClusterSpec] = field(default_factory=list)
     nodes: list[NodeSpec] = field(default_factory=list)
 
@@ -41,30 +41,12 @@ class EdgeSpec:
 EDGE_STYLES: dict[str, dict[str, str]] = {
     "data": {"color": "#1F6FEB", "style": "bold", "penwidth": "2.0", "fontcolor": "#1F6FEB", "weight": "4"},
     "secret": {"color": "#B08800", "style": "dashed", "fontcolor": "#8A6A00"},
-    "event": {"color": "#8250DF", "style": "dashed", "fontcolor": "#8250DF", "constraint": "false"},
-    "call": {"color": "#57606A", "style": "dashed", "fontcolor": "#57606A", "constraint": "false"},
+    "event": {"color": "#8250DF", "style": "dashed", "fontcolor": "#8250DF"},
+    "call": {"color": "#57606A", "style": "dashed", "fontcolor": "#57606A"},
     "private": {"color": "#1A7F37", "style": "solid", "fontcolor": "#1A7F37"},
     "alert": {"color": "#CF222E", "style": "dotted", "penwidth": "1.5", "fontcolor": "#CF222E", "weight": "0"},
-    "telemetry": {"color": "#8C959F", "style": "dotted", "penwidth": "1.5", "fontcolor": "#6E7781", "weight": "0"},
+    "telemetry": {"color": "#8C959F", "style": "dotted", "penwidth": "1.5", "constraint": "false", "weight": "0"},
 }
-
-# Where the components sit, left to right then top to bottom (unknown components go last).
-
-
-# Where the components sit, left to right then top to bottom (unknown components go last).
-COMPONENT_ORDER = (
-    "ResourceGroup",
-    "KeyVault",
-    "FunctionApp",
-    "DataLake",
-    "DataFactory",
-    "DataFactoryContent",
-    "FactoryNetwork",
-    "SqlDatabase",
-    "Network",
-    "AgentPool",
-    "Monitoring",
-)
 
 
 @dataclass(frozen=True)
@@ -73,6 +55,11 @@ class Architecture:
     clusters: list[ClusterSpec]
     nodes: dict[str, NodeSpec]
     edges: list[EdgeSpec]
+
+
+def icon_path(icon: type[Node]) -> str:
+    """Where a diagrams node class keeps its icon, relative to the package's parent folder."""
+    return f"{icon._icon_dir}/{icon._icon}"
 
 
 def short_type(type_token: str) -> str:

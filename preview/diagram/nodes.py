@@ -1,4 +1,4 @@
-"""The diagram's nodes: the main resources of each component, named as Azure names them."""
+"""The architecture view's nodes: the main resources, named as Azure names them, each in its network zone."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from diagrams.azure.analytics import DataFactories
 from diagrams.azure.compute import FunctionApps
 from diagrams.azure.database import SQLDatabases, SQLServers
 from diagrams.azure.devops import Devops, Pipelines
-from diagrams.azure.general import Resourcegroups
 from diagrams.azure.managementgovernance import Alerts
 from diagrams.azure.monitor import ApplicationInsights, LogAnalyticsWorkspaces
-from diagrams.azure.network import Connections, PrivateEndpoint, Subnets, VirtualNetworks
+from diagrams.azure.network import Connections, PrivateEndpoint
 from diagrams.azure.security import KeyVaults
 from diagrams.azure.storage import ArchiveStorage, BlobStorage, DataLakeStorage, StorageAccounts
 from diagrams.azure.web import AppServices
 
-from preview.diagram.index import PlanIndex
-from preview.diagram.model import NodeSpec, as_node_id, plural, two_per_line
+from preview.diagram.model import NodeSpec, as_node_id, icon_path, plural, two_per_line
+from preview.diagram.zones import PUBLIC_SERVICES, ZoneIndex
 from preview.mocks import Registration
 
 CONTENT_KINDS = (
@@ -27,112 +26,102 @@ CONTENT_KINDS = (
     ("Trigger", "trigger"),
 )
 
+LIFECYCLE_STEPS = (("tierToCool", "cool"), ("tierToCold", "cold"), ("tierToArchive", "archive"), ("delete", "delete"))
+"""A lifecycle rule's base-blob actions, in the order they apply, and the word the diagram shows for each."""
 
-class NodeBuilder(PlanIndex):
-    """Adds a node per drawn resource, and one summary node for the factory's content."""
+
+class NodeBuilder(ZoneIndex):
+    """Adds a node per drawn resource, one per zone for its private endpoints, and one for the factory's content."""
+
+    def node(self, reg: Registration, label: str, icon: type[Node], node_id: str | None = None) -> str | None:
+        return self.add_node(reg, label, icon_path(icon), self.zone_of(reg), node_id)
 
     def build_nodes(self) -> None:
         accounts = {r.inputs.get("accountName"): r for r in self.of_type("storage:StorageAccount")}
         lake_accounts = {name for name, r in accounts.items() if r.inputs.get("isHnsEnabled") is True}
-        archive_tiered = self._archive_tiered_prefixes()
+        lifecycles = self._lifecycle_prefixes()
 
-        for reg in self.of_type("resources:ResourceGroup"):
-            self.add_node(reg, str(reg.inputs.get("resourceGroupName", reg.name)), Resourcegroups)
         for reg in self.of_type("storage:StorageAccount"):
             name = str(reg.inputs.get("accountName", reg.name))
             if name in lake_accounts:
-                self.add_node(reg, f"{name}\nADLS Gen2", DataLakeStorage)
+                self.node(reg, f"{name}\nADLS Gen2", DataLakeStorage)
             else:
-                self.add_node(reg, name, StorageAccounts)
+                self.node(reg, name, StorageAccounts)
         for reg in self.of_type("storage:BlobContainer"):
             account = reg.inputs.get("accountName")
             if account not in lake_accounts:
                 continue  # a service's own storage (the Function app's package); its account stands for it
             container = str(reg.inputs.get("containerName", reg.name))
-            policy = archive_tiered.get((str(account), container))
+            policy = lifecycles.get((str(account), container))
             if policy:
-                self.add_node(reg, f"{container}\n{policy}", ArchiveStorage)
+                self.node(reg, f"{container}\n{policy}", ArchiveStorage)
             else:
-                self.add_node(reg, container, BlobStorage)
+                self.node(reg, container, BlobStorage)
         for reg in self.of_type("keyvault:Vault"):
             name = str(reg.inputs.get("vaultName", reg.name))
             secrets = sum(1 for s in self.of_type("keyvault:Secret") if s.inputs.get("vaultName") == name)
-            self.add_node(reg, f"{name}\n{plural(secrets, 'secret')}", KeyVaults)
+            self.node(reg, f"{name}\n{plural(secrets, 'secret')}", KeyVaults)
         for reg in self.of_type("web:WebApp"):
             kind = str(reg.inputs.get("kind", ""))
             icon: type[Node] = FunctionApps if "functionapp" in kind else AppServices
             runtime = (reg.inputs.get("functionAppConfig") or {}).get("runtime") or {}
             detail = f"\n{runtime.get('name')} {runtime.get('version')}" if runtime.get("name") else ""
-            self.add_node(reg, f"{reg.inputs.get('name', reg.name)}{detail}", icon)
+            self.node(reg, f"{reg.inputs.get('name', reg.name)}{detail}", icon)
         for reg in self.of_type("datafactory:Factory"):
-            self.add_node(reg, str(reg.inputs.get("factoryName", reg.name)), DataFactories)
+            self.node(reg, str(reg.inputs.get("factoryName", reg.name)), DataFactories)
         databases = self.of_type("sql:Database")
         for reg in databases:
             label = f"{reg.inputs.get('databaseName', reg.name)}\non {reg.inputs.get('serverName', '?')}"
-            self.add_node(reg, label, SQLDatabases)
+            self.node(reg, label, SQLDatabases)
         served = {d.inputs.get("serverName") for d in databases}
         for reg in self.of_type("sql:Server"):
             if reg.inputs.get("serverName") not in served:
-                self.add_node(reg, str(reg.inputs.get("serverName", reg.name)), SQLServers)
+                self.node(reg, str(reg.inputs.get("serverName", reg.name)), SQLServers)
         for reg in self.of_type("operationalinsights:Workspace"):
-            self.add_node(reg, str(reg.inputs.get("workspaceName", reg.name)), LogAnalyticsWorkspaces)
+            self.node(reg, str(reg.inputs.get("workspaceName", reg.name)), LogAnalyticsWorkspaces)
         for reg in self.of_type("applicationinsights:Component"):
-            self.add_node(reg, str(reg.inputs.get("resourceName", reg.name)), ApplicationInsights)
+            self.node(reg, str(reg.inputs.get("resourceName", reg.name)), ApplicationInsights)
         for reg in self.of_type("monitor:ActionGroup"):
-            self.add_node(reg, str(reg.inputs.get("actionGroupName", reg.name)), Alerts)
+            self.node(reg, str(reg.inputs.get("actionGroupName", reg.name)), Alerts)
         for component in sorted(self.components.values(), key=lambda r: r.urn):
             if component.type == "data-platform:integration:DataFactoryContent":
                 self._content_summary(component)
         self._network_nodes()
 
     def _network_nodes(self) -> None:
-        """The VNet, its subnets, the private endpoints (drawn in the network), the runtime and the agent pool."""
-        networks = [c for c in self.components.values() if c.type == "data-platform:network:Network"]
-        for reg in self.of_type("network:VirtualNetwork"):
-            prefixes = (reg.inputs.get("addressSpace") or {}).get("addressPrefixes") or []
-            self.add_node(
-                reg, f"{reg.inputs.get('virtualNetworkName', reg.name)}\n{', '.join(prefixes)}", VirtualNetworks
-            )
-        for reg in self.of_type("network:Subnet"):
-            delegations: list[dict[str, str]] = reg.inputs.get("delegations") or []
-            delegation = delegations[0].get("serviceName") if delegations else None
-            detail = f"\n{delegation}" if delegation else ""
-            self.add_node(
-                reg, f"{reg.inputs.get('subnetName', reg.name)} {reg.inputs.get('addressPrefix', '')}{detail}", Subnets
-            )
-        for reg in self.of_type("network:PrivateEndpoint"):
-            groups = [g for c in reg.inputs.get("privateLinkServiceConnections") or [] for g in c.get("groupIds") or []]
-            self.add_node(
-                reg, f"{reg.inputs.get('privateEndpointName', reg.name)}\n{', '.join(groups)}", PrivateEndpoint
-            )
-            if networks:  # one box for the network, not one per endpoint
-                node = self.nodes[self.node_of[reg.urn]]
-                self.nodes[node.id] = NodeSpec(node.id, node.label, node.icon, networks[0].urn)
+        """The runtime, the agent pool, and one node for the private endpoints of each zone (its edges say to what)."""
         for reg in self.of_type("datafactory:IntegrationRuntime"):
             managed = (reg.inputs.get("properties") or {}).get("managedVirtualNetwork")
             kind = "managed VNet" if managed else "Azure IR, no VNet"
-            self.add_node(reg, f"{reg.inputs.get('integrationRuntimeName', reg.name)}\n{kind}", Connections)
-        for reg in self.of_type("datafactory:ManagedPrivateEndpoint"):
-            group = (reg.inputs.get("properties") or {}).get("groupId")
-            self.add_node(
-                reg, f"{reg.inputs.get('managedPrivateEndpointName', reg.name)}\nmanaged, {group}", PrivateEndpoint
-            )
+            self.node(reg, f"{reg.inputs.get('integrationRuntimeName', reg.name)}\n{kind}", Connections)
         for reg in self.of_type("devopsinfrastructure:Pool"):
             agents = plural(int(reg.inputs.get("maximumConcurrency") or 0), "agent")
-            self.add_node(reg, f"{reg.inputs.get('poolName', reg.name)}\ndeploy agents, {agents}", Devops)
+            self.node(reg, f"{reg.inputs.get('poolName', reg.name)}\ndeploy agents, {agents}", Devops)
+        endpoints: dict[tuple[str, str], list[Registration]] = {}
+        for reg in self.of_type("network:PrivateEndpoint"):
+            endpoints.setdefault((self.zone_of(reg), "private endpoint"), []).append(reg)
+        for reg in self.of_type("datafactory:ManagedPrivateEndpoint"):
+            endpoints.setdefault((self.zone_of(reg), "managed private endpoint"), []).append(reg)
+        for (zone, noun), found in sorted(endpoints.items()):
+            node_id = as_node_id(f"endpoints_{zone}")
+            for reg in found:
+                nid = self.node(reg, plural(len(found), noun), PrivateEndpoint, node_id)
+                if nid is not None and nid != node_id:  # the zone's node is drawn already
+                    del self.nodes[nid]
+                    self.node_of[reg.urn] = node_id
 
-    def _archive_tiered_prefixes(self) -> dict[tuple[str, str], str]:
-        """(account, container) -> a short description of the lifecycle rule that tiers it to archive."""
+    def _lifecycle_prefixes(self) -> dict[tuple[str, str], str]:
+        """(account, container) -> a short description of the lifecycle rule that tiers or deletes its blobs."""
         found: dict[tuple[str, str], str] = {}
         for reg in self.of_type("storage:ManagementPolicy"):
             account = str(reg.inputs.get("accountName"))
             for rule in (reg.inputs.get("policy") or {}).get("rules") or []:
                 definition = rule.get("definition") or {}
                 actions = (definition.get("actions") or {}).get("baseBlob") or {}
-                if "tierToArchive" not in actions:
+                if not set(actions) & {action for action, _ in LIFECYCLE_STEPS}:
                     continue
                 steps = []
-                for action, word in (("tierToCool", "cool"), ("tierToArchive", "archive"), ("delete", "delete")):
+                for action, word in LIFECYCLE_STEPS:
                     days = (actions.get(action) or {}).get("daysAfterModificationGreaterThan")
                     if days is not None:
                         steps.append(f"{word} {days}d")
@@ -149,5 +138,6 @@ class NodeBuilder(PlanIndex):
             if count:
                 parts.append(plural(count, noun))
         nid = as_node_id(f"{component.name}_summary")
-        self.nodes[nid] = NodeSpec(nid, two_per_line(parts) or "no content", Pipelines, component.urn)
+        zone = self.zone_of(inside[0]) if inside else PUBLIC_SERVICES  # the factory's: content lives in it
+        self.nodes[nid] = NodeSpec(nid, two_per_line(parts) or "no content", icon_path(Pipelines), zone)
         self.node_of[component.urn] = nid

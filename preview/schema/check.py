@@ -21,6 +21,16 @@ _SENTINELS = frozenset({SECRET, UNKNOWN})
 _IDENT_RE = re.compile(r"^[A-Za-z_$@][A-Za-z0-9_$@\-]*$")
 
 
+UNKNOWN_PROPERTY = "unknown-property"
+"""A property the input class does not have."""
+NOT_ALLOWED = "not-allowed"
+"""A value outside the discriminator's or enum's values."""
+WRONG_TYPE = "wrong-type"
+"""A value of another JSON type than the property takes."""
+MISSING = "missing"
+"""A required property or discriminator that is not set."""
+
+
 @dataclass(frozen=True)
 class SchemaViolation:
     """One input that a real ``pulumi preview`` would reject."""
@@ -29,6 +39,8 @@ class SchemaViolation:
     type_token: str
     path: str
     reason: str
+    code: str = ""
+    """What kind of violation: UNKNOWN_PROPERTY, NOT_ALLOWED, WRONG_TYPE or MISSING (empty: the resource itself)."""
 
     def __str__(self) -> str:
         head = f"{self.resource} ({self.type_token})"
@@ -44,7 +56,8 @@ class SchemaCheckError(ViolationsError):
         super().__init__(violations, "schema violation(s) against the installed provider SDK", shown)
 
 
-_Out = list[tuple[str, str]]
+_Out = list[tuple[str, str, str]]
+"""(path, reason, code) of each violation."""
 
 
 def _join(path: str, key: Any) -> str:
@@ -77,7 +90,9 @@ def _check_value(value: Any, spec: Spec, path: str, out: _Out) -> None:
             return
         if spec.enum_values and not (spec.item or spec.value or spec.objects or spec.kinds):
             names = "/".join(spec.enum_names) or "value"
-            out.append((path, f"'{value}' is not a valid {names}; allowed: {fmt_values(spec.enum_values)}"))
+            out.append(
+                (path, f"'{value}' is not a valid {names}; allowed: {fmt_values(spec.enum_values)}", NOT_ALLOWED)
+            )
             return
     elif isinstance(value, bool):
         if bool in spec.kinds or any(v is value for v in spec.enum_values):
@@ -107,7 +122,7 @@ def _check_value(value: Any, spec: Spec, path: str, out: _Out) -> None:
             return
     elif spec.others and isinstance(value, spec.others):
         return
-    out.append((path, f"expected {spec.describe()}, got {_json_kind(value)}"))
+    out.append((path, f"expected {spec.describe()}, got {_json_kind(value)}", WRONG_TYPE))
 
 
 def _check_objects(value: Mapping[str, Any], classes: tuple[type, ...], path: str, out: _Out) -> None:
@@ -143,6 +158,7 @@ def _check_objects(value: Mapping[str, Any], classes: tuple[type, ...], path: st
             (
                 _join(path, prop),
                 f"required discriminator '{prop}' is missing; expected one of: {fmt_values(allowed)}",
+                MISSING,
             )
         )
         return
@@ -150,7 +166,7 @@ def _check_objects(value: Mapping[str, Any], classes: tuple[type, ...], path: st
     close = difflib.get_close_matches(str(mismatch[1]), [str(a) for a in allowed], n=2, cutoff=0.6)
     if close:
         reason += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    out.append((_join(path, prop), reason))
+    out.append((_join(path, prop), reason, NOT_ALLOWED))
 
 
 def _check_any_of(value: Mapping[str, Any], classes: list[type], path: str, out: _Out) -> None:
@@ -176,16 +192,16 @@ def _check_object(value: Mapping[str, Any], cls: type, path: str, out: _Out) -> 
         spec = fields.get(key)
         if spec is None:
             if item is not None:  # None is never sent to the engine
-                out.append((_join(path, key), schema.unknown(str(key), item)))
+                out.append((_join(path, key), schema.unknown(str(key), item), UNKNOWN_PROPERTY))
         elif item is not None and not spec.any:
             _check_value(item, spec, _join(path, key), out)
     for name in schema.required:
         if value.get(name) is None:
-            out.append((_join(path, name), f"required property '{name}' is missing"))
+            out.append((_join(path, name), f"required property '{name}' is missing", MISSING))
     for name, const in schema.consts.items():
         given = value.get(name)
         if isinstance(given, str) and given not in _SENTINELS and given != const:
-            out.append((_join(path, name), f"{name} {given!r} is not one of: {const!r}"))
+            out.append((_join(path, name), f"{name} {given!r} is not one of: {const!r}", NOT_ALLOWED))
 
 
 def check_inputs(type_token: str, inputs: Mapping[str, Any], resource: str = "") -> list[SchemaViolation]:
@@ -202,7 +218,7 @@ def check_inputs(type_token: str, inputs: Mapping[str, Any], resource: str = "")
         return [SchemaViolation(resource, type_token, "", f"inputs must be an object, got {_json_kind(inputs)}")]
     out: _Out = []
     _check_object(inputs, resolved.args_cls, "", out)
-    return [SchemaViolation(resource, type_token, path, reason) for path, reason in out]
+    return [SchemaViolation(resource, type_token, path, reason, code) for path, reason, code in out]
 
 
 def assert_valid(resources: Iterable[tuple[str, str, Mapping[str, Any]]]) -> None:

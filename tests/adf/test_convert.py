@@ -10,7 +10,7 @@ import pytest
 
 from adf.convert import authoring_place, to_inputs
 from adf.model import AdfItem, AdfKind
-from tests.support.adf_tree import fixture_files, load, problems_of, write
+from tests.support.adf_tree import fixture_files, load, write
 from tests.support.checkout import PIPELINES_DIR
 
 
@@ -94,15 +94,18 @@ def test_execute_data_flow_key_is_renamed_to_azure_natives_spelling(tmp_path: Pa
     assert "dataflow" not in activity
 
 
-def test_a_sql_schema_name_on_a_type_without_table_name_is_refused_with_the_hint(tmp_path: Path) -> None:
+def test_a_sql_schema_name_takes_the_lossless_path_whatever_the_dataset_type(tmp_path: Path) -> None:
+    """azure-native has one `schema` for a dataset (its columns), so typeProperties.schema cannot be sent typed
+    (pulumi/pulumi-azure-native#2006): the dataset deploys as its own JSON, the SQL schema name untouched."""
     files = fixture_files()
     files["dataset/DS_Files"]["properties"]["schema"] = []
     files["dataset/DS_Files"]["properties"]["typeProperties"]["schema"] = "dbo"
-    message = problems_of(tmp_path, files)
-    assert "properties.typeProperties.schema: a SQL schema name" in message
-    assert "pulumi/pulumi-azure-native#2006" in message
-    assert "Json has no tableName in azure-native" in message
-    assert "also set outside typeProperties" not in message
+    route = load(write(tmp_path, files)).route("dataset", "ds_files")
+    assert route.arm
+    assert route.reasons == (
+        "properties.typeProperties.schema: azure-native flattens typeProperties, so a dataset's SQL schema name and "
+        "its column schema (properties.schema) are one property there (pulumi/pulumi-azure-native#2006)",
+    )
 
 
 def test_a_planned_resources_input_is_placed_in_the_file_its_item_came_from() -> None:

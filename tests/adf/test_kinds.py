@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pulumi_azure_native import datafactory
 
-from adf.model import KIND_SPECS, KINDS, NOT_REPRESENTABLE, REFERENCE_KINDS, AdfKind
+from adf.model import KIND_SPECS, KINDS, REFERENCE_KINDS, WITHOUT_TYPED_RESOURCE, AdfKind
 from tests.support.adf_tree import fixture_files, load, problems_of, write
 
-REPRESENTABLE = [kind for kind in AdfKind if kind not in NOT_REPRESENTABLE]
+TYPED = [kind for kind in AdfKind if kind not in WITHOUT_TYPED_RESOURCE]
 
 
-@pytest.mark.parametrize("kind", REPRESENTABLE)
+@pytest.mark.parametrize("kind", TYPED)
 def test_each_kind_names_the_sdk_resource_that_deploys_it_and_its_name_argument(kind: AdfKind) -> None:
     spec = KIND_SPECS[kind]
     resource = getattr(datafactory, spec.resource)
@@ -24,9 +24,9 @@ def test_each_kind_names_the_sdk_resource_that_deploys_it_and_its_name_argument(
     assert {spec.name_input, "factory_name", "resource_group_name"} <= set(arguments)
 
 
-def test_the_kind_azure_native_cannot_deploy_is_still_missing_from_the_sdk() -> None:
-    """When azure-native gains the resource, this fails: the kind can then be deployed."""
-    assert list(NOT_REPRESENTABLE) == [AdfKind.MANAGED_VIRTUAL_NETWORK]
+def test_the_kind_azure_native_has_no_typed_resource_for_is_still_missing_from_the_sdk() -> None:
+    """When azure-native gains the resource, this fails: the kind can then deploy typed."""
+    assert list(WITHOUT_TYPED_RESOURCE) == [AdfKind.MANAGED_VIRTUAL_NETWORK]
     assert not hasattr(datafactory, KIND_SPECS[AdfKind.MANAGED_VIRTUAL_NETWORK].resource)
 
 

@@ -43,20 +43,26 @@ def test_duplicate_names_are_refused_ignoring_case(tmp_path: Path) -> None:
     assert "name: 'ds_files' is also the name of pipelines_json/dataset/DS_Files.json" in message
 
 
-def test_unknown_pipeline_property_lists_the_sdk_arguments(tmp_path: Path) -> None:
+def test_unknown_pipeline_property_takes_the_lossless_path(tmp_path: Path) -> None:
+    """A pipeline property azure-native's Pipeline lacks cannot be sent typed: the pipeline deploys as an ARM
+    deployment of its JSON, which keeps it."""
     files = fixture_files()
     files["pipeline/PL_Copy"]["properties"]["retries"] = 3
-    message = problems_of(tmp_path, files)
-    assert "properties.retries: not a pipeline property; allowed: activities, annotations, concurrency" in message
+    content = load(write(tmp_path, files))
+    route = content.route("pipeline", "pl_copy")
+    assert route.arm
+    assert route.reasons == ("properties.retries: not a property of azure-native's Pipeline",)
+    assert not content.route("dataset", "ds_files").arm
 
 
-def test_unknown_folder_is_refused(tmp_path: Path) -> None:
+def test_unknown_folder_holding_adf_objects_is_refused(tmp_path: Path) -> None:
     files: dict[str, Any] = fixture_files()
     files["pipelines/PL_Typo"] = {"name": "PL_Typo", "properties": {}}
     message = problems_of(tmp_path, files)
     assert (
-        "pipelines_json/pipelines/: unknown folder; ADF Studio's folders are credential, managedVirtualNetwork, "
-        "integrationRuntime, linkedService, dataset, dataflow, pipeline, trigger, factory, globalParameters" in message
+        "pipelines_json/pipelines/: unknown folder (did you mean 'pipeline/'?), holding ADF objects that would not "
+        "deploy; ADF Studio's folders are credential, managedVirtualNetwork, integrationRuntime, linkedService, "
+        "dataset, dataflow, pipeline, trigger, factory, globalParameters" in message
     )
 
 

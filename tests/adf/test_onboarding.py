@@ -112,16 +112,27 @@ def test_the_built_in_auto_resolve_runtime_needs_no_file(tmp_path: Path) -> None
     assert load(write(tmp_path, files)).items
 
 
-def test_a_managed_virtual_network_is_reported_as_not_representable(tmp_path: Path) -> None:
+def test_a_managed_virtual_network_deploys_as_an_arm_deployment_and_what_uses_it_typed(tmp_path: Path) -> None:
+    """azure-native has no resource for the managed virtual network (pulumi/pulumi-azure-native#896): its file
+    takes the lossless path, including the file ADF Studio writes without properties; endpoints stay typed."""
     files: dict[str, Any] = fixture_files()
-    files["managedVirtualNetwork/default"] = {"name": "default", "properties": {}}
+    files["managedVirtualNetwork/default"] = {
+        "name": "default",
+        "type": "Microsoft.DataFactory/factories/managedvirtualnetworks",
+    }
     files["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake"] = {
         "name": "pe-lake",
         "properties": {"privateLinkResourceId": "/subscriptions/0/lake", "groupId": "dfs"},
     }
-    message = problems_of(tmp_path, files)
-    assert "managedVirtualNetwork/default.json: cannot be deployed: azure-native 3.29.0 has no datafactory " in message
-    assert "unknown folder" not in message
+    content = load(write(tmp_path, files))
+    network = content.route("managedVirtualNetwork", "default")
+    assert network.arm
+    assert network.reasons == (
+        "(root): azure-native has no datafactory ManagedVirtualNetwork resource, only get and reference types "
+        "(pulumi/pulumi-azure-native#896)",
+    )
+    assert next(i for i in content.items if i.name == "default").properties == {}
+    assert not content.route("managedPrivateEndpoint", "pe-lake").arm
 
 
 def test_a_dependency_on_a_missing_trigger_is_refused(tmp_path: Path) -> None:
@@ -180,17 +191,21 @@ def test_power_query_activity_keys_take_the_sdk_spelling(tmp_path: Path) -> None
     assert "dataflow" not in activity
 
 
-def test_a_sql_schema_and_table_become_table_name_and_the_conversion_is_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize("adf_type", ["AzureSqlTable", "OracleTable", "Db2Table", "PostgreSqlTable", "SnowflakeTable"])
+def test_a_sql_schema_and_table_deploy_as_written_in_every_dialect(tmp_path: Path, adf_type: str) -> None:
+    """No T-SQL brackets for any dialect: schema and table stay two properties, in the file's own JSON."""
     files: dict[str, Any] = fixture_files()
     files["dataset/DS_Sql"] = _sql_dataset(
-        {"schema": "sales", "table": {"value": "@dataset().table", "type": "Expression"}}
+        {"schema": "sales", "table": {"value": "@dataset().table", "type": "Expression"}}, adf_type
     )
     content = load(write(tmp_path, files))
-    inputs = to_inputs(next(i for i in content.items if i.name == "DS_Sql"))["properties"]
-    assert inputs["tableName"] == {"value": "@concat('[', 'sales', '].[', dataset().table, ']')", "type": "Expression"}
-    assert inputs["schema"] == [{"name": "id", "type": "int"}]
-    assert "table" not in inputs
-    assert any("converted schema + table to tableName" in note for note in content.notes)
+    dataset = next(i for i in content.items if i.name == "DS_Sql")
+    assert content.arm(dataset)
+    assert dataset.properties["typeProperties"] == {
+        "schema": "sales",
+        "table": {"value": "@dataset().table", "type": "Expression"},
+    }
+    assert not any("tableName" in note for note in content.notes)
 
 
 def test_a_lone_sql_schema_name_never_becomes_the_column_schema(tmp_path: Path) -> None:
@@ -198,15 +213,10 @@ def test_a_lone_sql_schema_name_never_becomes_the_column_schema(tmp_path: Path) 
     dataset = _sql_dataset({"schema": "dbo"})
     del dataset["properties"]["schema"]
     files["dataset/DS_Sql"] = dataset
-    message = problems_of(tmp_path, files)
-    assert "DS_Sql.json: properties.typeProperties.schema: a SQL schema name" in message
-    assert "write typeProperties.tableName '[schema].[table]'" in message
-
-
-def test_a_sql_schema_on_a_type_without_table_name_gets_the_right_hint(tmp_path: Path) -> None:
-    files: dict[str, Any] = fixture_files()
-    files["dataset/DS_Sql"] = _sql_dataset({"schema": "raw", "table": "orders"}, "SnowflakeTable")
-    assert "SnowflakeTable has no tableName in azure-native" in problems_of(tmp_path, files)
+    content = load(write(tmp_path, files))
+    route = content.route("dataset", "ds_sql")
+    assert route.arm
+    assert "pulumi/pulumi-azure-native#2006" in route.reasons[0]
 
 
 def test_every_windows_time_zone_is_accepted(tmp_path: Path) -> None:
@@ -272,3 +282,26 @@ def test_hidden_folders_of_a_repository_root_are_not_adf_folders(tmp_path: Path)
     root = write(tmp_path, fixture_files())
     (root / ".github" / "workflows").mkdir(parents=True)
     assert load(root).items
+
+
+def _factory_file(name: str, value: str) -> dict[str, Any]:
+    return {"name": name, "properties": {"globalParameters": {"region": {"type": "string", "value": value}}}}
+
+
+def test_factory_files_of_several_factories_may_declare_the_same_global_parameters(tmp_path: Path) -> None:
+    """A repository connected to several factories over time keeps one factory file per factory."""
+    files: dict[str, Any] = fixture_files()
+    files["factory/adf-contoso-dev"] = _factory_file("adf-contoso-dev", "weu")
+    files["factory/adf-contoso-dev2"] = _factory_file("adf-contoso-dev2", "weu")
+    assert load(write(tmp_path, files)).global_parameters == (("region", {"type": "String", "value": "weu"}),)
+
+
+def test_factory_files_that_disagree_on_a_global_parameter_are_refused_with_the_way_out(tmp_path: Path) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["factory/adf-contoso-dev"] = _factory_file("adf-contoso-dev", "weu")
+    files["factory/adf-contoso-prod"] = _factory_file("adf-contoso-prod", "neu")
+    assert (
+        "factory/adf-contoso-prod.json: properties.globalParameters.region: global parameter 'region' is declared "
+        "twice, with different values; ADF Studio writes one factory file per factory connected to the repository: "
+        "keep the one this factory deploys"
+    ) in problems_of(tmp_path, files)

@@ -291,8 +291,8 @@ def test_the_program_deploys_the_section_of_the_stack_it_runs_for(
     (root / "overrides.json").write_text(json.dumps(overrides))
     real_load_content = adf_load.load_content
 
-    def from_the_copy(_root: Path, *args: Any) -> AdfContent:
-        return real_load_content(root, *args)
+    def from_the_copy(_root: Path, *args: Any, **kwargs: Any) -> AdfContent:
+        return real_load_content(root, *args, **kwargs)
 
     monkeypatch.setattr(adf_load, "load_content", from_the_copy)
     plan = run_program("prod", PROJECT_DIR)

@@ -1,103 +1,117 @@
-"""The RBAC propagation gate: waits while the vault says 403 ForbiddenByRbac, fails after a bounded wait."""
+"""The RBAC propagation gate: waits while the vault says 403 ForbiddenByRbac or cannot be reached yet, within a bound;
+every other answer fails at once, saying what it means."""
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import pytest
 
 from components.access_gate import ProbeResponse, wait_for_access
+from tests.support.azure_standin import AzureStandIn, Reply, StandInCredential
+
+SCOPE = "https://vault.azure.net/.default"
 
 
-def vault_error(status: int, code: str | None = None) -> ProbeResponse:
-    """A Key Vault answer: 403 bodies name the reason in error.innererror.code."""
-    if code is None:
-        return ProbeResponse(status)
-    body = {"error": {"code": "Forbidden", "message": "...", "innererror": {"code": code}}}
-    return ProbeResponse(status, json.dumps(body).encode())
+def vault_403(code: str | None) -> Reply:
+    """A Key Vault 403: the body names the reason in error.innererror.code."""
+    error: dict[str, Any] = {"code": "Forbidden", "message": "..."}
+    if code is not None:
+        error["innererror"] = {"code": code}
+    return Reply.json(403, {"error": error})
 
 
-RBAC = vault_error(403, "ForbiddenByRbac")
-OK = vault_error(200)
+RBAC = vault_403("ForbiddenByRbac")
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def time(self) -> float:
-        return self.now
+def probe(url: str, timeout: float = 5, backoff: tuple[float, ...] = (0.01,)) -> int:
+    return wait_for_access(url, SCOPE, timeout, backoff, credential=StandInCredential())
 
 
-def scripted(responses: list[ProbeResponse]):
-    calls: list[tuple[str, str]] = []
-
-    def probe(url: str, scope: str) -> ProbeResponse:
-        calls.append((url, scope))
-        return responses[min(len(calls) - 1, len(responses) - 1)]
-
-    return probe, calls
+def test_returns_the_number_of_probes_once_the_role_is_effective(standin: AzureStandIn) -> None:
+    url = standin.script("GET", "/gate/effective", RBAC, RBAC, Reply(200))
+    assert probe(url) == 3
+    assert len(standin.requests("GET", "/gate/effective")) == 3
 
 
-def test_returns_once_the_role_is_effective() -> None:
-    clock = FakeClock()
-    probe, calls = scripted([RBAC, RBAC, OK])
-    attempts = wait_for_access("https://kv/secrets", "scope", 600, probe, clock.sleep, clock.time)
-    assert attempts == 3
-    assert clock.sleeps == [5, 10]
-    assert calls[0] == ("https://kv/secrets", "scope")
-
-
-def test_gives_up_after_the_timeout_with_a_clear_message() -> None:
-    clock = FakeClock()
-    probe, calls = scripted([RBAC])
+def test_gives_up_after_the_bound_with_a_clear_message(standin: AzureStandIn) -> None:
+    url = standin.script("GET", "/gate/never", RBAC)
     with pytest.raises(RuntimeError) as info:
-        wait_for_access("https://kv/secrets", "scope", 60, probe, clock.sleep, clock.time)
-    assert "not effective after 60 s" in str(info.value)
-    assert "last HTTP 403 ForbiddenByRbac" in str(info.value)
-    assert clock.now <= 60
-    assert len(calls) >= 3
+        probe(url, timeout=0.3, backoff=(0.05,))
+    message = str(info.value)
+    assert "not effective after 0.3 s" in message and "last HTTP 403 ForbiddenByRbac" in message
+    assert 3 <= len(standin.requests("GET", "/gate/never")) <= 8
 
 
-def test_an_error_that_waiting_cannot_fix_fails_at_once() -> None:
-    clock = FakeClock()
-    probe, calls = scripted([vault_error(404, "SecretNotFound")])
-    with pytest.raises(RuntimeError, match="HTTP 404"):
-        wait_for_access("https://kv/secrets", "scope", 600, probe, clock.sleep, clock.time)
-    assert len(calls) == 1
-    assert clock.sleeps == []
+def test_an_error_that_waiting_cannot_fix_fails_at_once(standin: AzureStandIn) -> None:
+    url = standin.script("GET", "/gate/missing", Reply.json(404, {"error": {"code": "SecretNotFound"}}), Reply(200))
+    with pytest.raises(RuntimeError, match=r"HTTP 404 \(SecretNotFound\), which waiting will not fix"):
+        probe(url)
+    assert len(standin.requests("GET", "/gate/missing")) == 1
 
 
 @pytest.mark.parametrize(
-    "response",
-    [vault_error(403, "ForbiddenByFirewall"), vault_error(403, "AccessDenied"), vault_error(403), vault_error(401)],
-    ids=["firewall", "access-policy", "no-code", "unauthenticated"],
+    ("case", "reply"),
+    [
+        ("firewall", vault_403("ForbiddenByFirewall")),
+        ("connection", vault_403("ForbiddenByConnection")),
+        ("access-policy", vault_403("AccessDenied")),
+        ("no-code", vault_403(None)),
+        ("unauthenticated", Reply(401)),
+    ],
 )
-def test_only_a_missing_role_is_waited_on(response: ProbeResponse) -> None:
-    clock = FakeClock()
-    probe, calls = scripted([response, OK])
+def test_only_a_missing_role_is_waited_on(standin: AzureStandIn, case: str, reply: Reply) -> None:
+    url = standin.script("GET", f"/gate/only-rbac-{case}", reply, Reply(200))
     with pytest.raises(RuntimeError):
-        wait_for_access("https://kv/secrets", "scope", 600, probe, clock.sleep, clock.time)
-    assert len(calls) == 1
-    assert clock.sleeps == []
+        probe(url)
+    assert len(standin.requests("GET", f"/gate/only-rbac-{case}")) == 1
 
 
-def test_a_firewall_block_says_how_to_open_a_path() -> None:
-    probe, _ = scripted([vault_error(403, "ForbiddenByFirewall")])
+def test_a_firewall_block_says_how_to_open_a_path(standin: AzureStandIn) -> None:
+    url = standin.script("GET", "/gate/firewall", vault_403("ForbiddenByFirewall"))
     with pytest.raises(RuntimeError) as info:
-        wait_for_access("https://kv/secrets", "scope", 600, probe)
+        probe(url)
     message = str(info.value)
     assert "firewall blocks the deploying agent" in message
     assert "keyVault.allowedIpRanges" in message and "keyVault.networkDefaultAction" in message
 
 
-def test_the_backoff_is_an_input() -> None:
-    clock = FakeClock()
-    probe, _ = scripted([RBAC, RBAC, RBAC, OK])
-    wait_for_access("https://kv/secrets", "scope", 600, probe, clock.sleep, clock.time, backoff_seconds=(0.5, 1))
-    assert clock.sleeps == [0.5, 1, 1]
+@pytest.mark.parametrize("code", ["ForbiddenByConnection", None])
+def test_a_403_naming_neither_role_nor_firewall_means_no_private_path_yet_and_names_the_endpoint(
+    standin: AzureStandIn, code: str | None
+) -> None:
+    url = standin.script("GET", f"/gate/public-off-{code}", vault_403(code))
+    with pytest.raises(RuntimeError) as info:
+        probe(url)
+    message = str(info.value)
+    assert "naming neither the role (ForbiddenByRbac) nor the firewall (ForbiddenByFirewall)" in message
+    assert "public network access is disabled" in message and "no private path yet" in message
+    assert "private endpoint (group vault)" in message and "privatelink.vaultcore.azure.net" in message
+
+
+def test_a_vault_that_cannot_be_reached_yet_is_waited_on_then_named_with_the_path_it_needs() -> None:
+    with pytest.raises(RuntimeError) as info:
+        probe("http://127.0.0.1:9/secrets?api-version=7.4", timeout=0.3, backoff=(0.05,))
+    message = str(info.value)
+    assert "did not answer the access probe within 0.3 s" in message and "Connection refused" in message
+    assert "private endpoint (group vault)" in message and "privatelink.vaultcore.azure.net" in message
+
+
+def test_a_passing_server_error_is_waited_out(standin: AzureStandIn) -> None:
+    url = standin.script("GET", "/gate/blip", Reply(503), Reply(200))
+    assert probe(url) == 2
+
+
+def test_the_backoff_is_an_input(standin: AzureStandIn) -> None:
+    slow = standin.script("GET", "/gate/backoff-slow", RBAC, RBAC, RBAC, Reply(200))
+    with pytest.raises(RuntimeError, match=r"not effective after 2 s \(1 probes"):
+        probe(slow, timeout=2, backoff=(3.0,))
+    fast = standin.script("GET", "/gate/backoff-fast", RBAC, RBAC, RBAC, Reply(200))
+    assert probe(fast, timeout=2, backoff=(0.01,)) == 4
+
+
+def test_the_error_code_is_the_most_specific_one_in_the_body() -> None:
+    inner = b'{"error": {"code": "Forbidden", "innererror": {"code": "ForbiddenByRbac"}}}'
+    assert ProbeResponse(403, inner).error_code == "ForbiddenByRbac"
+    assert ProbeResponse(403, b'{"error": {"code": "Forbidden"}}').error_code == "Forbidden"
+    assert ProbeResponse(403, b"not json").error_code is None

@@ -43,7 +43,7 @@ def test_linked_services_point_at_this_stacks_resources(dev: Plan) -> None:
     assert services["LS_KeyVault"]["baseUrl"] == f"https://{vault}.vault.azure.net/"
     assert services["LS_AzureSql"]["server"] == f"{server}.database.windows.net"
     assert services["LS_AzureSql"]["database"] == "sqldb-konnektmack-dev"
-    assert services["LS_GeneratorFunction"]["functionAppUrl"].startswith("https://func-konnektmack-dev-weu-")
+    assert set(services) == {"LS_DataLake", "LS_KeyVault", "LS_AzureSql"}, "none to the generator (Flex, no MPE)"
 
 
 def test_no_linked_service_holds_a_credential(dev: Plan) -> None:
@@ -51,12 +51,6 @@ def test_no_linked_service_holds_a_credential(dev: Plan) -> None:
         for key in ("password", "accountKey", "connectionString", "sasUri", "sasToken", "servicePrincipalKey"):
             assert key not in properties, f"{name} has {key}"
     assert linked(dev)["LS_AzureSql"]["authenticationType"] == "SystemAssignedManagedIdentity"
-    key = linked(dev)["LS_GeneratorFunction"]["functionKey"]
-    assert key == {
-        "type": "AzureKeyVaultSecret",
-        "store": {"type": "LinkedServiceReference", "referenceName": "LS_KeyVault"},
-        "secretName": "generator-function-key",
-    }
 
 
 def test_linked_services_wait_for_the_factory_roles(dev: Plan) -> None:
@@ -64,8 +58,6 @@ def test_linked_services_wait_for_the_factory_roles(dev: Plan) -> None:
     assert len(roles) == 2
     lake = one(dev, LINKED, "LS_DataLake")
     assert roles <= set(lake.depends_on)
-    function = one(dev, LINKED, "LS_GeneratorFunction")
-    assert one(dev, LINKED, "LS_KeyVault").urn in function.depends_on
 
 
 def test_factory_roles_are_blob_contributor_on_the_lake_and_secrets_user_on_the_vault(dev: Plan) -> None:
@@ -107,7 +99,6 @@ CONTENT_EDGES = {
     "linkedService/LS_AzureSql": set(),
     "linkedService/LS_DataLake": set(),
     "linkedService/LS_KeyVault": set(),
-    "linkedService/LS_GeneratorFunction": {"linkedService/LS_KeyVault"},
     "dataset/DS_AzureSql_StagingUserEvents": {"linkedService/LS_AzureSql"},
     "dataset/DS_AzureSql_StagingUserSubmissions": {"linkedService/LS_AzureSql"},
     "dataset/DS_AzureSql_Table": {"linkedService/LS_AzureSql"},
@@ -230,11 +221,20 @@ def test_a_stack_with_another_trigger_start_time_gets_it_in_its_tumbling_windows
     assert {p["recurrence"]["startTime"] for p in kinds["ScheduleTrigger"]} == {START}
 
 
-def test_a_stack_without_a_trigger_start_time_is_refused_naming_the_key_and_the_format(plan_with) -> None:
-    from stack.config import ConfigError
-
-    with pytest.raises(ConfigError) as info:
-        plan_with("dev", **{"data-platform:dataFactory": {"triggersEnabled": False}})
-    message = str(info.value)
-    assert "Pulumi.dev.yaml: data-platform:dataFactory: triggerStartTime is required" in message
-    assert "a whole UTC hour such as 2026-12-01T00:00:00Z" in message
+def test_a_stack_without_a_trigger_start_time_begins_its_tumbling_windows_at_its_first_deployment(
+    plans: dict[str, Plan],
+) -> None:
+    """Test and prod say no triggerStartTime: their windows begin at the hour the stack is first deployed, which the
+    FirstDeploymentHour resource keeps in the state; dev says one and has no such resource."""
+    for stack in ("test", "prod"):
+        plan = plans[stack]
+        (first,) = [
+            reg for reg in plan.by_type("pulumi-python:dynamic:Resource") if reg.name == "platform-first-deployment"
+        ]
+        assert first.inputs["kind"] == "first-deployment-hour"
+        tumbling = [t for t in plan.by_type(TRIGGER) if t.inputs["properties"]["type"] == "TumblingWindowTrigger"]
+        assert len(tumbling) == 2
+        for trigger in tumbling:
+            assert trigger.inputs["properties"]["startTime"] == "[unknown]", "known once the stack is deployed"
+            assert first.urn in trigger.property_dependencies["properties"]
+    assert not [reg for reg in plans["dev"].resources if reg.name == "platform-first-deployment"]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
 from components import endpoint_approval
 from components.endpoint_approval import ApprovalError, approval_body, approve, find_connection
+from tests.support.azure_standin import AzureStandIn, Reply, StandInCredential, token_for
 
 LAKE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stlake"
+LISTING = f"{LAKE}/privateEndpointConnections"
 
 
 def _connection(endpoint: str, status: str) -> dict[str, Any]:
@@ -26,18 +30,23 @@ def _connection(endpoint: str, status: str) -> dict[str, Any]:
     }
 
 
-class FakeArm:
-    """Answers the listing with a sequence of connection lists, and records PUTs."""
+def listing(*connections: dict[str, Any]) -> Reply:
+    return Reply.json(200, {"value": list(connections)})
 
-    def __init__(self, listings: list[list[dict[str, Any]]]) -> None:
-        self.listings = listings
-        self.calls: list[tuple[str, str, Any]] = []
 
-    def __call__(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        self.calls.append((method, path, body))
-        if method == "GET":
-            return {"value": self.listings.pop(0) if len(self.listings) > 1 else self.listings[0]}
-        return {**body, "id": path.split("?")[0], "name": "approved"}
+def approve_on(standin: AzureStandIn, endpoint: str, *, timeout: float = 5) -> Mapping[str, Any]:
+    return approve(
+        LAKE,
+        endpoint,
+        timeout_seconds=timeout,
+        poll_seconds=0.01,
+        arm_endpoint=standin.url,
+        credential=StandInCredential(),
+    )
+
+
+def connection_path(endpoint: str) -> str:
+    return f"{LAKE}/privateEndpointConnections/{endpoint}-conn"
 
 
 def test_the_connection_is_found_by_its_endpoints_name_not_by_position() -> None:
@@ -53,39 +62,63 @@ def test_the_approval_keeps_azures_properties_and_sets_approved() -> None:
     assert "provisioningState" not in body["properties"]
 
 
-def test_a_pending_connection_is_approved_with_one_put_on_its_own_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    arm = FakeArm([[_connection("adf-x.mpe-lake-dfs", "Pending")]])
-    monkeypatch.setattr(endpoint_approval, "_arm", arm)
-    approve(LAKE, "adf-x.mpe-lake-dfs", timeout_seconds=0, poll_seconds=0)
-    puts = [call for call in arm.calls if call[0] == "PUT"]
-    assert len(puts) == 1
-    assert puts[0][1] == f"{LAKE}/privateEndpointConnections/adf-x.mpe-lake-dfs-conn?api-version=2023-05-01"
+def test_a_pending_connection_is_approved_with_one_put_on_its_own_id(standin: AzureStandIn) -> None:
+    endpoint = "adf-x.mpe-lake-dfs"
+    standin.script("GET", LISTING, listing(_connection(endpoint, "Pending")))
+    approved = {**_connection(endpoint, "Approved"), "name": "approved"}
+    standin.script("PUT", connection_path(endpoint), Reply.json(200, approved))
+    assert approve_on(standin, endpoint) == approved
+    (put,) = standin.requests("PUT", connection_path(endpoint))
+    assert put.query["api-version"] == ["2023-05-01"]
+    state = json.loads(put.body)["properties"]["privateLinkServiceConnectionState"]
+    assert state["status"] == "Approved"
+    assert put.headers["Authorization"] == f"Bearer {token_for('https://management.azure.com')}"
 
 
-def test_an_approved_connection_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    arm = FakeArm([[_connection("adf-x.mpe-lake-dfs", "Approved")]])
-    monkeypatch.setattr(endpoint_approval, "_arm", arm)
-    approve(LAKE, "adf-x.mpe-lake-dfs", timeout_seconds=0, poll_seconds=0)
-    assert [call[0] for call in arm.calls] == ["GET"]
+def test_an_approval_arm_accepts_asynchronously_is_followed_to_its_end(standin: AzureStandIn) -> None:
+    endpoint = "adf-x.mpe-lake-async"
+    standin.script("GET", LISTING, listing(_connection(endpoint, "Pending")))
+    operation = "/operations/approve-async"
+    standin.script(
+        "PUT", connection_path(endpoint), Reply.json(201, {}, **{"Azure-AsyncOperation": standin.url + operation})
+    )
+    standin.script(
+        "GET", operation, Reply.json(200, {"status": "InProgress"}), Reply.json(200, {"status": "Succeeded"})
+    )
+    approved = {**_connection(endpoint, "Approved"), "name": "approved-async"}
+    standin.script("GET", connection_path(endpoint), Reply.json(200, approved))
+    assert approve_on(standin, endpoint)["name"] == "approved-async"
+    assert len(standin.requests("GET", operation)) == 2, "polled until ARM said Succeeded"
 
 
-def test_the_approval_waits_until_adf_has_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    arm = FakeArm([[], [], [_connection("adf-x.mpe-lake-dfs", "Pending")]])
-    monkeypatch.setattr(endpoint_approval, "_arm", arm)
-    approve(LAKE, "adf-x.mpe-lake-dfs", timeout_seconds=60, poll_seconds=0)
-    assert [call[0] for call in arm.calls] == ["GET", "GET", "GET", "PUT"]
+def test_an_approved_connection_is_left_alone(standin: AzureStandIn) -> None:
+    endpoint = "adf-x.mpe-already"
+    standin.script("GET", LISTING, listing(_connection(endpoint, "Approved")))
+    approve_on(standin, endpoint)
+    assert standin.requests("PUT", connection_path(endpoint)) == []
 
 
-def test_a_missing_connection_fails_at_the_deadline_listing_what_it_saw(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(endpoint_approval, "_arm", FakeArm([[_connection("someone-else", "Pending")]]))
-    with pytest.raises(ApprovalError, match=r"connections seen: .*/privateEndpoints/someone-else"):
-        approve(LAKE, "adf-x.mpe-lake-dfs", timeout_seconds=0, poll_seconds=0)
+def test_the_approval_waits_until_adf_has_asked(standin: AzureStandIn) -> None:
+    endpoint = "adf-x.mpe-later"
+    before = len(standin.requests("GET", LISTING))
+    standin.script("GET", LISTING, listing(), listing(), listing(_connection(endpoint, "Pending")))
+    standin.script("PUT", connection_path(endpoint), Reply.json(200, _connection(endpoint, "Approved")))
+    approve_on(standin, endpoint)
+    assert len(standin.requests("GET", LISTING)) - before == 3
+    assert len(standin.requests("PUT", connection_path(endpoint))) == 1
 
 
-def test_a_rejected_connection_is_not_silently_reapproved(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(endpoint_approval, "_arm", FakeArm([[_connection("adf-x.mpe-sql", "Rejected")]]))
+def test_a_missing_connection_fails_at_the_deadline_listing_what_it_saw(standin: AzureStandIn) -> None:
+    standin.script("GET", LISTING, listing(_connection("someone-else", "Pending")))
+    with pytest.raises(ApprovalError, match=r"after 0\.1s; connections seen: .*/privateEndpoints/someone-else"):
+        approve_on(standin, "adf-x.mpe-never", timeout=0.1)
+
+
+def test_a_rejected_connection_is_not_silently_reapproved(standin: AzureStandIn) -> None:
+    standin.script("GET", LISTING, listing(_connection("adf-x.mpe-sql", "Rejected")))
     with pytest.raises(ApprovalError, match="is Rejected"):
-        approve(LAKE, "adf-x.mpe-sql", timeout_seconds=0, poll_seconds=0)
+        approve_on(standin, "adf-x.mpe-sql")
+    assert standin.requests("PUT", connection_path("adf-x.mpe-sql")) == []
 
 
 def test_each_target_provider_has_its_api_version() -> None:

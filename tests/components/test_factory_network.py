@@ -10,8 +10,7 @@ from tests.support.component_plan import build, of_type, only, schema_violations
 LAKE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stlake"
 SQL = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-x"
 VAULT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-x"
-SITE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-x"
-TARGETS = ManagedEndpointTargets(lake_id=LAKE, sql_server_id=SQL, vault_id=VAULT, function_app_id=SITE)
+TARGETS = ManagedEndpointTargets(lake_id=LAKE, sql_server_id=SQL, vault_id=VAULT)
 
 
 def _build(managed: bool) -> list[Registration]:
@@ -66,7 +65,7 @@ def test_private_runtime_sits_in_the_managed_vnet_after_it_exists() -> None:
     assert only(regs, "azure-native:resources:Deployment").urn in runtime.depends_on
 
 
-def test_the_factory_declares_one_managed_endpoint_per_group_id_each_target_offers() -> None:
+def test_the_factory_declares_one_managed_endpoint_per_group_id_each_target_offers_and_none_to_the_site() -> None:
     regs = _build(True)
     endpoints = {
         reg.inputs["managedPrivateEndpointName"]: reg
@@ -80,7 +79,6 @@ def test_the_factory_declares_one_managed_endpoint_per_group_id_each_target_offe
         "mpe-lake-blob": (LAKE, "blob"),
         "mpe-sql": (SQL, "sqlServer"),
         "mpe-vault": (VAULT, "vault"),
-        "mpe-function": (SITE, "sites"),
     }
     assert all(reg.inputs["managedVirtualNetworkName"] == "default" for reg in endpoints.values())
     approvals = {reg.inputs["endpointName"]: reg for reg in _approvals(regs)}

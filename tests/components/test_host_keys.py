@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import pulumi
 import pytest
@@ -18,6 +17,7 @@ from components.host_keys import (
     read_function_key,
 )
 from preview.mocks import SECRET
+from tests.support.azure_standin import AzureStandIn, Reply, Seen, StandInCredential, listkeys_path, token_for
 from tests.support.component_plan import build, only
 
 APP_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func"
@@ -32,43 +32,26 @@ def ok(key: str = KEY) -> Answer:
     return Answer(200, json.dumps({"masterKey": "m-" + key, "functionKeys": {"default": key}}))
 
 
-class Clock:
-    """A fake clock that sleeps by moving forward."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def scripted(*answers: Answer) -> tuple[Callable[[str, str], Answer], list[tuple[str, str]]]:
-    """A POST answering these in order, the last repeating; and the (url, token) pairs it got."""
-    calls: list[tuple[str, str]] = []
-    remaining = list(answers)
-
-    def post(url: str, token: str) -> Answer:
-        calls.append((url, token))
-        return remaining.pop(0) if len(remaining) > 1 else remaining[0]
-
-    return post, calls
-
-
-def read(post: Callable[[str, str], Answer], clock: Clock, timeout: float = 100.0) -> tuple[str, int]:
+def read(standin: AzureStandIn, case: str, *replies: Reply, timeout: float = 5.0) -> tuple[str, int]:
+    """Read the key of an app whose listkeys answers these replies, the last repeating, with ARM stood in for."""
+    app = f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-unit-{case}"
+    standin.script("POST", listkeys_path(app), *replies)
     return read_function_key(
-        URL,
+        keys_url(standin.url, app),
         timeout_seconds=timeout,
-        backoff_seconds=(1.0, 2.0, 4.0),
-        post=post,
-        token=lambda scope: f"token-for:{scope}",
-        sleep=clock.sleep,
-        clock=clock,
+        backoff_seconds=(0.01, 0.02),
+        credential=StandInCredential(),
     )
+
+
+def posts(standin: AzureStandIn, case: str) -> list[Seen]:
+    return standin.requests(
+        "POST", listkeys_path(f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-unit-{case}")
+    )
+
+
+def reply(answer: Answer) -> Reply:
+    return Reply(answer.status, answer.text.encode())
 
 
 def test_the_url_is_the_list_host_keys_action_of_the_app() -> None:
@@ -79,20 +62,17 @@ def test_the_url_is_the_list_host_keys_action_of_the_app() -> None:
     assert keys_url("http://127.0.0.1:5/", APP_ID, "2024-04-01").startswith("http://127.0.0.1:5/subscriptions/s/")
 
 
-def test_a_running_host_answers_at_once_with_an_arm_token() -> None:
-    post, calls = scripted(ok())
-    clock = Clock()
-    assert read(post, clock) == (KEY, 1)
-    assert calls == [(URL, "token-for:https://management.azure.com/.default")]
-    assert clock.sleeps == []
+def test_a_running_host_answers_at_once_with_an_arm_token(standin: AzureStandIn) -> None:
+    assert read(standin, "running", reply(ok())) == (KEY, 1)
+    (seen,) = posts(standin, "running")
+    assert seen.headers["Authorization"] == f"Bearer {token_for('https://management.azure.com')}"
+    assert seen.query["api-version"] == ["2025-05-01"]
 
 
-def test_a_starting_host_is_waited_on_with_growing_pauses() -> None:
-    post, calls = scripted(NOT_STARTED, Answer(503, "Function host is not running."), NOT_STARTED, NOT_STARTED, ok())
-    clock = Clock()
-    assert read(post, clock) == (KEY, 5)
-    assert clock.sleeps == [1.0, 2.0, 4.0, 4.0]
-    assert len(calls) == 5
+def test_a_starting_host_is_waited_on(standin: AzureStandIn) -> None:
+    replies = [reply(NOT_STARTED), Reply(503, b"Function host is not running."), reply(NOT_STARTED), reply(ok())]
+    assert read(standin, "starting", *replies) == (KEY, 4)
+    assert len(posts(standin, "starting")) == 4
 
 
 @pytest.mark.parametrize(
@@ -121,34 +101,27 @@ def test_answers_of_a_starting_host_are_retried(answer: Answer) -> None:
         Answer(409, '{"error":{"code":"Conflict","message":"The site is stopped."}}'),
     ],
 )
-def test_answers_waiting_cannot_fix_fail_at_once(answer: Answer) -> None:
+def test_answers_waiting_cannot_fix_fail_at_once(standin: AzureStandIn, answer: Answer) -> None:
     assert not host_not_ready(answer)
-    post, calls = scripted(answer, ok())
-    clock = Clock()
+    case = f"final-{answer.status}-{len(answer.text)}"
     with pytest.raises(HostKeysError, match=f"HTTP {answer.status}"):
-        read(post, clock)
-    assert len(calls) == 1
-    assert clock.sleeps == []
+        read(standin, case, reply(answer), reply(ok()))
+    assert len(posts(standin, case)) == 1
 
 
-def test_the_wait_is_bounded_and_says_what_to_check() -> None:
-    post, calls = scripted(NOT_STARTED)
-    clock = Clock()
+def test_the_wait_is_bounded_and_says_what_to_check(standin: AzureStandIn) -> None:
     with pytest.raises(HostKeysError) as info:
-        read(post, clock, timeout=10.0)
-    assert clock.now <= 10.0
-    assert clock.sleeps == [1.0, 2.0, 4.0]
-    assert len(calls) == 4
+        read(standin, "never", reply(NOT_STARTED), timeout=0.2)
     message = str(info.value)
-    assert "within 10 s" in message and "4 attempts" in message and "from host runtime" in message
-    assert "Storage Blob Data Owner" in message
+    assert "within 0.2 s" in message and "from host runtime" in message
+    assert "Storage Blob Data Owner" in message and "blob, queue and table private endpoints" in message
+    assert 3 <= len(posts(standin, "never")) <= 21
 
 
-def test_a_host_without_a_default_key_fails_naming_keys_but_no_values() -> None:
+def test_a_host_without_a_default_key_fails_naming_keys_but_no_values(standin: AzureStandIn) -> None:
     body = json.dumps({"masterKey": KEY, "functionKeys": {"factory": KEY}})
-    post, _ = scripted(Answer(200, body))
     with pytest.raises(HostKeysError) as info:
-        read(post, Clock())
+        read(standin, "no-default", Reply(200, body.encode()))
     assert "function keys: factory" in str(info.value)
     assert KEY not in str(info.value)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from components.network import Network, NetworkArgs
+from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from preview.mocks import Registration
 from tests.support.component_plan import build, of_type, only, schema_violations
 
+VIRTUAL_NETWORK_LINK = "azure-native:privatedns:VirtualNetworkLink"
 ARGS = NetworkArgs(
     resource_group_name="rg-net",
     location="westeurope",
@@ -106,3 +108,29 @@ def test_zone_ids_are_exposed_by_zone_name() -> None:
 
 def test_every_input_is_known_to_the_installed_sdk(registrations: list[Registration]) -> None:
     assert schema_violations(registrations) == []
+
+
+def test_a_zone_group_registered_in_a_zone_of_the_network_waits_for_that_zones_link() -> None:
+    """A zone id is handed out once the zone is linked to the VNet, so an endpoint published in it resolves from
+    inside the VNet as soon as it exists."""
+
+    def network_with_an_endpoint() -> None:
+        network = Network("net", ARGS)
+        PrivateEndpoint(
+            "pe",
+            PrivateEndpointArgs(
+                resource_group_name="rg-net",
+                location="westeurope",
+                endpoint_name="pe-stlake-blob",
+                target_resource_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x",
+                group_id="blob",
+                subnet_id=network.private_endpoints_subnet_id,
+                zone_ids=network.zone_ids,
+                tags={},
+            ),
+        )
+
+    registrations = build(network_with_an_endpoint)
+    zone_group = only(registrations, "azure-native:network:PrivateDnsZoneGroup")
+    links = {reg.inputs["privateZoneName"]: reg.urn for reg in of_type(registrations, VIRTUAL_NETWORK_LINK)}
+    assert links["privatelink.blob.core.windows.net"] in zone_group.property_dependencies["privateDnsZoneConfigs"]

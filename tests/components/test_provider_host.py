@@ -14,6 +14,7 @@ Each host process starts once per module; the waits are inputs, so everything ru
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import os
 import select
@@ -36,6 +37,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from components.access_gate import _AccessGateProvider
 from components.dynamic_provider import ProjectProvider
+from components.first_deployment import _FirstDeploymentHourProvider, whole_hour
 from components.host_keys import _HostKeysProvider
 from components.zip_deploy import PublishTiming, _ZipDeployProvider
 from stack.packages import top_level_packages
@@ -65,6 +67,7 @@ def sdk_serialized(provider: ProjectProvider) -> str:
 GATE_PROVIDER = sdk_serialized(_AccessGateProvider())
 ZIP_PROVIDER = sdk_serialized(_ZipDeployProvider())
 KEYS_PROVIDER = sdk_serialized(_HostKeysProvider())
+FIRST_PROVIDER = sdk_serialized(_FirstDeploymentHourProvider())
 
 
 def _host_env(standin: AzureStandIn, identity_header: str, pythonpath: Path | None) -> dict[str, str]:
@@ -251,12 +254,6 @@ def accepted(case: str) -> Reply:
 
 
 @pytest.fixture(scope="module")
-def standin() -> Iterator[AzureStandIn]:
-    with AzureStandIn().running() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def program_host(standin: AzureStandIn) -> Iterator[ProviderHost]:
     """Started where the engine starts it: the program directory."""
     host = ProviderHost("program", ROOT, standin)
@@ -317,6 +314,7 @@ def test_the_sdk_pickles_our_providers_under_their_stable_module_paths() -> None
         (GATE_PROVIDER, b"components.access_gate", b"_AccessGateProvider"),
         (ZIP_PROVIDER, b"components.zip_deploy", b"_ZipDeployProvider"),
         (KEYS_PROVIDER, b"components.host_keys", b"_HostKeysProvider"),
+        (FIRST_PROVIDER, b"components.first_deployment", b"_FirstDeploymentHourProvider"),
     ):
         pickled = base64.b64decode(serialized)
         assert module in pickled and name in pickled
@@ -512,6 +510,20 @@ def test_every_wait_is_bounded(program_host: ProviderHost, standin: AzureStandIn
     never_started = rpc_error(keys.create, keys.check(stopped).inputs)
     assert "did not hand out its keys within" in never_started and "from host runtime" in never_started
     assert time.monotonic() - started < 3
+
+
+def test_the_first_deployment_hour_is_the_hour_of_the_create_and_never_changes(program_host: ProviderHost) -> None:
+    first = Resource(program_host, "first-deployment")
+    inputs = {"kind": "first-deployment-hour", "hour": None, "__provider": FIRST_PROVIDER}
+    before = datetime.datetime.now(datetime.UTC)
+    created = first.checked_create(inputs)
+    after = datetime.datetime.now(datetime.UTC)
+    hour = plain(created.properties)["hour"]
+    assert hour in {whole_hour(before), whole_hour(after)}, "the hour the host ran the create in"
+    assert created.id == hour
+    same = first.diff(created.id, created.properties, first.check(inputs).inputs)
+    assert same.changes == provider_pb2.DiffResponse.DIFF_NONE, "later deployments keep the stored hour"
+    first.delete(created.id, created.properties)
 
 
 def test_the_host_builds_one_credential_and_asks_once_per_audience(

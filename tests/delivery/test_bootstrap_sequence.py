@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from delivery.pipeline import compile_pipeline, read_files
-from delivery.stages import CommandKind, deploy_sequence
+from delivery.stages import CommandKind, command_lines, deploy_sequence
 from ops import sql
 from ops.cli.main import main as ops_main
 from tests.support.arm_server import FACTORY, RESOURCE_GROUP, SUBSCRIPTION, ArmServer, FakeCredential, make_certificate
+from tests.support.azure_pipelines.reading import script, stage_steps
 from tests.support.checkout import PROJECT_DIR
 from tests.support.fake_pulumi import fake_pulumi
 from tests.support.sql_database import FakeDatabase
@@ -105,17 +106,17 @@ def test_every_pulumi_az_and_deploy_ops_line_is_a_pipeline_command_in_the_pipeli
     position = 0
     matched: list[tuple[str, CommandKind, str]] = []
     for line in lines:
-        if line.startswith("python -m ops plan"):
-            continue  # the validate stage's offline plans, run below
+        if line.startswith(("python -m ops plan", "python -m ops rehearse")) and "--from" not in line:
+            continue  # the validate stage's offline plans and the offline rehearsal, run below
         found = next((i for i in range(position, len(run)) if matches(line, run[i][2])), None)
         assert found is not None, (
             f"not run by the pipeline after {run[position - 1][0] if position else 'the start'}: {line}"
         )
         matched.append(run[found])
         position = found + 1
-    pulumi = [entry for entry in run if entry[1] in (CommandKind.PULUMI_PREVIEW, CommandKind.PULUMI_UP)]
-    assert [entry for entry in pulumi if entry not in matched] == [], (
-        "a Pulumi command of the pipeline is not documented"
+    kinds = (CommandKind.TRANSITIONS, CommandKind.PULUMI_PREVIEW, CommandKind.PULUMI_UP)
+    assert [entry for entry in run if entry[1] in kinds and entry not in matched] == [], (
+        "a Pulumi command or a transitions check of the pipeline is not documented"
     )
 
 
@@ -176,10 +177,48 @@ def documented(lines: list[str], start: str, tmp_path: Path) -> list[str]:
 
 def test_the_documented_offline_plans_pass(lines: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(PROJECT_DIR)  # `--project-dir foundation` is relative to the checkout, as in the pipeline
-    plans = [line for line in lines if line.startswith("python -m ops plan")]
+    plans = [line for line in lines if line.startswith("python -m ops plan") and "--from" not in line]
     assert plans == ["python -m ops plan --stack test --project-dir foundation", "python -m ops plan --stack test"]
     for line in plans:
         assert ops_main(shlex.split(line)[3:]) == 0, line
+
+
+def test_the_documented_transitions_checks_pass_from_the_plans_the_validate_stage_writes(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Each `--from` line reads what the validate stage's own plan command printed (`--json`: the envelope) for the
+    release it checks, and passes: a release against itself changes nothing."""
+    monkeypatch.chdir(PROJECT_DIR)
+    pipeline = compile_pipeline(read_files(PROJECT_DIR))
+    validate = [
+        command.replace('"$s"', STACK)
+        for step in stage_steps(pipeline, "validate")
+        for command in command_lines(script(step))
+        if command.startswith("python -m ops plan")
+    ]
+    checks = [line for line in lines if line.startswith("python -m ops plan") and "--from" in line]
+    assert [shape(line)[1]["--project-dir"] for line in checks] == ["foundation", "."]
+    for line in checks:
+        project = shape(line)[1]["--project-dir"] or ""
+        (written,) = [c for c in validate if (shape(c)[1].get("--project-dir") or ".") == project]
+        assert ops_main(shlex.split(written)[3:]) == 0, written
+        previous = tmp_path / f"plan-{project.strip('.') or 'platform'}.json"
+        previous.write_text(capsys.readouterr().out)
+        argv = [str(previous) if word == "<plan>" else word for word in shlex.split(line)[3:]]
+        assert ops_main(argv) == 0, line
+        assert f"transitions from {previous}: 0 refused, 0 replaced" in capsys.readouterr().err
+
+
+def test_the_documented_rehearsal_replays_the_pipelines_stages_and_passes(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(PROJECT_DIR)
+    rehearsals = [line for line in lines if line.startswith("python -m ops rehearse")]
+    assert rehearsals == ["python -m ops rehearse --stack test"]
+    assert ops_main(shlex.split(rehearsals[0])[3:]) == 0
+    replayed = [line.split(":")[0].removeprefix("stage ") for line in capsys.readouterr().out.splitlines()]
+    run = list(dict.fromkeys(stage for stage, _kind, _line in pipeline_commands()))
+    assert [line for line in replayed if line in run] == run
 
 
 def test_the_documented_trigger_commands_stop_then_start_the_stacks_triggers(

@@ -16,7 +16,8 @@ ENDPOINT = "platform-pe-lake-blob-endpoint"
 ZONE_GROUP = "platform-pe-lake-blob-dns"
 LINK = "platform-network-zone-blob-link"
 VNET = "platform-network-vnet"
-MANAGED = "platform-adf-network-mpe-function"
+MANAGED = "platform-adf-network-mpe-lake-blob"
+SITE_ENDPOINT = "platform-pe-function-sites-endpoint"
 POOL = "platform-agents-pool"
 AGENTS = "platform-network-agents"
 RUNTIME = "platform-adf-network-runtime"
@@ -56,18 +57,27 @@ def test_group_id_fires_for_a_connection_without_exactly_one_group(prod: Plan, g
 
 
 def test_group_id_judges_the_factorys_managed_endpoints_too(prod: Plan) -> None:
-    assert fired(groups_of(prod, MANAGED, "blob"), "private-endpoint-group-id") == [
-        "group id 'blob' is not a sub-resource of microsoft.web/sites; it has sites"
+    assert fired(groups_of(prod, MANAGED, "sites"), "private-endpoint-group-id") == [
+        "group id 'sites' is not a sub-resource of microsoft.storage/storageaccounts; it has blob, blob_secondary, "
+        "dfs, dfs_secondary, file, file_secondary, queue, queue_secondary, table, table_secondary, web, web_secondary"
     ]
-    assert fired(groups_of(prod, MANAGED, "sites-staging"), "private-endpoint-group-id") == []
+    assert fired(groups_of(prod, MANAGED, "dfs"), "private-endpoint-group-id") == []
 
 
 def test_site_plan_fires_for_endpoints_to_a_consumption_site_and_is_quiet_on_flex(prod: Plan) -> None:
-    regs = replaced(prod.all_resources, "platform-generator-plan", sku={"name": "Y1", "tier": "Dynamic"})
+    """The site's own private endpoint, and a managed private endpoint of the factory made to point at the site (the
+    program has none: the generator is on Flex Consumption, which ADF's list of targets does not name)."""
+    site_id = one_of(prod, SITE_ENDPOINT).inputs["privateLinkServiceConnections"][0]["privateLinkServiceId"]
+
+    def to_the_site(inputs: dict[str, Any]) -> None:
+        inputs["properties"].update(privateLinkResourceId=site_id, groupId="sites")
+
+    with_managed = edited(prod, MANAGED, to_the_site)
+    regs = replaced(with_managed, "platform-generator-plan", sku={"name": "Y1", "tier": "Dynamic"})
     found = details(regs, "private-endpoint-site-plan")
-    assert sorted(name for name, _ in found) == [MANAGED, "platform-pe-function-sites-endpoint"]
+    assert sorted(name for name, _ in found) == [MANAGED, SITE_ENDPOINT]
     assert all("whose plan is Dynamic (Consumption)" in detail for _, detail in found)
-    assert fired(prod.all_resources, "private-endpoint-site-plan") == []
+    assert fired(with_managed, "private-endpoint-site-plan") == []
 
 
 def test_endpoint_region_fires_when_the_endpoint_is_elsewhere_than_its_vnet(prod: Plan) -> None:

@@ -26,23 +26,39 @@ def test_a_deployable_folder_exits_0_with_one_ok_entry_per_file(
     code, document = _check(write(tmp_path, fixture_files()), capsys)
     assert code == 0
     assert document["files"] == [
-        {"path": "dataset/DS_Files.json", "ok": True, "problems": []},
-        {"path": "linkedService/LS_Lake.json", "ok": True, "problems": []},
-        {"path": "pipeline/PL_Copy.json", "ok": True, "problems": []},
-        {"path": "trigger/TR_Daily.json", "ok": True, "problems": []},
+        {"path": "dataset/DS_Files.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
+        {"path": "linkedService/LS_Lake.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
+        {"path": "pipeline/PL_Copy.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
+        {"path": "trigger/TR_Daily.json", "ok": True, "deploy": "typed", "problems": [], "warnings": []},
     ]
+
+
+def test_a_warning_is_listed_with_its_file_which_stays_deployable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = fixture_files()
+    files["pipeline/PL_Copy"]["properties"]["activities"][0]["policy"] = {"timeout": "12.00:00:00"}
+    code, document = _check(write(tmp_path, files), capsys)
+    (entry,) = [entry for entry in document["files"] if entry["path"] == "pipeline/PL_Copy.json"]
+    assert code == 0
+    assert (entry["ok"], entry["problems"]) == (True, [])
+    (warning,) = entry["warnings"]
+    assert warning.startswith(
+        "pipelines_json/pipeline/PL_Copy.json: properties.activities[0].policy.timeout: '12.00:00:00' is outside"
+    )
+    assert "ADF accepts it: published by ADF in mrpaulandrew/procfwk@8a7ecb8" in warning
 
 
 def test_a_file_referencing_a_refused_file_is_refused_and_names_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     files = fixture_files()
-    files["linkedService/LS_Lake"]["properties"]["typeProperties"]["urlTypo"] = "x"
+    files["linkedService/LS_Lake"]["properties"]["connectVia"] = "ir-managed"
     code, document = _check(write(tmp_path, files), capsys)
     by_path = {entry["path"]: entry for entry in document["files"]}
     assert code == 2
     assert by_path["linkedService/LS_Lake.json"]["ok"] is False
-    assert "properties.typeProperties.urlTypo" in by_path["linkedService/LS_Lake.json"]["problems"][0]
+    assert "properties.connectVia: expected object" in by_path["linkedService/LS_Lake.json"]["problems"][0]
     assert by_path["dataset/DS_Files.json"]["problems"] == [
         "pipelines_json/dataset/DS_Files.json: properties.linkedServiceName.referenceName: references "
         "pipelines_json/linkedService/LS_Lake.json, which cannot be deployed (see its problems)"
@@ -75,7 +91,8 @@ def test_human_output_groups_problems_by_file(tmp_path: Path, capsys: pytest.Cap
     assert main(["adf", "check", str(write(tmp_path, files))]) == 2
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("note: dropped read-only properties that ADF Studio writes and the API sets: ")
-    assert out[1:3] == [
+    assert out[1:4] == [
+        "dataset/DS_Files.json: typed",
         "dataset/DS_List.json: cannot be deployed",
         "  - (root): expected an object {'name': ..., 'properties': {...}}, found list",
     ]
@@ -87,7 +104,7 @@ def test_a_path_that_is_not_a_folder_is_bad_input(tmp_path: Path, capsys: pytest
     assert "not a folder" in capsys.readouterr().err
 
 
-def test_what_azure_native_cannot_create_is_refused_with_the_reason_and_so_is_what_needs_it(
+def test_what_azure_native_has_no_resource_for_deploys_as_an_arm_deployment_and_what_needs_it_typed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     files: dict[str, Any] = fixture_files()
@@ -104,24 +121,38 @@ def test_what_azure_native_cannot_create_is_refused_with_the_reason_and_so_is_wh
             "managedVirtualNetwork": {"referenceName": "default", "type": "ManagedVirtualNetworkReference"},
         },
     }
-    files["integrationRuntime/ir-onprem"] = {"name": "ir-onprem", "properties": {"type": "SelfHosted"}}
     code, document = _check(write(tmp_path, files), capsys)
     by_path = {entry["path"]: entry for entry in document["files"]}
-    assert code == 2
-    assert (
-        "no datafactory ManagedVirtualNetwork resource" in by_path["managedVirtualNetwork/default.json"]["problems"][0]
+    assert code == 0
+    assert by_path["managedVirtualNetwork/default.json"]["deploy"] == (
+        "ARM deployment: (root): azure-native has no datafactory ManagedVirtualNetwork resource, only get and "
+        "reference types (pulumi/pulumi-azure-native#896)"
     )
-    refused = "references pipelines_json/managedVirtualNetwork/default.json, which cannot be deployed"
-    assert by_path["integrationRuntime/ir-vnet.json"]["problems"] == [
-        "pipelines_json/integrationRuntime/ir-vnet.json: properties.managedVirtualNetwork.referenceName: "
-        f"{refused} (see its problems)"
+    assert by_path["integrationRuntime/ir-vnet.json"]["deploy"] == "typed"
+    assert by_path["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json"]["deploy"] == "typed"
+
+
+def test_human_output_says_how_each_file_deploys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = fixture_files()
+    files["pipeline/PL_Copy"]["properties"]["parameters"]["runDate"]["identity"] = "runDate"
+    assert main(["adf", "check", str(write(tmp_path, files))]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-6:] == [
+        "dataset/DS_Files.json: typed",
+        "linkedService/LS_Lake.json: typed",
+        "pipeline/PL_Copy.json: ARM deployment: properties.parameters.runDate.identity: not a property of "
+        "azure-native's ParameterSpecification",
+        "trigger/TR_Daily.json: typed",
+        "3 deploy typed, 1 as ARM deployments of their JSON",
+        "4 of 4 file(s) deployable",
     ]
-    assert by_path["managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json"]["problems"] == [
-        f"pipelines_json/managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake.json: (its folder): {refused} "
-        "(see its problems)"
-    ]
-    assert by_path["integrationRuntime/ir-onprem.json"] == {
-        "path": "integrationRuntime/ir-onprem.json",
-        "ok": True,
-        "problems": [],
-    }
+
+
+def test_a_folder_without_adf_content_exits_2_and_shows_the_layout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    assert main(["adf", "check", str(tmp_path)]) == 2
+    assert "no ADF Studio content here or up to 4 folder levels below; an ADF Studio git root folder holds" in (
+        capsys.readouterr().err
+    )

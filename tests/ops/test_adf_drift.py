@@ -232,6 +232,7 @@ def test_json_envelope_lists_the_drift_and_what_was_deleted(
             {"kind": "trigger", "name": "TR_Hotfix", "started": True},
             {"kind": "dataset", "name": "DS_Orphan", "started": False},
         ],
+        "kept": [],
         "stopped": ["trigger/TR_Hotfix"],
         "deleted": ["trigger/TR_Hotfix", "dataset/DS_Orphan"],
     }
@@ -249,3 +250,125 @@ def test_json_envelope_of_a_refused_delete(
     (error,) = document["errors"]
     assert error["kind"] == "azure"
     assert error["message"].startswith("dataset/DS_Used: Azure refused to delete it: BadRequest: ")
+
+
+def publish_options(source: Path, options: dict[str, Any]) -> None:
+    """The dev stack's adf.tools publish options (deployment/publish-dev.json)."""
+    (source / "deployment").mkdir(exist_ok=True)
+    (source / "deployment" / "publish-dev.json").write_text(json.dumps(options))
+
+
+def test_delete_not_in_source_deletes_without_the_flag(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.add_object("pipelines", "PL_Hotfix", pipeline())
+    assert cli() == ExitCode.OK
+    assert factory.deleted == []
+    publish_options(source, {"DeleteNotInSource": True})
+    assert cli() == ExitCode.OK
+    assert factory.deleted == ["pipelines/PL_Hotfix"]
+    assert "deleting them: pipelines_json/deployment/publish-dev.json sets DeleteNotInSource" in capsys.readouterr().out
+
+
+def test_what_the_filters_exclude_is_kept_unless_do_not_delete_excluded_objects_is_false(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.add_object("pipelines", "PL_Hotfix", pipeline())
+    factory.add_object("pipelines", "PL_Shared", pipeline())
+    factory.add_object("pipelines", "PL_Team", {**pipeline(), "folder": {"name": "team-b"}})
+    publish_options(source, {"Excludes": ["pipeline.PL_Shared", "*.*@team-*"]})
+    assert cli("--delete") == ExitCode.OK
+    assert factory.deleted == ["pipelines/PL_Hotfix"]
+    out = capsys.readouterr().out
+    assert "kept pipeline/PL_Shared: excluded by pipelines_json/deployment/publish-dev.json" in out
+    assert "kept pipeline/PL_Team: excluded by pipelines_json/deployment/publish-dev.json" in out
+    publish_options(source, {"Excludes": ["pipeline.PL_Shared"], "DoNotDeleteExcludedObjects": False})
+    assert cli("--delete") == ExitCode.OK
+    assert factory.deleted == ["pipelines/PL_Hotfix", "pipelines/PL_Shared", "pipelines/PL_Team"]
+
+
+def test_includes_protect_everything_they_do_not_match(cli: Cli, factory: AdfObjectsServer, source: Path) -> None:
+    factory.add_object("pipelines", "PL_Hotfix", pipeline())
+    factory.add_object("datasets", "DS_Hotfix", dataset("LS_Lake"))
+    publish_options(source, {"Includes": ["pipeline.*"], "DeleteNotInSource": True})
+    assert cli() == ExitCode.OK
+    assert factory.deleted == ["pipelines/PL_Hotfix"]
+
+
+def test_the_platform_runtime_is_never_deleted(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_source(source, {"integrationRuntime/ir-selfhosted": "ir-selfhosted"})
+    factory.add_object("integrationruntimes", "ir-selfhosted", {"type": "SelfHosted"})
+    factory.add_object("integrationruntimes", "ir-managed", {"type": "Managed", "typeProperties": {}})
+    factory.add_object("integrationruntimes", "AutoResolveIntegrationRuntime", {"type": "Managed"})
+    publish_options(source, {"DoNotDeleteExcludedObjects": False})
+    assert cli("--delete") == ExitCode.OK
+    assert factory.deleted == []
+    out = capsys.readouterr().out
+    assert "kept integrationRuntime/ir-managed: provided by the platform" in out
+    assert cli("--json") == ExitCode.OK
+    kept = json.loads(capsys.readouterr().out)["kept"]
+    assert {"kind": "integrationRuntime", "name": "ir-managed", "reason": "provided by the platform"} in kept
+    assert "kept integrationRuntime/AutoResolveIntegrationRuntime: provided by the platform" in out
+
+
+def test_a_bad_publish_options_file_exits_2_before_the_factory_is_read(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish_options(source, {"DeleteNotInSorce": True})
+    assert cli() == ExitCode.INPUT
+    assert "DeleteNotInSorce: unknown option (did you mean 'DeleteNotInSource'?)" in capsys.readouterr().err
+    assert factory.requests == []
+
+
+def _write(root: Path, key: str, document: dict[str, Any]) -> None:
+    path = root / f"{key}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document))
+
+
+def test_managed_networks_and_their_endpoints_are_compared_when_the_source_has_the_folder(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(source, "managedVirtualNetwork/default", {"name": "default", "type": "managedvirtualnetworks"})
+    _write(source, "managedVirtualNetwork/default/managedPrivateEndpoint/pe-lake", {"name": "pe-lake"})
+    factory.add_object("managedvirtualnetworks", "default", {})
+    factory.add_object("managedvirtualnetworks", "hotfix", {})
+    factory.add_managed_private_endpoint("default", "pe-lake", {"groupId": "dfs"})
+    factory.add_managed_private_endpoint("default", "pe-sql", {"groupId": "sqlServer"})
+    assert cli("--delete") == ExitCode.AZURE
+    captured = capsys.readouterr()
+    listed = [line.strip() for line in captured.out.splitlines() if line.startswith("  ")]
+    assert listed == ["managedPrivateEndpoint/default/pe-sql", "managedVirtualNetwork/hotfix"]
+    assert factory.deleted == ["managedVirtualNetworks/default/managedPrivateEndpoints/pe-sql"]
+    assert sorted(factory.endpoints["default"]) == ["pe-lake"]
+    assert "managedVirtualNetwork/hotfix: ADF's API has no delete for a managed virtual network" in captured.err
+
+
+def test_global_parameters_the_factory_file_lacks_are_removed_from_the_factory_set(
+    cli: Cli, factory: AdfObjectsServer, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    declared = {"region": {"type": "string", "value": "weu"}}
+    _write(source, "factory/adf-contoso-dev", {"name": "adf-contoso-dev", "properties": {"globalParameters": declared}})
+    factory.global_parameters = {
+        "region": {"type": "String", "value": "weu"},
+        "environment": {"type": "String", "value": "dev"},  # the platform's own
+        "hotfixFlag": {"type": "Bool", "value": True},
+    }
+    assert cli("--delete") == ExitCode.OK
+    assert "globalParameter/hotfixFlag" in capsys.readouterr().out
+    assert factory.global_parameters == {
+        "region": {"type": "String", "value": "weu"},
+        "environment": {"type": "String", "value": "dev"},
+    }
+
+
+def test_kinds_of_the_factory_the_source_has_no_folder_for_are_not_read(
+    cli: Cli, factory: AdfObjectsServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factory.global_parameters = {"hotfixFlag": {"type": "Bool", "value": True}}
+    factory.add_managed_private_endpoint("default", "pe-sql", {"groupId": "sqlServer"})
+    assert cli() == ExitCode.OK
+    assert "no drift" in capsys.readouterr().out
+    assert not any("globalParameters" in r.path or "managedVirtualNetworks" in r.path for r in factory.requests)

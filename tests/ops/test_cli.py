@@ -131,7 +131,7 @@ def test_shared_options_read_the_same_everywhere() -> None:
                 helps.setdefault(option, set()).add(str(action.help))
     for option in ("--stack", "--json", "--project-dir", "--subscription", "--endpoint"):
         assert len(helps[option]) == 1, f"{option} has {len(helps[option])} wordings: {helps[option]}"
-    assert len([p for p, parser in parsers(build_parser()) if "--stack" in parser._option_string_actions]) == 7
+    assert len([p for p, parser in parsers(build_parser()) if "--stack" in parser._option_string_actions]) == 9
 
 
 def test_only_the_chosen_command_is_loaded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -31,8 +31,8 @@ def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFi
     out, err = capsys.readouterr()
     document = json.loads(out)
     assert out == json.dumps(document, indent=2) + "\n"
-    assert err.splitlines()[-1] == "checks passed: sql-scripts, schema, policy, deployability, reachability"
-    assert set(document) == {"command", "ok", "exitCode", "errors", "project", "stack", "resources"}
+    assert err.splitlines()[-1] == "checks passed: sql-scripts, schema, policy, deployability, reachability, rehearsal"
+    assert set(document) == {"command", "ok", "exitCode", "errors", "project", "stack", "resources", "warnings"}
     assert (document["command"], document["ok"], document["exitCode"], document["errors"]) == ("plan", True, 0, [])
     assert document["project"] == "data-platform"
     assert document["stack"] == "dev"
@@ -119,9 +119,9 @@ def locked() -> list[Registration]:
 
 
 def test_the_checks_run_in_order_and_are_chosen_by_name() -> None:
-    assert CHECK_NAMES == ("sql-scripts", "schema", "policy", "deployability", "reachability")
+    assert CHECK_NAMES == ("sql-scripts", "schema", "policy", "deployability", "reachability", "rehearsal")
     assert [check.name for check in checks_named(["reachability", "policy"])] == ["policy", "reachability"]
-    assert all_checks_but("policy") == ("sql-scripts", "schema", "deployability", "reachability")
+    assert all_checks_but("policy") == ("sql-scripts", "schema", "deployability", "reachability", "rehearsal")
     with pytest.raises(ValueError, match="no such check\\(s\\): polcy; checks: sql-scripts, schema"):
         all_checks_but("polcy")
     with pytest.raises(ValueError, match="polcy"):
@@ -152,7 +152,7 @@ def test_warnings_are_printed_and_do_not_fail_the_plan(capsys: pytest.CaptureFix
 
 
 def test_the_line_after_a_clean_plan_names_the_checks_it_ran() -> None:
-    assert passed_line() == "checks passed: sql-scripts, schema, policy, deployability, reachability"
+    assert passed_line() == "checks passed: sql-scripts, schema, policy, deployability, reachability, rehearsal"
     assert passed_line(("schema", "policy")) == "checks passed: schema, policy"
 
 

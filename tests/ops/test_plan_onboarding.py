@@ -46,7 +46,7 @@ def test_a_schema_violation_in_content_names_the_file_and_the_authoring_path(tmp
     result = warm_cli.run(tmp_path, "plan", "--stack", "dev")
     assert result.returncode == 2, result.stderr[-2000:]
     assert (
-        "  - pipelines_json/pipeline/PL_Extra.json: properties.activities[0].typeProperties.waitTimeInSecond: "
+        "  pipelines_json/pipeline/PL_Extra.json: properties.activities[0].typeProperties.waitTimeInSecond: "
         in result.stderr
     )
     assert "urn:pulumi" not in result.stderr

@@ -44,6 +44,23 @@ def factory() -> Registration:
     return reg(ResourceType.FACTORY, "adf", factoryName="adf-x")
 
 
+def linked_service(name: str, via: str | None = None, **properties: Any) -> Registration:
+    """A linked service of factory adf-x; `via` its `connectVia` runtime (None: AutoResolve)."""
+    if via is not None:
+        properties["connectVia"] = {"referenceName": via, "type": "IntegrationRuntimeReference"}
+    return reg(ResourceType.LINKED_SERVICE, name, factoryName="adf-x", linkedServiceName=name, properties=properties)
+
+
+def factory_calling(*targets: str, via: str | None = None) -> list[Registration]:
+    """The factory with one linked service per target: `lake` (dfs), `sql`, `vault`."""
+    services = {
+        "lake": linked_service("LS_Lake", via, type="AzureBlobFS", url="https://stlake.dfs.core.windows.net/"),
+        "sql": linked_service("LS_Sql", via, type="AzureSqlDatabase", server="sql-x.database.windows.net"),
+        "vault": linked_service("LS_Vault", via, type="AzureKeyVault", baseUrl="https://kv-x.vault.azure.net/"),
+    }
+    return [factory(), *(services[target] for target in targets)]
+
+
 def network(*subnets: str, vnet: str = "vnet-x") -> list[Registration]:
     return [
         reg(ResourceType.VIRTUAL_NETWORK, vnet, virtualNetworkName=vnet),
@@ -152,40 +169,46 @@ def azure_services_rule(server_name: str = "sql-x", start: str = "0.0.0.0", end:
 
 
 def test_sql_is_reachable_only_while_the_azure_services_rule_exists() -> None:
-    assert violations(factory(), server(), azure_services_rule()) == []
-    fired = violations(factory(), server())
-    (factory_message,) = [m for m in fired if m.startswith("factory adf-x -> sql sql-x (sqlServer, loads SQL)")]
+    assert violations(*factory_calling("sql"), server(), azure_services_rule()) == []
+    fired = violations(*factory_calling("sql"), server())
+    (factory_message,) = [
+        m
+        for m in fired
+        if m.startswith(
+            "factory adf-x -> sql sql-x (sqlServer, linked service LS_Sql, on AutoResolveIntegrationRuntime)"
+        )
+    ]
     assert factory_message.endswith("from the factory's managed-VNet runtime, approved on sql-x")
     assert any(m.startswith("agent deploy agent -> sql sql-x (sqlServer, ops sql apply)") for m in fired)
     assert all("public, but no firewall rule admits Azure-hosted callers" in m for m in fired)
 
 
 def test_the_azure_services_rule_counts_on_its_own_server_named_in_any_case() -> None:
-    assert violations(factory(), server(), azure_services_rule(server_name="SQL-X")) == []
+    assert violations(*factory_calling("sql"), server(), azure_services_rule(server_name="SQL-X")) == []
     other = reg(ResourceType.SQL_SERVER, "other", serverName="sql-other")
-    assert len(violations(factory(), server(), other, azure_services_rule(server_name="sql-other"))) == 2
+    assert len(violations(*factory_calling("sql"), server(), other, azure_services_rule(server_name="sql-other"))) == 2
 
 
 @pytest.mark.parametrize(("start", "end"), [("10.0.0.1", "0.0.0.0"), ("0.0.0.0", "10.0.0.1")])
 def test_a_firewall_rule_other_than_azure_services_opens_nothing(start: str, end: str) -> None:
-    assert len(violations(factory(), server(), azure_services_rule(start=start, end=end))) == 2
+    assert len(violations(*factory_calling("sql"), server(), azure_services_rule(start=start, end=end))) == 2
 
 
 # --- trusted-service bypass
 
 
 def test_the_factory_passes_a_denying_lake_as_a_trusted_service() -> None:
-    assert _lake_edges([factory(), lake()], NodeKind.FACTORY) == []
+    assert _lake_edges([*factory_calling("lake"), lake()], NodeKind.FACTORY) == []
 
 
 def test_without_the_bypass_the_factory_is_cut_off_too() -> None:
-    (message,) = _lake_edges([factory(), lake(bypass="None")], NodeKind.FACTORY)
+    (message,) = _lake_edges([*factory_calling("lake"), lake(bypass="None")], NodeKind.FACTORY)
     assert "managed private endpoint (dfs)" in message
     assert message.endswith("approved on stlake, or bypass AzureServices on its firewall")
 
 
 def test_a_lake_with_public_access_disabled_admits_no_trusted_service() -> None:
-    (message,) = _lake_edges([factory(), lake(public="Disabled")], NodeKind.FACTORY)
+    (message,) = _lake_edges([*factory_calling("lake"), lake(public="Disabled")], NodeKind.FACTORY)
     assert "public network access is Disabled" in message
 
 
@@ -199,7 +222,7 @@ def test_a_vault_with_public_access_disabled_still_admits_the_trusted_factory() 
             "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"},
         },
     )
-    fired = violations(factory(), vault)
+    fired = violations(*factory_calling("vault"), vault)
     assert [m.split(":")[0] for m in fired] == [
         "agent deploy agent -> vault kv-x (vault, secrets-officer access probe)"
     ]
@@ -283,7 +306,9 @@ def _managed(
     approval_target: str = LAKE,
     approval_of_other: bool = False,
     approval_kind: str = "managed-private-endpoint-approval",
+    via: str | None = "ir",
 ) -> list[Registration]:
+    """The factory's lake linked service on runtime `via`, and the managed path from runtime `ir` to the lake."""
     endpoint = reg(
         ResourceType.MANAGED_PRIVATE_ENDPOINT,
         "mpe",
@@ -304,7 +329,7 @@ def _managed(
     if in_vnet:
         runtime_properties["managedVirtualNetwork"] = {"referenceName": "default"}
     regs = [
-        factory(),
+        *factory_calling("lake", via=via),
         reg(ResourceType.FACTORY, "adf-2", factoryName="adf-other"),
         reg(
             ResourceType.INTEGRATION_RUNTIME,
@@ -340,15 +365,80 @@ def test_an_approved_managed_endpoint_from_the_managed_runtime_opens_a_closed_la
         ({"approval_of_other": True}, "never approved"),
         ({"approval_target": SQL}, "never approved"),
         ({"approval_kind": "function-host-keys"}, "never approved"),
-        ({"in_vnet": False}, "no managed private endpoint from a managed-VNet runtime"),
-        ({"runtime_factory": "adf-other"}, "no managed private endpoint from a managed-VNet runtime"),
-        ({"endpoint_factory": "adf-other"}, "no managed private endpoint from a managed-VNet runtime"),
-        ({"group": "blob"}, "no managed private endpoint from a managed-VNet runtime"),
+        ({"in_vnet": False}, "runs on ir, which is in no managed virtual network of the factory"),
+        ({"runtime_factory": "adf-other"}, "runs on ir, which is in no managed virtual network of the factory"),
+        ({"endpoint_factory": "adf-other"}, "no managed private endpoint (dfs) from the managed virtual network"),
+        ({"group": "blob"}, "no managed private endpoint (dfs) from the managed virtual network"),
+        ({"via": None}, "runs on AutoResolveIntegrationRuntime, which is in no managed virtual network"),
+        ({"via": "ir-elsewhere"}, "runs on ir-elsewhere, which is in no managed virtual network"),
     ],
 )
 def test_removing_any_part_of_the_managed_path_fires_the_rule(broken: dict[str, Any], expected: str) -> None:
     (message,) = _lake_edges([*_managed(**broken), lake(bypass="None", public="Disabled")], NodeKind.FACTORY)
     assert expected in message
+
+
+def test_a_linked_service_without_connect_via_runs_on_auto_resolve_and_is_told_to_move() -> None:
+    (message,) = _lake_edges([*_managed(via=None), lake(bypass="None", public="Disabled")], NodeKind.FACTORY)
+    assert message.startswith(
+        "factory adf-x -> lake stlake (dfs, linked service LS_Lake, on AutoResolveIntegrationRuntime)"
+    )
+    assert "run the connection on a runtime in the factory's managed virtual network instead of " in message
+    assert "AutoResolveIntegrationRuntime (the linked service's `connectVia`" in message
+
+
+def data_flow_pipeline(runtime: str | None) -> list[Registration]:
+    """A pipeline whose one activity runs a data flow from a lake dataset, on `runtime` (None: the activity names
+    none)."""
+    activity: dict[str, Any] = {
+        "name": "Cleanse",
+        "type": "ExecuteDataFlow",
+        "dataFlow": {"referenceName": "DF_Cleanse", "type": "DataFlowReference"},
+    }
+    if runtime is not None:
+        activity["integrationRuntime"] = {"referenceName": runtime, "type": "IntegrationRuntimeReference"}
+    dataset = {"referenceName": "DS_Lake", "type": "DatasetReference"}
+    return [
+        reg(
+            ResourceType.DATASET,
+            "ds",
+            factoryName="adf-x",
+            datasetName="DS_Lake",
+            properties={"type": "Parquet", "linkedServiceName": {"referenceName": "LS_Lake"}},
+        ),
+        reg(
+            ResourceType.DATA_FLOW,
+            "df",
+            factoryName="adf-x",
+            dataFlowName="DF_Cleanse",
+            properties={"type": "MappingDataFlow", "sources": [{"name": "In", "dataset": dataset}], "sinks": []},
+        ),
+        reg(ResourceType.PIPELINE, "pl", factoryName="adf-x", pipelineName="PL_Cleanse", activities=[activity]),
+    ]
+
+
+def test_a_data_flow_runs_on_its_activitys_runtime_whatever_its_linked_service_connects_via() -> None:
+    closed = [*_managed(), lake(bypass="None", public="Disabled")]
+    assert _lake_edges([*closed, *data_flow_pipeline("ir")], NodeKind.FACTORY) == []
+    (message,) = _lake_edges([*closed, *data_flow_pipeline(None)], NodeKind.FACTORY)
+    assert message.startswith(
+        "factory adf-x -> lake stlake (dfs, pipeline PL_Cleanse, activity Cleanse (data flow), "
+        "on AutoResolveIntegrationRuntime)"
+    )
+    assert "a data flow activity's `integrationRuntime`" in message
+
+
+def test_a_secret_a_linked_service_reads_from_the_vault_is_a_conversation_on_its_runtime() -> None:
+    secret = {"type": "AzureKeyVaultSecret", "store": {"referenceName": "LS_Vault"}, "secretName": "key"}
+    caller = linked_service("LS_Func", "ir", type="AzureFunction", functionKey=secret, functionAppUrl="https://x")
+    vault = reg(ResourceType.VAULT, "vault", vaultName="kv-x", properties={"publicNetworkAccess": "Disabled"})
+    runtime = reg(ResourceType.INTEGRATION_RUNTIME, "ir", factoryName="adf-x", integrationRuntimeName="ir")
+    regs = [*factory_calling("vault"), caller, vault, runtime]
+    found = {(e.target.kind, e.purpose) for e in edges(view_of(*regs)) if e.caller.kind == NodeKind.FACTORY}
+    assert found == {
+        (NodeKind.VAULT, "linked service LS_Vault, on AutoResolveIntegrationRuntime"),
+        (NodeKind.VAULT, "linked service LS_Func via LS_Vault, on ir"),
+    }
 
 
 # --- the deploy agent
@@ -404,4 +494,4 @@ def test_test_and_prod_give_every_conversation_a_private_path_and_dev_a_public_o
         view = PlanView.of_environment(plans[stack])
         assert check(view) == [], stack
         found = {(e.caller.kind, e.target.kind, e.group_id) for e in edges(view)}
-        assert ("function", "lake", "blob") in found and ("factory", "function", "sites") in found, stack
+        assert ("function", "lake", "blob") in found and ("factory", "lake", "dfs") in found, stack

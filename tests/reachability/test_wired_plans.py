@@ -55,7 +55,6 @@ def edited(plan: Plan, name: str, change: Callable[[dict[str, Any]], None]) -> l
         (("platform-adf-network-mpe-sql-approval",), {("factory", "sql", "sqlServer")}),
         # A vault with public access off still admits the factory as a trusted service.
         (("platform-adf-network-mpe-vault",), set()),
-        (("platform-adf-network-mpe-function",), {("factory", "function", "sites")}),
         (
             ("platform-agents-pool",),
             {("agent", "sql", "sqlServer"), ("agent", "function", "sites"), ("agent", "vault", "vault")},
@@ -66,6 +65,32 @@ def test_removing_one_part_of_a_private_path_from_the_test_plan_cuts_exactly_its
     plans: dict[str, Plan], removed: tuple[str, ...], expected: set[tuple[str, str, str]]
 ) -> None:
     assert cut(plans["test"], named(*removed)) == expected
+
+
+def test_a_linked_service_without_connect_via_runs_on_the_public_runtime_and_is_cut_off(plans: dict[str, Plan]) -> None:
+    regs = edited(
+        plans["test"],
+        "platform-adf-content-linkedService-LS_AzureSql",
+        lambda inputs: inputs["properties"].pop("connectVia"),
+    )
+    found = {(v.edge.caller.kind, v.edge.target.kind, v.edge.group_id, v.edge.runtime) for v in check(regs)}
+    assert {(caller, target, group, runtime.name if runtime else None) for caller, target, group, runtime in found} == {
+        ("factory", "sql", "sqlServer", "AutoResolveIntegrationRuntime")
+    }
+
+
+def test_a_data_flow_activity_without_a_runtime_runs_on_the_public_runtime_and_is_cut_off(
+    plans: dict[str, Plan],
+) -> None:
+    def drop_runtime(inputs: dict[str, Any]) -> None:
+        (activity,) = inputs["activities"]
+        activity.pop("integrationRuntime")
+
+    regs = edited(plans["prod"], "platform-adf-content-pipeline-PL_Events_BronzeToSilver", drop_runtime)
+    (violation,) = check(regs)
+    assert violation.edge.runtime is not None and violation.edge.runtime.name == "AutoResolveIntegrationRuntime"
+    assert (violation.edge.target.kind, violation.edge.group_id) == ("lake", "dfs")
+    assert "pipeline PL_Events_BronzeToSilver, activity CleanseBatchToSilver (data flow)" in violation.edge.purpose
 
 
 def test_a_function_app_without_vnet_integration_reaches_no_private_data_plane(plans: dict[str, Plan]) -> None:

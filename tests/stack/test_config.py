@@ -107,17 +107,12 @@ def test_a_misspelt_region_gets_the_closest_one() -> None:
     assert "'ukwset' is not a supported region (did you mean 'ukwest'?); allowed:" in message
 
 
-def test_a_stack_without_a_data_factory_section_is_refused_naming_it() -> None:
-    message = error_of(**{f"{P}__dataFactory": None})
-    assert "Pulumi.dev.yaml: data-platform:dataFactory: required key is missing" in message
-
-
-def test_a_stack_must_say_when_its_triggers_begin_and_the_error_gives_the_format() -> None:
-    message = error_of(**{f"{P}__dataFactory": {"triggersEnabled": True}})
-    assert (
-        "Pulumi.dev.yaml: data-platform:dataFactory: triggerStartTime is required: when this stack's "
-        "tumbling-window triggers begin, a whole UTC hour such as 2026-12-01T00:00:00Z" in message
-    )
+def test_a_stack_that_says_nothing_of_its_triggers_begins_them_at_its_first_deployment() -> None:
+    """No key is required of a new stack: its tumbling windows begin at the hour it is first deployed
+    (components/first_deployment.py), which no backfill bound refuses."""
+    assert DataFactoryConfig().trigger_start_time is None
+    assert DataFactoryConfig.model_validate({"triggersEnabled": True}).trigger_start_time is None
+    assert PlatformConfig.model_fields["data_factory"].default == DataFactoryConfig()
 
 
 @pytest.mark.parametrize("value", ["2026-12-01T00:30:00Z", "2026-12-01T00:00:00", "2026-12-01"])

@@ -85,11 +85,32 @@ def blob_events(**type_properties: Any) -> AdfItem:
 
 
 def findings(*items: AdfItem) -> list[str]:
+    """Every finding of the content rules, refusals first, then warnings."""
     problems: list[str] = []
-    check_content(list(items), problems)
+    warnings: list[str] = []
+    check_content(list(items), problems, warnings)
+    return problems + warnings
+
+
+def refusals(*items: AdfItem) -> list[str]:
+    """The findings that refuse the content."""
+    problems: list[str] = []
+    check_content(list(items), problems, [])
     return problems
 
 
+def warnings_of(*items: AdfItem) -> list[str]:
+    """The findings that only warn: ADF accepted such content."""
+    warnings: list[str] = []
+    check_content(list(items), [], warnings)
+    return warnings
+
+
+def cited(rule: Rule) -> str:
+    """How a finding of this rule ends: its limit and first source, and for a warning the evidence ADF accepts it."""
+    return " (" + rule.finding("", "", "").split(" (", 1)[1]
+
+
 def of_rule(rule: Rule, problems: list[str]) -> list[str]:
-    """The findings that name this rule's limit and first source."""
-    return [p for p in problems if p.endswith(f"(limit {rule.limit}, {rule.sources[0].title})")]
+    """The findings that name this rule's limit and first source (and its evidence, for a warning)."""
+    return [p for p in problems if p.endswith(cited(rule))]

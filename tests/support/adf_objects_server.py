@@ -7,6 +7,11 @@ to delete). Two refusals follow what ADF enforces, so that a client has to delet
 
 * a started trigger cannot be deleted (Microsoft's CI/CD script stops triggers before deleting them);
 * an object that another object still references cannot be deleted.
+
+Managed virtual networks are listed (the API has no delete for them), their managed private endpoints listed and
+deleted per network, and the factory's one global parameters resource (`globalParameters/default`) listed, read
+and replaced, as the REST API's Managed Virtual Networks, Managed Private Endpoints and Global Parameters
+operations do.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ COLLECTIONS = {
     "linkedservices": "LinkedService",
     "integrationruntimes": "IntegrationRuntime",
     "credentials": "Credential",
+    "managedvirtualnetworks": "ManagedVirtualNetwork",
 }
 """The REST collection of each kind of object, lower case, and the kind's name in messages."""
 
@@ -39,10 +45,18 @@ class AdfObjectsServer(ArmServer):
         self.objects: dict[str, dict[str, dict[str, Any]]] = {collection: {} for collection in COLLECTIONS}
         self.deleted: list[str] = []
         """`<collection>/<name>` in the order the deletes succeeded (triggers included)."""
+        self.endpoints: dict[str, dict[str, dict[str, Any]]] = {}
+        """Managed private endpoints by lower-case network name, then lower-case name."""
+        self.global_parameters: dict[str, Any] | None = None
+        """The properties of `globalParameters/default` (name -> {type, value}); None: the factory has none."""
 
     def add_object(self, collection: str, name: str, properties: dict[str, Any]) -> None:
         """An object of `collection` (e.g. "pipelines") with these properties."""
         self.objects[collection][name.lower()] = {"name": name, "properties": properties}
+
+    def add_managed_private_endpoint(self, network: str, name: str, properties: dict[str, Any]) -> None:
+        """A managed private endpoint in this managed virtual network."""
+        self.endpoints.setdefault(network.lower(), {})[name.lower()] = {"name": name, "properties": properties}
 
     def __enter__(self) -> AdfObjectsServer:
         self.start()
@@ -55,6 +69,12 @@ class AdfObjectsServer(ArmServer):
 
     def _route(self, method: str, rest: list[str], query: dict[str, str], body: Any) -> Reply:
         collection = rest[0].lower() if rest else ""
+        if collection == "managedvirtualnetworks" and len(rest) >= 3 and rest[2].lower() == "managedprivateendpoints":
+            return self._endpoints(method, rest[1], rest[3:], query)
+        if collection == "globalparameters":
+            return self._global_parameters(method, rest[1:], body)
+        if collection == "managedvirtualnetworks" and method == "DELETE":
+            return error(405, "MethodNotAllowed", "The managed virtual network cannot be deleted.")
         if collection in COLLECTIONS and method == "GET" and len(rest) == 1:
             return self._list(collection, query)
         if collection in COLLECTIONS and method == "DELETE" and len(rest) == 2:
@@ -125,3 +145,30 @@ class AdfObjectsServer(ArmServer):
         del self.triggers[name.lower()]
         self.deleted.append(f"triggers/{trigger.name}")
         return 200, {}, None
+
+    def _endpoints(self, method: str, network: str, rest: list[str], query: dict[str, str]) -> Reply:
+        endpoints = self.endpoints.get(network.lower(), {})
+        base = f"managedVirtualNetworks/{network}/managedPrivateEndpoints"
+        if method == "GET" and not rest:
+            return 200, {}, {"value": [self._resource(base, endpoints[name]) for name in sorted(endpoints)]}
+        if method == "DELETE" and len(rest) == 1:
+            if endpoints.pop(rest[0].lower(), None) is None:
+                return 204, {}, None
+            self.deleted.append(f"{base}/{rest[0]}")
+            return 200, {}, None
+        return error(404, "NotFound", f"No route for {method} {base}/{'/'.join(rest)}")
+
+    def _global_parameters(self, method: str, rest: list[str], body: Any) -> Reply:
+        def resource() -> dict[str, Any]:
+            return self._resource("globalParameters", {"name": "default", "properties": self.global_parameters or {}})
+
+        if method == "GET" and not rest:
+            return 200, {}, {"value": [resource()] if self.global_parameters is not None else []}
+        if rest[:1] != ["default"] or len(rest) != 1:
+            return error(404, "NotFound", "A factory has one global parameters resource, 'default'.")
+        if method == "GET":
+            return (200, {}, resource()) if self.global_parameters is not None else error(404, "NotFound", "none")
+        if method == "PUT" and isinstance(body, dict) and isinstance(body.get("properties"), dict):
+            self.global_parameters = body["properties"]
+            return 200, {}, resource()
+        return error(400, "BadRequest", "Expected {'properties': {<name>: {'type': ..., 'value': ...}}}.")

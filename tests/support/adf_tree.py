@@ -11,6 +11,7 @@ import pytest
 from adf.load import load_content, pipeline_properties
 from adf.model import AdfContent, ContentError
 from adf.stack_values import STACK_VALUE_KEYS
+from preview.schema import check_inputs
 
 POLICY = {"timeout": "0.01:00:00", "retry": 2, "retryIntervalInSeconds": 60}
 
@@ -117,7 +118,8 @@ def write(root: Path, files: dict[str, Any], overrides: dict[str, Any] | None = 
 
 
 def load(root: Path) -> AdfContent:
-    return load_content(root, STACK_VALUE_KEYS, pipeline_properties())
+    """Load as the program does: with the provider-schema check routing each item (adf/lossless.py)."""
+    return load_content(root, STACK_VALUE_KEYS, pipeline_properties(), typed_check=check_inputs)
 
 
 def problems_of(tmp_path: Path, files: dict[str, Any], overrides: dict[str, Any] | None = None) -> str:

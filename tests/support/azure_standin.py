@@ -1,5 +1,7 @@
 """Azure stood in for on 127.0.0.1: a managed-identity token endpoint, a vault's data plane, Kudu and ARM.
 
+Code that takes a credential directly gets `StandInCredential`, whose tokens are the ones the endpoint issues.
+
 One plain HTTP server answers every path from a script the test writes, in order, the last
 answer repeating, and records each request. Tests give every case its own path (a vault, an
 SCM site), so cases never see each other's answers.
@@ -23,12 +25,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from azure.core.credentials import AccessToken
+
 TOKEN_PATH = "/msi/token"
 
 
 def token_for(audience: str) -> str:
     """The access token the stand-in issues for an audience."""
     return f"stand-in-token-for:{audience}"
+
+
+class StandInCredential:
+    """A TokenCredential for code that takes one directly: the token the stand-in would issue for the scope."""
+
+    def __init__(self) -> None:
+        self.scopes: list[str] = []
+
+    def get_token(self, *scopes: str, **_kwargs: Any) -> AccessToken:
+        self.scopes.extend(scopes)
+        return AccessToken(token_for(scopes[0].removesuffix("/.default")), int(time.time()) + 3600)
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,9 @@ class AzureStandIn:
                 standin._answer(self)
 
             def do_POST(self) -> None:
+                standin._answer(self)
+
+            def do_PUT(self) -> None:
                 standin._answer(self)
 
             def log_message(self, format: str, *args: Any) -> None:

@@ -35,10 +35,16 @@ def serving(script: Script) -> Iterator[str]:
     """Serve `script` until the block ends; yields the base URL."""
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self._answer("GET")
+
         def do_POST(self) -> None:
+            self._answer("POST")
+
+        def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             script.requests.append(
-                Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
+                Recorded(method, self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
             )
             status, payload = script.next()
             body = json.dumps(payload).encode()

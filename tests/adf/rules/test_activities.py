@@ -17,8 +17,10 @@ from tests.support.adf_items import (
     if_condition,
     of_rule,
     pipeline,
+    refusals,
     switch,
     until,
+    warnings_of,
 )
 
 PL = "pipelines_json/pipeline/PL_Test.json"
@@ -173,17 +175,38 @@ def test_timeouts_within_10_minutes_and_7_days_or_expressions_pass(timeout: Any)
     assert policy(timeout=timeout) == []
 
 
-@pytest.mark.parametrize("timeout", ["0.00:09:59", "00:09:59", "7.00:00:01", "8.00:00:00"])
-def test_timeouts_outside_10_minutes_and_7_days_are_refused(timeout: str) -> None:
-    (finding,) = policy(timeout=timeout)
-    assert f"'{timeout}' is outside 0.00:10:00 to 7.00:00:00" in finding
-    assert of_rule(activities.TIMEOUT_RANGE, [finding])
+@pytest.mark.parametrize("timeout", ["0.00:09:59", "00:09:59", "0.00:00:30", "7.00:00:01", "12.00:00:00"])
+def test_timeouts_outside_10_minutes_and_7_days_warn_because_adf_published_such_timeouts(timeout: str) -> None:
+    probe = pipeline([activity("Probe", "GetMetadata", policy={"timeout": timeout})])
+    assert refusals(probe) == []
+    (warning,) = warnings_of(probe)
+    assert f"'{timeout}' is outside 0.00:10:00 to 7.00:00:00" in warning
+    assert warning.endswith(
+        "; ADF accepts it: published by ADF in mrpaulandrew/procfwk@8a7ecb8 (pipeline 04-Infant, "
+        "timeouts 0.00:00:30 and 0.00:01:00))"
+    )
 
 
-@pytest.mark.parametrize("timeout", ["ten minutes", "1:00:00", "00:61:00", "0.00:10", "P1D", 600])
+@pytest.mark.parametrize("timeout", ["ten minutes", "00:61:00", "0.00:10", "P1D", "1:0:00", 600])
 def test_timeouts_not_in_the_time_span_format_are_refused(timeout: Any) -> None:
-    (finding,) = policy(timeout=timeout)
+    (finding,) = refusals(pipeline([activity("Probe", "GetMetadata", policy={"timeout": timeout})]))
     assert of_rule(activities.TIMEOUT_FORMAT, [finding])
+
+
+@pytest.mark.parametrize(("timeout", "written"), [("1:00:00", "0.01:00:00"), ("2.0:01:00", "2.00:01:00")])
+def test_a_time_span_with_a_one_digit_hour_warns_and_names_the_two_digit_form(timeout: str, written: str) -> None:
+    probe = pipeline([activity("Probe", "GetMetadata", policy={"timeout": timeout})])
+    assert refusals(probe) == []
+    (warning,) = warnings_of(probe)
+    assert f"'{timeout}' has an hour of one digit; write '{written}'" in warning
+    assert of_rule(activities.TIMESPAN_ONE_DIGIT_HOUR, [warning])
+
+
+def test_a_one_digit_hour_is_still_held_to_the_bounds() -> None:
+    too_long = pipeline([until("Poll", waits(1), timeout="91.0:00:00")])
+    assert of_rule(activities.UNTIL_TIMEOUT, refusals(too_long))
+    assert of_rule(activities.TIMESPAN_ONE_DIGIT_HOUR, warnings_of(too_long))
+    assert refusals(pipeline([until("Poll", waits(1), timeout="2.0:01:00")])) == []
 
 
 @pytest.mark.parametrize("retry", ["3", True, -1, 1.5])
@@ -201,6 +224,11 @@ def test_retry_whole_numbers_and_expressions_pass(retry: Any) -> None:
 )
 def test_retry_interval_is_30_to_86400_seconds(interval: Any, refused: bool) -> None:
     assert bool(of_rule(activities.RETRY_INTERVAL_RULE, policy(retryIntervalInSeconds=interval))) is refused
+
+
+def test_a_retry_interval_below_30_is_refused_naming_the_30_adf_studio_publishes_instead() -> None:
+    (finding,) = refusals(pipeline([activity("Probe", "GetMetadata", policy={"retryIntervalInSeconds": 5})]))
+    assert "5 is not a whole number from 30 to 86400; ADF Studio publishes 30 instead, so write 30" in finding
 
 
 # ---- each activity type's own rule
@@ -226,9 +254,16 @@ def test_web_http_request_timeout_must_be_a_time_span() -> None:
     assert of_rule(activities.HTTP_REQUEST_TIMEOUT, findings(pipeline([web])))
 
 
-@pytest.mark.parametrize(("units", "refused"), [(1, True), (2, False), (256, False), (257, True)])
-def test_copy_data_integration_units_are_2_to_256(units: int, refused: bool) -> None:
-    assert bool(findings(pipeline([copy(dataIntegrationUnits=units)]))) is refused
+@pytest.mark.parametrize(
+    ("units", "refused", "warned"),
+    [(-1, True, False), (0, False, True), (1, False, True), (2, False, False), (256, False, False), (257, True, False)],
+)
+def test_copy_data_integration_units_are_at_most_256_and_below_2_only_warn(
+    units: int, refused: bool, warned: bool
+) -> None:
+    copying = pipeline([copy(dataIntegrationUnits=units)])
+    assert bool(of_rule(activities.COPY_DIU, refusals(copying))) is refused
+    assert bool(of_rule(activities.COPY_DIU_MINIMUM, warnings_of(copying))) is warned
 
 
 def test_copy_without_data_integration_units_is_auto_and_passes() -> None:

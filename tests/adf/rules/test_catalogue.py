@@ -26,11 +26,13 @@ from tests.support.adf_items import (
     item,
     of_rule,
     pipeline,
+    refusals,
     schedule,
     switch,
     trigger,
     tumbling_window,
     until,
+    warnings_of,
 )
 
 PL = file_of(AdfKind.PIPELINE, "PL_Test")
@@ -62,6 +64,11 @@ def dataflow(name: str, transformation: str) -> AdfItem:
     type_properties = {"sources": [{"name": "Source"}], "sinks": [{"name": "Sink"}]}
     type_properties["transformations"] = [{"name": transformation}]
     return item(AdfKind.DATAFLOW, name, {"type": "MappingDataFlow", "typeProperties": type_properties})
+
+
+def wrangling(source: str) -> AdfItem:
+    type_properties = {"sources": [{"name": source, "script": "source(...)"}], "script": "section Section1;"}
+    return item(AdfKind.DATAFLOW, "DF_Taxi", {"type": "WranglingDataFlow", "typeProperties": type_properties})
 
 
 def data_flow_activity(**compute: Any) -> AdfItem:
@@ -127,18 +134,36 @@ CASES = [
     ),
     Case(
         names.NAME_DATASET,
+        (item(AdfKind.DATASET, "DS.Files", {"type": "Json"}),),
+        f"{file_of(AdfKind.DATASET, 'DS.Files')}: name",
+        (item(AdfKind.DATASET, "DS_Files", {"type": "Json"}),),
+    ),
+    Case(
+        names.NAME_DATASET_CHARACTERS,
         (item(AdfKind.DATASET, "DS-Files", {"type": "Json"}),),
         f"{file_of(AdfKind.DATASET, 'DS-Files')}: name",
         (item(AdfKind.DATASET, "DS_Files", {"type": "Json"}),),
     ),
     Case(
         names.NAME_LINKED_SERVICE,
+        (item(AdfKind.LINKED_SERVICE, "LS:Lake", {"type": "AzureBlobFS"}),),
+        f"{file_of(AdfKind.LINKED_SERVICE, 'LS:Lake')}: name",
+        (item(AdfKind.LINKED_SERVICE, "LS Lake", {"type": "AzureBlobFS"}),),
+    ),
+    Case(
+        names.NAME_LINKED_SERVICE_CHARACTERS,
         (item(AdfKind.LINKED_SERVICE, "LS-Lake", {"type": "AzureBlobFS"}),),
         f"{file_of(AdfKind.LINKED_SERVICE, 'LS-Lake')}: name",
         (item(AdfKind.LINKED_SERVICE, "LS Lake", {"type": "AzureBlobFS"}),),
     ),
     Case(
         names.NAME_DATAFLOW,
+        (dataflow("DF.Events", "Keep"),),
+        f"{file_of(AdfKind.DATAFLOW, 'DF.Events')}: name",
+        (dataflow("DF_Events", "Keep"),),
+    ),
+    Case(
+        names.NAME_DATAFLOW_CHARACTERS,
         (dataflow("DF-Events", "Keep"),),
         f"{file_of(AdfKind.DATAFLOW, 'DF-Events')}: name",
         (dataflow("DF_Events", "Keep"),),
@@ -163,6 +188,12 @@ CASES = [
         (dataflow("DF_Events", "Drop_Invalid"),),
         f"{file_of(AdfKind.DATAFLOW, 'DF_Events')}: properties.typeProperties.transformations[0].name",
         (dataflow("DF_Events", "DropInvalid"),),
+    ),
+    Case(
+        names.NAME_WRANGLING_SOURCE,
+        (wrangling("taxi_fare_input1"),),
+        f"{file_of(AdfKind.DATAFLOW, 'DF_Taxi')}: properties.typeProperties.sources[0].name",
+        (wrangling("taxiFareInput1"),),
     ),
     Case(activities.ACTIVITY_COUNT, (pipeline(waits(121)),), f"{PL}: properties.activities", (pipeline(waits(120)),)),
     Case(
@@ -207,6 +238,12 @@ CASES = [
         f"{PL}: {FIRST}.policy.timeout",
         (with_policy(timeout="7.00:00:00"),),
     ),
+    Case(
+        activities.TIMESPAN_ONE_DIGIT_HOUR,
+        (with_policy(timeout="1:00:00"),),
+        f"{PL}: {FIRST}.policy.timeout",
+        (with_policy(timeout="01:00:00"),),
+    ),
     Case(activities.RETRY, (with_policy(retry=-1),), f"{PL}: {FIRST}.policy.retry", (with_policy(retry=0),)),
     Case(
         activities.RETRY_INTERVAL_RULE,
@@ -243,6 +280,12 @@ CASES = [
         (pipeline([copy(dataIntegrationUnits=257)]),),
         f"{PL}: {FIRST}.typeProperties.dataIntegrationUnits",
         (pipeline([copy(dataIntegrationUnits=256)]),),
+    ),
+    Case(
+        activities.COPY_DIU_MINIMUM,
+        (pipeline([copy(dataIntegrationUnits=1)]),),
+        f"{PL}: {FIRST}.typeProperties.dataIntegrationUnits",
+        (pipeline([copy(dataIntegrationUnits=2)]),),
     ),
     Case(
         activities.DATA_FLOW_CORES,
@@ -357,8 +400,19 @@ def test_the_rule_fires_once_at_the_path_naming_its_limit_and_source(case: Case)
     found = findings(*case.fires)
     assert len(found) == 1, found
     assert found[0].startswith(f"{case.at}: ")
-    assert found[0].endswith(f" (limit {case.rule.limit}, {case.rule.sources[0].title})")
+    assert f" (limit {case.rule.limit}, {case.rule.sources[0].title}" in found[0]
     assert of_rule(case.rule, found) == found
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.rule.id for case in CASES])
+def test_a_rule_refuses_unless_adf_accepted_content_breaking_it_then_it_warns_naming_that_content(case: Case) -> None:
+    if case.rule.accepted:
+        assert refusals(*case.fires) == []
+        (warning,) = warnings_of(*case.fires)
+        assert warning.endswith(f"; ADF accepts it: {case.rule.accepted[0].title})")
+    else:
+        assert warnings_of(*case.fires) == []
+        assert len(refusals(*case.fires)) == 1
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.rule.id for case in CASES])

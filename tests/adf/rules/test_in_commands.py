@@ -1,5 +1,6 @@
 """The content rules in the commands: `python -m ops adf check` refuses the files that break them (exit 2, naming
-file, path, limit and source) and accepts the committed `pipelines_json/`, which every rule passes."""
+file, path, limit and source), deploys with a warning what breaks only a rule ADF's published content breaks too,
+and accepts the committed `pipelines_json/`, which every rule passes without a warning."""
 
 from __future__ import annotations
 
@@ -63,4 +64,23 @@ def test_the_committed_content_passes_every_rule() -> None:
         PROJECT / "pipelines_json", pipeline_properties=pipeline_properties(), with_overrides=False
     )
     assert found.problems == []
+    assert found.warnings == []
     assert len(found.items) > 20
+
+
+def test_what_adf_published_deploys_with_a_warning_naming_page_and_evidence(tmp_path: Path) -> None:
+    files: dict[str, Any] = fixture_files()
+    files["pipeline/PL_Quick"] = pipeline("PL_Quick", [{**wait("W"), "policy": {"timeout": "0.00:00:30"}}])
+    result = adf_check(write(tmp_path, files))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    at = next(index for index, line in enumerate(lines) if line.startswith("pipeline/PL_Quick.json: "))
+    assert lines[at + 1] == (
+        "  warning: properties.activities[0].policy.timeout: '0.00:00:30' is outside 0.00:10:00 to 7.00:00:00 "
+        "(limit 0.00:10:00 to 7.00:00:00, Data Factory limits; ADF accepts it: published by ADF in "
+        "mrpaulandrew/procfwk@8a7ecb8 (pipeline 04-Infant, timeouts 0.00:00:30 and 0.00:01:00))"
+    )
+    assert lines[-2:] == [
+        "5 of 5 file(s) deployable",
+        "1 file(s) with warnings: ADF accepts them, so they deploy; see each warning's evidence",
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from adf.model import AdfKind
 from adf.rules import names
-from tests.support.adf_items import findings, item, of_rule, pipeline
+from tests.support.adf_items import findings, item, of_rule, pipeline, refusals, warnings_of
 from tests.support.adf_tree import fixture_files, problems_of
 
 
@@ -19,50 +19,79 @@ def name_findings(kind: AdfKind, name: str) -> list[str]:
     return findings(item(kind, name, properties))
 
 
+REFUSED, WARNED, OK = "refused", "warned", "ok"
+
+
 @pytest.mark.parametrize(
-    ("kind", "name", "refused"),
+    ("kind", "name", "outcome"),
     [
-        (AdfKind.PIPELINE, "P" * 140, False),
-        (AdfKind.PIPELINE, "P" * 141, True),
-        (AdfKind.PIPELINE, "_Staging", False),
-        (AdfKind.PIPELINE, "PL-Copy", False),
-        (AdfKind.PIPELINE, "PL#Copy", True),
-        (AdfKind.PIPELINE, "PL\tCopy", True),
-        (AdfKind.TRIGGER, "T" * 260, False),
-        (AdfKind.TRIGGER, "T" * 261, True),
-        (AdfKind.TRIGGER, "_Daily", True),
-        (AdfKind.TRIGGER, "TR-Daily", False),
-        (AdfKind.TRIGGER, "TR+Daily", True),
-        (AdfKind.DATASET, "DS_Files_2", False),
-        (AdfKind.DATASET, "DS Files", True),
-        (AdfKind.DATASET, "2DS", True),
-        (AdfKind.DATASET, "D" * 261, True),
-        (AdfKind.LINKED_SERVICE, "LS Lake", False),
-        (AdfKind.LINKED_SERVICE, "_Lake", True),
-        (AdfKind.LINKED_SERVICE, "LS(Lake)", True),
-        (AdfKind.DATAFLOW, "DF_Events", False),
-        (AdfKind.DATAFLOW, "DF.Events", True),
-        (AdfKind.INTEGRATION_RUNTIME, "ir", True),
-        (AdfKind.INTEGRATION_RUNTIME, "irv", False),
-        (AdfKind.INTEGRATION_RUNTIME, "i" * 63, False),
-        (AdfKind.INTEGRATION_RUNTIME, "i" * 64, True),
-        (AdfKind.INTEGRATION_RUNTIME, "ir-vnet-1", False),
-        (AdfKind.INTEGRATION_RUNTIME, "ir-", True),
-        (AdfKind.INTEGRATION_RUNTIME, "-ir", True),
-        (AdfKind.INTEGRATION_RUNTIME, "ir_vnet", True),
+        (AdfKind.PIPELINE, "P" * 140, OK),
+        (AdfKind.PIPELINE, "P" * 141, REFUSED),
+        (AdfKind.PIPELINE, "_Staging", OK),
+        (AdfKind.PIPELINE, "PL-Copy", OK),
+        (AdfKind.PIPELINE, "PL#Copy", REFUSED),
+        (AdfKind.PIPELINE, "PL\tCopy", REFUSED),
+        (AdfKind.TRIGGER, "T" * 260, OK),
+        (AdfKind.TRIGGER, "T" * 261, REFUSED),
+        (AdfKind.TRIGGER, "_Daily", REFUSED),
+        (AdfKind.TRIGGER, "TR-Daily", OK),
+        (AdfKind.TRIGGER, "TR+Daily", REFUSED),
+        (AdfKind.DATASET, "DS_Files_2", OK),
+        (AdfKind.DATASET, "DS Files", WARNED),
+        (AdfKind.DATASET, "DS-Files", WARNED),
+        (AdfKind.DATASET, "DS#Files", REFUSED),
+        (AdfKind.DATASET, "2DS", REFUSED),
+        (AdfKind.DATASET, "D" * 261, REFUSED),
+        (AdfKind.LINKED_SERVICE, "LS Lake", OK),
+        (AdfKind.LINKED_SERVICE, "_Lake", REFUSED),
+        (AdfKind.LINKED_SERVICE, "LS(Lake)", WARNED),
+        (AdfKind.LINKED_SERVICE, "vhreporting-kv-link", WARNED),
+        (AdfKind.LINKED_SERVICE, "LS/Lake", REFUSED),
+        (AdfKind.DATAFLOW, "DF_Events", OK),
+        (AdfKind.DATAFLOW, "driftflow-1", WARNED),
+        (AdfKind.DATAFLOW, "DF.Events", REFUSED),
+        (AdfKind.INTEGRATION_RUNTIME, "ir", REFUSED),
+        (AdfKind.INTEGRATION_RUNTIME, "irv", OK),
+        (AdfKind.INTEGRATION_RUNTIME, "i" * 63, OK),
+        (AdfKind.INTEGRATION_RUNTIME, "i" * 64, REFUSED),
+        (AdfKind.INTEGRATION_RUNTIME, "ir-vnet-1", OK),
+        (AdfKind.INTEGRATION_RUNTIME, "ir-", REFUSED),
+        (AdfKind.INTEGRATION_RUNTIME, "-ir", REFUSED),
+        (AdfKind.INTEGRATION_RUNTIME, "ir_vnet", REFUSED),
     ],
 )
-def test_names_by_kind(kind: AdfKind, name: str, refused: bool) -> None:
-    assert bool(name_findings(kind, name)) is refused
+def test_names_by_kind(kind: AdfKind, name: str, outcome: str) -> None:
+    properties: dict[str, Any] = {"activities": []} if kind == AdfKind.PIPELINE else {"type": "Anything"}
+    named = item(kind, name, properties)
+    refused, warned = refusals(named), warnings_of(named)
+    assert (REFUSED if refused else WARNED if warned else OK) == outcome, refused + warned
 
 
 def test_a_name_breaking_several_rules_gets_one_finding_per_reason() -> None:
-    found = name_findings(AdfKind.DATASET, "1-" + "d" * 260)
-    assert len(found) == 3
-    assert "is 262 characters; allowed 1 to 260" in found[0]
+    found = name_findings(AdfKind.DATASET, "1-#" + "d" * 260)
+    assert len(found) == 4
+    assert "is 263 characters; allowed 1 to 260" in found[0]
     assert "starts with '1'; it must start with a letter" in found[1]
-    assert "has '-'; allowed: letters, digits and _" in found[2]
-    assert all(of_rule(names.NAME_DATASET, [finding]) for finding in found)
+    assert "has '#'; allowed: none of" in found[2]
+    assert "has '-'; allowed: letters, digits and _" in found[3]
+    assert all(of_rule(names.NAME_DATASET, [finding]) for finding in found[:3])
+    assert of_rule(names.NAME_DATASET_CHARACTERS, [found[3]])
+
+
+def test_a_dash_in_a_dataset_name_warns_that_adf_refuses_the_dataset_when_a_pipeline_runs() -> None:
+    (warning,) = warnings_of(item(AdfKind.DATASET, "DS-Files", {"type": "Json"}))
+    assert "ADF deploys the name but refuses the dataset when a pipeline runs" in warning
+    assert warning.endswith(f"; ADF accepts it: {names.NAME_DATASET_CHARACTERS.accepted[0].title})")
+
+
+def test_a_wrangling_data_flow_source_with_an_underscore_warns_a_mapping_data_flow_one_is_refused() -> None:
+    sources = {"sources": [{"name": "taxi_fare_data_input1"}]}
+    wrangling = item(AdfKind.DATAFLOW, "TaxiWrangle", {"type": "WranglingDataFlow", "typeProperties": sources})
+    mapping = item(AdfKind.DATAFLOW, "TaxiMap", {"type": "MappingDataFlow", "typeProperties": sources})
+    assert refusals(wrangling) == []
+    assert of_rule(names.NAME_WRANGLING_SOURCE, warnings_of(wrangling))
+    assert warnings_of(mapping) == []
+    assert of_rule(names.NAME_TRANSFORMATION, refusals(mapping))
 
 
 def test_variables_are_unique_ignoring_case_too() -> None:

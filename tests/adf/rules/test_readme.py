@@ -16,7 +16,7 @@ README = Path(__file__).resolve().parents[3] / "README.md"
 SECTION = "### ADF content rules (`adf/rules/`)"
 ABSTRACT = frozenset({"Container", "Execution", "MultiplePipelineTrigger"})
 """Base types of the SDK's unions (control activity, execution activity, multi-pipeline trigger): no file has them."""
-GENERAL = ("name-", "pipeline-", "activity-", "expression-length", "object-size")
+GENERAL = ("name-", "pipeline-", "activity-", "timespan-", "expression-length", "object-size")
 """Rules that apply to every object of a kind, not to one activity or trigger type."""
 
 
@@ -50,10 +50,17 @@ def test_the_rules_table_is_the_catalogue_row_for_row() -> None:
             rule.fact,
             f"`{rule.limit}`",
             ", ".join(f"[{source.title}]({source.url})" for source in rule.sources),
+            rule.evidence + "".join(f" [{source.title}]({source.url})" for source in rule.accepted),
+            rule.decision,
         ]
         for rule in RULES
     ]
     assert table("| rule | applies to |") == expected
+
+
+def test_a_rule_warns_exactly_when_adf_accepted_content_that_breaks_it() -> None:
+    for rule in RULES:
+        assert (rule.decision == "refused") is (not rule.accepted), rule.id
 
 
 def test_the_types_table_lists_every_activity_and_trigger_type_of_the_sdk() -> None:

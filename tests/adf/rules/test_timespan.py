@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adf.rules.timespan import seconds, timespan
+from adf.rules.timespan import has_one_digit_hour, seconds, timespan
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,17 @@ def test_a_sign_only_where_signed() -> None:
 def test_timespan() -> None:
     assert timespan(600) == "0.00:10:00"
     assert timespan(7 * 86_400 + 1) == "7.00:00:01"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1:00:00", 3600), ("2.0:01:00", 2 * 86_400 + 60), ("01:00:00", 3600), ("1:0:00", None)]
+)
+def test_an_hour_of_one_digit_only_where_asked(text: str, expected: int | None) -> None:
+    assert seconds(text, one_digit_hour=True) == expected
+
+
+def test_has_one_digit_hour() -> None:
+    assert has_one_digit_hour("1:00:00")
+    assert has_one_digit_hour("2.0:01:00")
+    assert not has_one_digit_hour("01:00:00")
+    assert not has_one_digit_hour("ten minutes")

@@ -1,5 +1,6 @@
 """A fake Azure Resource Manager for one Data Factory, over HTTPS on 127.0.0.1 (see `server`)."""
 
+from tests.support.arm_server.connectivity import FakeLinkedService
 from tests.support.arm_server.model import (
     FACTORY,
     RESOURCE_GROUP,
@@ -20,6 +21,7 @@ __all__ = [
     "Activity",
     "ArmServer",
     "FakeCredential",
+    "FakeLinkedService",
     "FakeTrigger",
     "RunFrame",
     "make_certificate",

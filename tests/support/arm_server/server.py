@@ -12,7 +12,9 @@ does the work:
 * subscribeToEvents: 202 with `Location`; the location answers 202 while the subscription
   is Provisioning and 200 with the status body once it is Enabled;
 * queryTriggerRuns: the trigger runs updated in [lastUpdatedAfter, lastUpdatedBefore],
-  filtered by trigger name and paged with a continuationToken.
+  filtered by trigger name and paged with a continuationToken;
+* linked services and ADF Studio's connection test (`testConnectivity`), as azure.datafactory.tools calls it
+  (`connectivity`).
 
 Azure's bearer policy refuses plain http, so the server speaks TLS with a throwaway
 self-signed certificate for 127.0.0.1 (`make_certificate`); clients trust it through
@@ -29,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ops.factory import API_VERSION, FactoryCoordinates
+from tests.support.arm_server.connectivity import ConnectivityRoutes
 from tests.support.arm_server.http import HttpsServer
 from tests.support.arm_server.model import (
     FACTORY,
@@ -48,7 +51,7 @@ from tests.support.arm_server.trigger_runs import TriggerRunRoutes
 from tests.support.arm_server.triggers import TriggerRoutes
 
 
-class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes):
+class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes, ConnectivityRoutes):
     """The fake ARM: add triggers and scripted pipelines, `start()`, point a client at `endpoint`."""
 
     def __init__(
@@ -71,6 +74,8 @@ class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes):
         self.triggers: dict[str, FakeTrigger] = {}
         self.pipelines: dict[str, list[RunFrame]] = {}
         self.runs: dict[str, FakeRun] = {}
+        self.linked_services = {}
+        self.tested = []
         self.requests: list[Recorded] = []
         self._operations: dict[str, Operation] = {}
         self._lock = threading.Lock()
@@ -194,4 +199,7 @@ class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes):
             return self._query_activities(rest[1], body)
         if method == "GET" and kind in ("operationstatuses", "operationresults") and len(rest) == 2:
             return self._poll(kind, rest[1])
+        connectivity = self._connectivity_route(method, rest, query, body)
+        if connectivity is not None:
+            return connectivity
         return error(404, "NotFound", f"No route for {method} {'/'.join(rest)}")

@@ -1,0 +1,1 @@
+"""The diagram's views, the renderer and the committed pictures."""
