@@ -50,7 +50,8 @@ NO_ARCHIVE = ["Standard_ZRS", "Standard_GZRS", "Standard_RAGZRS", "Premium_ZRS"]
 @pytest.mark.parametrize("sku", NO_ARCHIVE)
 @pytest.mark.parametrize("target", ["baseBlob", "snapshot", "version"])
 def test_tiering_to_archive_fires_on_each_zone_redundant_sku_for_each_target(sku: str, target: str) -> None:
-    archive = rule(**{target: {"tierToArchive": {"daysAfterModificationGreaterThan": 30}}})
+    actions: dict[str, Any] = {target: {"tierToArchive": {"daysAfterModificationGreaterThan": 30}}}
+    archive = rule(**actions)
     assert fired([account(sku=sku), lifecycle(archive)], "storage-archive-tier-redundancy") == [
         f"rule 'archive' tiers {target} to Archive on a {sku} account"
     ]
@@ -145,13 +146,15 @@ def test_storage_ip_rules_refuse_31_and_32_prefixes() -> None:
 @pytest.mark.parametrize(("days", "fires"), [(0, True), (1, False), (365, False), (366, True)])
 def test_soft_delete_keeps_1_to_365_days_in_both_policies(key: str, days: int, fires: bool) -> None:
     for policy in ({"enabled": True, "days": days}, {"days": days}):
-        found = fired([blob_service(**{key: policy})], "storage-soft-delete-days")
+        inputs: dict[str, Any] = {key: policy}
+        found = fired([blob_service(**inputs)], "storage-soft-delete-days")
         assert found == ([f"{key}: soft delete retention (days) is {days}; Azure allows 1-365"] if fires else [])
 
 
 @pytest.mark.parametrize("key", ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"])
 def test_a_disabled_soft_delete_policy_is_not_judged(key: str) -> None:
-    assert fired([blob_service(**{key: {"enabled": False, "days": 0}})], "storage-soft-delete-days") == []
+    inputs: dict[str, Any] = {key: {"enabled": False, "days": 0}}
+    assert fired([blob_service(**inputs)], "storage-soft-delete-days") == []
 
 
 def restorable(**inputs: Any) -> Registration:
