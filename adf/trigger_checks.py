@@ -7,7 +7,7 @@ maximum) are content rules with their sources, in `adf.rules.triggers`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from adf.checks import declared, is_declared
@@ -32,6 +32,15 @@ def _parse_time(value: Any) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _comparable(moment: datetime) -> datetime:
+    """A time with an offset or without one, comparable with either: a time without one is taken as UTC.
+
+    That is what it is for a tumbling window and a UTC schedule; outside UTC a time with the Z is reported on its
+    own, so the order is judged without crashing on the mix.
+    """
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _check_int(value: Any, low: int, high: int) -> bool:
@@ -109,7 +118,7 @@ def _check_recurrence(kind: str, type_properties: Mapping[str, Any], bad: Bad) -
         bad(f"{prefix}startTime", f"{spec.get('startTime')!r} is not an ISO 8601 date-time")
     end = spec.get("endTime")
     end_time = _parse_time(end)
-    if end is not None and (end_time is None or (start is not None and end_time <= start)):
+    if end is not None and (end_time is None or (start is not None and _comparable(end_time) <= _comparable(start))):
         bad(f"{prefix}endTime", f"{end!r} must be an ISO 8601 date-time after startTime")
     if kind == "ScheduleTrigger":
         _check_schedule(spec, bad)

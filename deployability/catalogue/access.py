@@ -9,7 +9,9 @@ from deployability.rule import Finding, Rule
 from preview.view import PlanView, Registration, ResourceType, known_str
 from stack.evidence import Source
 
-PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")
+"""What roleAssignments 2022-04-01 (the API version azure-native's RoleAssignment sends) takes as principalType."""
+TEMPLATE_PAGE = "https://learn.microsoft.com/azure/templates/microsoft.authorization/roleassignments"
 
 
 def _principal_type(view: PlanView) -> Iterator[Finding]:
@@ -110,6 +112,7 @@ RULES: tuple[Rule, ...] = (
                 "https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template#new-service-principal",
                 "set principalType to ServicePrincipal for a service principal or managed identity",
             ),
+            Source(TEMPLATE_PAGE, "principalType (2022-04-01): Device, ForeignGroup, Group, ServicePrincipal or User"),
         ),
         check=_principal_type,
     ),

@@ -254,3 +254,114 @@ def test_the_default_backoff_outlasts_a_one_minute_resume() -> None:
 
     assert sum(CONNECT_DELAYS) > 60
     assert max(CONNECT_DELAYS) <= 60
+
+
+TRANSIENT = (40613, 40197, 40501)
+"""Microsoft's documented transient login errors (ops/sql.py cites the pages): a paused database resuming (40613),
+the service reconfiguring (40197) or busy (40501)."""
+
+
+@pytest.mark.parametrize("number", TRANSIENT)
+def test_each_transient_error_number_is_retried(number: int) -> None:
+    from ops.sql import connect_with_retry, transient_error
+
+    assert transient_error(_unavailable(number)) == number
+    flaky = FlakyConnect(_unavailable(number))
+    slept: list[float] = []
+    assert connect_with_retry(flaky, delays=(7,), sleep=slept.append, log=lambda _: None) is flaky.connection
+    assert (flaky.calls, slept) == (2, [7])
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        18456,  # login failed: the identity is not a user of the database
+        40615,  # the server's firewall refuses the client's address
+        4060,  # the database the login names cannot be opened
+        # neighbours of the transient numbers
+        40612,
+        40614,
+        40196,
+        40198,
+        40500,
+        40502,
+    ],
+)
+def test_an_error_number_outside_the_transient_list_fails_at_once(number: int) -> None:
+    from ops.sql import connect_with_retry, transient_error
+
+    assert transient_error(_unavailable(number)) is None
+    flaky = FlakyConnect(_unavailable(number))
+    slept: list[float] = []
+    with pytest.raises(RuntimeError, match=f"\\({number}\\)"):
+        connect_with_retry(flaky, delays=(7,), sleep=slept.append, log=lambda _: None)
+    assert (flaky.calls, slept) == (1, [])
+
+
+@pytest.mark.parametrize("text", ["error 140613", "error 406131", "error 2401979", "code 405010"])
+def test_a_transient_number_inside_a_longer_number_is_not_transient(text: str) -> None:
+    from ops.sql import transient_error
+
+    assert transient_error(RuntimeError(text)) is None
+
+
+def test_a_transient_number_is_found_in_the_errors_message_or_in_its_arguments() -> None:
+    """Drivers put the SQL message in the exception's args, or build its str() themselves."""
+    from ops.sql import transient_error
+
+    class SummarisedError(Exception):
+        def __str__(self) -> str:
+            return "connection failed"
+
+    class ComposedError(Exception):
+        def __str__(self) -> str:
+            return "[SQL Server]Database 'db' is not currently available. (40501)"
+
+    assert (
+        transient_error(SummarisedError("08S01", "[SQL Server]Database 'db' is not currently available. (40613)"))
+        == 40613
+    )
+    assert transient_error(ComposedError()) == 40501
+
+
+def test_the_real_drivers_error_carries_the_number_through_its_message() -> None:
+    from mssql_python.exceptions import OperationalError
+
+    from ops.sql import transient_error
+
+    error = OperationalError(
+        "Connection failed",
+        "[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Database 'db' on server 's' is not currently "
+        "available.  Please retry the connection later. (40613) (SQLDriverConnect)",
+    )
+    assert transient_error(error) == 40613
+
+
+def test_by_default_a_login_is_tried_six_times_over_135_seconds() -> None:
+    """Microsoft's retry guidance: about 5 s first, doubling, capped at 60 s; well over a one-minute resume."""
+    from ops.sql import connect_with_retry
+
+    flaky = FlakyConnect(*[_unavailable(40613) for _ in range(10)])
+    slept: list[float] = []
+    logged: list[str] = []
+    with pytest.raises(RuntimeError, match="40613"):
+        connect_with_retry(flaky, sleep=slept.append, log=logged.append)
+    assert flaky.calls == 6
+    assert slept == [5, 10, 20, 40, 60]
+    assert logged[0] == "database unavailable (error 40613), attempt 1; retrying in 5 s"
+    assert logged[-1] == "database unavailable (error 40613), attempt 5; retrying in 60 s"
+
+
+def test_apply_retries_the_login_while_the_database_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from functools import partial
+
+    from ops.sql import SqlTarget, apply_to
+
+    slept: list[float] = []
+    monkeypatch.setattr(sql, "connect_with_retry", partial(sql.connect_with_retry, sleep=slept.append))
+    flaky = FlakyConnect(_unavailable(40613))
+    logged: list[str] = []
+    target = SqlTarget("s", "d", {"FactoryIdentityName": "adf", "FactoryIdentitySid": SID})
+    apply_to(target, [], open_connection=lambda server, database: flaky(), log=logged.append)
+    assert (flaky.calls, slept) == (2, [5])
+    assert logged[0] == "database unavailable (error 40613), attempt 1; retrying in 5 s"
