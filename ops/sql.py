@@ -13,18 +13,15 @@ workload identity, or `az login` locally); no password is involved.
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from migrations.scripts import Connection, Script, SqlInputError, apply
-from ops.factory import OutputsSource
+from ops.factory import DEFAULT_ENDPOINT, Factory, FactoryCoordinates, OutputsSource
 from stack.errors import AzureRefusedError
 
 
@@ -94,24 +91,38 @@ def sid_literal(client_id: str) -> str:
     return "0x" + uuid.UUID(client_id).bytes_le.hex().upper()
 
 
-def factory_client_id(factory_id: str, endpoint: str = "https://management.azure.com") -> str:
-    """The application (client) id of the factory's system-assigned managed identity, read through ARM."""
-    from ops.factory import azure_refusals, make_credential
+def factory_client_id(
+    factory: FactoryCoordinates, *, client: Factory | None = None, endpoint: str = DEFAULT_ENDPOINT
+) -> str:
+    """The application (client) id of the factory's system-assigned managed identity, read through ARM.
 
-    identity = f"{factory_id}/providers/Microsoft.ManagedIdentity/identities/default"
+    The factory resource shows only the identity's principal id; the client id SQL needs for the SID is on the
+    identity's own resource, `<factory>/providers/Microsoft.ManagedIdentity/identities/default`
+    (https://learn.microsoft.com/rest/api/managedidentity/system-assigned-identities/get-by-scope).
+    The read goes through the factory client's azure-core pipeline: its credential, retries and ARM's errors.
+    """
+    from azure.core.rest import HttpRequest
+
+    from ops.factory import azure_refusals, connect
+
+    identity = f"{factory.resource_id}/providers/Microsoft.ManagedIdentity/identities/default"
+    request = HttpRequest("GET", identity, params={"api-version": IDENTITY_API_VERSION})
     with azure_refusals(f"reading the factory identity {identity}"):
-        token = make_credential().get_token(f"{endpoint}/.default").token
-    url = f"{endpoint}{identity}?api-version={IDENTITY_API_VERSION}"
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        if client is not None:
+            response = client.client.send_request(request)
+        else:
+            with connect(factory, endpoint=endpoint) as owned:
+                response = owned.client.send_request(request)
+        response.raise_for_status()
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            body = json.load(response)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise AzureRefusedError(f"reading the factory identity {identity}: {exc}") from exc
-    client_id = (body.get("properties") or {}).get("clientId")
+        body = response.json()
+    except ValueError as exc:
+        raise AzureRefusedError(f"reading the factory identity {identity}: the answer is not JSON") from exc
+    properties = body.get("properties") if isinstance(body, dict) else None
+    client_id = properties.get("clientId") if isinstance(properties, dict) else None
     if not client_id:
         raise SqlInputError(
-            f"{factory_id}: the factory has no system-assigned identity (no clientId); "
+            f"{factory.resource_id}: the factory has no system-assigned identity (no clientId); "
             "pass --var FactoryIdentitySid=0x<32 hex digits>"
         )
     return str(client_id)
@@ -137,14 +148,13 @@ def parse_variables(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _factory_id(found: Mapping[str, Any]) -> str:
+def _factory(found: Mapping[str, Any]) -> FactoryCoordinates:
     names = ("subscription_id", "resource_group_name", "factory_name")
     missing = [name for name in names if not found.get(name)]
     if missing:
         raise SqlInputError(f"the stack has no output {', '.join(missing)}; pass --var FactoryIdentitySid=0x...")
-    return (
-        f"/subscriptions/{found['subscription_id']}/resourceGroups/{found['resource_group_name']}"
-        f"/providers/Microsoft.DataFactory/factories/{found['factory_name']}"
+    return FactoryCoordinates(
+        str(found["subscription_id"]), str(found["resource_group_name"]), str(found["factory_name"])
     )
 
 
@@ -153,7 +163,7 @@ def resolve_target(
     server: str | None = None,
     database: str | None = None,
     variables: Mapping[str, str] | None = None,
-    client_id: Callable[[str], str] | None = None,
+    client_id: Callable[[FactoryCoordinates], str] | None = None,
 ) -> SqlTarget | None:
     """The database and variables from the flags, the stack's outputs filling in the rest; None when the stack
     has no database yet (never deployed: the first `pulumi up` creates it and the next apply fills it).
@@ -171,7 +181,7 @@ def resolve_target(
         database = database or found.get("sql_database_name")
         variables.setdefault("FactoryIdentityName", str(found.get("factory_name", "")))
         if "FactoryIdentitySid" not in variables:
-            variables["FactoryIdentitySid"] = sid_literal((client_id or factory_client_id)(_factory_id(found)))
+            variables["FactoryIdentitySid"] = sid_literal((client_id or factory_client_id)(_factory(found)))
     if not server or not database or not variables.get("FactoryIdentityName"):
         raise SqlInputError("pass --server, --database and --var FactoryIdentityName=<factory>")
     if not re.fullmatch(r"0x[0-9A-Fa-f]{32}", variables.get("FactoryIdentitySid", "")):

@@ -8,8 +8,13 @@ from typing import Any
 
 import pytest
 
+from migrations.scripts import SqlInputError
 from ops import sql
 from ops.cli.main import main
+from ops.factory import FactoryCoordinates, connect
+from stack.errors import AzureRefusedError
+from tests.support.arm_server import ArmServer, FakeCredential
+from tests.support.arm_server.server import IDENTITY_CLIENT_ID
 from tests.support.checkout import PROJECT_DIR
 from tests.support.sql_database import FakeDatabase
 
@@ -32,8 +37,8 @@ def deployed(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen["outputs"].append((stack, project_dir))
         return dict(seen.get("values", OUTPUTS))
 
-    def client_id(factory_id: str) -> str:
-        seen["client_id"].append(factory_id)
+    def client_id(factory: FactoryCoordinates) -> str:
+        seen["client_id"].append(factory.resource_id)
         return "00112233-4455-6677-8899-aabbccddeeff"
 
     monkeypatch.setattr("ops.stack_outputs.stack_outputs", outputs)
@@ -365,3 +370,39 @@ def test_apply_retries_the_login_while_the_database_resumes(monkeypatch: pytest.
     apply_to(target, [], open_connection=lambda server, database: flaky(), log=logged.append)
     assert (flaky.calls, slept) == (2, [5])
     assert logged[0] == "database unavailable (error 40613), attempt 1; retrying in 5 s"
+
+
+def test_the_factory_client_id_is_read_from_the_identity_resource_through_arm(
+    server: ArmServer, tls: tuple[Path, Path]
+) -> None:
+    client = connect(
+        server.coordinates, credential=FakeCredential(), endpoint=server.endpoint, connection_verify=str(tls[0])
+    )
+    with client:
+        assert sql.factory_client_id(server.coordinates, client=client) == IDENTITY_CLIENT_ID
+    assert server.actions() == ["GET providers/Microsoft.ManagedIdentity/identities/default"]
+
+
+def test_a_factory_without_a_system_assigned_identity_is_azures_404_in_its_words(
+    server: ArmServer, tls: tuple[Path, Path]
+) -> None:
+    server.identity_client_id = None
+    client = connect(
+        server.coordinates,
+        credential=FakeCredential(),
+        endpoint=server.endpoint,
+        connection_verify=str(tls[0]),
+        retry_total=0,
+    )
+    with client, pytest.raises(AzureRefusedError, match="ResourceNotFound: The system-assigned identity"):
+        sql.factory_client_id(server.coordinates, client=client)
+
+
+def test_an_identity_without_a_client_id_asks_for_the_sid_flag(
+    server: ArmServer, tls: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.identity_client_id = ""
+    monkeypatch.setattr("ops.factory.make_credential", FakeCredential)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
+    with pytest.raises(SqlInputError, match=r"no system-assigned identity.*--var FactoryIdentitySid"):
+        sql.factory_client_id(server.coordinates, endpoint=server.endpoint)

@@ -13,6 +13,9 @@ does the work:
   is Provisioning and 200 with the status body once it is Enabled;
 * queryTriggerRuns: the trigger runs updated in [lastUpdatedAfter, lastUpdatedBefore],
   filtered by trigger name and paged with a continuationToken;
+* the factory's system-assigned identity as its own resource
+  (`<factory>/providers/Microsoft.ManagedIdentity/identities/default`, api-version 2023-01-31), whose
+  `properties.clientId` is `identity_client_id` (None: a factory without one, ARM's 404);
 * linked services and ADF Studio's connection test (`testConnectivity`), as azure.datafactory.tools calls it
   (`connectivity`).
 
@@ -50,6 +53,10 @@ from tests.support.arm_server.runs import RunRoutes
 from tests.support.arm_server.trigger_runs import TriggerRunRoutes
 from tests.support.arm_server.triggers import TriggerRoutes
 
+IDENTITY_SUFFIX = "/providers/Microsoft.ManagedIdentity/identities/default"
+IDENTITY_API_VERSION = "2023-01-31"
+IDENTITY_CLIENT_ID = "00112233-4455-6677-8899-aabbccddeeff"
+
 
 class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes, ConnectivityRoutes):
     """The fake ARM: add triggers and scripted pipelines, `start()`, point a client at `endpoint`."""
@@ -76,6 +83,7 @@ class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes, ConnectivityRoutes):
         self.runs: dict[str, FakeRun] = {}
         self.linked_services = {}
         self.tested = []
+        self.identity_client_id: str | None = IDENTITY_CLIENT_ID
         self.requests: list[Recorded] = []
         self._operations: dict[str, Operation] = {}
         self._lock = threading.Lock()
@@ -141,6 +149,8 @@ class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes, ConnectivityRoutes):
             if authorization != f"Bearer {TOKEN}":
                 return error(401, "InvalidAuthenticationToken", "The access token is invalid.")
             version = query.get("api-version")
+            if path.lower() == f"{self.base}{IDENTITY_SUFFIX}".lower():
+                return self._identity(version)
             if version is None:
                 return error(
                     400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required."
@@ -168,6 +178,13 @@ class ArmServer(TriggerRoutes, TriggerRunRoutes, RunRoutes, ConnectivityRoutes):
                     f"'{parts[3]}' was not found.",
                 )
             return self._route(method, parts[8:], query, body)
+
+    def _identity(self, version: str | None) -> Reply:
+        if version != IDENTITY_API_VERSION:
+            return error(400, "InvalidApiVersionParameter", f"The api-version '{version}' is invalid.")
+        if self.identity_client_id is None:
+            return error(404, "ResourceNotFound", "The system-assigned identity of the factory was not found.")
+        return 200, {}, {"id": f"{self.base}{IDENTITY_SUFFIX}", "properties": {"clientId": self.identity_client_id}}
 
     def _route(self, method: str, rest: list[str], query: dict[str, str], body: Any) -> Reply:
         kind = rest[0].lower() if rest else ""
