@@ -8,6 +8,7 @@ from pathlib import Path
 from ops.cli.common import Output, Report, add_json_argument, add_stack_argument, project_dir
 
 ENDS_AT_INTERRUPT = True
+COLLECTOR_PAUSED = True  # offline, ends soon after: no cyclic collection (see ops/__main__.py)
 """Ctrl-C ends the command at once: it plans offline and writes its files only at the end."""
 DESCRIPTION = (
     "Plan the stack with every check (the same refusals as `plan`), then write two views of it, each as\n"

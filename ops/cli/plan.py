@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from preview.plan import Plan
 
 ENDS_AT_INTERRUPT = True
+COLLECTOR_PAUSED = True  # offline, ends soon after: no cyclic collection (see ops/__main__.py)
 """Ctrl-C ends a plan at once: it holds nothing to put back (`Output.ending_at_interrupt` says why)."""
 DESCRIPTION = (
     "Run the program for a stack under Pulumi's mock engine and check the plan: the SQL scripts, the\n"

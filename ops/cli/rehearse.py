@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from delivery.stages import Stage
 
 ENDS_AT_INTERRUPT = True
+COLLECTOR_PAUSED = True  # offline, ends soon after: no cyclic collection (see ops/__main__.py)
 """Ctrl-C ends a rehearsal at once: it plans offline and holds nothing to put back."""
 DESCRIPTION = (
     "Plan the stack as `plan` does (with a stand-in package when none is built, so the code publish is\n"
