@@ -128,12 +128,14 @@ PROGRAM_FILES = ("pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
 """What running the program and `python -m ops plan` need from the repository besides its packages."""
 
 
-def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",)) -> Path:
+def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",), packages: bool = True) -> Path:
     """A copy of the program in `source` and the given stack files: tests and benchmarks change one thing in it.
 
     The packages copied are the ones the build installs (stack/packages.py), so a copy holds what an
-    install of the project does."""
-    for name in (*top_level_packages(source), *PROGRAM_FILES):
+    install of the project does. `packages=False` copies the project files only (PROGRAM_FILES and the stack
+    files): a project that `--project-dir` names, planned by code imported from elsewhere."""
+    names = (*top_level_packages(source), *PROGRAM_FILES) if packages else PROGRAM_FILES
+    for name in names:
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:

@@ -4,9 +4,9 @@ Each case must exit non-zero, name the file or key that is wrong, and stop befor
 resource is registered.
 
 The cases run in children forked from one warm interpreter that has already imported the
-third-party modules (`tests/support/warm_cli.py`); each child imports the project from its
-copy, as `python -m ops` started there would. One case also runs in a fresh interpreter, and
-both must give the same exit code and output.
+third-party modules and the project's code from this checkout (`tests/support/warm_cli.py`); each
+child plans its copy of the project files, as `python -m ops` started there would. One case also
+runs in a fresh interpreter, and both must give the same exit code and output.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from adf.walk import walk_activities
-from preview.plan import copy_program
-from tests.support.warm_process import WarmCli
+from tests.support.warm_process import WarmCli, checkout_env, project_copy
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -490,10 +489,11 @@ def test_there_are_at_least_25_cases() -> None:
 
 
 def plan_in(root: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m ops plan --stack dev` in a fresh interpreter."""
+    """`python -m ops plan --stack dev` in a fresh interpreter, with the checkout's code."""
     return subprocess.run(
         [sys.executable, "-m", "ops", "plan", "--stack", "dev"],
         cwd=root,
+        env=checkout_env(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -504,7 +504,7 @@ def plan_in(root: Path) -> subprocess.CompletedProcess[str]:
 def broken_copy(tmp_path: Path, case: Case) -> Path:
     root = tmp_path / "project"
     root.mkdir()
-    copy_program(root, PROJECT)
+    project_copy(root)
     case.breaks(root)
     return root
 
@@ -535,7 +535,7 @@ def test_a_stack_name_pulumi_refuses_fails_naming_what_is_allowed(
 ) -> None:
     root = tmp_path / "project"
     root.mkdir()
-    copy_program(root, PROJECT)
+    project_copy(root)
     result = warm_cli.run(root, "plan", "--stack", stack)
     assert result.returncode == 2, result.stderr
     assert f"error: '{stack}'" in result.stderr

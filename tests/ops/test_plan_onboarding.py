@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from preview.plan import copy_program
-from tests.support.checkout import PROJECT_DIR
-from tests.support.warm_process import WarmCli
+from tests.support.warm_process import WarmCli, project_copy
 
 WAIT = (
     '{"name": "PL_Extra", "properties": {%s'
@@ -31,7 +29,7 @@ WAIT = (
 def test_content_that_used_to_crash_is_a_problem_or_accepted(
     tmp_path: Path, document: str, exit_code: int, message: str, warm_cli: WarmCli
 ) -> None:
-    copy_program(tmp_path, PROJECT_DIR)
+    project_copy(tmp_path)
     (tmp_path / "pipelines_json" / "pipeline" / "PL_Extra.json").write_text(document)
     result = warm_cli.run(tmp_path, "plan", "--stack", "dev")
     assert result.returncode == exit_code, result.stderr[-2000:]
@@ -40,7 +38,7 @@ def test_content_that_used_to_crash_is_a_problem_or_accepted(
 
 
 def test_a_schema_violation_in_content_names_the_file_and_the_authoring_path(tmp_path: Path, warm_cli: WarmCli) -> None:
-    copy_program(tmp_path, PROJECT_DIR)
+    project_copy(tmp_path)
     path = tmp_path / "pipelines_json" / "pipeline" / "PL_Extra.json"
     path.write_text(WAIT.replace('"waitTimeInSeconds": 1', '"waitTimeInSecond": 1') % "")
     result = warm_cli.run(tmp_path, "plan", "--stack", "dev")

@@ -1,12 +1,13 @@
 """A warm interpreter that runs `python -m ops ...` in a given directory, one forked child per request.
 
-Run as a script: `python warm_cli.py MODULE...` imports the given third-party modules once (pulumi,
-azure-native, pydantic, ...: most of a plan's start-up), then reads one JSON request per line from
-stdin, `{"cwd": ..., "argv": [...], "stdout": path, "stderr": path}`, and answers each with
-`{"returncode": N}` once the child has finished. Each child is a fresh fork of the warm process:
-it imports the project's own modules from `cwd`, exactly as `python -m ops` started in `cwd`
-would, with stdout and stderr going to the given files. Nothing of the project is imported here,
-so every child sees the copy of the project it runs in.
+Run as a script: `python warm_cli.py MODULE...` imports the given modules once (pulumi, azure-native,
+pydantic, ...: most of a plan's start-up, and the project's own code, from PYTHONPATH), then reads one
+JSON request per line from stdin, `{"cwd": ..., "argv": [...], "stdout": path, "stderr": path}`, and
+answers each with `{"returncode": N}` once the child has finished. Each child is a fresh fork of the
+warm process that becomes `python -m ops ARGV` in `cwd`, with stdout and stderr going to the given
+files: the project it plans is the one in `cwd` (the nearest Pulumi.yaml, as the Pulumi CLI finds it),
+with the code the warm process imported, as an installed `ops` plans a project elsewhere. Nothing runs
+here but imports, so every child starts from the same state.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def child(request: dict) -> None:
         os.dup2(stdout, 1)
         os.dup2(stderr, 2)
         os.chdir(request["cwd"])
-        sys.path[0] = request["cwd"]  # `python -m` puts the working directory first
+        sys.path.insert(0, request["cwd"])  # `python -m` puts the working directory first, before PYTHONPATH
         sys.argv = ["ops", *request["argv"]]
         try:
             runpy.run_module("ops", run_name="__main__", alter_sys=True)
@@ -64,6 +65,10 @@ def child(request: dict) -> None:
 
 
 def main() -> None:
+    # `python warm_cli.py` put this script's folder first, whose modules (components.py, ...) would shadow the
+    # project's packages; the code comes from PYTHONPATH, as from an install.
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]
     warm_up(sys.argv[1:])
     gc.freeze()  # the children's collections then leave the shared, warmed-up objects (and their pages) alone
     print(json.dumps({"ready": True}), flush=True)
