@@ -7,17 +7,25 @@ data flow's sources and sinks are datasets, a dataset is stored through a linked
 connects through an integration runtime (`connectVia`). A linked service without `connectVia` uses the factory's
 default Azure IR, AutoResolveIntegrationRuntime
 (https://learn.microsoft.com/azure/data-factory/create-azure-integration-runtime#default-azure-ir).
+
+Items that take the lossless route (adf/lossless.py) are planned as ARM deployments of their JSON, not as typed
+resources; they are read back from each deployment's template (adf/arm.py `template_items`) and drawn with the
+typed ones, their detail marked "ARM".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from adf.arm import template_items
+from adf.model import AdfKind
 from adf.walk import walk_activities, walk_json
 from preview.diagram.dot import FONT, Cluster, Graph
 from preview.diagram.model import as_node_id
-from preview.mocks import Registration
 from preview.plan import Plan
+from preview.resource_types import ResourceType
 
 
 @dataclass(frozen=True)
@@ -73,48 +81,95 @@ class FactoryContent:
     """(from, to) node ids: the first item refers to the second."""
 
 
-def _detail(kind: ContentKind, reg: Registration) -> str:
-    properties = reg.inputs.get("properties") or {}
+ADF_KINDS: Mapping[AdfKind, ContentKind] = {
+    AdfKind.TRIGGER: KINDS[0],
+    AdfKind.PIPELINE: KINDS[1],
+    AdfKind.DATAFLOW: KINDS[2],
+    AdfKind.DATASET: KINDS[3],
+    AdfKind.LINKED_SERVICE: KINDS[4],
+    AdfKind.INTEGRATION_RUNTIME: KINDS[5],
+}
+"""The drawn kind of each item kind an ARM deployment may hold (credentials and managed endpoints are not drawn)."""
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One item of the content as the plan holds it: typed, or in an ARM deployment's template."""
+
+    kind: ContentKind
+    factory: str
+    name: str
+    properties: Mapping[str, Any]
+    """Its `properties` (a typed pipeline's are its inputs: azure-native flattens them)."""
+    definition: Any
+    """Where its references are read from."""
+    arm: bool
+
+
+def _detail(item: _Item) -> str:
+    properties, kind = item.properties, item.kind
     if kind.type_name == "Trigger":
         trigger_type = str(properties.get("type", ""))
-        return TRIGGER_TYPES.get(trigger_type, trigger_type)
-    if kind.type_name == "Pipeline":
-        count = sum(1 for _ in walk_activities(reg.inputs.get("activities")))
-        return f"{count} activit{'y' if count == 1 else 'ies'}"
-    if kind.type_name == "IntegrationRuntime":
-        return "managed VNet" if properties.get("managedVirtualNetwork") else "Azure IR, no VNet"
-    return str(properties.get("type", ""))
+        text = TRIGGER_TYPES.get(trigger_type, trigger_type)
+    elif kind.type_name == "Pipeline":
+        count = sum(1 for _ in walk_activities(properties.get("activities")))
+        text = f"{count} activit{'y' if count == 1 else 'ies'}"
+    elif kind.type_name == "IntegrationRuntime":
+        text = "managed VNet" if properties.get("managedVirtualNetwork") else "Azure IR, no VNet"
+    else:
+        text = str(properties.get("type", ""))
+    return f"{text}, ARM" if item.arm else text
 
 
-def _references(reg: Registration) -> set[tuple[str, str]]:
+def _references(definition: Any) -> set[tuple[str, str]]:
     """(reference type, lower-case name) of every reference in the item's definition."""
     return {
         (str(value["type"]), value["referenceName"].lower())
-        for _path, value in walk_json(reg.inputs)
+        for _path, value in walk_json(definition)
         if isinstance(value, dict)
         and isinstance(value.get("referenceName"), str)
         and isinstance(value.get("type"), str)
     }
 
 
+def _items(plan: Plan) -> Iterator[_Item]:
+    """The typed items, kind by kind, then the items of each ARM deployment, in the factory its parameter names."""
+    for kind in KINDS:
+        for reg in plan.by_type(_token(kind)):
+            found = reg.inputs if kind.type_name == "Pipeline" else reg.inputs.get("properties")
+            properties = found if isinstance(found, Mapping) else {}
+            name = str(reg.inputs.get(kind.name_input, reg.name))
+            yield _Item(kind, str(reg.inputs.get("factoryName")), name, properties, reg.inputs, arm=False)
+    for reg in plan.by_type(ResourceType.DEPLOYMENT):
+        deployment = reg.inputs.get("properties")
+        if not isinstance(deployment, Mapping):
+            continue
+        parameters = deployment.get("parameters")
+        factory_parameter = parameters.get("factoryName") if isinstance(parameters, Mapping) else None
+        factory = factory_parameter.get("value") if isinstance(factory_parameter, Mapping) else None
+        for held in template_items(deployment.get("template")):
+            drawn = ADF_KINDS.get(held.kind)
+            if drawn is not None:
+                yield _Item(drawn, str(factory), held.name, held.properties, held.properties, arm=True)
+
+
 def factory_content(plan: Plan) -> FactoryContent:
     """The factory's items and the references between them, derived from the plan."""
     items: dict[tuple[str, str, str], ContentNode] = {}  # (factory, reference type, lower-case name) -> node
-    registrations: list[tuple[Registration, ContentNode]] = []
-    factories = {str(reg.inputs.get("factoryName")) for kind in KINDS for reg in plan.by_type(_token(kind))}
-    for kind in KINDS:
-        for reg in plan.by_type(_token(kind)):
-            factory = str(reg.inputs.get("factoryName"))
-            name = str(reg.inputs.get(kind.name_input, reg.name))
-            scope = f"{factory}_" if len(factories) > 1 else ""
-            node = ContentNode(as_node_id(f"{scope}{kind.type_name}_{name}"), kind, name, _detail(kind, reg))
-            items[(factory, kind.reference, name.lower())] = node
-            registrations.append((reg, node))
+    found = list(_items(plan))
+    registrations: list[tuple[_Item, ContentNode]] = []
+    factories = {item.factory for item in found}
+    for item in found:
+        scope = f"{item.factory}_" if len(factories) > 1 else ""
+        kind = item.kind
+        node = ContentNode(as_node_id(f"{scope}{kind.type_name}_{item.name}"), kind, item.name, _detail(item))
+        items[(item.factory, kind.reference, item.name.lower())] = node
+        registrations.append((item, node))
     edges: set[tuple[str, str]] = set()
     runtime = KINDS[-1]
-    for reg, node in registrations:
-        factory = str(reg.inputs.get("factoryName"))
-        references = _references(reg)
+    for item, node in registrations:
+        factory = item.factory
+        references = _references(item.definition)
         if node.kind.type_name == "LinkedService" and not any(t == runtime.reference for t, _ in references):
             default = items.setdefault(
                 (factory, runtime.reference, DEFAULT_RUNTIME.lower()),

@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 
+from adf.arm import template
+from adf.model import AdfItem, AdfKind
 from preview.diagram import adf_source
 from preview.plan import Plan
+from preview.resource_types import ResourceType
 from tests.conftest import one
 from tests.preview.diagram.dot_reader import Dot, parse
 from tests.support.checkout import PIPELINES_DIR
@@ -142,3 +145,49 @@ def test_same_plan_same_text(dev: Plan) -> None:
     reordered = dataclasses.replace(dev, resources=list(reversed(dev.resources)))
     assert adf_source(reordered) == adf_source(dev)
     assert str(Path.cwd()) not in adf_source(dev)
+
+
+LOSSLESS = (
+    "trigger/TR_Events_BronzeCreated",
+    "pipeline/PL_Events_BronzeToSilver",
+    "dataset/DS_Lake_Silver_Events_Parquet",
+)
+"""Committed items moved onto the lossless route for the ARM view test: one of each kind a deployment may hold."""
+
+
+def _as_arm_deployments(plan: Plan, files: tuple[str, ...]) -> Plan:
+    """The plan with the typed resources of these committed files replaced by the ARM deployments of their JSON that
+    the lossless route plans instead (components/data_factory_content.py, adf/arm.py)."""
+    moved = {f"platform-adf-content-{file.replace('/', '-')}": file for file in files}
+    resources = []
+    for reg in plan.resources:
+        file = moved.get(reg.name)
+        if file is None:
+            resources.append(reg)
+            continue
+        kind, name = file.split("/")
+        document = json.loads((PIPELINES_DIR / f"{file}.json").read_text(encoding="utf-8"))
+        item = AdfItem(AdfKind(kind), name, f"pipelines_json/{file}.json", document)
+        inputs = {
+            "deploymentName": f"adf-{kind}-{name}",
+            "resourceGroupName": reg.inputs.get("resourceGroupName"),
+            "properties": {
+                "mode": "Incremental",
+                "template": template(item, item.properties),
+                "parameters": {"factoryName": {"value": reg.inputs.get("factoryName")}},
+            },
+        }
+        resources.append(dataclasses.replace(reg, type=ResourceType.DEPLOYMENT, inputs=inputs))
+    assert len(resources) == len(plan.resources) and sum(r.type == ResourceType.DEPLOYMENT for r in resources) >= 3
+    return dataclasses.replace(plan, resources=resources)
+
+
+def test_items_on_the_lossless_route_are_drawn_as_their_typed_twins_marked_arm(dev: Plan, dot: Dot) -> None:
+    arm = parse(adf_source(_as_arm_deployments(dev, LOSSLESS)))
+    assert arm.edges == dot.edges
+    assert set(arm.nodes) == set(dot.nodes) and arm.node_cluster == dot.node_cluster
+    marked = {nid for nid, text in arm.nodes.items() if text != dot.nodes[nid]}
+    kinds = {"trigger": "Trigger", "pipeline": "Pipeline", "dataset": "Dataset"}
+    assert marked == {node_of(dot, kinds[f.split("/")[0]], f.split("/")[1]) for f in LOSSLESS}
+    for nid in marked:
+        assert arm.nodes[nid] == f"{dot.nodes[nid]}, ARM"
