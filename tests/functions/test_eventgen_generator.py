@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import hashlib
 import io
+import operator
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -35,6 +36,9 @@ REQUIRED = ("user_id", "session_id", "event_time", "emotion", "intensity", "sour
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 OFFSET_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}")
+USER_ID = re.compile(r"u\d{6}")
+SESSION_ID = re.compile(r"[0-9a-f]{16}")
+INTENSITY = re.compile(r"(0\.\d{3}|1\.000)")
 
 
 def config(rows: int = 1000, seed: int = 7, dirty_share: float = 0.05, **kw: datetime) -> GeneratorConfig:
@@ -53,6 +57,13 @@ def parse(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
     return header, [dict(zip(header, row, strict=True)) for row in reader]
 
 
+def event_ids(data: bytes) -> set[str]:
+    """The event_id of every row, read as CSV like `parse` does, without building a dict per row."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    assert next(reader)[0] == "event_id"
+    return {row[0] for row in reader}
+
+
 @dataclass
 class Defects:
     duplicate: list[int] = field(default_factory=list)
@@ -68,18 +79,20 @@ class Defects:
 def classify(rows: list[dict[str, str]]) -> Defects:
     """Find every defect the silver layer has to repair, row by row."""
     defects = Defects()
-    seen: dict[tuple[str, ...], int] = {}
+    seen: set[tuple[str, ...]] = set()
+    required = operator.itemgetter(*REQUIRED)
     for i, row in enumerate(rows):
         key = tuple(row.values())
         if key in seen:
             defects.duplicate.append(i)
             continue
-        seen[key] = i
-        if row["emotion"] and row["emotion"] != row["emotion"].lower():
+        seen.add(key)
+        emotion, event_time = row["emotion"], row["event_time"]
+        if emotion and emotion != emotion.lower():
             defects.mixed_case.append(i)
-        if any(row[name] == "" for name in REQUIRED):
+        if "" in required(row):
             defects.missing_value.append(i)
-        if row["event_time"] and not row["event_time"].endswith("Z"):
+        if event_time and not event_time.endswith("Z"):
             defects.offset_timestamp.append(i)
     return defects
 
@@ -89,6 +102,12 @@ def big() -> list[dict[str, str]]:
     """200k rows over one day with the default 5% dirty share."""
     _, rows = parse(generate_csv(config(rows=200_000, seed=2024)))
     return rows
+
+
+@pytest.fixture(scope="module")
+def big_defects(big: list[dict[str, str]]) -> Defects:
+    """The defects of `big`, classified once for the tests that read them."""
+    return classify(big)
 
 
 @pytest.fixture(scope="module")
@@ -118,12 +137,12 @@ def test_clean_rows_are_well_formed_and_inside_the_window(big_clean: list[dict[s
     start, end = DAY, DAY + timedelta(days=1)
     for row in big_clean:
         assert UUID4.fullmatch(row["event_id"]), row
-        assert re.fullmatch(r"u\d{6}", row["user_id"]), row
-        assert re.fullmatch(r"[0-9a-f]{16}", row["session_id"]), row
+        assert USER_ID.fullmatch(row["user_id"]), row
+        assert SESSION_ID.fullmatch(row["session_id"]), row
         assert UTC_TIME.fullmatch(row["event_time"]), row
         assert start <= datetime.fromisoformat(row["event_time"]) < end, row
         assert row["emotion"] in EMOTIONS, row
-        assert re.fullmatch(r"(0\.\d{3}|1\.000)", row["intensity"]), row
+        assert INTENSITY.fullmatch(row["intensity"]), row
         assert row["source"] in SOURCES, row
     assert not classify(big_clean).dirty
     assert len({row["event_id"] for row in big_clean}) == len(big_clean)
@@ -182,8 +201,10 @@ def test_event_times_follow_a_daily_curve(big_clean: list[dict[str, str]]) -> No
     assert hours[20] > 5 * hours[3]  # busy evenings, quiet nights
 
 
-def test_dirty_share_is_respected_and_every_dirty_row_has_one_defect(big: list[dict[str, str]]) -> None:
-    defects = classify(big)
+def test_dirty_share_is_respected_and_every_dirty_row_has_one_defect(
+    big: list[dict[str, str]], big_defects: Defects
+) -> None:
+    defects = big_defects
     n = len(big)
     assert len(defects.dirty) / n == pytest.approx(0.05, abs=0.004)
     for kind in ("duplicate", "mixed_case", "missing_value", "offset_timestamp"):
@@ -192,8 +213,8 @@ def test_dirty_share_is_respected_and_every_dirty_row_has_one_defect(big: list[d
     assert sum(len(s) for s in singles) == len(set().union(*singles)), "a row with two defects"
 
 
-def test_defects_look_like_what_the_silver_layer_must_repair(big: list[dict[str, str]]) -> None:
-    defects = classify(big)
+def test_defects_look_like_what_the_silver_layer_must_repair(big: list[dict[str, str]], big_defects: Defects) -> None:
+    defects = big_defects
     spellings = {big[i]["emotion"] for i in defects.mixed_case}
     assert {"JOY", "Joy", "NEUTRAL", "Neutral"} <= spellings
     assert all(s.lower() in EMOTIONS for s in spellings)
@@ -212,9 +233,9 @@ def test_defects_look_like_what_the_silver_layer_must_repair(big: list[dict[str,
 
 
 def test_dirty_share_only_adds_defects_to_otherwise_identical_rows(
-    big: list[dict[str, str]], big_clean: list[dict[str, str]]
+    big: list[dict[str, str]], big_defects: Defects, big_clean: list[dict[str, str]]
 ) -> None:
-    dirty = classify(big).dirty
+    dirty = big_defects.dirty
     for i, (row, clean_row) in enumerate(zip(big, big_clean, strict=True)):
         if i not in dirty:
             assert row == clean_row
@@ -233,16 +254,15 @@ def test_same_seed_gives_identical_bytes_and_other_seeds_differ() -> None:
     assert b"".join(iter_csv_chunks(big)) == first
     other = generate_csv(config(rows=3 * CHUNK_ROWS + 17, seed=100))
     assert other != first
-    _, rows_a = parse(first)
-    _, rows_b = parse(other)
-    assert not {r["event_id"] for r in rows_a} & {r["event_id"] for r in rows_b}
+    assert not event_ids(first) & event_ids(other)
 
 
 def test_a_batch_is_a_prefix_of_a_longer_batch_with_the_same_seed() -> None:
     short = generate_csv(config(rows=CHUNK_ROWS + 10))
     long = generate_csv(config(rows=2 * CHUNK_ROWS))
-    assert long.startswith(generate_csv(config(rows=CHUNK_ROWS)))
-    assert short.startswith(generate_csv(config(rows=CHUNK_ROWS)))
+    one_chunk = generate_csv(config(rows=CHUNK_ROWS))
+    assert long.startswith(one_chunk)
+    assert short.startswith(one_chunk)
 
 
 def test_output_is_pinned_for_a_known_seed() -> None:

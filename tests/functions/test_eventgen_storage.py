@@ -8,10 +8,10 @@ or holds a complete batch (the previous one, for an overwrite) - never a part.
 
 from __future__ import annotations
 
+import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -172,80 +172,99 @@ def test_a_blob_is_invisible_while_its_blocks_are_staged(bronze: ContainerClient
     assert blob_names(reader) == [spec.blob_name]
 
 
+@pytest.fixture(scope="module")
+def on_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    """One Azurite persisting to disk for the tests that stop it and start it again on the same port and data."""
+    server = start_azurite(location=tmp_path_factory.mktemp("azurite"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+_containers = itertools.count()
+
+
+@pytest.fixture
+def restartable(on_disk: Azurite) -> tuple[Azurite, str]:
+    """The running on-disk Azurite and a new, empty container of its own for the test.
+
+    Each test stops and restarts the emulator itself; a test that failed while it was stopped leaves it to be
+    started here.
+    """
+    if on_disk.process is None:
+        on_disk.start()
+    container = f"restart-{next(_containers)}"
+    client(on_disk, container).create_container()
+    return on_disk, container
+
+
 @pytest.mark.parametrize("overwrite", [False, True], ids=["new-blob", "overwrite"])
-def test_azurite_stopped_mid_upload_leaves_no_partial_blob(tmp_path: Path, overwrite: bool) -> None:
+def test_azurite_stopped_mid_upload_leaves_no_partial_blob(restartable: tuple[Azurite, str], overwrite: bool) -> None:
     """Azurite (persisting to disk) is stopped while blocks are being staged, then restarted on the same port."""
-    server = start_azurite(location=tmp_path / "azurite")
-    try:
-        client(server).create_container()
-        spec = batch(rows=12_000)
-        expected = generate_csv(spec.generator_config())
-        previous = generate_csv(batch(rows=3000, seed=77).generator_config())
-        if overwrite:  # an older complete version of the same blob
-            upload_atomically(client(server), spec.blob_name, iter([previous]), block_size=BLOCK)
-        visible_before = previous if overwrite else None
-        stage_requests = 0
-        during: list[bytes | None] = []
+    server, container = restartable
+    spec = batch(rows=12_000)
+    expected = generate_csv(spec.generator_config())
+    previous = generate_csv(batch(rows=3000, seed=77).generator_config())
+    if overwrite:  # an older complete version of the same blob
+        upload_atomically(client(server, container), spec.blob_name, iter([previous]), block_size=BLOCK)
+    visible_before = previous if overwrite else None
+    stage_requests = 0
+    during: list[bytes | None] = []
 
-        def stop_on_the_fourth_block(request: Any) -> None:
-            nonlocal stage_requests
-            if "comp=block&" in request.http_request.url:
-                stage_requests += 1
-                if stage_requests == 4:
-                    during.append(_visible(client(server), spec.blob_name))
-                    server.stop()
+    def stop_on_the_fourth_block(request: Any) -> None:
+        nonlocal stage_requests
+        if "comp=block&" in request.http_request.url:
+            stage_requests += 1
+            if stage_requests == 4:
+                during.append(_visible(client(server, container), spec.blob_name))
+                server.stop()
 
-        writer = client(server, raw_request_hook=stop_on_the_fourth_block)
-        with pytest.raises(UploadError) as caught:
-            write_batch(spec, writer, policy=FAST_RETRY, sleep=no_sleep, block_size=BLOCK)
-        assert caught.value.operation == "stage_block" and caught.value.transient
-        assert during == [visible_before]  # mid-upload, a reader saw only the old state
+    writer = client(server, container, raw_request_hook=stop_on_the_fourth_block)
+    with pytest.raises(UploadError) as caught:
+        write_batch(spec, writer, policy=FAST_RETRY, sleep=no_sleep, block_size=BLOCK)
+    assert caught.value.operation == "stage_block" and caught.value.transient
+    assert during == [visible_before]  # mid-upload, a reader saw only the old state
 
-        server.start()  # same port, same data directory
-        reader = client(server)
-        assert blob_names(reader) == ([spec.blob_name] if overwrite else [])
-        assert _visible(reader, spec.blob_name) == visible_before
+    server.start()  # same port, same data directory
+    reader = client(server, container)
+    assert blob_names(reader) == ([spec.blob_name] if overwrite else [])
+    assert _visible(reader, spec.blob_name) == visible_before
 
-        write_batch(spec, client(server), block_size=BLOCK)  # the retried run
-        assert blob_names(reader) == [spec.blob_name]
-        assert download(reader, spec.blob_name) == expected
-        committed, uncommitted = reader.get_blob_client(spec.blob_name).get_block_list("all")
-        assert (len(committed), uncommitted) == (expected_blocks(spec), [])
-    finally:
-        server.stop()
+    write_batch(spec, client(server, container), block_size=BLOCK)  # the retried run
+    assert blob_names(reader) == [spec.blob_name]
+    assert download(reader, spec.blob_name) == expected
+    committed, uncommitted = reader.get_blob_client(spec.blob_name).get_block_list("all")
+    assert (len(committed), uncommitted) == (expected_blocks(spec), [])
 
 
-def test_an_outage_shorter_than_the_retry_budget_is_ridden_out(tmp_path: Path) -> None:
-    server = start_azurite(location=tmp_path / "azurite")
-    try:
-        client(server).create_container()
-        spec = batch(rows=12_000)
-        stage_requests = 0
-        sleeps: list[float] = []
+def test_an_outage_shorter_than_the_retry_budget_is_ridden_out(restartable: tuple[Azurite, str]) -> None:
+    server, container = restartable
+    spec = batch(rows=12_000)
+    stage_requests = 0
+    sleeps: list[float] = []
 
-        def stop_on_the_third_block(request: Any) -> None:
-            nonlocal stage_requests
-            if "comp=block&" in request.http_request.url:
-                stage_requests += 1
-                if stage_requests == 3:
-                    server.stop()
+    def stop_on_the_third_block(request: Any) -> None:
+        nonlocal stage_requests
+        if "comp=block&" in request.http_request.url:
+            stage_requests += 1
+            if stage_requests == 3:
+                server.stop()
 
-        def restart_on_second_backoff(delay: float) -> None:
-            sleeps.append(delay)
-            if len(sleeps) == 2:
-                server.start()
+    def restart_on_second_backoff(delay: float) -> None:
+        sleeps.append(delay)
+        if len(sleeps) == 2:
+            server.start()
 
-        writer = client(server, raw_request_hook=stop_on_the_third_block)
-        result = write_batch(
-            spec, writer, policy=RetryPolicy(max_attempts=5), sleep=restart_on_second_backoff, block_size=BLOCK
-        )
-        assert len(sleeps) == 2  # two failed attempts of the third block, then success
-        assert result.requests == result.blocks + 1 + 2
-        reader = client(server)
-        assert blob_names(reader) == [spec.blob_name]
-        assert download(reader, spec.blob_name) == generate_csv(spec.generator_config())
-    finally:
-        server.stop()
+    writer = client(server, container, raw_request_hook=stop_on_the_third_block)
+    result = write_batch(
+        spec, writer, policy=RetryPolicy(max_attempts=5), sleep=restart_on_second_backoff, block_size=BLOCK
+    )
+    assert len(sleeps) == 2  # two failed attempts of the third block, then success
+    assert result.requests == result.blocks + 1 + 2
+    reader = client(server, container)
+    assert blob_names(reader) == [spec.blob_name]
+    assert download(reader, spec.blob_name) == generate_csv(spec.generator_config())
 
 
 @pytest.mark.parametrize("seed", [11, 23, 37, 41, 59])

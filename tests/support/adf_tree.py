@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -117,9 +118,15 @@ def write(root: Path, files: dict[str, Any], overrides: dict[str, Any] | None = 
     return content
 
 
+@cache
+def _pipeline_properties() -> frozenset[str]:
+    """Read from the installed SDK's signature, which does not change while the tests run."""
+    return pipeline_properties()
+
+
 def load(root: Path) -> AdfContent:
     """Load as the program does: with the provider-schema check routing each item (adf/lossless.py)."""
-    return load_content(root, STACK_VALUE_KEYS, pipeline_properties(), typed_check=check_inputs)
+    return load_content(root, STACK_VALUE_KEYS, _pipeline_properties(), typed_check=check_inputs)
 
 
 def problems_of(tmp_path: Path, files: dict[str, Any], overrides: dict[str, Any] | None = None) -> str:
