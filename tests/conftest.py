@@ -10,7 +10,7 @@ import pytest
 
 from ops.plan import all_checks_but, run_plan
 from preview.mocks import Registration
-from preview.plan import Plan
+from preview.plan import Plan, run_program
 from tests.support.checkout import PROJECT_DIR
 from tests.support.warm_process import THIRD_PARTY, WarmCli
 
@@ -26,26 +26,51 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+class CommittedPlans:
+    """Each committed stack's plan, made the first time a session fixture asks for it, then kept."""
+
+    def __init__(self) -> None:
+        self._planned: dict[str, Plan] = {}
+
+    def plan(self, stack: str) -> Plan:
+        if stack not in self._planned:
+            self._planned[stack] = run_plan(stack, PROJECT_DIR, checks=all_checks_but("policy"))
+            gc.freeze()  # it lives as long as the session: no collection needs to walk it again
+        return self._planned[stack]
+
+
 @pytest.fixture(scope="session")
-def plans() -> dict[str, Plan]:
+def committed_plans() -> CommittedPlans:
+    """The session's plans of the committed stacks: `dev` and `prod` plan only their own stack, `plans` all three,
+    each stack once."""
+    return CommittedPlans()
+
+
+@pytest.fixture(scope="session")
+def plans(committed_plans: CommittedPlans) -> dict[str, Plan]:
     """Each committed stack, planned once per test session with every check but the security baseline.
 
     The baseline is judged by its own tests on these same plans (tests/policy: every committed stack has
     zero violations), so a plan that the baseline would refuse fails there, with the rule's name.
     """
-    plans = {stack: run_plan(stack, PROJECT_DIR, checks=all_checks_but("policy")) for stack in STACKS}
-    gc.freeze()  # they live as long as the session: no collection needs to walk them again
-    return plans
+    return {stack: committed_plans.plan(stack) for stack in STACKS}
 
 
 @pytest.fixture(scope="session")
-def dev(plans: dict[str, Plan]) -> Plan:
-    return plans["dev"]
+def dev(committed_plans: CommittedPlans) -> Plan:
+    return committed_plans.plan("dev")
 
 
 @pytest.fixture(scope="session")
-def prod(plans: dict[str, Plan]) -> Plan:
-    return plans["prod"]
+def prod(committed_plans: CommittedPlans) -> Plan:
+    return committed_plans.plan("prod")
+
+
+@pytest.fixture(scope="session")
+def public_test() -> Plan:
+    """The test stack with `network.privateNetworking` switched off by its config (what a public release of that
+    private stack planned), run once per session without checks; tests read it and never change it."""
+    return run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
 
 
 @pytest.fixture

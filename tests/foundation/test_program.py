@@ -100,8 +100,8 @@ def test_a_private_stack_without_a_foundation_stack_is_refused_before_anything_r
         run_program("test", tmp_path)
 
 
-def test_a_stack_made_public_by_its_config_reads_no_foundation() -> None:
-    plan = run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
+def test_a_stack_made_public_by_its_config_reads_no_foundation(public_test: Plan) -> None:
+    plan = public_test
     assert plan.upstream == ()
     assert plan.by_type("azure-native:resources:ResourceGroup")
 

@@ -17,13 +17,14 @@ from ops.cli.main import main
 from ops.plan import CHECK_NAMES, all_checks_but, checks_named, passed_line, run_checks, run_plan
 from policy.offline import PolicyError
 from preview.mocks import Registration
-from preview.plan import Plan, copy_program
+from preview.plan import Plan
 from preview.resource_types import ResourceType
 from preview.schema import SchemaCheckError
 from stack.files import StackFileError, read_stack_config
 from tests.support.checkout import PROJECT_DIR
 from tests.support.registrations import PROVIDERS, reg, view_of
 from tests.support.stack_config import stack_config
+from tests.support.warm_process import WarmCli, project_copy
 
 
 def test_json_document_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,25 +64,11 @@ def test_encrypted_values_reach_the_program_as_secrets(tmp_path: Path) -> None:
     assert "v1:AAAABBBBCCCC" not in values["data-platform:secrets"]
 
 
-def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
-    copy_program(tmp_path, PROJECT_DIR, stacks=())
+def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path, warm_cli: WarmCli) -> None:
+    project = project_copy(tmp_path / "project")
     broken = (PROJECT_DIR / "Pulumi.dev.yaml").read_text().replace("environment: dev", "environment: staging")
-    (tmp_path / "Pulumi.dev.yaml").write_text(broken)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from ops.cli.main import main; sys.exit(main(sys.argv[1:]))",
-            "plan",
-            "--stack",
-            "dev",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
+    (project / "Pulumi.dev.yaml").write_text(broken)
+    result = warm_cli.run(project, "plan", "--stack", "dev")
     assert result.returncode == 2, result.stderr
     assert "Pulumi.dev.yaml: data-platform:environment" in result.stderr
     assert "'dev', 'test' or 'prod'" in result.stderr

@@ -13,7 +13,7 @@ from ops import rehearse
 from ops.cli.exit_codes import ExitCode
 from ops.cli.main import main as ops_main
 from ops.plan import CHECK_NAMES, CHECKS, checks_named, run_checks
-from preview.plan import Plan, run_program
+from preview.plan import Plan
 from preview.resource_types import ResourceType
 from rehearsal import Blocked, Rehearsal, RehearsalError
 from stack.errors import InputError
@@ -143,11 +143,10 @@ def test_from_its_own_plan_the_rehearsal_lists_no_transition_and_leaves_the_stan
 
 
 def test_from_a_release_whose_transition_azure_refuses_the_rehearsal_exits_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    public_test: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    public = run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
     previous = tmp_path / "plan-test.json"
-    previous.write_text(json.dumps(public.document()))
+    previous.write_text(json.dumps(public_test.document()))
     assert rehearse_cli("--stack", "test", "--from", str(previous)) == ExitCode.INPUT
     err = capsys.readouterr().err
     assert "transition(s) from the previous release that Azure refuses or that replace data" in err

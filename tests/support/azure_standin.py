@@ -130,7 +130,8 @@ class AzureStandIn:
 
     @contextmanager
     def running(self) -> Iterator[AzureStandIn]:
-        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # a short poll: `shutdown` waits for the serving loop to look again (0.5 s by default)
+        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
         thread.start()
         try:
             yield self

@@ -78,20 +78,18 @@ def test_switching_dev_to_private_networking_is_refused_at_the_runtime(dev: Plan
     assert "absent -> {" in str(info.value)
 
 
-def test_the_switch_back_to_public_is_refused_too(plans: dict[str, Plan]) -> None:
-    test = plans["test"]
-    public = run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
+def test_the_switch_back_to_public_is_refused_too(plans: dict[str, Plan], public_test: Plan) -> None:
+    test, public = plans["test"], public_test
     report = transitions(test.document(), PlanView.of(public), public.config)
     assert [r.refusal.name for r in report.failing_refusals] == ["adf-runtime-managed-network"]
     assert "-> absent" in str(report.failing_refusals[0].change)
 
 
 def test_ops_plan_from_a_public_release_of_a_private_stack_exits_2_naming_the_runtime(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    public_test: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    public = run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
     previous = tmp_path / "plan-test.json"
-    previous.write_text(json.dumps(public.document()))
+    previous.write_text(json.dumps(public_test.document()))
     assert main(["plan", "--stack", "test", "--from", str(previous)]) == 2
     err = capsys.readouterr().err
     assert "error: 1 transition(s) from the previous release that Azure refuses or that replace data:" in err

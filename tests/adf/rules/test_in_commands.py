@@ -5,25 +5,21 @@ and accepts the committed `pipelines_json/`, which every rule passes without a w
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from adf.load import inspect_content, pipeline_properties
 from tests.support.adf_tree import fixture_files, write
+from tests.support.warm_process import WarmCli
 
 PROJECT = Path(__file__).resolve().parents[3]
 
 
-def adf_check(folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ops", "adf", "check", str(folder)],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def adf_check(warm_cli: WarmCli, folder: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m ops adf check FOLDER`, run by a child of the warm interpreter (the command needs no project)."""
+    cwd = folder.parent / "cwd"
+    cwd.mkdir()
+    return warm_cli.run(cwd, "adf", "check", str(folder))
 
 
 def wait(name: str) -> dict[str, Any]:
@@ -34,7 +30,7 @@ def pipeline(name: str, activities: list[dict[str, Any]]) -> dict[str, Any]:
     return {"name": name, "properties": {"activities": activities}}
 
 
-def test_the_three_inputs_of_the_issue_are_refused_by_adf_check(tmp_path: Path) -> None:
+def test_the_three_inputs_of_the_issue_are_refused_by_adf_check(tmp_path: Path, warm_cli: WarmCli) -> None:
     files: dict[str, Any] = fixture_files()
     loop = {"value": "@createArray(1)", "type": "Expression"}
     inner = {"name": "Inner", "type": "ForEach", "typeProperties": {"items": loop, "activities": [wait("W")]}}
@@ -42,7 +38,7 @@ def test_the_three_inputs_of_the_issue_are_refused_by_adf_check(tmp_path: Path) 
     files["pipeline/PL_Nested"] = pipeline("PL_Nested", [outer])
     files["pipeline/PL_Many"] = pipeline("PL_Many", [wait(f"W{index}") for index in range(121)])
     files["pipeline/PL_Slow"] = pipeline("PL_Slow", [{**wait("W"), "policy": {"timeout": "ten minutes"}}])
-    result = adf_check(write(tmp_path, files))
+    result = adf_check(warm_cli, write(tmp_path, files))
     assert result.returncode == 2, result.stdout + result.stderr
     for expected in (
         "pipeline/PL_Nested.json: cannot be deployed",
@@ -68,10 +64,10 @@ def test_the_committed_content_passes_every_rule() -> None:
     assert len(found.items) > 20
 
 
-def test_what_adf_published_deploys_with_a_warning_naming_page_and_evidence(tmp_path: Path) -> None:
+def test_what_adf_published_deploys_with_a_warning_naming_page_and_evidence(tmp_path: Path, warm_cli: WarmCli) -> None:
     files: dict[str, Any] = fixture_files()
     files["pipeline/PL_Quick"] = pipeline("PL_Quick", [{**wait("W"), "policy": {"timeout": "0.00:00:30"}}])
-    result = adf_check(write(tmp_path, files))
+    result = adf_check(warm_cli, write(tmp_path, files))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     at = next(index for index, line in enumerate(lines) if line.startswith("pipeline/PL_Quick.json: "))
