@@ -1,13 +1,15 @@
 """A warm interpreter that runs `python -m ops ...` in a given directory, one forked child per request.
 
-Run as a script: `python warm_cli.py MODULE...` imports the given modules once (pulumi, azure-native,
+Run as a script: `python warm_cli.py [--sql DIR] MODULE...` imports the given modules once (pulumi, azure-native,
 pydantic, ...: most of a plan's start-up, and the project's own code, from PYTHONPATH), then reads one
 JSON request per line from stdin, `{"cwd": ..., "argv": [...], "stdout": path, "stderr": path}`, and
 answers each with `{"returncode": N}` once the child has finished. Each child is a fresh fork of the
 warm process that becomes `python -m ops ARGV` in `cwd`, with stdout and stderr going to the given
 files: the project it plans is the one in `cwd` (the nearest Pulumi.yaml, as the Pulumi CLI finds it),
 with the code the warm process imported, as an installed `ops` plans a project elsewhere. Nothing runs
-here but imports, so every child starts from the same state.
+here but imports and, with `--sql DIR`, the parse of the scripts in DIR that every plan checks first: the parse
+is cached by each script's text and name (migrations/catalog.py), so the children inherit it for the scripts
+their copy leaves unchanged and parse the others themselves. Every child starts from the same state.
 """
 
 from __future__ import annotations
@@ -69,7 +71,17 @@ def main() -> None:
     # project's packages; the code comes from PYTHONPATH, as from an install.
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
-    warm_up(sys.argv[1:])
+    modules = sys.argv[1:]
+    sql = None
+    if modules[:1] == ["--sql"]:
+        sql, modules = modules[1], modules[2:]
+    warm_up(modules)
+    if sql is not None:
+        from pathlib import Path
+
+        from migrations.catalog import load_catalog
+
+        load_catalog(Path(sql))
     gc.freeze()  # the children's collections then leave the shared, warmed-up objects (and their pages) alone
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:

@@ -42,7 +42,7 @@ class WarmCli:
 
     def __init__(self, modules: list[str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(WARM_CLI), *modules, *PROJECT_MODULES],
+            [sys.executable, str(WARM_CLI), "--sql", str(PROJECT_DIR / "sql"), *modules, *PROJECT_MODULES],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
