@@ -25,8 +25,9 @@ judged the same whichever route deploys it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -138,9 +139,52 @@ def _deployed_items(view: PlanView) -> Iterator[FactoryItem]:
                 yield FactoryItem(item.kind, item.name, item.properties, reg, factory)
 
 
+@dataclass
+class _Content:
+    """The factory content of one view, read once: the items by kind and the lookups every use needs.
+
+    A pipeline's uses need the runtimes, linked services, datasets and data flows of the whole content; read again
+    for each pipeline they made a plan's time grow with the square of the content's size."""
+
+    items: dict[AdfKind, tuple[FactoryItem, ...]]
+    runtimes: dict[str, Runtime] = field(default_factory=dict)
+    services: dict[str, FactoryItem] = field(default_factory=dict)
+    datasets: dict[str, str] = field(default_factory=dict)
+    """Dataset name -> its linked service's name (lower-cased)."""
+    flows: dict[str, FactoryItem] = field(default_factory=dict)
+    targets: dict[str, Target | None] = field(default_factory=dict)
+    """Linked service name (lower-cased) -> the data plane it names, filled as they are asked for."""
+
+
+_CONTENTS: weakref.WeakKeyDictionary[PlanView, _Content] = weakref.WeakKeyDictionary()
+"""Each view's content; a view never changes once built, and its content goes with it."""
+
+
+def _content(view: PlanView) -> _Content:
+    found = _CONTENTS.get(view)
+    if found is not None:
+        return found
+    by_kind: dict[AdfKind, list[FactoryItem]] = {}
+    for item in (*_typed_items(view), *_deployed_items(view)):
+        by_kind.setdefault(item.kind, []).append(item)
+    content = _Content({kind: tuple(items) for kind, items in by_kind.items()})
+    content.runtimes[AUTO_RESOLVE.lower()] = Runtime(AUTO_RESOLVE, False, None)
+    for item in content.items.get(AdfKind.INTEGRATION_RUNTIME, ()):
+        in_vnet = bool(item.properties.get("managedVirtualNetwork"))
+        content.runtimes[item.name.lower()] = Runtime(item.name, in_vnet, item.reg, item.factory)
+    content.services.update((item.name.lower(), item) for item in content.items.get(AdfKind.LINKED_SERVICE, ()))
+    content.datasets.update(
+        (item.name.lower(), str(get(item.properties, "linkedServiceName", "referenceName")).lower())
+        for item in content.items.get(AdfKind.DATASET, ())
+    )
+    content.flows.update((item.name.lower(), item) for item in content.items.get(AdfKind.DATAFLOW, ()))
+    _CONTENTS[view] = content
+    return content
+
+
 def factory_items(view: PlanView, kind: AdfKind) -> tuple[FactoryItem, ...]:
     """The planned objects of one kind, typed ones first, then those of ARM deployments."""
-    return tuple(item for item in (*_typed_items(view), *_deployed_items(view)) if item.kind == kind)
+    return _content(view).items.get(kind, ())
 
 
 def _property(obj: Any, key: str) -> Any:
@@ -150,11 +194,7 @@ def _property(obj: Any, key: str) -> Any:
 
 def runtimes(view: PlanView) -> dict[str, Runtime]:
     """The planned runtimes by lower-cased name, and AutoResolveIntegrationRuntime."""
-    found = {AUTO_RESOLVE.lower(): Runtime(AUTO_RESOLVE, False, None)}
-    for item in factory_items(view, AdfKind.INTEGRATION_RUNTIME):
-        in_vnet = bool(item.properties.get("managedVirtualNetwork"))
-        found[item.name.lower()] = Runtime(item.name, in_vnet, item.reg, item.factory)
-    return found
+    return dict(_content(view).runtimes)
 
 
 def _runtime(reference: Any, known: Mapping[str, Runtime]) -> Runtime:
@@ -183,8 +223,13 @@ def target(linked_service: FactoryItem, view: PlanView) -> Target | None:
     return None
 
 
-def _linked_services(view: PlanView) -> dict[str, FactoryItem]:
-    return {item.name.lower(): item for item in factory_items(view, AdfKind.LINKED_SERVICE)}
+def _target_of(service: FactoryItem, view: PlanView) -> Target | None:
+    """`target`, once per linked service and view."""
+    targets = _content(view).targets
+    key = service.name.lower()
+    if key not in targets:
+        targets[key] = target(service, view)
+    return targets[key]
 
 
 def _secret_stores(linked_service: FactoryItem) -> set[str]:
@@ -203,22 +248,14 @@ def _connections(name: str, view: PlanView, services: Mapping[str, FactoryItem])
     service = services.get(name.lower())
     if service is None:
         return
-    own = target(service, view)
+    own = _target_of(service, view)
     if own is not None:
         yield service.name, own
     for store in sorted(_secret_stores(service)):
         vault = services.get(store)
-        found = target(vault, view) if vault is not None else None
+        found = _target_of(vault, view) if vault is not None else None
         if vault is not None and found is not None:
             yield vault.name, found
-
-
-def _dataset_services(view: PlanView) -> dict[str, str]:
-    """Dataset name -> its linked service's name (lower-cased)."""
-    return {
-        item.name.lower(): str(get(item.properties, "linkedServiceName", "referenceName")).lower()
-        for item in factory_items(view, AdfKind.DATASET)
-    }
 
 
 def _flow_services(flow: FactoryItem, datasets: Mapping[str, str]) -> list[str]:
@@ -238,7 +275,8 @@ def _flow_services(flow: FactoryItem, datasets: Mapping[str, str]) -> list[str]:
 
 def linked_service_uses(view: PlanView) -> list[Use]:
     """Each linked service's own connection, on its `connectVia` runtime (or AutoResolve)."""
-    known, services = runtimes(view), _linked_services(view)
+    content = _content(view)
+    known, services = content.runtimes, content.services
     uses = []
     for item in services.values():
         runtime = _runtime(item.properties.get("connectVia"), known)
@@ -250,9 +288,8 @@ def linked_service_uses(view: PlanView) -> list[Use]:
 
 def pipeline_uses(view: PlanView, pipeline: FactoryItem) -> list[Use]:
     """What a pipeline's first run connects to: each activity's linked services on the runtime that runs them."""
-    known, services = runtimes(view), _linked_services(view)
-    datasets = _dataset_services(view)
-    flows = {item.name.lower(): item for item in factory_items(view, AdfKind.DATAFLOW)}
+    content = _content(view)
+    known, services, datasets, flows = content.runtimes, content.services, content.datasets, content.flows
     name = pipeline.name
     uses = []
     for activity in walk_activities(pipeline.properties.get("activities")):
