@@ -175,6 +175,7 @@ def run_program(
     answer the platform's stack reference; the foundation's plan is the platform plan's `upstream`. A foundation
     project has no config of its own: its `Plan.config` is the platform's.
     """
+    project_dir = project_dir.resolve()  # the program runs with the project as its working directory
     stack_file = read_stack_file(project_dir, stack)
     project, values, secret_keys = stack_file.project, dict(stack_file.values), list(stack_file.secret_keys)
     for warning in stack_file.warnings:

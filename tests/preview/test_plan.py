@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,14 @@ def test_the_garbage_collector_runs_again_after_a_plan_even_a_refused_one() -> N
     with pytest.raises(InputError):
         run_program("dev", PROJECT_DIR, config_overrides={"data-platform:environment": "staging"})
     assert gc.isenabled()
+
+
+def test_a_project_named_relative_to_the_working_directory_plans_as_named_absolutely(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The program runs with the project as its working directory; a relative name must not be read from there."""
+    monkeypatch.chdir(PROJECT_DIR.parent)
+    plan = run_program("dev", Path(PROJECT_DIR.name))
+    assert plan.project_dir == PROJECT_DIR
+    assert Path.cwd() == PROJECT_DIR.parent
+    assert len(plan.resources) > 50
