@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from stack.files import SAFE_LOADER
+
 PIPELINE = "azure-pipelines.yml"
 TEMPLATE_DIR = ".azure-pipelines"
 
@@ -38,12 +40,10 @@ class TemplateError(Exception):
 def read_files(root: Path) -> Files:
     """The pipeline and every template under `root`, parsed, by path relative to `root`."""
     paths = [root / PIPELINE, *sorted((root / TEMPLATE_DIR).glob("*.yml"))]
-    return {path.relative_to(root).as_posix(): _parse(path.read_text(encoding="utf-8")) for path in paths}
-
-
-def _parse(text: str) -> Any:
-    """YAML's safe subset, on libyaml's parser where the PyYAML wheel has it (ten times faster than pure Python)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return {
+        path.relative_to(root).as_posix(): yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        for path in paths
+    }
 
 
 def _substitute(node: Any, parameters: dict[str, Any], where: str) -> Any:

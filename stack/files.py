@@ -54,11 +54,11 @@ class _DuplicateKey(yaml.YAMLError):
         self.key, self.first_line, self.line = key, first_line, line
 
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """PyYAML's safe loader on libyaml's parser where the wheel has it (ten times faster), else the pure-Python one."""
 
 
-class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+class _UniqueKeyLoader(SAFE_LOADER):  # type: ignore[valid-type,misc]
     """PyYAML's safe loader, refusing a mapping that gives one key twice."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

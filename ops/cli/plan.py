@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from preview.plan import Plan
 
 ENDS_AT_INTERRUPT = True
-COLLECTOR_PAUSED = True  # offline, ends soon after: no cyclic collection (see ops/__main__.py)
 """Ctrl-C ends a plan at once: it holds nothing to put back (`Output.ending_at_interrupt` says why)."""
+COLLECTOR_PAUSED = True
+"""Offline and soon over: no cyclic garbage collection, and the process ends once its output is flushed
+(ops/__main__.py, `run` in ops/cli/main.py)."""
 DESCRIPTION = (
     "Run the program for a stack under Pulumi's mock engine and check the plan: the SQL scripts, the\n"
     "provider schema, the security baseline, what Azure refuses, and every network path. Prints the\n"
