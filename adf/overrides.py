@@ -119,6 +119,18 @@ def _can_add(document: Any, path: tuple[str | int, ...]) -> bool:
     return isinstance(parent, list) and last == len(parent)
 
 
+def _cannot_add(document: Any, path: tuple[str | int, ...]) -> str:
+    """Why an add of a missing path cannot apply: what its parent is, and where an add would go."""
+    parent, last = _lookup(document, path[:-1]), path[-1]
+    if isinstance(parent, list) and isinstance(last, int):
+        return f"is beyond the end of its list of {len(parent)}; add appends at [{len(parent)}]"
+    if isinstance(parent, list):
+        return "names a key, but its parent is a list; add appends at an index"
+    if isinstance(parent, dict):
+        return "names an index, but its parent is an object; add sets a key"
+    return "has no parent object to add it to"
+
+
 def known_stacks(root: Path) -> frozenset[str]:
     """The project's stacks, from the `Pulumi.<stack>.yaml` files next to the content folder."""
     return frozenset(p.name[len("Pulumi.") : -len(".yaml")] for p in root.parent.glob("Pulumi.*.yaml"))
@@ -330,7 +342,7 @@ def _entry_overrides(
         current = _lookup(item.document, path)
         if action == "add":
             applies = _can_add(item.document, path)
-            reason = "already exists" if current is not _MISSING else "has no parent object to add it to"
+            reason = "already exists" if current is not _MISSING else _cannot_add(item.document, path)
         else:
             applies = current is not _MISSING and (not has_match or current == match)
             reason = "does not exist" if current is _MISSING else f"holds {current!r}, not the match {match!r}"

@@ -65,21 +65,21 @@ def test_add_at_an_index_that_holds_an_element_is_refused(tmp_path: Path, index:
 def test_add_beyond_the_end_is_refused(tmp_path: Path, index: int) -> None:
     entry = {"action": "add", "path": f"properties.annotations[{index}]", "value": "new"}
     assert (
-        f"common: {PIPELINE}[0]: properties.annotations[{index}]: has no parent object to add it to in {FILE}"
-        in refusal(tmp_path, ["a", "b"], entry)
+        f"common: {PIPELINE}[0]: properties.annotations[{index}]: is beyond the end of its list of 2; add appends "
+        f"at [2] in {FILE}" in refusal(tmp_path, ["a", "b"], entry)
     )
 
 
 def test_add_of_a_key_to_an_array_is_refused(tmp_path: Path) -> None:
     entry = {"action": "add", "path": "properties.annotations.extra", "value": "new"}
-    assert f"common: {PIPELINE}[0]: properties.annotations.extra: has no parent object to add it to" in refusal(
+    assert f"common: {PIPELINE}[0]: properties.annotations.extra: names a key, but its parent is a list" in refusal(
         tmp_path, ["a"], entry
     )
 
 
 def test_add_of_an_index_to_an_object_is_refused(tmp_path: Path) -> None:
     entry = {"action": "add", "path": "properties.parameters[0]", "value": "new"}
-    assert f"common: {PIPELINE}[0]: properties.parameters[0]: has no parent object to add it to" in refusal(
+    assert f"common: {PIPELINE}[0]: properties.parameters[0]: names an index, but its parent is an object" in refusal(
         tmp_path, ["a"], entry
     )
 
@@ -98,7 +98,7 @@ def test_two_adds_at_the_end_of_one_array_cannot_both_apply(tmp_path: Path) -> N
             }
         },
     )
-    assert f"common: {PIPELINE}[1]: properties.annotations[2]: has no parent object to add it to" in message
+    assert f"common: {PIPELINE}[1]: properties.annotations[2]: is beyond the end of its list of 1" in message
     assert f"{PIPELINE}[0]" not in message
 
 
