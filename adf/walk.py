@@ -27,16 +27,18 @@ def walk_json(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     Iterative, so a document nested deeper than Python's recursion limit is walked rather than crashing.
     """
     pending: list[tuple[str, Any]] = [(path, value)]
+    pop, push = pending.pop, pending.append
     while pending:
-        here, node = pending.pop()
+        here, node = pop()
         yield here, node
+        # Children are pushed last first, so they come off the stack in document order.
         if isinstance(node, dict):
-            children = [(f"{here}.{key}" if here else str(key), item) for key, item in node.items()]
+            prefix = f"{here}." if here else ""
+            for key, item in reversed(node.items()):
+                push((f"{prefix}{key}", item))
         elif isinstance(node, list):
-            children = [(f"{here}[{index}]", item) for index, item in enumerate(node)]
-        else:
-            continue
-        pending.extend(reversed(children))
+            for index in range(len(node) - 1, -1, -1):
+                push((f"{here}[{index}]", node[index]))
 
 
 def json_type(value: Any) -> str:
