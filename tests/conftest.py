@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from ops.plan import all_checks_but, run_plan
 from preview.mocks import Registration
 from preview.plan import Plan, run_program
 from tests.support.checkout import PROJECT_DIR
+from tests.support.shared_plans import made_once, shared_folder
 from tests.support.warm_process import THIRD_PARTY, WarmCli
 
 STACKS = ("dev", "test", "prod")
@@ -27,23 +29,27 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 class CommittedPlans:
-    """Each committed stack's plan, made the first time a session fixture asks for it, then kept."""
+    """Each committed stack's plan, made the first time a session fixture asks for it, then kept; made once per
+    run and shared between the workers (tests/support/shared_plans.py)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: Path | None) -> None:
         self._planned: dict[str, Plan] = {}
+        self._shared = shared
 
     def plan(self, stack: str) -> Plan:
         if stack not in self._planned:
-            self._planned[stack] = run_plan(stack, PROJECT_DIR, checks=all_checks_but("policy"))
+            self._planned[stack] = made_once(
+                self._shared, f"plan-{stack}", lambda: run_plan(stack, PROJECT_DIR, checks=all_checks_but("policy"))
+            )
             gc.freeze()  # it lives as long as the session: no collection needs to walk it again
         return self._planned[stack]
 
 
 @pytest.fixture(scope="session")
-def committed_plans() -> CommittedPlans:
+def committed_plans(tmp_path_factory: pytest.TempPathFactory) -> CommittedPlans:
     """The session's plans of the committed stacks: `dev` and `prod` plan only their own stack, `plans` all three,
     each stack once."""
-    return CommittedPlans()
+    return CommittedPlans(shared_folder(tmp_path_factory.getbasetemp()))
 
 
 @pytest.fixture(scope="session")
@@ -67,10 +73,16 @@ def prod(committed_plans: CommittedPlans) -> Plan:
 
 
 @pytest.fixture(scope="session")
-def public_test() -> Plan:
+def public_test(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     """The test stack with `network.privateNetworking` switched off by its config (what a public release of that
-    private stack planned), run once per session without checks; tests read it and never change it."""
-    return run_program("test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}})
+    private stack planned), run once per run without checks; tests read it and never change it."""
+    return made_once(
+        shared_folder(tmp_path_factory.getbasetemp()),
+        "plan-public-test",
+        lambda: run_program(
+            "test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}}
+        ),
+    )
 
 
 @pytest.fixture
