@@ -19,13 +19,12 @@ fails before any resource is registered.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pulumi
 
 from stack.config import ConfigError, PlatformConfig
-from stack.name_rules import ACTION_GROUP_SHORT_NAME, NAME_RULES
+from stack.name_rules import ACTION_GROUP_SHORT_NAME, NAME_RULES, NameRule
 from stack.stack_names import short_qualifier, stack_qualifier
 
 SUFFIX_LENGTH = 4
@@ -37,56 +36,38 @@ runtime in private stacks, a plain Azure one in dev (components/factory_network.
 the ADF JSON is the same everywhere. The ADF loader accepts references to it although no file defines it."""
 
 
-@dataclass(frozen=True)
-class NameRule:
-    """Azure's length and character rules for one resource type."""
-
-    resource: str
-    min_length: int
-    max_length: int
-    pattern: str
-    allowed: str
-
-    def check(self, name: str) -> str:
-        if not self.min_length <= len(name) <= self.max_length:
-            raise ConfigError(
-                f"the {self.resource} name '{name}' is {len(name)} characters; Azure allows "
-                f"{self.min_length}-{self.max_length}. Shorten {_PREFIX_KEY}."
-            )
-        if not re.fullmatch(self.pattern, name):
-            raise ConfigError(f"the {self.resource} name '{name}' is invalid; Azure allows {self.allowed}")
-        return name
-
-
 _PREFIX_KEY = "data-platform:prefix"
 
 
-def _azure(type_token: str) -> NameRule:
-    """The rule of Azure's naming table (stack/name_rules.py) for one type, as the names are checked with it."""
-    rule = NAME_RULES[type_token]
-    return NameRule(rule.resource, rule.min_length, rule.max_length, rule.pattern, rule.allowed)
+def check_name(rule: NameRule, name: str) -> str:
+    """`name` when Azure accepts it for the rule's type; else a ConfigError, which names the key that shortens it
+    when the length is what is wrong."""
+    problem = rule.problem(name)
+    if problem is None:
+        return name
+    shorten = "" if rule.min_length <= len(name) <= rule.max_length else f". Shorten {_PREFIX_KEY}."
+    raise ConfigError(f"the {rule.resource} name '{name}' {problem}{shorten}")
 
 
 RULES = {
-    "resource_group": _azure("azure-native:resources:ResourceGroup"),
-    "storage_account": _azure("azure-native:storage:StorageAccount"),
-    "key_vault": _azure("azure-native:keyvault:Vault"),
-    "data_factory": _azure("azure-native:datafactory:Factory"),
-    "function_app": _azure("azure-native:web:WebApp"),
-    "app_service_plan": _azure("azure-native:web:AppServicePlan"),
-    "log_analytics": _azure("azure-native:operationalinsights:Workspace"),
-    "app_insights": _azure("azure-native:applicationinsights:Component"),
-    "sql_server": _azure("azure-native:sql:Server"),
-    "sql_database": _azure("azure-native:sql:Database"),
-    "action_group": _azure("azure-native:monitor:ActionGroup"),
-    "action_group_short": NameRule(
-        ACTION_GROUP_SHORT_NAME.resource, 1, ACTION_GROUP_SHORT_NAME.max_length, r"[a-zA-Z0-9]+", "letters and digits"
-    ),
-    "metric_alert": _azure("azure-native:monitor:MetricAlert"),
-    "virtual_network": _azure("azure-native:network:VirtualNetwork"),
-    "dev_center": _azure("azure-native:devcenter:DevCenter"),
-    "dev_center_project": _azure("azure-native:devcenter:Project"),
-    "agent_pool": _azure("azure-native:devopsinfrastructure:Pool"),
+    "resource_group": NAME_RULES["azure-native:resources:ResourceGroup"],
+    "storage_account": NAME_RULES["azure-native:storage:StorageAccount"],
+    "key_vault": NAME_RULES["azure-native:keyvault:Vault"],
+    "data_factory": NAME_RULES["azure-native:datafactory:Factory"],
+    "function_app": NAME_RULES["azure-native:web:WebApp"],
+    "app_service_plan": NAME_RULES["azure-native:web:AppServicePlan"],
+    "log_analytics": NAME_RULES["azure-native:operationalinsights:Workspace"],
+    "app_insights": NAME_RULES["azure-native:applicationinsights:Component"],
+    "sql_server": NAME_RULES["azure-native:sql:Server"],
+    "sql_database": NAME_RULES["azure-native:sql:Database"],
+    "action_group": NAME_RULES["azure-native:monitor:ActionGroup"],
+    # Azure takes any 1-12 characters; the names build_names makes keep to letters and digits.
+    "action_group_short": replace(ACTION_GROUP_SHORT_NAME, pattern=r"[a-zA-Z0-9]+", allowed="letters and digits"),
+    "metric_alert": NAME_RULES["azure-native:monitor:MetricAlert"],
+    "virtual_network": NAME_RULES["azure-native:network:VirtualNetwork"],
+    "dev_center": NAME_RULES["azure-native:devcenter:DevCenter"],
+    "dev_center_project": NAME_RULES["azure-native:devcenter:Project"],
+    "agent_pool": NAME_RULES["azure-native:devopsinfrastructure:Pool"],
 }
 
 
@@ -148,7 +129,7 @@ def build_names(cfg: PlatformConfig, stack: str, stack_file: str | None = None) 
     where = stack_file if stack_file is not None else f"Pulumi.{stack}.yaml"
     for rule_key, template in templates.values():
         try:
-            RULES[rule_key].check(template.format(suffix=_PLACEHOLDER))
+            check_name(RULES[rule_key], template.format(suffix=_PLACEHOLDER))
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}" if where else str(exc)) from None
     return Names(**{field: template for field, (_, template) in templates.items()})

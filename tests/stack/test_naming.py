@@ -11,7 +11,8 @@ import pytest
 
 from stack.config import REGION_CODES, ConfigError, parse_config
 from stack.files import read_stack_config
-from stack.naming import RULES, NameRule, build_names
+from stack.name_rules import NameRule
+from stack.naming import RULES, build_names, check_name
 from stack.stack_names import QUALIFIER_MAX_LENGTH, short_qualifier, stack_qualifier
 from tests.support.checkout import PROJECT_DIR
 
@@ -86,12 +87,12 @@ def test_every_region_code_fits_the_storage_name_budget() -> None:
 )
 def test_name_rules_reject_what_azure_rejects(rule: str, name: str, fragment: str) -> None:
     with pytest.raises(ConfigError) as info:
-        RULES[rule].check(name)
+        check_name(RULES[rule], name)
     assert fragment in str(info.value)
 
 
 def test_a_name_that_does_not_fit_fails_naming_the_prefix_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    tight = NameRule("storage account", 3, 20, r"[a-z0-9]+", "lowercase letters and digits")
+    tight = NameRule("storage account", 3, 20, r"[a-z0-9]+", "lowercase letters and digits", ())
     monkeypatch.setitem(RULES, "storage_account", tight)
     with pytest.raises(ConfigError) as info:
         build_names(config_for("konnektmack", "prod", "westeurope"), "prod")
@@ -111,7 +112,7 @@ def test_resource_names_in_the_plan_pass_their_rules(plans) -> None:
     for plan in plans.values():
         for type_token, (key, rule) in checks.items():
             for reg in plan.by_type(type_token):
-                RULES[rule].check(reg.inputs[key])
+                check_name(RULES[rule], reg.inputs[key])
 
 
 # ---- stacks other than dev, test and prod
