@@ -9,9 +9,7 @@ from ops.cli.common import Output, Report, add_json_argument, add_stack_argument
 
 ENDS_AT_INTERRUPT = True
 """Ctrl-C ends the command at once: it plans offline and writes its files only at the end."""
-COLLECTOR_PAUSED = True
-"""Offline and soon over: no cyclic garbage collection, and the process ends once its output is flushed
-(ops/__main__.py, `run` in ops/cli/main.py)."""
+COLLECTOR_PAUSED = True  # offline and soon over (ops/cli/__init__.py)
 DESCRIPTION = (
     "Plan the stack with every check (the same refusals as `plan`), then write two views of it, each as\n"
     "its DOT source and a self-contained SVG: the architecture by network zone, and the Data Factory\n"

@@ -16,9 +16,7 @@ if TYPE_CHECKING:
 
 ENDS_AT_INTERRUPT = True
 """Ctrl-C ends a plan at once: it holds nothing to put back (`Output.ending_at_interrupt` says why)."""
-COLLECTOR_PAUSED = True
-"""Offline and soon over: no cyclic garbage collection, and the process ends once its output is flushed
-(ops/__main__.py, `run` in ops/cli/main.py)."""
+COLLECTOR_PAUSED = True  # offline and soon over (ops/cli/__init__.py)
 DESCRIPTION = (
     "Run the program for a stack under Pulumi's mock engine and check the plan: the SQL scripts, the\n"
     "provider schema, the security baseline, what Azure refuses, and every network path. Prints the\n"

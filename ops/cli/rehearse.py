@@ -14,9 +14,7 @@ if TYPE_CHECKING:
 
 ENDS_AT_INTERRUPT = True
 """Ctrl-C ends a rehearsal at once: it plans offline and holds nothing to put back."""
-COLLECTOR_PAUSED = True
-"""Offline and soon over: no cyclic garbage collection, and the process ends once its output is flushed
-(ops/__main__.py, `run` in ops/cli/main.py)."""
+COLLECTOR_PAUSED = True  # offline and soon over (ops/cli/__init__.py)
 DESCRIPTION = (
     "Plan the stack as `plan` does (with a stand-in package when none is built, so the code publish is\n"
     "rehearsed too) and replay its deploy from empty state: the pipeline's stages for the stack in order\n"
