@@ -1,5 +1,6 @@
-"""Where the code goes (the SCM host is read from the site, never built from the app name), and what a publish that
-cannot get through says."""
+"""Where the code goes (the SCM host is read from the site, never built from the app name), what a publish that
+cannot get through says, and the deployment it starts, detail by detail: each status Kudu reports, each answer
+while it is read, each form the publish answer names the deployment in, and a package changed after hashing."""
 
 from __future__ import annotations
 
@@ -43,9 +44,14 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def publish(scm: str, package: Path) -> str:
+SHORT = PublishTiming(
+    poll_interval_seconds=0.01, deploy_timeout_seconds=0.25, retry_seconds=0.3, retry_interval_seconds=0.05
+)
+
+
+def publish(scm: str, package: Path, timing: PublishTiming = FAST) -> str:
     digest = hashlib.sha256(package.read_bytes()).hexdigest()
-    return publish_zip(scm, str(package), digest, FAST, credential=StandInCredential())
+    return publish_zip(scm, str(package), digest, timing, credential=StandInCredential())
 
 
 def test_a_403_from_the_scm_host_means_no_private_path_yet_and_names_the_endpoint(
@@ -91,3 +97,144 @@ def test_a_deployment_that_is_not_visible_at_first_is_read_again(standin: AzureS
     standin.script("GET", "/unit-scm/late/api/deployments/dep-late", Reply(404), Reply(503), done)
     assert publish(f"{standin.url}/unit-scm/late", package) == "dep-late"
     assert len(standin.requests("GET", "/unit-scm/late/api/deployments/dep-late")) == 3
+
+
+# --- the deployment, detail by detail ----------------------------------------------------------------------------
+# The Flex Consumption publish contract (Azure/azure-dev#3658) and Kudu's DeployStatus enum
+# (https://github.com/projectkudu/kudu/wiki/REST-API): 0 pending, 1 building, 2 deploying, 3 failed, 4 success;
+# the Flex host adds -1 cancelled, 5 conflict and 6 partial success.
+
+
+def scripted(standin: AzureStandIn, case: str, *statuses: Reply, accepted: Reply | None = None) -> tuple[str, str]:
+    """A site whose publish answers with deployment `dep-<case>`, read as `statuses` in turn; (scm url, status path)."""
+    scm = f"/kudu/{case}"
+    standin.script("POST", f"{scm}/api/publish", accepted or Reply.json(202, f"dep-{case}"))
+    status_path = f"{scm}/api/deployments/dep-{case}"
+    standin.script("GET", status_path, *statuses)
+    return standin.url + scm, status_path
+
+
+def status(code: int | str, **extra: str) -> Reply:
+    return Reply.json(200, {"id": "dep", "status": code, **extra})
+
+
+@pytest.mark.parametrize("in_progress", [0, 1, 2])
+def test_each_status_before_the_end_is_read_again_until_success(
+    standin: AzureStandIn, package: Path, in_progress: int
+) -> None:
+    case = f"progress{in_progress}"
+    scm, path = scripted(standin, case, status(in_progress), status(in_progress), status(4))
+    assert publish(scm, package) == f"dep-{case}"
+    assert len(standin.requests("GET", path)) == 3
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [(-1, "was cancelled"), (3, "failed"), (5, "met a conflicting deployment"), (6, "succeeded only partly")],
+)
+def test_each_final_failure_ends_the_publish_at_once_with_its_name_detail_and_log(
+    standin: AzureStandIn, package: Path, code: int, words: str
+) -> None:
+    case = f"final{code}".replace("-", "m")
+    scm, path = scripted(standin, case, status(code, status_text="host said no", log_url="https://log/1"), status(4))
+    with pytest.raises(RuntimeError) as raised:
+        publish(scm, package)
+    assert str(raised.value) == f"the deployment {standin.url}{path} {words}: host said no (log: https://log/1)"
+    assert len(standin.requests("GET", path)) == 1, "a final status is not read again"
+
+
+def test_a_failure_without_status_text_gives_the_message_instead(standin: AzureStandIn, package: Path) -> None:
+    scm, _ = scripted(standin, "message", status(3, message="build broke"))
+    with pytest.raises(RuntimeError, match=r"failed: build broke \(log: None\)"):
+        publish(scm, package)
+
+
+def test_the_status_is_read_as_a_number_whatever_json_type_it_comes_as(standin: AzureStandIn, package: Path) -> None:
+    scm, _ = scripted(standin, "text", status("1"), status("4"))
+    assert publish(scm, package) == "dep-text"
+
+
+def test_an_unknown_status_is_not_final_and_times_out_naming_it(standin: AzureStandIn, package: Path) -> None:
+    scm, path = scripted(standin, "unknown", status(7))
+    with pytest.raises(RuntimeError) as raised:
+        publish(scm, package, SHORT)
+    assert str(raised.value) == f"the deployment {standin.url}{path} did not complete within 0.25 s (it has status 7)"
+    assert len(standin.requests("GET", path)) > 2
+
+
+def test_a_deployment_that_never_appears_times_out_naming_the_404(standin: AzureStandIn, package: Path) -> None:
+    scm, path = scripted(standin, "missing", Reply(404))
+    with pytest.raises(RuntimeError) as raised:
+        publish(scm, package, SHORT)
+    assert str(raised.value).endswith("did not complete within 0.25 s (it HTTP 404)")
+    assert len(standin.requests("GET", path)) > 2
+
+
+def test_a_deployment_still_running_at_the_deadline_times_out_naming_its_last_status(
+    standin: AzureStandIn, package: Path
+) -> None:
+    scm, _ = scripted(standin, "slow", status(2))
+    with pytest.raises(RuntimeError, match=r"did not complete within 0\.25 s \(it is deploying\)$"):
+        publish(scm, package, SHORT)
+
+
+@pytest.mark.parametrize("answer", [404, 429, 500, 502, 503, 504])
+def test_answers_that_waiting_fixes_are_read_again(standin: AzureStandIn, package: Path, answer: int) -> None:
+    scm, path = scripted(standin, f"again{answer}", Reply(answer), status(4))
+    assert publish(scm, package) == f"dep-again{answer}"
+    assert len(standin.requests("GET", path)) == 2
+
+
+@pytest.mark.parametrize("answer", [400, 401, 403, 409])
+def test_other_answers_while_reading_fail_at_once(standin: AzureStandIn, package: Path, answer: int) -> None:
+    scm, path = scripted(standin, f"refused{answer}", Reply(answer, b"no"), status(4))
+    with pytest.raises(RuntimeError) as raised:
+        publish(scm, package)
+    assert str(raised.value) == f"reading the deployment status {standin.url}{path} failed: HTTP {answer} no"
+    assert len(standin.requests("GET", path)) == 1
+
+
+@pytest.mark.parametrize(
+    ("accepted", "deployment"),
+    [
+        (Reply.json(202, "dep-json"), "dep-json"),
+        (Reply.json(202, {"id": "dep-object"}), "dep-object"),
+        (Reply(202, b"dep-bare\n"), "dep-bare"),
+        (Reply.json(200, "dep-ok"), "dep-ok"),
+    ],
+    ids=["json-string", "object-with-id", "bare-text", "200"],
+)
+def test_the_deployment_is_named_by_the_publish_answer_in_each_form(
+    standin: AzureStandIn, package: Path, accepted: Reply, deployment: str
+) -> None:
+    scm = f"/kudu/form-{deployment}"
+    standin.script("POST", f"{scm}/api/publish", accepted)
+    standin.script("GET", f"{scm}/api/deployments/{deployment}", status(4))
+    assert publish(standin.url + scm, package) == deployment
+
+
+def test_without_an_id_the_location_header_is_followed(standin: AzureStandIn, package: Path) -> None:
+    location = standin.script("GET", "/kudu/located/api/deployments/latest", status(4))
+    standin.script("POST", "/kudu/located/api/publish", Reply(202, b"", {"Location": location}))
+    assert publish(f"{standin.url}/kudu/located", package) == location
+
+
+def test_without_an_id_or_a_location_there_is_nothing_to_follow(standin: AzureStandIn, package: Path) -> None:
+    standin.script("POST", "/kudu/anonymous/api/publish", Reply(202, b"accepted, see you"))
+    with pytest.raises(RuntimeError, match=r"answered HTTP 202 without a deployment id to follow: accepted, see you"):
+        publish(f"{standin.url}/kudu/anonymous", package)
+
+
+def test_a_package_that_changed_after_it_was_hashed_is_not_sent(standin: AzureStandIn, tmp_path: Path) -> None:
+    changed = tmp_path / "function.zip"
+    changed.write_bytes(b"new build")
+    standin.script("POST", "/kudu/changed/api/publish", Reply.json(202, "dep-changed"))
+    with pytest.raises(RuntimeError, match=r"changed after the program hashed it .*run pulumi up again"):
+        publish_zip(
+            f"{standin.url}/kudu/changed",
+            str(changed),
+            hashlib.sha256(b"old build").hexdigest(),
+            FAST,
+            credential=StandInCredential(),
+        )
+    assert standin.requests("POST", "/kudu/changed/api/publish") == []
