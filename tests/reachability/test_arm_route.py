@@ -26,7 +26,7 @@ from reachability import check
 from reachability.factory import factory_uses, pipeline_uses, pipelines, runtimes
 from rehearsal import rehearse
 from tests.support.checkout import PROJECT_DIR
-from tests.support.registrations import PROVIDERS, reg, view_of
+from tests.support.registrations import PROVIDERS, approved_managed_endpoint, reg, view_of
 
 BIG = 2**53 + 1
 ARM_ROUTED = {
@@ -178,21 +178,7 @@ def closed_lake_through(runtime_properties: dict[str, Any]) -> list[Registration
         publicNetworkAccess="Disabled",
         networkRuleSet={"defaultAction": "Deny"},
     )
-    endpoint = reg(
-        ResourceType.MANAGED_PRIVATE_ENDPOINT,
-        "mpe",
-        factoryName="adf-x",
-        managedVirtualNetworkName="default",
-        managedPrivateEndpointName="mpe-lake-dfs",
-        properties={"privateLinkResourceId": lake_id, "groupId": "dfs"},
-    )
-    approval = reg(
-        ResourceType.DYNAMIC,
-        "approval",
-        depends_on=[endpoint],
-        kind="managed-private-endpoint-approval",
-        targetResourceId=lake_id,
-    )
+    managed = approved_managed_endpoint(lake_id, "dfs", "mpe-lake-dfs")
     service = {
         "type": "AzureBlobFS",
         "connectVia": {"referenceName": "ir-x", "type": "IntegrationRuntimeReference"},
@@ -202,8 +188,7 @@ def closed_lake_through(runtime_properties: dict[str, Any]) -> list[Registration
         lake,
         reg(ResourceType.FACTORY, "adf", factoryName="adf-x"),
         deployed(AdfKind.INTEGRATION_RUNTIME, "ir-x", runtime_properties),
-        endpoint,
-        approval,
+        *managed,
         deployed(AdfKind.LINKED_SERVICE, "LS_Lake", service),
     ]
 

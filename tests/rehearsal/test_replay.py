@@ -15,7 +15,7 @@ from rehearsal import rehearse
 from rehearsal.operations import deploy_operations
 from rehearsal.replay import PRIVATE_ENDPOINT_COMPONENT
 from stack.foundation import FOUNDATION_DIR_NAME, FOUNDATION_PROJECT
-from tests.support.registrations import PROVIDERS, reg, view_of
+from tests.support.registrations import PROVIDERS, approved_managed_endpoint, reg, view_of
 
 VAULT = f"{PROVIDERS}/Microsoft.KeyVault/vaults/kv-x"
 SQL = f"{PROVIDERS}/Microsoft.Sql/servers/sql-x"
@@ -351,21 +351,7 @@ def lake_pipeline(runtime: str | None) -> list[Registration]:
         integrationRuntimeName="ir-managed",
         properties={"type": "Managed", "managedVirtualNetwork": {"referenceName": "default"}},
     )
-    endpoint = reg(
-        ResourceType.MANAGED_PRIVATE_ENDPOINT,
-        "mpe",
-        factoryName="adf-x",
-        managedVirtualNetworkName="default",
-        managedPrivateEndpointName="mpe-lake-dfs",
-        properties={"privateLinkResourceId": lake_id, "groupId": "dfs"},
-    )
-    approval = reg(
-        ResourceType.DYNAMIC,
-        "approval",
-        depends_on=[endpoint],
-        kind="managed-private-endpoint-approval",
-        targetResourceId=lake_id,
-    )
+    managed = approved_managed_endpoint(lake_id, "dfs", "mpe-lake-dfs")
     service = reg(
         ResourceType.LINKED_SERVICE,
         "ls",
@@ -395,7 +381,7 @@ def lake_pipeline(runtime: str | None) -> list[Registration]:
     if runtime is not None:
         activity["integrationRuntime"] = {"referenceName": runtime, "type": "IntegrationRuntimeReference"}
     pipeline = reg(ResourceType.PIPELINE, "pl", factoryName="adf-x", pipelineName="PL_Flow", activities=[activity])
-    return [lake, factory, ir, endpoint, approval, service, dataset, flow, pipeline]
+    return [lake, factory, ir, *managed, service, dataset, flow, pipeline]
 
 
 @pytest.mark.parametrize("runtime", [None, "AutoResolveIntegrationRuntime"])

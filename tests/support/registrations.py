@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from preview.mocks import MOCK_SUBSCRIPTION_ID, Registration
+from preview.resource_types import ResourceType
 from preview.view import PlanView
 from stack.config import PlatformConfig
 
@@ -54,3 +55,24 @@ def component(logical: str, *, parent: Registration | None = None, **kwargs: Any
 
 def view_of(*regs: Registration, config: PlatformConfig | None = None) -> PlanView:
     return PlanView.of_registrations(regs, config=config)
+
+
+def approved_managed_endpoint(target_id: str, group_id: str, name: str, factory: str = "adf-x") -> list[Registration]:
+    """The factory's managed private endpoint (logical name `mpe`, Azure name `name`) to a target's sub-resource,
+    and the program's approval of it on the target (components/endpoint_approval.py), which waits for it."""
+    endpoint = reg(
+        ResourceType.MANAGED_PRIVATE_ENDPOINT,
+        "mpe",
+        factoryName=factory,
+        managedVirtualNetworkName="default",
+        managedPrivateEndpointName=name,
+        properties={"privateLinkResourceId": target_id, "groupId": group_id},
+    )
+    approval = reg(
+        ResourceType.DYNAMIC,
+        "approval",
+        depends_on=[endpoint],
+        kind="managed-private-endpoint-approval",
+        targetResourceId=target_id,
+    )
+    return [endpoint, approval]
