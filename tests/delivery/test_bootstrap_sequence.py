@@ -240,17 +240,11 @@ def test_the_documented_sql_command_applies_the_scripts(
     lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = FakeDatabase()
-    connected: list[tuple[str, str]] = []
-
-    def connect(server: str, name: str) -> FakeDatabase:
-        connected.append((server, name))
-        return database
-
-    monkeypatch.setattr(sql, "connect", connect)
+    monkeypatch.setattr(sql, "connect", database.connect)
     monkeypatch.setattr("ops.stack_outputs.stack_outputs", lambda stack, project_dir: dict(OUTPUTS))
     monkeypatch.setattr(sql, "factory_client_id", lambda factory: "00112233-4455-6677-8899-aabbccddeeff")
     assert ops_main([*documented(lines, "python -m ops sql apply", tmp_path), "--project-dir", str(PROJECT_DIR)]) == 0
-    assert connected == [("sql-konnektmack-test-weu-abcd.database.windows.net", "sqldb-konnektmack-test")]
+    assert database.connected == [("sql-konnektmack-test-weu-abcd.database.windows.net", "sqldb-konnektmack-test")]
     assert any("CREATE USER" in statement for statement in database.executed)
 
 

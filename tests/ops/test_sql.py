@@ -54,15 +54,9 @@ def test_cli_applies_to_the_database_named_by_the_stack_outputs(
     monkeypatch: pytest.MonkeyPatch, deployed: dict[str, Any]
 ) -> None:
     database = FakeDatabase()
-    connected: list[tuple[str, str]] = []
-
-    def connect(server: str, name: str) -> FakeDatabase:
-        connected.append((server, name))
-        return database
-
-    monkeypatch.setattr(sql, "connect", connect)
+    monkeypatch.setattr(sql, "connect", database.connect)
     assert apply() == 0
-    assert connected == [("sql-x.database.windows.net", "db")]
+    assert database.connected == [("sql-x.database.windows.net", "db")]
     assert deployed["outputs"] == [("dev", PROJECT_DIR)]
     assert deployed["client_id"] == [
         "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.DataFactory/factories/adf-x"

@@ -18,7 +18,14 @@ class FakeDatabase:
         self.committed: list[list[str]] = []
         self.pending: list[str] = []
         self.rollbacks = 0
+        self.connected: list[tuple[str, str]] = []
+        """(server, database) of every connection `connect` opened."""
         self._rows: list[tuple[int, str, str]] = []
+
+    def connect(self, server: str, database: str) -> FakeDatabase:
+        """Stands in for `ops.sql.connect`: records where it was asked to connect, and is the connection."""
+        self.connected.append((server, database))
+        return self
 
     def cursor(self) -> FakeDatabase:
         return self
