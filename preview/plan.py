@@ -27,7 +27,7 @@ from pulumi.runtime import settings
 from pulumi.runtime.stack import get_root_resource, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from preview.mocks import PlatformMocks, RecordingMonitor, Registration, display_value
+from preview.mocks import PlatformMocks, RecordingMonitor, Registration, display_value, offline_program
 from stack.config import PlatformConfig, parse_config
 from stack.errors import InputError
 from stack.files import read_stack_file
@@ -199,7 +199,7 @@ def run_program(
     )
     try:
         with _program_context(project_dir), collector_paused():
-            _sync_await(run_pulumi_func(lambda: _run_program(project_dir)))
+            _sync_await(run_pulumi_func(offline_program(lambda: _run_program(project_dir))))
             outputs = _exports()
     except InputError as exc:
         # Input errors must stop the program before it registers anything; callers can tell.

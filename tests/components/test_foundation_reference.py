@@ -14,7 +14,7 @@ from pulumi_azure_native import resources
 
 from components.foundation_reference import FoundationOutputError, read_foundation
 from components.network import DEFAULT_ZONES
-from preview.mocks import STACK_REFERENCE, PlatformMocks, RecordingMonitor, Registration
+from preview.mocks import STACK_REFERENCE, PlatformMocks, RecordingMonitor, Registration, offline_program
 
 ZONE_IDS = {zone: f"/zones/{zone}" for zone in DEFAULT_ZONES}
 OUTPUTS: dict[str, Any] = {
@@ -62,7 +62,7 @@ def _read(outputs: dict[str, Any]) -> tuple[list[Registration], list[str]]:
         )
 
     try:
-        _sync_await(run_pulumi_func(program))
+        _sync_await(run_pulumi_func(offline_program(program)))
     finally:
         settings.reset_options()
     return monitor.registrations, mocks.references

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pulumi
+import pytest
 
 from preview.mocks import Registration
 from tests.support.component_plan import build
@@ -105,3 +106,40 @@ def test_azure_natives_own_type_aliases_are_left_out_and_the_programs_are_kept()
     assert baseline["lake"].aliases == [], "the SDK's API-version aliases are not the program's"
     renamed = _urns(lambda: account("data-lake", pulumi.ResourceOptions(aliases=[pulumi.Alias(name="lake")])))
     assert renamed["data-lake"].aliases == [baseline["lake"].urn]
+
+
+@pytest.mark.parametrize(
+    "alias",
+    [
+        pulumi.Alias(type_="azure-native:storage:OldAccount", name="lake"),
+        pulumi.Alias(type_="azure-native:storage:OldAccount", parent=None),
+        pulumi.Alias(type_="azure-native:storage:OldAccount", stack="old-stack"),
+        pulumi.Alias(type_="azure-native:storage:OldAccount", project="old-project"),
+    ],
+    ids=["name", "parent", "stack", "project"],
+)
+def test_a_type_alias_that_also_names_another_place_is_the_programs_and_kept(alias: pulumi.Alias) -> None:
+    from pulumi_azure_native import storage
+
+    def account() -> None:
+        storage.StorageAccount(
+            "data-lake",
+            account_name="stunit",
+            resource_group_name="rg",
+            kind="StorageV2",
+            sku={"name": "Standard_LRS"},
+            opts=pulumi.ResourceOptions(parent=Box("home"), aliases=[alias]),
+        )
+
+    (listed,) = _urns(account)["data-lake"].aliases
+    assert "azure-native:storage:OldAccount::" in listed
+
+
+def test_the_sdks_stack_capture_is_back_once_the_offline_program_ends() -> None:
+    from pulumi.runtime import resource as resource_runtime
+
+    captured = resource_runtime._get_stack_trace
+    seen: list[object] = []
+    build(lambda: seen.append(resource_runtime._get_stack_trace))
+    assert seen and seen[0] is not captured, "the program ran with the SDK's stack capture"
+    assert resource_runtime._get_stack_trace is captured

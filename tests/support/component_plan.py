@@ -14,7 +14,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from preview import schema
-from preview.mocks import PlatformMocks, RecordingMonitor, Registration
+from preview.mocks import PlatformMocks, RecordingMonitor, Registration, offline_program
 
 PROJECT = "data-platform"
 
@@ -25,7 +25,7 @@ def build(program: Callable[[], object], stack: str = "test") -> list[Registrati
     monitor = RecordingMonitor(PlatformMocks(stack))
     pulumi_mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
     try:
-        _sync_await(run_pulumi_func(lambda: _discard(program())))
+        _sync_await(run_pulumi_func(offline_program(lambda: _discard(program()))))
     finally:
         settings.reset_options()
     return monitor.registrations

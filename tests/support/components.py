@@ -11,7 +11,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings
 
 from components.shared import DiagnosticSettings, Lock, PlatformContext
-from preview.mocks import PlatformMocks, RecordingMonitor, Registration
+from preview.mocks import PlatformMocks, RecordingMonitor, Registration, offline_program
 
 PROJECT = "data-platform"
 STACK = "unit"
@@ -37,7 +37,7 @@ class ComponentEngine:
         settings.reset_options(project=PROJECT, stack=STACK, preview=preview)
         pulumi_mocks.set_mocks(mocks, project=PROJECT, stack=STACK, preview=preview, monitor=monitor)
         try:
-            pulumi.runtime.test(build)()
+            pulumi.runtime.test(offline_program(build))()
         finally:
             settings.reset_options()
         return monitor.registrations
