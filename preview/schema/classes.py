@@ -84,31 +84,52 @@ def object_schema(cls: type) -> ObjectSchema:
     return ObjectSchema(cls)
 
 
-def _instructions(code: Any) -> Iterator[tuple[int, Any]]:
-    """(opcode, argument value) of the instructions that matter to :func:`constants`.
+def _instruction_at(raw: bytes, index: int) -> tuple[int, int, int]:
+    """(opcode, argument, index of the next instruction) of the instruction at `index` of the wordcode.
 
-    A plain walk over the wordcode: ``dis.get_instructions`` builds a full ``Instruction``
-    (names, positions, jump labels) per instruction, which made this scan the slowest part
-    of the check. Only the three opcodes of the pattern get their argument resolved.
+    CACHE and NOP entries are stepped over and EXTENDED_ARG prefixes folded into the argument, so two
+    instructions that follow each other here follow each other in the function.
     """
-    raw = code.co_code
     extended = 0
-    for index in range(0, len(raw), 2):
+    while index < len(raw):
         op, arg = raw[index], raw[index + 1] | extended
+        index += 2
         if op == _EXTENDED_ARG:
             extended = arg << 8
-            continue
-        extended = 0
-        if op in _SKIPPED:
-            continue
-        if op == _LOAD_CONST:
-            yield op, code.co_consts[arg]
-        elif op in _LOAD_FAST:
-            yield op, code.co_varnames[arg] if arg < len(code.co_varnames) else None
-        elif op == _LOAD_SMALL_INT:
-            yield op, arg
+        elif op not in _SKIPPED:
+            return op, arg, index
         else:
-            yield op, None
+            extended = 0
+    return -1, 0, index
+
+
+def _pinned(code: Any) -> Iterator[tuple[str, Any]]:
+    """(name, value) of each ``__self__, <const name>, <const value>`` instruction triple in `code`.
+
+    The scan looks only where the wordcode loads ``__self__`` (found with `bytes.find`), then decodes
+    the two instructions after it: ``dis.get_instructions``, or decoding every instruction, made this
+    scan the slowest part of the check (azure-native's ADF unions have about 500 classes).
+    """
+    if "__self__" not in code.co_varnames:
+        return
+    self_index = code.co_varnames.index("__self__")
+    if self_index > 0xFF:
+        return
+    raw, consts = code.co_code, code.co_consts
+    for load_fast in _LOAD_FAST:
+        needle = bytes((load_fast, self_index))
+        index = raw.find(needle)
+        while index >= 0:
+            # Instructions start at even offsets; an EXTENDED_ARG before it would make it another local.
+            if index % 2 == 0 and not (index >= 2 and raw[index - 2] == _EXTENDED_ARG):
+                op2, arg2, after = _instruction_at(raw, index + 2)
+                op3, arg3, _ = _instruction_at(raw, after)
+                if op2 == _LOAD_CONST and isinstance(consts[arg2], str):
+                    if op3 == _LOAD_CONST and consts[arg3] is not None:
+                        yield consts[arg2], consts[arg3]
+                    elif op3 == _LOAD_SMALL_INT:
+                        yield consts[arg2], arg3
+            index = raw.find(needle, index + 1)
 
 
 @cache
@@ -120,19 +141,8 @@ def constants(cls: type) -> dict[str, Any]:
     source file. The generated "Expected value is '...'" getter docs are the fallback.
     """
     py_to_pulumi = py_to_pulumi_names(cls)
-    consts: dict[str, Any] = {}
     code = getattr(init_of(cls), "__code__", None)
-    instructions = list(_instructions(code)) if code is not None else []
-    for (op1, arg1), (op2, arg2), (op3, arg3) in zip(instructions, instructions[1:], instructions[2:], strict=False):
-        if (
-            op1 in _LOAD_FAST
-            and arg1 == "__self__"
-            and op2 == _LOAD_CONST
-            and isinstance(arg2, str)
-            and op3 in (_LOAD_CONST, _LOAD_SMALL_INT)
-            and arg3 is not None
-        ):
-            consts[py_to_pulumi.get(arg2, arg2)] = arg3
+    consts = {py_to_pulumi.get(name, name): value for name, value in (_pinned(code) if code is not None else ())}
     if not consts:
         for _py_name, pulumi_name, prop in pulumi_types._py_properties(cls):
             match = _EXPECTED_RE.search(prop.fget.__doc__ or "") if prop.fget else None

@@ -1,15 +1,18 @@
 """A warm interpreter that runs `python -m ops ...` in a given directory, one forked child per request.
 
-Run as a script: `python warm_cli.py [--sql DIR] MODULE...` imports the given modules once (pulumi, azure-native,
-pydantic, ...: most of a plan's start-up, and the project's own code, from PYTHONPATH), then reads one
-JSON request per line from stdin, `{"cwd": ..., "argv": [...], "stdout": path, "stderr": path}`, and
+Run as a script: `python warm_cli.py [--sql DIR] [--content DIR] MODULE...` imports the given modules once
+(pulumi, azure-native, pydantic, ...: most of a plan's start-up, and the project's own code, from PYTHONPATH),
+then reads one JSON request per line from stdin, `{"cwd": ..., "argv": [...], "stdout": path, "stderr": path}`, and
 answers each with `{"returncode": N}` once the child has finished. Each child is a fresh fork of the
 warm process that becomes `python -m ops ARGV` in `cwd`, with stdout and stderr going to the given
 files: the project it plans is the one in `cwd` (the nearest Pulumi.yaml, as the Pulumi CLI finds it),
 with the code the warm process imported, as an installed `ops` plans a project elsewhere. Nothing runs
 here but imports and, with `--sql DIR`, the parse of the scripts in DIR that every plan checks first: the parse
 is cached by each script's text and name (migrations/catalog.py), so the children inherit it for the scripts
-their copy leaves unchanged and parse the others themselves. Every child starts from the same state.
+their copy leaves unchanged and parse the others themselves. With `--content DIR`, the ADF content in DIR is
+loaded once, which builds the provider-schema check's tables (the discriminators of azure-native's unions of
+activities, datasets and linked services, cached per class: preview/schema/classes.py) that every child's load
+would otherwise build again. Every child starts from the same state.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import runpy
 import sys
 import traceback
+from pathlib import Path
 
 
 def warm_up(modules: list[str]) -> None:
@@ -72,16 +76,19 @@ def main() -> None:
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
     modules = sys.argv[1:]
-    sql = None
-    if modules[:1] == ["--sql"]:
-        sql, modules = modules[1], modules[2:]
+    folders = {}
+    while modules[:1] in (["--sql"], ["--content"]):
+        folders[modules[0]], modules = Path(modules[1]), modules[2:]
     warm_up(modules)
-    if sql is not None:
-        from pathlib import Path
-
+    if "--sql" in folders:
         from migrations.catalog import load_catalog
 
-        load_catalog(Path(sql))
+        load_catalog(folders["--sql"])
+    if "--content" in folders:
+        from adf.load import STACK_VALUE_KEYS, load_content, pipeline_properties
+        from preview.schema import check_inputs
+
+        load_content(folders["--content"], STACK_VALUE_KEYS, pipeline_properties(), typed_check=check_inputs)
     gc.freeze()  # the children's collections then leave the shared, warmed-up objects (and their pages) alone
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from preview.plan import copy_program
+from stack.paths import PIPELINES_FOLDER
 from tests.support.checkout import PROJECT_DIR
 
 WARM_CLI = Path(__file__).resolve().parent / "warm_cli.py"
@@ -42,7 +43,13 @@ class WarmCli:
 
     def __init__(self, modules: list[str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(WARM_CLI), "--sql", str(PROJECT_DIR / "sql"), *modules, *PROJECT_MODULES],
+            [
+                sys.executable,
+                str(WARM_CLI),
+                *("--sql", str(PROJECT_DIR / "sql"), "--content", str(PROJECT_DIR / PIPELINES_FOLDER)),
+                *modules,
+                *PROJECT_MODULES,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
