@@ -111,6 +111,7 @@ class AzureStandIn:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are two writes: no wait for the first one's ACK
 
             def do_GET(self) -> None:
                 standin._answer(self)
@@ -131,7 +132,7 @@ class AzureStandIn:
     @contextmanager
     def running(self) -> Iterator[AzureStandIn]:
         # a short poll: `shutdown` waits for the serving loop to look again (0.5 s by default)
-        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
         thread.start()
         try:
             yield self

@@ -35,6 +35,8 @@ def serving(script: Script) -> Iterator[str]:
     """Serve `script` until the block ends; yields the base URL."""
 
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # headers and body are two writes: no wait for the first one's ACK
+
         def do_GET(self) -> None:
             self._answer("GET")
 
@@ -59,7 +61,7 @@ def serving(script: Script) -> Iterator[str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     # a short poll: `shutdown` waits for the serving loop to look again (0.5 s by default, per test)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
