@@ -99,8 +99,8 @@ def classify(rows: list[dict[str, str]]) -> Defects:
 
 @pytest.fixture(scope="module")
 def big() -> list[dict[str, str]]:
-    """200k rows over one day with the default 5% dirty share."""
-    _, rows = parse(generate_csv(config(rows=200_000, seed=2024)))
+    """100k rows over one day with the default 5% dirty share."""
+    _, rows = parse(generate_csv(config(rows=100_000, seed=2024)))
     return rows
 
 
@@ -112,7 +112,7 @@ def big_defects(big: list[dict[str, str]]) -> Defects:
 
 @pytest.fixture(scope="module")
 def big_clean() -> list[dict[str, str]]:
-    _, rows = parse(generate_csv(config(rows=200_000, seed=2024, dirty_share=0.0)))
+    _, rows = parse(generate_csv(config(rows=100_000, seed=2024, dirty_share=0.0)))
     return rows
 
 
@@ -248,11 +248,11 @@ def test_dirty_share_extremes(share: float) -> None:
 
 
 def test_same_seed_gives_identical_bytes_and_other_seeds_differ() -> None:
-    big = config(rows=3 * CHUNK_ROWS + 17, seed=99)
+    big = config(rows=CHUNK_ROWS + 17, seed=99)
     first = generate_csv(big)
     assert generate_csv(big) == first
     assert b"".join(iter_csv_chunks(big)) == first
-    other = generate_csv(config(rows=3 * CHUNK_ROWS + 17, seed=100))
+    other = generate_csv(config(rows=CHUNK_ROWS + 17, seed=100))
     assert other != first
     assert not event_ids(first) & event_ids(other)
 
