@@ -40,9 +40,12 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 # Two workers: the suite is CPU-bound and CI has two cores (pytest-xdist; `PYTEST_WORKERS=0` runs in one process).
+# Python writes its bytecode cache (__pycache__, ignored by git) even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE, common in container images): the CLI cases start fresh interpreters that would
+# otherwise compile the project again, each of them.
 PYTEST_WORKERS ?= 2
 unit: install
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck unit
 

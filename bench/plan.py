@@ -18,25 +18,17 @@ Target: the plan, with every check it runs, at most 1.3x the floor (collector pa
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from bench.measure import Measurement, Summary, measure
+from bench.measure import Measurement, Summary, bytecode_cached_env, measure
 
 PROJECT = Path(__file__).resolve().parent.parent
 RUNS = 7
 TARGET_RATIO = 1.3
 TARGET_MB = 300.0
 PLAN = [sys.executable, "-m", "ops", "plan", "--stack", "dev", "--json"]
-
-
-def child_env() -> dict[str, str]:
-    """The environment of both commands: bytecode is cached, as it is for the installed packages."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 def registered_classes(plan: dict) -> dict[str, list[str]]:
@@ -62,7 +54,7 @@ def floor_source(classes: dict[str, list[str]]) -> str:
 
 
 def run() -> str:
-    env = child_env()
+    env = bytecode_cached_env()
     plan = json.loads(subprocess.run(PLAN, cwd=PROJECT, env=env, capture_output=True, check=True, text=True).stdout)
     classes = registered_classes(plan)
     source = floor_source(classes)
