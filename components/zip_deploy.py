@@ -284,7 +284,7 @@ class KuduDeploymentPolling(PollingMethod[None]):
     def run(self) -> None:
         timing = self._timing
         deadline = time.monotonic() + timing.deploy_timeout_seconds
-        last = "no answer"
+        last = "gave no answer"
         while True:
             remaining = max(deadline - time.monotonic(), 0.0)
             retry = BoundedRetryPolicy(
@@ -310,7 +310,7 @@ class KuduDeploymentPolling(PollingMethod[None]):
                             f"the deployment {self._status_url} {last}: {detail} (log: {info.get('log_url')})"
                         )
                 elif answer.status_code in (404, 429) or answer.status_code >= 500:
-                    last = f"HTTP {answer.status_code}"
+                    last = f"answered HTTP {answer.status_code}"
                 else:
                     self._status = "Failed"
                     raise RuntimeError(

@@ -37,9 +37,9 @@ def test_returns_the_number_of_probes_once_the_role_is_effective(standin: AzureS
 def test_gives_up_after_the_bound_with_a_clear_message(standin: AzureStandIn) -> None:
     url = standin.script("GET", "/gate/never", RBAC)
     with pytest.raises(RuntimeError) as info:
-        probe(url, timeout=0.3, backoff=(0.05,))
+        probe(url, timeout=0.15, backoff=(0.03,))
     message = str(info.value)
-    assert "not effective after 0.3 s" in message and "last HTTP 403 ForbiddenByRbac" in message
+    assert "not effective after 0.15 s" in message and "last HTTP 403 ForbiddenByRbac" in message
     assert 3 <= len(standin.requests("GET", "/gate/never")) <= 8
 
 
@@ -91,9 +91,9 @@ def test_a_403_naming_neither_role_nor_firewall_means_no_private_path_yet_and_na
 
 def test_a_vault_that_cannot_be_reached_yet_is_waited_on_then_named_with_the_path_it_needs() -> None:
     with pytest.raises(RuntimeError) as info:
-        probe("http://127.0.0.1:9/secrets?api-version=7.4", timeout=0.3, backoff=(0.05,))
+        probe("http://127.0.0.1:9/secrets?api-version=7.4", timeout=0.15, backoff=(0.03,))
     message = str(info.value)
-    assert "did not answer the access probe within 0.3 s" in message and "Connection refused" in message
+    assert "did not answer the access probe within 0.15 s" in message and "Connection refused" in message
     assert "private endpoint (group vault)" in message and "privatelink.vaultcore.azure.net" in message
 
 

@@ -492,21 +492,21 @@ def test_host_keys_never_put_a_key_in_an_error(program_host: ProviderHost, stand
 
 
 def test_every_wait_is_bounded(program_host: ProviderHost, standin: AzureStandIn, packages: tuple[Path, Path]) -> None:
-    short = PublishTiming(poll_interval_seconds=0.05, deploy_timeout_seconds=0.3, retry_seconds=0.3)
+    short = PublishTiming(poll_interval_seconds=0.05, deploy_timeout_seconds=0.15, retry_seconds=0.15)
     stuck = kudu(standin, "stuck", [accepted("stuck")], [2])
     blocked = kudu(standin, "blocked", [Reply.json(400, {"Message": "BlobUploadFailed: 403 Forbidden"})], [4])
     started = time.monotonic()
     deploy = Resource(program_host, "zip-bounded")
     timed_out = rpc_error(deploy.create, deploy.check(zip_inputs(stuck, packages[0], short)).inputs)
     assert "did not complete within" in timed_out and "is deploying" in timed_out
-    short = PublishTiming(retry_seconds=0.3, retry_interval_seconds=0.05)
+    short = PublishTiming(retry_seconds=0.15, retry_interval_seconds=0.03)
     gave_up = rpc_error(deploy.create, deploy.check(zip_inputs(blocked, packages[0], short)).inputs)
     assert "Storage Blob Data Owner" in gave_up
     gate = Resource(program_host, "gate-bounded")
     never = gate_inputs(vault(standin, "never", vault_403("ForbiddenByRbac")), "never")
-    assert "was not effective after" in rpc_error(gate.create, gate.check({**never, "timeout_seconds": 0.3}).inputs)
+    assert "was not effective after" in rpc_error(gate.create, gate.check({**never, "timeout_seconds": 0.15}).inputs)
     keys = Resource(program_host, "keys-bounded")
-    stopped = keys_inputs(standin, "stopped", host_not_started(), timeout=0.3)
+    stopped = keys_inputs(standin, "stopped", host_not_started(), timeout=0.15)
     never_started = rpc_error(keys.create, keys.check(stopped).inputs)
     assert "did not hand out its keys within" in never_started and "from host runtime" in never_started
     assert time.monotonic() - started < 3

@@ -33,7 +33,7 @@ def test_a_site_without_an_scm_host_fails_clearly() -> None:
 
 
 FAST = PublishTiming(
-    poll_interval_seconds=0.01, deploy_timeout_seconds=2, retry_seconds=0.3, retry_interval_seconds=0.05
+    poll_interval_seconds=0.01, deploy_timeout_seconds=2, retry_seconds=0.15, retry_interval_seconds=0.03
 )
 
 
@@ -45,7 +45,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SHORT = PublishTiming(
-    poll_interval_seconds=0.01, deploy_timeout_seconds=0.25, retry_seconds=0.3, retry_interval_seconds=0.05
+    poll_interval_seconds=0.01, deploy_timeout_seconds=0.12, retry_seconds=0.15, retry_interval_seconds=0.03
 )
 
 
@@ -70,7 +70,7 @@ def test_an_scm_host_that_cannot_be_reached_yet_is_retried_then_named_with_the_p
     with pytest.raises(RuntimeError) as info:
         publish("http://127.0.0.1:9/unit-scm", package)
     message = str(info.value)
-    assert "could not be reached within 0.3 s" in message and "Connection refused" in message
+    assert "could not be reached within 0.15 s" in message and "Connection refused" in message
     assert "private endpoint (group sites" in message
 
 
@@ -158,7 +158,7 @@ def test_an_unknown_status_is_not_final_and_times_out_naming_it(standin: AzureSt
     scm, path = scripted(standin, "unknown", status(7))
     with pytest.raises(RuntimeError) as raised:
         publish(scm, package, SHORT)
-    assert str(raised.value) == f"the deployment {standin.url}{path} did not complete within 0.25 s (it has status 7)"
+    assert str(raised.value) == f"the deployment {standin.url}{path} did not complete within 0.12 s (it has status 7)"
     assert len(standin.requests("GET", path)) > 2
 
 
@@ -166,7 +166,7 @@ def test_a_deployment_that_never_appears_times_out_naming_the_404(standin: Azure
     scm, path = scripted(standin, "missing", Reply(404))
     with pytest.raises(RuntimeError) as raised:
         publish(scm, package, SHORT)
-    assert str(raised.value).endswith("did not complete within 0.25 s (it HTTP 404)")
+    assert str(raised.value).endswith("did not complete within 0.12 s (it answered HTTP 404)")
     assert len(standin.requests("GET", path)) > 2
 
 
@@ -174,7 +174,7 @@ def test_a_deployment_still_running_at_the_deadline_times_out_naming_its_last_st
     standin: AzureStandIn, package: Path
 ) -> None:
     scm, _ = scripted(standin, "slow", status(2))
-    with pytest.raises(RuntimeError, match=r"did not complete within 0\.25 s \(it is deploying\)$"):
+    with pytest.raises(RuntimeError, match=r"did not complete within 0\.12 s \(it is deploying\)$"):
         publish(scm, package, SHORT)
 
 
