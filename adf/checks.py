@@ -11,7 +11,7 @@ from typing import Any
 
 from adf.model import KINDS, REFERENCE_KINDS, AdfItem
 from adf.order import find_cycle
-from adf.walk import activity_lists, json_type, walk_json
+from adf.walk import activity_lists, json_type
 
 GLOBAL_PARAMETERS = frozenset({"environment"})
 _PIPELINE_PARAMETER = re.compile(r"pipeline\(\)\s*\.\s*parameters\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*'([^']+)'\s*\])")
@@ -130,10 +130,10 @@ def _depends_on(value: Any, where: str, problems: list[str]) -> Iterator[tuple[i
             yield index, dependency.get("activity")
 
 
-def _expressions(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    for where, item in walk_json(value, path):
-        if isinstance(item, str) and ("@" in item) and not item.startswith("@@"):
-            yield where, item
+def _expressions(item: AdfItem) -> Iterator[tuple[str, str]]:
+    for where, value in item.property_nodes():
+        if isinstance(value, str) and ("@" in value) and not value.startswith("@@"):
+            yield where, value
 
 
 def check_expressions(
@@ -146,7 +146,7 @@ def check_expressions(
         "variables": declared(item.properties, "variables"),
         "global": set(global_parameters),
     }
-    for path, text in _expressions(item.document.get("properties"), "properties"):
+    for path, text in _expressions(item):
         for pattern, what, scope in rules:
             for match in pattern.finditer(text):
                 name = next(group for group in match.groups() if group)
@@ -157,7 +157,7 @@ def check_expressions(
 
 def check_passed_parameters(item: AdfItem, by_key: Mapping[tuple[str, str], AdfItem], problems: list[str]) -> None:
     """Parameters passed along a dataset/pipeline/data flow reference must be declared by the target."""
-    for path, value in walk_json(item.document):
+    for path, value in item.nodes:
         if not (isinstance(value, dict) and value.get("type") in ("DatasetReference", "PipelineReference")):
             continue
         parameters = value.get("parameters")

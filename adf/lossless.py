@@ -37,7 +37,9 @@ takes the lossless path, where the template carries it as an ARM `json()` expres
 
 from __future__ import annotations
 
+import json
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -79,8 +81,32 @@ TypedCheck = Callable[[str, Mapping[str, Any]], Sequence[TypedViolation]]
 TYPED = Route(arm=False)
 
 
+ROUTES_KEPT = 4096
+"""How many routes `route` remembers: a factory's files several times over (the largest in BENCHMARKS.md has 380)."""
+
+_routes: OrderedDict[tuple[Any, ...], tuple[Route, tuple[str, ...]]] = OrderedDict()
+
+
 def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
-    """The item's route and the problems that refuse it whichever way it goes (`<file>: <path>: <why>`)."""
+    """The item's route and the problems that refuse it whichever way it goes (`<file>: <path>: <why>`).
+
+    A route is a function of the item (kind, name, file and JSON) and the check, so it is remembered by those:
+    a plan loads the content twice (its checks, then the program), and tests load one folder in many variants
+    that change one file. The JSON text is the key, so a changed document is a new key, never a stale answer.
+    """
+    key = (check, item.kind, item.name, item.file, json.dumps(item.document, separators=(",", ":")))
+    known = _routes.get(key)
+    if known is None:
+        found, problems = _route(item, check)
+        known = _routes[key] = found, tuple(problems)
+        if len(_routes) > ROUTES_KEPT:
+            _routes.popitem(last=False)
+    else:
+        _routes.move_to_end(key)
+    return known[0], list(known[1])
+
+
+def _route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
     if KIND_SPECS[item.kind].resource_missing:
         return Route(arm=True, reasons=(f"(root): {KIND_SPECS[item.kind].resource_missing}",)), []
     reasons = [_in_file(item, obstacle) for obstacle in typed_obstacles(item)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -146,6 +146,19 @@ class AdfItem:
         parts = self.file.split("/")
         return parts[-3] if self.kind == AdfKind.MANAGED_PRIVATE_ENDPOINT and len(parts) >= 3 else None
 
+    @cached_property
+    def nodes(self) -> tuple[tuple[str, Any], ...]:
+        """Every value of the document with its path (`walk_json`), walked once for every check that reads them."""
+        return tuple(walk_json(self.document))
+
+    def property_nodes(self) -> Iterator[tuple[str, Any]]:
+        """The values under `properties`, with their paths: the nodes whose path starts there."""
+        return (
+            (path, value)
+            for path, value in self.nodes
+            if path.startswith("properties") and path[10:11] in ("", ".", "[")
+        )
+
     def references(self) -> list[Reference]:
         """Every by-name reference of the file (its managed private endpoint's network included), built-ins left out."""
         return list(self._references)
@@ -154,7 +167,7 @@ class AdfItem:
     def _references(self) -> tuple[Reference, ...]:
         refs = [
             Reference(REFERENCE_KINDS[kind], str(value["referenceName"]), f"{path}.referenceName")
-            for path, value in walk_json(self.document)
+            for path, value in self.nodes
             if isinstance(value, dict)
             and isinstance(kind := value.get("type"), str)  # a JSON schema's `type` may be an object or a list
             and kind in REFERENCE_KINDS

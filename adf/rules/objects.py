@@ -7,7 +7,6 @@ import json
 from adf.model import AdfItem, AdfKind
 from adf.rules.rule import Rule
 from adf.rules.sources import LIMITS
-from adf.walk import walk_json
 
 KB = 1024
 """The limits page gives sizes in KB; read as 1,024 bytes."""
@@ -40,7 +39,7 @@ def check_object(item: AdfItem, problems: list[str]) -> None:
         if size > limit:
             what = f"the {item.kind} is {size:,} bytes as compact JSON, more than {limit // KB} KB"
             problems.append(OBJECT_SIZE.finding(item.file, "properties", what))
-    for path, value in walk_json(item.properties, "properties"):
+    for path, value in item.property_nodes():
         if isinstance(value, str) and len(value) > MAX_EXPRESSION and ("@" in value) and _is_expression(value):
             what = f"an expression of {len(value):,} characters"
             problems.append(EXPRESSION_LENGTH.finding(item.file, path, what))

@@ -5,12 +5,18 @@ Each shape below is one that public ADF Studio repositories hold (written here b
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from adf.model import Route
+from adf import lossless
+from adf.lossless import route
+from adf.model import AdfItem, AdfKind, Route
+from preview.schema import check_inputs
 from tests.support.adf_tree import fixture_files, load, problems_of, write
 
 
@@ -224,4 +230,37 @@ def test_the_items_that_take_the_lossless_path_are_told_once(tmp_path: Path) -> 
     assert [note for note in content.notes if "ARM deployments" in note] == [
         "1 item(s) deploy as ARM deployments of their own JSON, because azure-native's typed resources cannot "
         "express them (ops adf check says why, per file): pipeline/PL_Copy"
+    ]
+
+
+def _wait_pipeline(wait: int | None) -> AdfItem:
+    """A pipeline with one Wait activity; without a wait it lacks a required property, which is refused."""
+    activity = {"name": "Pause", "type": "Wait", "typeProperties": {} if wait is None else {"waitTimeInSeconds": wait}}
+    document = {"name": "PL_Pause", "properties": {"activities": [activity]}}
+    return AdfItem(AdfKind.PIPELINE, "PL_Pause", "pipelines_json/pipeline/PL_Pause.json", document)
+
+
+def test_a_route_is_remembered_by_the_items_json_so_a_changed_file_is_routed_again() -> None:
+    checked: list[str] = []
+
+    def counting_check(type_token: str, inputs: Mapping[str, Any]) -> list[Any]:
+        checked.append(type_token)
+        return list(check_inputs(type_token, inputs))
+
+    typed = route(_wait_pipeline(30), counting_check)
+    assert route(_wait_pipeline(30), counting_check) == typed == (Route(arm=False), [])
+    assert len(checked) == 1, "the same JSON is not checked again"
+    _, problems = route(_wait_pipeline(None), counting_check)
+    assert len(checked) == 2 and problems and "waitTimeInSeconds" in problems[0]
+    problems.clear()
+    assert route(_wait_pipeline(None), counting_check)[1], "a caller's change to the list it got is its own"
+
+
+def test_the_routes_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lossless, "ROUTES_KEPT", 3)
+    monkeypatch.setattr(lossless, "_routes", OrderedDict())
+    for wait in range(5):
+        route(_wait_pipeline(wait), check_inputs)
+    assert [key[-1] for key in lossless._routes] == [
+        json.dumps(_wait_pipeline(wait).document, separators=(",", ":")) for wait in (2, 3, 4)
     ]
