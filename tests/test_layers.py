@@ -14,6 +14,7 @@ import graphlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from stack.packages import top_level_packages
@@ -92,9 +93,16 @@ def project_modules(root: Path) -> dict[str, Module]:
     return modules
 
 
-def imported_names(path: Path) -> Iterator[tuple[int, str]]:
-    """Every absolute import in the file, with the names a `from` import may bring in as submodules."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+@cache
+def imported_names(path: Path) -> tuple[tuple[int, str], ...]:
+    """Every absolute import in the file, with the names a `from` import may bring in as submodules.
+
+    Read once per file and run: several tests read the whole checkout's imports, and the files do not change."""
+    return tuple(_imports(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+def _imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             yield node.lineno, node.module
             for alias in node.names:
