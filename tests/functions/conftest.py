@@ -40,14 +40,23 @@ def start_azurite(**kwargs: Any) -> Azurite:
 
 
 @pytest.fixture(scope="session")
-def azurite() -> Iterator[Azurite]:
-    """One in-memory Azurite for the session, with the ``bronze`` container."""
-    server = start_azurite()
+def azurite_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    """One Azurite for the session, with the ``bronze`` container. It persists to disk, so that the outage tests
+    can stop it and start it again on the same port and data (one emulator, started once, for every test)."""
+    server = start_azurite(location=tmp_path_factory.mktemp("azurite"))
     try:
         client(server).create_container()
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def azurite(azurite_session: Azurite) -> Azurite:
+    """The session's Azurite, running: an outage test that failed while it was stopped leaves it to start here."""
+    if azurite_session.process is None:
+        azurite_session.start()
+    return azurite_session
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from eventgen.generator import generate_csv
 from eventgen.service import write_batch
 from eventgen.storage import RetryPolicy, UploadError, block_id, call_with_retry, is_transient, upload_atomically
 
-from tests.functions.conftest import CONTAINER, blob_names, client, no_sleep, start_azurite
+from tests.functions.conftest import CONTAINER, blob_names, client, no_sleep
 from tools.azurite import Azurite, free_port
 
 BLOCK = 64 * 1024  # small blocks: a ~1 MB batch is ~15 staged blocks
@@ -172,31 +172,18 @@ def test_a_blob_is_invisible_while_its_blocks_are_staged(bronze: ContainerClient
     assert blob_names(reader) == [spec.blob_name]
 
 
-@pytest.fixture(scope="module")
-def on_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
-    """One Azurite persisting to disk for the tests that stop it and start it again on the same port and data."""
-    server = start_azurite(location=tmp_path_factory.mktemp("azurite"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 _containers = itertools.count()
 
 
 @pytest.fixture
-def restartable(on_disk: Azurite) -> tuple[Azurite, str]:
-    """The running on-disk Azurite and a new, empty container of its own for the test.
+def restartable(azurite: Azurite) -> tuple[Azurite, str]:
+    """The running Azurite (it persists to disk) and a new, empty container of its own for the test.
 
-    Each test stops and restarts the emulator itself; a test that failed while it was stopped leaves it to be
-    started here.
+    Each test stops the emulator and starts it again itself, on the same port and data.
     """
-    if on_disk.process is None:
-        on_disk.start()
     container = f"restart-{next(_containers)}"
-    client(on_disk, container).create_container()
-    return on_disk, container
+    client(azurite, container).create_container()
+    return azurite, container
 
 
 @pytest.mark.parametrize("overwrite", [False, True], ids=["new-blob", "overwrite"])
