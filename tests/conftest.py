@@ -110,7 +110,9 @@ def by_urn(plan: Plan) -> dict[str, Registration]:
 def warm_cli(dev: Plan) -> Iterator[WarmCli]:
     """One warm interpreter per session for the tests that run `python -m ops` on a copy of the project."""
     azure = {
-        f"pulumi_azure_native.{reg.type.split(':')[1]}" for reg in dev.resources if reg.type.startswith("azure-native:")
+        "pulumi_azure_native.{1}:{2}".format(*reg.type.split(":"))
+        for reg in dev.resources
+        if reg.type.startswith("azure-native:")
     }
     cli = WarmCli([*THIRD_PARTY, *sorted(azure)])
     yield cli

@@ -28,9 +28,11 @@ from pathlib import Path
 
 
 def warm_up(modules: list[str]) -> None:
+    """Import each `module` or `module:attribute` (a class of a lazy azure-native module: what a plan imports)."""
     for name in modules:
-        module = importlib.import_module(name)
-        getattr(module, "warm_up", None)  # a lazy module (azure-native) loads on any non-introspection attribute
+        module_name, _, attribute = name.partition(":")
+        module = importlib.import_module(module_name)
+        getattr(module, attribute or "warm_up", None)  # a lazy module loads on any non-introspection attribute
 
 
 def exit_code(exit: SystemExit) -> int:

@@ -21,7 +21,7 @@ from tests.support.checkout import PROJECT_DIR
 
 WARM_CLI = Path(__file__).resolve().parent / "warm_cli.py"
 THIRD_PARTY = ("pulumi", "pulumi.dynamic", "pulumi.runtime.mocks", "pulumi_random", "pydantic", "yaml", "sqlglot")
-"""Imported by the warm interpreter, with the azure-native modules of the dev plan and PROJECT_MODULES."""
+"""Imported by the warm interpreter, with the azure-native classes of the dev plan and PROJECT_MODULES."""
 
 PROJECT_MODULES = ("ops.cli.main", "ops.cli.plan", "ops.plan", "components.data_platform", "adf.load")
 """The project's code a plan imports (with everything they import), from this checkout."""
