@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -161,7 +162,12 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
 def _kind_files(root: Path, kind: str) -> list[Path]:
     if kind == AdfKind.MANAGED_PRIVATE_ENDPOINT:
         return sorted(root.glob(f"{AdfKind.MANAGED_VIRTUAL_NETWORK}/*/{AdfKind.MANAGED_PRIVATE_ENDPOINT}/*"))
-    return sorted(path for path in (root / kind).glob("*") if path.is_file())
+    folder = root / kind
+    try:
+        with os.scandir(folder) as entries:  # one directory read; a glob also matches and stats each name
+            return sorted(folder / entry.name for entry in entries if entry.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def _read_folder(root: Path, found: Inspection) -> None:

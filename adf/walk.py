@@ -55,19 +55,16 @@ def json_type(value: Any) -> str:
 
 
 def json_depth(value: Any) -> int:
-    """How deeply a JSON value nests: 0 for a scalar, 1 for a flat object or list. Iterative, like walk_json."""
-    deepest = 0
-    pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
-        node, depth = pending.pop()
-        if isinstance(node, dict):
-            pending.extend((item, depth + 1) for item in node.values())
-        elif isinstance(node, list):
-            pending.extend((item, depth + 1) for item in node)
-        else:
-            continue
-        deepest = max(deepest, depth + 1)
-    return deepest
+    """How deeply a JSON value nests: 0 for a scalar, 1 for a flat object or list. Iterative, like walk_json:
+    one level of the document at a time, so no value carries a depth of its own."""
+    depth = 0
+    level = [value]
+    while True:
+        containers = [node for node in level if isinstance(node, (dict, list))]
+        if not containers:
+            return depth
+        depth += 1
+        level = [item for node in containers for item in (node.values() if isinstance(node, dict) else node)]
 
 
 def referenced_names(document: Any) -> set[str]:

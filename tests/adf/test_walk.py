@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from adf.walk import activity_lists, activity_property, walk_activities, walk_json
+import pytest
+
+from adf.walk import activity_lists, activity_property, json_depth, walk_activities, walk_json
 
 
 def _activity(name: str, **type_properties: Any) -> dict[str, Any]:
@@ -72,3 +74,26 @@ def test_an_activity_property_is_read_flattened_or_from_type_properties() -> Non
     assert activity_property({"dataFlow": 1, "typeProperties": {"dataFlow": 2}}, "dataFlow") == 1
     assert activity_property({"typeProperties": {"dataFlow": 2}}, "dataFlow") == 2
     assert activity_property({"typeProperties": None}, "dataFlow") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "depth"),
+    [
+        ("text", 0),
+        (None, 0),
+        ({}, 1),
+        ([], 1),
+        ({"a": 1, "b": "x"}, 1),
+        ({"a": [1, {"b": 2}], "c": {}}, 3),
+        ([[], [[[]]], {"k": [1]}], 4),
+    ],
+)
+def test_json_depth_counts_the_deepest_branch_of_objects_and_lists(value: object, depth: int) -> None:
+    assert json_depth(value) == depth
+
+
+def test_json_depth_of_a_document_deeper_than_the_recursion_limit() -> None:
+    deep: list[object] = []
+    for _ in range(5000):
+        deep = [deep]
+    assert json_depth({"properties": deep}) == 5002
