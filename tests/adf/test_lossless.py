@@ -9,6 +9,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -264,3 +265,12 @@ def test_the_routes_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> N
     assert [key[-1] for key in lossless._routes] == [
         json.dumps(_wait_pipeline(wait).document, separators=(",", ":")) for wait in (2, 3, 4)
     ]
+
+
+def test_a_route_is_remembered_per_check_so_another_check_routes_again() -> None:
+    def refuses_everything(type_token: str, inputs: Mapping[str, Any]) -> list[Any]:
+        return [SimpleNamespace(path="activities", reason="refused by this check", code=lossless.WRONG_TYPE)]
+
+    assert route(_wait_pipeline(30), check_inputs)[1] == []
+    _, problems = route(_wait_pipeline(30), refuses_everything)
+    assert problems == ["pipelines_json/pipeline/PL_Pause.json: properties.activities: refused by this check"]

@@ -143,3 +143,10 @@ def test_the_sdks_stack_capture_is_back_once_the_offline_program_ends() -> None:
     build(lambda: seen.append(resource_runtime._get_stack_trace))
     assert seen and seen[0] is not captured, "the program ran with the SDK's stack capture"
     assert resource_runtime._get_stack_trace is captured
+
+
+def test_a_components_own_alias_to_an_azure_native_type_is_kept() -> None:
+    """Only azure-native's resources carry the SDK's type-token aliases; a component's alias is the program's."""
+    old = pulumi.Alias(type_="azure-native:storage:StorageAccount")
+    (listed,) = _urns(lambda: Box("lake", pulumi.ResourceOptions(aliases=[old])))["lake"].aliases
+    assert listed.endswith("$azure-native:storage:StorageAccount::lake")
