@@ -166,7 +166,7 @@ def _kind_files(root: Path, kind: str) -> list[Path]:
     try:
         with os.scandir(folder) as entries:  # one directory read; a glob also matches and stats each name
             return sorted(folder / entry.name for entry in entries if entry.is_file())
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # missing, not a folder, or unreadable: no files, as a glob finds none
         return []
 
 

@@ -37,6 +37,7 @@ takes the lossless path, where the template carries it as an ARM `json()` expres
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import OrderedDict
@@ -92,9 +93,10 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
 
     A route is a function of the item (kind, name, file and JSON) and the check, so it is remembered by those:
     a plan loads the content twice (its checks, then the program), and tests load one folder in many variants
-    that change one file. The JSON text is the key, so a changed document is a new key, never a stale answer.
+    that change one file. The key holds a digest of the JSON text, so a changed document is a new key, never a
+    stale answer, and a large document is not kept twice.
     """
-    key = (check, item.kind, item.name, item.file, json.dumps(item.document, separators=(",", ":")))
+    key = (check, item.kind, item.name, item.file, document_digest(item.document))
     known = _routes.get(key)
     if known is None:
         found, problems = _route(item, check)
@@ -104,6 +106,11 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
     else:
         _routes.move_to_end(key)
     return known[0], list(known[1])
+
+
+def document_digest(document: Any) -> bytes:
+    """SHA-256 of the document's compact JSON text: equal for equal documents written in the same key order."""
+    return hashlib.sha256(json.dumps(document, separators=(",", ":")).encode()).digest()
 
 
 def _route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
