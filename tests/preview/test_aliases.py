@@ -150,3 +150,16 @@ def test_a_components_own_alias_to_an_azure_native_type_is_kept() -> None:
     old = pulumi.Alias(type_="azure-native:storage:StorageAccount")
     (listed,) = _urns(lambda: Box("lake", pulumi.ResourceOptions(aliases=[old])))["lake"].aliases
     assert listed.endswith("$azure-native:storage:StorageAccount::lake")
+
+
+def test_the_sdks_stack_capture_is_back_when_the_offline_program_fails() -> None:
+    from pulumi.runtime import resource as resource_runtime
+
+    captured = resource_runtime._get_stack_trace
+
+    def fails() -> None:
+        raise ValueError("the program stops")
+
+    with pytest.raises(Exception, match="the program stops"):
+        build(fails)
+    assert resource_runtime._get_stack_trace is captured
