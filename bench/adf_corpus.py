@@ -24,7 +24,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,10 +87,20 @@ def _state(file: dict[str, Any]) -> str:
     return "refused" if own else "dependent"
 
 
-def check(root: Path, project: Path) -> tuple[list[dict[str, Any]], str | None]:
+OpsRunner = Callable[[Path, list[str]], "subprocess.CompletedProcess[str]"]
+"""Runs `python -m ops ARGS` in a project folder and returns what it printed."""
+
+
+def fresh_process(project: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`python -m ops ARGS` in a fresh interpreter, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "ops", *args], cwd=project, capture_output=True, text=True, check=False
+    )
+
+
+def check(root: Path, project: Path, run: OpsRunner = fresh_process) -> tuple[list[dict[str, Any]], str | None]:
     """The per-file report of `ops adf check --json` on one root, or why it gave none."""
-    command = [sys.executable, "-m", "ops", "adf", "check", str(root), "--json"]
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    done = run(project, ["adf", "check", str(root), "--json"])
     try:
         return list(json.loads(done.stdout)["files"]), None
     except (ValueError, KeyError, TypeError):
@@ -98,7 +108,7 @@ def check(root: Path, project: Path) -> tuple[list[dict[str, Any]], str | None]:
         return [], f"exit {done.returncode}: {tail}"
 
 
-def measure(checkouts: Path, project: Path) -> list[RootResult]:
+def measure(checkouts: Path, project: Path, run: OpsRunner = fresh_process) -> list[RootResult]:
     results = []
     for repository in CORPUS:
         for root in repository.roots:
@@ -107,7 +117,7 @@ def measure(checkouts: Path, project: Path) -> list[RootResult]:
             if not path.is_dir():
                 results.append(RootResult(label, crash=f"{path}: missing; see the module docstring"))
                 continue
-            files, crash = check(path, project)
+            files, crash = check(path, project, run)
             results.append(RootResult(label, files, crash))
     return results
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,13 +108,15 @@ def by_urn(plan: Plan) -> dict[str, Registration]:
 
 
 @pytest.fixture(scope="session")
-def warm_cli(dev: Plan) -> Iterator[WarmCli]:
-    """One warm interpreter per session for the tests that run `python -m ops` on a copy of the project."""
+def warm_cli(dev: Plan, tmp_path_factory: pytest.TempPathFactory) -> WarmCli:
+    """One warm interpreter per test run, shared by its workers, for the tests that run `python -m ops` on a copy
+    of the project. It ends with the run: the workers' parent under pytest-xdist, else this process."""
     azure = {
         "pulumi_azure_native.{1}:{2}".format(*reg.type.split(":"))
         for reg in dev.resources
         if reg.type.startswith("azure-native:")
     }
-    cli = WarmCli([*THIRD_PARTY, *sorted(azure)])
-    yield cli
-    cli.close()
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = shared_folder(basetemp)
+    owner = os.getppid() if shared is not None else os.getpid()
+    return WarmCli.shared(shared or basetemp, owner, [*THIRD_PARTY, *sorted(azure)])

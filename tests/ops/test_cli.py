@@ -26,6 +26,7 @@ from preview.plan import copy_program
 from stack.errors import AzureRefusedError, InputError, PlatformError, RunFailedError, TimedOutError
 from stack.files import StackFileError
 from tests.support.checkout import PROJECT_DIR
+from tests.support.warm_process import WarmCli
 
 PYPROJECT_VERSION = re.search(r'^version = "(.+)"$', (PROJECT_DIR / "pyproject.toml").read_text(), re.M)
 
@@ -231,17 +232,20 @@ def test_the_marker_for_argcomplete_is_at_the_top_of_the_entry_point() -> None:
         ("python -m ops plan --stack ", ["dev", "prod", "test"]),
     ],
 )
-def test_completion_answers_commands_options_and_stacks(tmp_path: Path, line: str, expected: list[str]) -> None:
+def test_completion_answers_commands_options_and_stacks(
+    tmp_path: Path, line: str, expected: list[str], warm_cli: WarmCli
+) -> None:
+    """`python -m ops` as the shell's completion runs it: the line so far in the environment (in a warm
+    interpreter's child: the same entry point, without the start-up)."""
     answer = tmp_path / "completions"
     env = {
-        **os.environ,
         "_ARGCOMPLETE": "3",  # the command starts after `python -m ops`, as argcomplete's global completion says
         "_ARGCOMPLETE_IFS": "\n",
         "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
         "COMP_LINE": line,
         "COMP_POINT": str(len(line)),
     }
-    subprocess.run([sys.executable, "-m", "ops"], cwd=PROJECT_DIR, env=env, check=True, timeout=60)
+    assert warm_cli.run(PROJECT_DIR, env=env, outputs=tmp_path).returncode == 0
     assert sorted(answer.read_text().split()) == expected
 
 

@@ -1,18 +1,21 @@
 """A warm interpreter that runs `python -m ops ...` in a given directory, one forked child per request.
 
-Run as a script: `python warm_cli.py [--sql DIR] [--content DIR] MODULE...` imports the given modules once
-(pulumi, azure-native, pydantic, ...: most of a plan's start-up, and the project's own code, from PYTHONPATH),
-then reads one JSON request per line from stdin, `{"cwd": ..., "argv": [...], "stdout": path, "stderr": path}`, and
-answers each with `{"returncode": N}` once the child has finished. Each child is a fresh fork of the
-warm process that becomes `python -m ops ARGV` in `cwd`, with stdout and stderr going to the given
-files: the project it plans is the one in `cwd` (the nearest Pulumi.yaml, as the Pulumi CLI finds it),
-with the code the warm process imported, as an installed `ops` plans a project elsewhere. Nothing runs
-here but imports and, with `--sql DIR`, the parse of the scripts in DIR that every plan checks first: the parse
-is cached by each script's text and name (migrations/catalog.py), so the children inherit it for the scripts
-their copy leaves unchanged and parse the others themselves. With `--content DIR`, the ADF content in DIR is
-loaded once, which builds the provider-schema check's tables (the discriminators of azure-native's unions of
-activities, datasets and linked services, cached per class: preview/schema/classes.py) that every child's load
-would otherwise build again. Every child starts from the same state.
+Run as a script: `python warm_cli.py --socket PATH --owner PID [--sql DIR] [--content DIR] MODULE...` imports the
+given modules once (pulumi, azure-native, pydantic, ...: most of a plan's start-up, and the project's own code, from
+PYTHONPATH), prints `{"ready": true}`, then serves the Unix socket PATH: each connection sends one JSON request line,
+`{"cwd": ..., "argv": [...], "stdout": path, "stderr": path, "env": {...}}` (`env` optional), and is answered with
+`{"returncode": N}` once its child has finished. Requests from several connections run at once (the pytest-xdist
+workers share one interpreter). Each child is a fresh fork of the warm process that becomes `python -m ops ARGV`
+in `cwd`, with stdout and stderr going to the given files and `env` added to its environment: the project it plans
+is the one in `cwd` (the nearest Pulumi.yaml, as the Pulumi CLI finds it), with the code the warm process imported,
+as an installed `ops` plans a project elsewhere. The interpreter ends once process PID (the test run) has ended.
+
+Nothing runs here but imports and, with `--sql DIR`, the parse of the scripts in DIR that every plan checks first:
+the parse is cached by each script's text and name (migrations/catalog.py), so the children inherit it for the
+scripts their copy leaves unchanged and parse the others themselves. With `--content DIR`, the ADF content in DIR
+is loaded once, which builds the provider-schema check's tables (the discriminators of azure-native's unions of
+activities, datasets and linked services, cached per class: preview/schema/classes.py) and the routes of its items
+(adf/lossless.py) that every child's load would otherwise build again. Every child starts from the same state.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import importlib
 import json
 import os
 import runpy
+import selectors
+import socket
 import sys
 import traceback
 from pathlib import Path
@@ -55,6 +60,7 @@ def child(request: dict) -> None:
         os.dup2(stdin, 0)
         os.dup2(stdout, 1)
         os.dup2(stderr, 2)
+        os.environ.update(request.get("env") or {})
         os.chdir(request["cwd"])
         sys.path.insert(0, request["cwd"])  # `python -m` puts the working directory first, before PYTHONPATH
         sys.argv = ["ops", *request["argv"]]
@@ -72,36 +78,86 @@ def child(request: dict) -> None:
         os._exit(code)
 
 
+def _owner_alive(owner: int) -> bool:
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, and someone else's
+        return True
+    return True
+
+
+def _read_request(connection: socket.socket) -> dict | None:
+    """The connection's request, or None for a connection that sent none (a probe that the socket answers)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    if not data.strip():
+        return None
+    request: dict = json.loads(data)
+    return request
+
+
+def serve(listener: socket.socket, owner: int) -> None:
+    """Fork a child per request; answer each connection when its child ends; stop once `owner` has ended."""
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, None)
+    while _owner_alive(owner):
+        for key, _ in selector.select(timeout=0.5):
+            if key.data is None:
+                connection, _ = listener.accept()
+                connection.settimeout(30)
+                request = _read_request(connection)
+                if request is None:
+                    connection.close()
+                    continue
+                pid = os.fork()
+                if pid == 0:
+                    listener.close()
+                    child(request)
+                finished = os.pidfd_open(pid)
+                selector.register(finished, selectors.EVENT_READ, (pid, connection))
+            else:
+                pid, connection = key.data
+                selector.unregister(key.fd)
+                os.close(key.fd)
+                _, status = os.waitpid(pid, 0)
+                with connection:
+                    connection.sendall((json.dumps({"returncode": os.waitstatus_to_exitcode(status)}) + "\n").encode())
+
+
 def main() -> None:
     # `python warm_cli.py` put this script's folder first, whose modules (components.py, ...) would shadow the
     # project's packages; the code comes from PYTHONPATH, as from an install.
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
     modules = sys.argv[1:]
-    folders = {}
-    while modules[:1] in (["--sql"], ["--content"]):
-        folders[modules[0]], modules = Path(modules[1]), modules[2:]
+    options: dict[str, str] = {}
+    while modules[:1] in (["--sql"], ["--content"], ["--socket"], ["--owner"]):
+        options[modules[0]], modules = modules[1], modules[2:]
     warm_up(modules)
-    if "--sql" in folders:
+    if "--sql" in options:
         from migrations.catalog import load_catalog
 
-        load_catalog(folders["--sql"])
-    if "--content" in folders:
+        load_catalog(Path(options["--sql"]))
+    if "--content" in options:
         from adf.load import STACK_VALUE_KEYS, load_content, pipeline_properties
         from preview.schema import check_inputs
 
-        load_content(folders["--content"], STACK_VALUE_KEYS, pipeline_properties(), typed_check=check_inputs)
+        load_content(Path(options["--content"]), STACK_VALUE_KEYS, pipeline_properties(), typed_check=check_inputs)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(options["--socket"])
+    listener.listen(16)
     gc.freeze()  # the children's collections then leave the shared, warmed-up objects (and their pages) alone
     print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            child(request)
-        _, status = os.waitpid(pid, 0)
-        print(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}), flush=True)
+    # Whoever started this reads no further: later writes go nowhere rather than into a closed pipe.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    serve(listener, int(options["--owner"]))
 
 
 if __name__ == "__main__":

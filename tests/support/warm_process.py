@@ -1,16 +1,18 @@
 """The test side of `warm_cli.py`: `python -m ops ARGS` in a directory, answered by a child of one warm interpreter.
 
 Starting a fresh interpreter for each CLI case spends most of its time importing pulumi, azure-native and
-the project's own code; the warm interpreter imports them once (the code from this checkout) and forks a
-child per case, which plans the project in the case's own directory (the project files only, see
-`project_copy`), as `python -m ops` started there would (`tests/test_bad_input.py` proves that a warm child
-answers exactly as a fresh interpreter does).
+the project's own code; the warm interpreter imports them once per test run (the code from this checkout), for
+every pytest-xdist worker, and forks a child per case, which plans the project in the case's own directory
+(the project files only, see `project_copy`), as `python -m ops` started there would
+(`tests/test_bad_input.py` proves that a warm child answers exactly as a fresh interpreter does).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -39,40 +41,78 @@ def checkout_env() -> dict[str, str]:
 
 
 class WarmCli:
-    """`python -m ops ARGS` in a directory, run by a child of the warm interpreter."""
+    """`python -m ops ARGS` in a directory, run by a child of the warm interpreter listening on `socket_path`."""
 
-    def __init__(self, modules: list[str]) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                str(WARM_CLI),
-                *("--sql", str(PROJECT_DIR / "sql"), "--content", str(PROJECT_DIR / PIPELINES_FOLDER)),
-                *modules,
-                *PROJECT_MODULES,
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=checkout_env(),
-        )
-        assert json.loads(self._read()) == {"ready": True}
+    def __init__(self, socket_path: Path) -> None:
+        self.socket_path = socket_path
 
-    def _read(self) -> str:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line, f"the warm interpreter stopped (exit {self.process.wait()})"
-        return line
+    @classmethod
+    def shared(cls, folder: Path, owner: int, modules: list[str]) -> WarmCli:
+        """The run's warm interpreter in `folder`, started by the first process that asks for it.
 
-    def run(self, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        assert self.process.stdin is not None
-        out, err = cwd.parent / f"{cwd.name}.stdout", cwd.parent / f"{cwd.name}.stderr"
-        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(out), "stderr": str(err)}
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        returncode = json.loads(self._read())["returncode"]
+        Every pytest-xdist worker of a run sees `folder`; one of them starts the interpreter (which lives until
+        `owner`, the run, ends) and the others connect to it, so it is warmed up once per run.
+        """
+        socket_path = folder / "warm-cli.sock"
+        with (folder / "warm-cli.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not _answers(socket_path):
+                socket_path.unlink(missing_ok=True)
+                _start(socket_path, owner, modules, folder / "warm-cli.log")
+        return cls(socket_path)
+
+    def run(
+        self, cwd: Path, *args: str, env: dict[str, str] | None = None, outputs: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -m ops ARGS` in `cwd` with `env` added; its stdout and stderr are kept in `outputs` (a folder;
+        by default the one that holds `cwd`) and returned."""
+        folder = outputs or cwd.parent
+        out, err = folder / f"{cwd.name}.stdout", folder / f"{cwd.name}.stderr"
+        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(out), "stderr": str(err), "env": env or {}}
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(str(self.socket_path))
+            connection.sendall((json.dumps(request) + "\n").encode())
+            reply = connection.makefile("r").readline()
+        assert reply, f"the warm interpreter gave no answer; see {self.socket_path.parent / 'warm-cli.log'}"
+        returncode = json.loads(reply)["returncode"]
         return subprocess.CompletedProcess(list(args), returncode, out.read_text(), err.read_text())
 
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait(timeout=30)
+
+def _answers(socket_path: Path) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(socket_path))
+        except OSError:
+            return False
+    return True
+
+
+def _start(socket_path: Path, owner: int, modules: list[str], log: Path) -> None:
+    """Start the warm interpreter and wait until it listens; it outlives this process (a session of its own)."""
+    command = [
+        sys.executable,
+        str(WARM_CLI),
+        *("--socket", str(socket_path), "--owner", str(owner)),
+        *("--sql", str(PROJECT_DIR / "sql"), "--content", str(PROJECT_DIR / PIPELINES_FOLDER)),
+        *modules,
+        *PROJECT_MODULES,
+    ]
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=checkout_env(),
+            start_new_session=True,
+        )
+    assert process.stdout is not None
+    with process.stdout:
+        ready = process.stdout.readline()
+    assert ready and json.loads(ready) == {"ready": True}, f"the warm interpreter did not start; see {log}"
+    _STARTED.append(process)
+
+
+_STARTED: list[subprocess.Popen[str]] = []
+"""The interpreters this process started: kept so that Python does not warn of a child it lost track of."""
