@@ -78,16 +78,6 @@ def child(request: dict) -> None:
         os._exit(code)
 
 
-def _owner_alive(owner: int) -> bool:
-    try:
-        os.kill(owner, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, and someone else's
-        return True
-    return True
-
-
 def _read_request(connection: socket.socket) -> dict | None:
     """The connection's request, or None for a connection that sent none (a probe that the socket answers)."""
     data = b""
@@ -103,11 +93,20 @@ def _read_request(connection: socket.socket) -> dict | None:
 
 
 def serve(listener: socket.socket, owner: int) -> None:
-    """Fork a child per request; answer each connection when its child ends; stop once `owner` has ended."""
+    """Fork a child per request; answer each connection when its child ends; stop once `owner` has ended.
+
+    The owner is watched through a pidfd, which is readable once the process has ended, reaped or not (a
+    zombie still answers `kill(pid, 0)`)."""
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, None)
-    while _owner_alive(owner):
-        for key, _ in selector.select(timeout=0.5):
+    try:
+        selector.register(os.pidfd_open(owner), selectors.EVENT_READ, "owner")
+    except ProcessLookupError:
+        return
+    while True:
+        for key, _ in selector.select():
+            if key.data == "owner":
+                return
             if key.data is None:
                 connection, _ = listener.accept()
                 connection.settimeout(30)
