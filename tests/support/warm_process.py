@@ -15,7 +15,9 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from preview.plan import copy_program
 from stack.paths import PIPELINES_FOLDER
@@ -76,6 +78,23 @@ class WarmCli:
         assert reply, f"the warm interpreter gave no answer; see {self.socket_path.parent / 'warm-cli.log'}"
         returncode = json.loads(reply)["returncode"]
         return subprocess.CompletedProcess(list(args), returncode, out.read_text(), err.read_text())
+
+    def run_piped(
+        self, cwd: Path, *args: str, reader: Callable[[TextIO], str], outputs: Path
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -m ops ARGS` with its stdout a pipe that `reader` reads from and then closes while the command
+        runs, as `python -m ops ARGS | head -1` in a shell; the result's stdout is what `reader` returned."""
+        pipe, err = outputs / f"{cwd.name}.pipe", outputs / f"{cwd.name}.stderr"
+        os.mkfifo(pipe)
+        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(pipe), "stderr": str(err), "env": {}}
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(str(self.socket_path))
+            connection.sendall((json.dumps(request) + "\n").encode())
+            with pipe.open() as stream:  # opens once the command has opened its end
+                out = reader(stream)
+            reply = connection.makefile("r").readline()
+        assert reply, f"the warm interpreter gave no answer; see {self.socket_path.parent / 'warm-cli.log'}"
+        return subprocess.CompletedProcess(list(args), json.loads(reply)["returncode"], out, err.read_text())
 
 
 def _answers(socket_path: Path) -> bool:
