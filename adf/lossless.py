@@ -38,7 +38,6 @@ takes the lossless path, where the template carries it as an ARM `json()` expres
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -96,7 +95,7 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
     that change one file. The key holds a digest of the JSON text, so a changed document is a new key, never a
     stale answer, and a large document is not kept twice.
     """
-    key = (check, item.kind, item.name, item.file, document_digest(item.document))
+    key = (check, item.kind, item.name, item.file, item_digest(item))
     known = _routes.get(key)
     if known is None:
         found, problems = _route(item, check)
@@ -108,9 +107,9 @@ def route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:
     return known[0], list(known[1])
 
 
-def document_digest(document: Any) -> bytes:
-    """SHA-256 of the document's compact JSON text: equal for equal documents written in the same key order."""
-    return hashlib.sha256(json.dumps(document, separators=(",", ":")).encode()).digest()
+def item_digest(item: AdfItem) -> bytes:
+    """SHA-256 of the item's compact JSON text: equal for equal documents written in the same key order."""
+    return hashlib.sha256(item.compact_json.encode()).digest()
 
 
 def _route(item: AdfItem, check: TypedCheck) -> tuple[Route, list[str]]:

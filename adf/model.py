@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -145,6 +146,12 @@ class AdfItem:
         """A managed private endpoint's managed virtual network (the folder it is in)."""
         parts = self.file.split("/")
         return parts[-3] if self.kind == AdfKind.MANAGED_PRIVATE_ENDPOINT and len(parts) >= 3 else None
+
+    @cached_property
+    def compact_json(self) -> str:
+        """The document as compact JSON text, characters kept as written: what ADF's size limits count (as UTF-8),
+        and what tells two versions of a file apart. Written once for every check that reads it."""
+        return json.dumps(self.document, separators=(",", ":"), ensure_ascii=False)
 
     @cached_property
     def nodes(self) -> tuple[tuple[str, Any], ...]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from adf.model import AdfItem, AdfKind
 from adf.rules.rule import Rule
 from adf.rules.sources import LIMITS
@@ -35,7 +33,7 @@ EXPRESSION_LENGTH = Rule(
 def check_object(item: AdfItem, problems: list[str]) -> None:
     limit = MAX_BYTES.get(item.kind)
     if limit is not None:
-        size = len(json.dumps(item.document, separators=(",", ":"), ensure_ascii=False).encode())
+        size = len(item.compact_json.encode())
         if size > limit:
             what = f"the {item.kind} is {size:,} bytes as compact JSON, more than {limit // KB} KB"
             problems.append(OBJECT_SIZE.finding(item.file, "properties", what))

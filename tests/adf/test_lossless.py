@@ -261,9 +261,7 @@ def test_the_routes_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(lossless, "_routes", OrderedDict())
     for wait in range(5):
         route(_wait_pipeline(wait), check_inputs)
-    assert [key[-1] for key in lossless._routes] == [
-        lossless.document_digest(_wait_pipeline(wait).document) for wait in (2, 3, 4)
-    ]
+    assert [key[-1] for key in lossless._routes] == [lossless.item_digest(_wait_pipeline(wait)) for wait in (2, 3, 4)]
 
 
 def test_a_route_is_remembered_per_check_so_another_check_routes_again() -> None:
