@@ -17,11 +17,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from preview.plan import copy_program
 from stack.paths import PIPELINES_FOLDER
 from tests.support.checkout import PROJECT_DIR
+
+T = TypeVar("T")
 
 WARM_CLI = Path(__file__).resolve().parent / "warm_cli.py"
 THIRD_PARTY = ("pulumi", "pulumi.dynamic", "pulumi.runtime.mocks", "pulumi_random", "pydantic", "yaml", "sqlglot")
@@ -70,13 +72,7 @@ class WarmCli:
         by default the one that holds `cwd`) and returned."""
         folder = outputs or cwd.parent
         out, err = folder / f"{cwd.name}.stdout", folder / f"{cwd.name}.stderr"
-        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(out), "stderr": str(err), "env": env or {}}
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.connect(str(self.socket_path))
-            connection.sendall((json.dumps(request) + "\n").encode())
-            reply = connection.makefile("r").readline()
-        assert reply, f"the warm interpreter gave no answer; see {self.socket_path.parent / 'warm-cli.log'}"
-        returncode = json.loads(reply)["returncode"]
+        returncode, _ = self._ask(cwd, args, out, err, env or {}, lambda: None)
         return subprocess.CompletedProcess(list(args), returncode, out.read_text(), err.read_text())
 
     def run_piped(
@@ -86,15 +82,28 @@ class WarmCli:
         runs, as `python -m ops ARGS | head -1` in a shell; the result's stdout is what `reader` returned."""
         pipe, err = outputs / f"{cwd.name}.pipe", outputs / f"{cwd.name}.stderr"
         os.mkfifo(pipe)
-        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(pipe), "stderr": str(err), "env": {}}
+
+        def read_the_pipe() -> str:
+            with pipe.open() as stream:  # opens once the command has opened its end
+                return reader(stream)
+
+        returncode, out = self._ask(cwd, args, pipe, err, {}, read_the_pipe)
+        return subprocess.CompletedProcess(list(args), returncode, out, err.read_text())
+
+    def _ask(
+        self, cwd: Path, args: tuple[str, ...], out: Path, err: Path, env: dict[str, str], meanwhile: Callable[[], T]
+    ) -> tuple[int, T]:
+        """Send one request, run `meanwhile` while the command runs; the command's exit code and what `meanwhile`
+        returned."""
+        request = {"cwd": str(cwd), "argv": list(args), "stdout": str(out), "stderr": str(err), "env": env}
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.connect(str(self.socket_path))
             connection.sendall((json.dumps(request) + "\n").encode())
-            with pipe.open() as stream:  # opens once the command has opened its end
-                out = reader(stream)
+            during = meanwhile()
             reply = connection.makefile("r").readline()
         assert reply, f"the warm interpreter gave no answer; see {self.socket_path.parent / 'warm-cli.log'}"
-        return subprocess.CompletedProcess(list(args), json.loads(reply)["returncode"], out, err.read_text())
+        returncode: int = json.loads(reply)["returncode"]
+        return returncode, during
 
 
 def _answers(socket_path: Path) -> bool:
