@@ -24,7 +24,7 @@ TARGET_SECONDS_500 = 15.0
 
 def copy_project(target: Path) -> None:
     """The program and the dev stack, with only the linked services of the real content."""
-    copy_program(target, PROJECT)
+    copy_program(target, PROJECT, packages=True)
     for folder in ("dataset", "dataflow", "pipeline", "trigger"):
         shutil.rmtree(target / "pipelines_json" / folder, ignore_errors=True)
     # Overrides of the removed triggers would apply to nothing, which is an error; the generated schedules keep

@@ -127,19 +127,30 @@ def collector_paused() -> Iterator[None]:
 PROGRAM_FILES = ("pipelines_json", "sql", "__main__.py", "Pulumi.yaml")
 """What running the program and `python -m ops plan` need from the repository besides its packages."""
 
+FOUNDATION_PROGRAM_FILES = ("__main__.py", "Pulumi.yaml", "Pulumi.*.yaml")
+"""The foundation's Pulumi project inside its package folder: what a private stack's plan runs first."""
 
-def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",), packages: bool = True) -> Path:
+
+def copy_program(target: Path, source: Path, stacks: tuple[str, ...] = ("dev",), packages: bool = False) -> Path:
     """A copy of the program in `source` and the given stack files: tests and benchmarks change one thing in it.
 
-    The packages copied are the ones the build installs (stack/packages.py), so a copy holds what an
-    install of the project does. `packages=False` copies the project files only (PROGRAM_FILES and the stack
-    files): a project that `--project-dir` names, planned by code imported from elsewhere."""
+    By default the project files only: PROGRAM_FILES, the stack files, and the foundation's project
+    (FOUNDATION_PROGRAM_FILES, every stack of it), so that a private stack plans too. That is all a plan run in
+    this process reads (its code is the one already imported), and what `--project-dir` names for code imported
+    from elsewhere. `packages=True` adds the packages the build installs (stack/packages.py), so that the copy
+    holds what an install of the project does, for a fresh interpreter started in it."""
     names = (*top_level_packages(source), *PROGRAM_FILES) if packages else PROGRAM_FILES
     for name in names:
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source / name, target / name)
+    if not packages:
+        foundation = foundation_dir(target)
+        foundation.mkdir()
+        for pattern in FOUNDATION_PROGRAM_FILES:
+            for path in sorted(foundation_dir(source).glob(pattern)):
+                shutil.copy(path, foundation / path.name)
     for stack in stacks:
         shutil.copy(source / f"Pulumi.{stack}.yaml", target / f"Pulumi.{stack}.yaml")
     return target

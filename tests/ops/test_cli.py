@@ -26,7 +26,7 @@ from preview.plan import copy_program
 from stack.errors import AzureRefusedError, InputError, PlatformError, RunFailedError, TimedOutError
 from stack.files import StackFileError
 from tests.support.checkout import PROJECT_DIR
-from tests.support.warm_process import WarmCli
+from tests.support.warm_process import WarmCli, checkout_env
 
 PYPROJECT_VERSION = re.search(r'^version = "(.+)"$', (PROJECT_DIR / "pyproject.toml").read_text(), re.M)
 
@@ -319,9 +319,9 @@ def test_adf_check_needs_no_project(
 
 
 def test_ctrl_c_during_a_plan_exits_130_with_one_line(tmp_path: Path) -> None:
-    """A real plan of a copy of the project (with a Function package, so that the plan itself prints nothing on
-    stderr), from a directory below it; SIGINT once the program runs (the working directory becomes the project
-    directory as the offline plan starts the program)."""
+    """A real plan, in a fresh interpreter with the code of this checkout, of a copy of the project (with a Function
+    package, so that the plan itself prints nothing on stderr), from a directory below it; SIGINT once the program
+    runs (the working directory becomes the project directory as the offline plan starts the program)."""
     project = copy_program(tmp_path / "project", PROJECT_DIR)
     (project / "dist").mkdir()
     (project / "dist" / "function.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
@@ -329,7 +329,7 @@ def test_ctrl_c_during_a_plan_exits_130_with_one_line(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "ops", "plan", "--stack", "dev"],
         cwd=project / "docs",
-        env={**os.environ, "PYTHONPATH": str(project)},
+        env=checkout_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
