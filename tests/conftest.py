@@ -6,16 +6,20 @@ import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ops.plan import all_checks_but, run_plan
-from preview.mocks import Registration
-from preview.plan import Plan, run_program
 from tests.support.checkout import PROJECT_DIR
 from tests.support.shared_plans import made_once, shared_folder
-from tests.support.warm_process import THIRD_PARTY, WarmCli
+
+if TYPE_CHECKING:
+    from preview.mocks import Registration
+    from preview.plan import Plan
+    from tests.support.warm_process import WarmCli
+
+# The program's modules (pulumi, azure-native, the project) are imported where a fixture first needs them, not
+# here: under pytest-xdist the controller loads this file too before it starts the workers, and it runs no test.
 
 STACKS = ("dev", "test", "prod")
 
@@ -46,6 +50,8 @@ class CommittedPlans:
         self._shared = shared
 
     def plan(self, stack: str) -> Plan:
+        from ops.plan import all_checks_but, run_plan
+
         if stack not in self._planned:
             self._planned[stack] = made_once(
                 self._shared, f"plan-{stack}", lambda: run_plan(stack, PROJECT_DIR, checks=all_checks_but("policy"))
@@ -85,6 +91,8 @@ def prod(committed_plans: CommittedPlans) -> Plan:
 def public_test(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     """The test stack with `network.privateNetworking` switched off by its config (what a public release of that
     private stack planned), run once per run without checks; tests read it and never change it."""
+    from preview.plan import run_program
+
     return made_once(
         shared_folder(tmp_path_factory.getbasetemp()),
         "plan-public-test",
@@ -97,6 +105,7 @@ def public_test(tmp_path_factory: pytest.TempPathFactory) -> Plan:
 @pytest.fixture
 def plan_with() -> Callable[..., Plan]:
     """Plan a stack with some config keys replaced (`None` removes a key)."""
+    from ops.plan import run_plan
 
     def _plan(stack: str = "dev", **overrides: Any) -> Plan:
         return run_plan(stack, PROJECT_DIR, config_overrides=overrides)
@@ -119,6 +128,8 @@ def by_urn(plan: Plan) -> dict[str, Registration]:
 def warm_cli(dev: Plan, tmp_path_factory: pytest.TempPathFactory) -> WarmCli:
     """One warm interpreter per test run, shared by its workers, for the tests that run `python -m ops` on a copy
     of the project. It ends with the run: the workers' parent under pytest-xdist, else this process."""
+    from tests.support.warm_process import THIRD_PARTY, WarmCli
+
     azure = {
         "pulumi_azure_native.{1}:{2}".format(*reg.type.split(":"))
         for reg in dev.resources
