@@ -10,12 +10,10 @@ of the stack and the resource's URN, so two plans of the same program are identi
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import inspect
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
@@ -377,18 +375,6 @@ def _no_stack_trace() -> source_pb2.StackTrace:
     return source_pb2.StackTrace()
 
 
-class _InlineExecutor(ThreadPoolExecutor):
-    """An executor that runs each call on the caller's thread before `submit` returns, and starts no threads."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        done: Future[T] = Future()
-        try:
-            done.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to the awaiting task, as a worker thread would
-            done.set_exception(exc)
-        return done
-
-
 def offline_program(program: Callable[[], T]) -> Callable[[], T]:
     """`program` as the offline plan runs it under the mocks, without the work only a real engine reads.
 
@@ -399,17 +385,9 @@ def offline_program(program: Callable[[], T]) -> Callable[[], T]:
     every frame) is replaced by an empty trace, and a stack transformation drops the type-token aliases
     (`_is_provider_type_alias`). What the program registers, and every alias of its own, is unchanged;
     resources constructed later, inside an `apply`, keep the SDK's own stack capture.
-
-    The SDK sends each call to the engine from a thread of the event loop's default executor, because a
-    real engine answers over gRPC. The mock monitor answers in the same process at once, so the event loop
-    that runs the program gets an executor that runs each call on the loop's own thread: no thread hand-offs,
-    and the calls reach the monitor in the order the program's tasks make them. That loop keeps it once the
-    program ends (the SDK's calls made after `program` returns, and later plans in the same process, are
-    answered the same way); nothing else in the project uses the loop's executor.
     """
 
     def run() -> T:
-        asyncio.get_running_loop().set_default_executor(_InlineExecutor(max_workers=1))
         pulumi.runtime.register_stack_transformation(_without_provider_type_aliases)
         captured = resource_runtime._get_stack_trace
         resource_runtime._get_stack_trace = _no_stack_trace
