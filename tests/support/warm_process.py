@@ -34,8 +34,8 @@ PROJECT_MODULES = ("ops.cli.main", "ops.cli.plan", "ops.plan", "components.data_
 
 
 def project_copy(target: Path, stacks: tuple[str, ...] = ("dev",)) -> Path:
-    """The checkout's project files (Pulumi.yaml, the stack files, the program, pipelines_json/, sql/) in
-    `target`, without the packages: the code comes from the checkout, as from an install."""
+    """The checkout's project files (Pulumi.yaml, the stack files, the program, pipelines_json/, sql/ and the
+    foundation's project) in `target`, without the packages: the code comes from the checkout, as from an install."""
     return copy_program(target, PROJECT_DIR, stacks)
 
 
