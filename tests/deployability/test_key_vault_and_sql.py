@@ -59,6 +59,8 @@ def test_vault_network_rules_fire_past_200_virtual_network_rules(dev: Plan) -> N
     assert fired(vault(dev, networkAcls=acls), "keyvault-ip-rules") == [
         "networkAcls.virtualNetworkRules: 201 rules; Azure allows 200"
     ]
+    acls["virtualNetworkRules"] = acls["virtualNetworkRules"][:200]
+    assert fired(vault(dev, networkAcls=acls), "keyvault-ip-rules") == []
 
 
 # ------------------------------------------------------------------ SQL
@@ -163,3 +165,36 @@ def test_firewall_rules_fire_for_a_bad_address_a_reversed_range_and_past_128(dev
 def test_minimal_tls_refuses_the_retired_versions(dev: Plan, version: str, fires: bool) -> None:
     found = fired(replaced(dev.all_resources, SERVER, minimalTlsVersion=version), "sql-server-minimal-tls")
     assert found == ([f"minimalTlsVersion {version} is retired; the lowest is 1.2"] if fires else [])
+
+
+@pytest.mark.parametrize("size", [0, -GIB])
+def test_max_size_fires_for_a_size_that_is_not_positive(dev: Plan, size: int) -> None:
+    assert fired(database(dev, maxSizeBytes=size), "sql-max-size") == [f"maxSizeBytes {size} is not positive"]
+
+
+def test_a_serverless_objective_is_found_in_any_letter_case(dev: Plan) -> None:
+    regs = database(dev, sku={"name": "gp_s_gen5_2", "tier": "GeneralPurpose"}, autoPauseDelay=14)
+    assert fired(regs, "sql-auto-pause-delay") == ["autoPauseDelay is 14; Azure allows 15-10080, or -1 to never pause"]
+
+
+def test_a_firewall_rule_finds_its_server_by_name_when_the_plan_has_no_parent_for_it() -> None:
+    server = reg(ResourceType.SQL_SERVER, "server", serverName="sql-a", publicNetworkAccess="Disabled")
+    rule = reg(ResourceType.SQL_FIREWALL_RULE, "rule", firewallRuleName="r", serverName="sql-a")
+    assert fired([server, rule], "sql-firewall-public-access-disabled") == [
+        "server 'server' has publicNetworkAccess Disabled, which refuses every firewall rule"
+    ]
+
+
+def test_firewall_rules_are_counted_per_server_without_regard_to_case() -> None:
+    rules = [
+        reg(
+            ResourceType.SQL_FIREWALL_RULE,
+            f"r{i}",
+            firewallRuleName=f"r{i}",
+            serverName="sql-a" if i % 2 else "SQL-A",
+            startIpAddress="203.0.113.1",
+            endIpAddress="203.0.113.1",
+        )
+        for i in range(129)
+    ]
+    assert fired(rules, "sql-firewall-rules") == ["129 firewall rules on one server; Azure allows 128"]

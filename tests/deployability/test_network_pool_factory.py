@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from deployability.catalogue.data_factory import DATA_FLOW_CORE_COUNTS
-from deployability.catalogue.network import GROUP_IDS
 from preview.plan import Plan
 from tests.support.catalogue import details, edited, fired, one_of, replaced
 
@@ -23,6 +21,16 @@ AGENTS = "platform-network-agents"
 RUNTIME = "platform-adf-network-runtime"
 
 
+STORAGE_GROUP_IDS = (
+    *("blob", "blob_secondary", "dfs", "dfs_secondary", "file", "file_secondary", "queue", "queue_secondary"),
+    *("table", "table_secondary", "web", "web_secondary"),
+)
+"""A storage account's private-link sub-resources
+(https://learn.microsoft.com/azure/private-link/private-endpoint-overview#private-link-resource), written out here."""
+DATA_FLOW_CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
+"""The core counts a data flow runtime takes (Data Factory REST API, IntegrationRuntimeDataFlowProperties.coreCount)."""
+
+
 def groups_of(plan: Plan, name: str, group: str) -> list[Any]:
     def change(inputs: dict[str, Any]) -> None:
         if "properties" in inputs:
@@ -33,7 +41,7 @@ def groups_of(plan: Plan, name: str, group: str) -> list[Any]:
     return edited(plan, name, change)
 
 
-@pytest.mark.parametrize("group", sorted(GROUP_IDS["microsoft.storage/storageaccounts"]))
+@pytest.mark.parametrize("group", STORAGE_GROUP_IDS)
 def test_group_id_is_quiet_for_every_storage_sub_resource(prod: Plan, group: str) -> None:
     assert fired(groups_of(prod, ENDPOINT, group), "private-endpoint-group-id") == []
 
@@ -197,6 +205,29 @@ def test_pool_stateful_lifetime_fires_past_a_week(prod: Plan) -> None:
     assert lifetime("a week")[0].startswith("agentProfile.maxAgentLifetime 'a week' is not a timespan")
 
 
+def test_pool_grace_period_fires_past_a_week(prod: Plan) -> None:
+    def grace(value: str) -> list[str]:
+        profile = {"kind": "Stateful", "maxAgentLifetime": "1.00:00:00", "gracePeriodTimeSpan": value}
+        return fired(replaced(prod.all_resources, POOL, agentProfile=profile), "devops-pool-concurrency")
+
+    assert grace("7.00:00:00") == []
+    assert grace("8.00:00:00") == [
+        "agentProfile.gracePeriodTimeSpan '8.00:00:00' is not a timespan of at most one week (7.00:00:00)"
+    ]
+
+
+def test_pool_subnet_size_is_not_judged_when_the_plan_does_not_know_the_subnet(prod: Plan) -> None:
+    """A subnet outside the plan (the id of one made elsewhere) has no known range: only its sharing is judged."""
+    elsewhere = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/agents"
+
+    def outside(inputs: dict[str, Any]) -> None:
+        inputs["fabricProfile"]["networkProfile"]["subnetId"] = elsewhere
+        inputs["maximumConcurrency"] = 10000
+
+    regs = edited(prod, POOL, outside)
+    assert fired(regs, "devops-pool-subnet") == []
+
+
 # ------------------------------------------------------------------ the factory's runtime
 
 
@@ -217,6 +248,8 @@ def test_runtime_fires_for_another_core_count_compute_type_or_time_to_live(prod:
     ]
     assert runtime(prod, computeType="MemoryOptimized") == []
     assert runtime(prod, timeToLive=240) == []
+    assert runtime(prod, timeToLive=0) == []
+    assert runtime(prod, timeToLive=-1) == ["dataFlowProperties.timeToLive -1 minutes is outside 0-240"]
     assert runtime(prod, timeToLive=241) == ["dataFlowProperties.timeToLive 241 minutes is outside 0-240"]
 
 

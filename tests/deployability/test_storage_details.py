@@ -271,6 +271,9 @@ def test_a_filter_holds_ten_prefixes() -> None:
 def test_a_prefix_names_one_of_the_accounts_containers_exactly() -> None:
     own = [account(), *containers("archive", account_name="STLAKE"), *containers("other", account_name="stother")]
     assert fired([*own, lifecycle(rule(prefixes=["archive/old"], **delete_after()))], "storage-lifecycle-prefix") == []
+    # The account's own name in capitals finds the same containers: ARM names ignore case.
+    capitals = [account("StLake"), *containers("archive"), lifecycle(rule(prefixes=["archive/old"], **delete_after()))]
+    assert fired(capitals, "storage-lifecycle-prefix") == []
     assert fired([*own, lifecycle(rule(prefixes=["Archive/old"], **delete_after()))], "storage-lifecycle-prefix") == [
         "prefix 'Archive/old' does not start with a container name"
     ]
@@ -292,6 +295,9 @@ def last_access_rule(action: str = "tierToCool") -> dict[str, Any]:
 def test_last_access_conditions_need_tracking_on_the_accounts_blob_service() -> None:
     tracked = blob_service("STLAKE", lastAccessTimeTrackingPolicy={"enable": True})
     assert fired([account(), tracked, lifecycle(last_access_rule())], "storage-lifecycle-last-access-tracking") == []
+    tracked = blob_service("stlake", lastAccessTimeTrackingPolicy={"enable": True})
+    regs = [account("StLake"), tracked, lifecycle(last_access_rule())]
+    assert fired(regs, "storage-lifecycle-last-access-tracking") == []
     for policy in ({"enable": False}, {"enable": UNKNOWN}, {}):
         regs = [account(), blob_service(lastAccessTimeTrackingPolicy=policy), lifecycle(last_access_rule())]
         assert fired(regs, "storage-lifecycle-last-access-tracking") == [
