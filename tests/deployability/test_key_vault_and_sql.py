@@ -8,6 +8,7 @@ import pytest
 
 from preview.plan import Plan
 from preview.resource_types import ResourceType
+from preview.view import UNKNOWN, PlanView
 from stack.azure_limits import SERVERLESS_OBJECTIVES
 from tests.support.catalogue import edited, fired, replaced
 from tests.support.registrations import reg
@@ -177,9 +178,13 @@ def test_a_serverless_objective_is_found_in_any_letter_case(dev: Plan) -> None:
     assert fired(regs, "sql-auto-pause-delay") == ["autoPauseDelay is 14; Azure allows 15-10080, or -1 to never pause"]
 
 
-def test_a_firewall_rule_finds_its_server_by_name_when_the_plan_has_no_parent_for_it() -> None:
+def test_a_firewall_rule_finds_its_server_by_name_when_its_own_id_is_unknown() -> None:
+    """A rule whose resource group is not known yet has no ARM id, so no ARM parent: its serverName finds it."""
     server = reg(ResourceType.SQL_SERVER, "server", serverName="sql-a", publicNetworkAccess="Disabled")
-    rule = reg(ResourceType.SQL_FIREWALL_RULE, "rule", firewallRuleName="r", serverName="sql-a")
+    rule = reg(
+        ResourceType.SQL_FIREWALL_RULE, "rule", firewallRuleName="r", serverName="SQL-A", resourceGroupName=UNKNOWN
+    )
+    assert PlanView.of_registrations([server, rule]).arm_parent(rule) is None
     assert fired([server, rule], "sql-firewall-public-access-disabled") == [
         "server 'server' has publicNetworkAccess Disabled, which refuses every firewall rule"
     ]

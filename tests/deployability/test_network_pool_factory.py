@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from preview.plan import Plan
+from preview.resource_types import ResourceType
 from tests.support.catalogue import details, edited, fired, one_of, replaced
+from tests.support.registrations import reg
 
 ENDPOINT = "platform-pe-lake-blob-endpoint"
 ZONE_GROUP = "platform-pe-lake-blob-dns"
@@ -259,3 +261,35 @@ def test_runtime_copy_units_are_multiples_of_4_from_4_to_256(prod: Plan, units: 
         inputs["properties"]["computeProperties"]["copyComputeScaleProperties"] = {"dataIntegrationUnit": units}
 
     assert bool(fired(edited(prod, RUNTIME, change), "adf-integration-runtime-compute")) is fires
+
+
+NETWORKS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks"
+
+
+def links(count: int, registering: bool = False) -> list[Any]:
+    """`count` links of one zone, each to a VNet of its own."""
+    return [
+        reg(
+            ResourceType.VIRTUAL_NETWORK_LINK,
+            f"link-{index}",
+            virtualNetworkLinkName=f"link-{index}",
+            privateZoneName="privatelink.blob.core.windows.net",
+            resourceGroupName="rg-dns",
+            virtualNetwork={
+                "id": f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v{index}"
+            },
+            registrationEnabled=registering,
+        )
+        for index in range(count)
+    ]
+
+
+def test_a_zone_takes_1000_links_and_100_of_them_with_auto_registration() -> None:
+    """Azure DNS limits (https://learn.microsoft.com/azure/dns/dns-faq-private#what-are-the-limits): each at its
+    bound and one past it."""
+    assert fired(links(1000), "private-dns-link-limits") == []
+    assert fired(links(1001), "private-dns-link-limits") == ["1001 VNet links on one zone; Azure allows 1000"]
+    assert fired(links(100, registering=True), "private-dns-link-limits") == []
+    assert fired(links(101, registering=True), "private-dns-link-limits") == [
+        "101 auto-registration links on one zone; Azure allows 100"
+    ]

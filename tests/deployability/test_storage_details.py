@@ -272,8 +272,17 @@ def test_a_prefix_names_one_of_the_accounts_containers_exactly() -> None:
     own = [account(), *containers("archive", account_name="STLAKE"), *containers("other", account_name="stother")]
     assert fired([*own, lifecycle(rule(prefixes=["archive/old"], **delete_after()))], "storage-lifecycle-prefix") == []
     # The account's own name in capitals finds the same containers: ARM names ignore case.
-    capitals = [account("StLake"), *containers("archive"), lifecycle(rule(prefixes=["archive/old"], **delete_after()))]
-    assert fired(capitals, "storage-lifecycle-prefix") == []
+    capitals = [account("StLake"), *containers("archive")]
+    assert (
+        fired([*capitals, lifecycle(rule(prefixes=["archive/old"], **delete_after()))], "storage-lifecycle-prefix")
+        == []
+    )
+    assert fired(
+        [*capitals, lifecycle(rule(prefixes=["other/old"], **delete_after()))], "storage-lifecycle-prefix"
+    ) == [
+        "prefix 'other/old' names container 'other', which the account does not have (it has archive; prefixes are "
+        "case-sensitive)"
+    ]
     assert fired([*own, lifecycle(rule(prefixes=["Archive/old"], **delete_after()))], "storage-lifecycle-prefix") == [
         "prefix 'Archive/old' does not start with a container name"
     ]

@@ -144,3 +144,35 @@ def test_sql_config_refuses_firewall_ranges_in_a_private_stack() -> None:
         message
     )
     stack_config("dev", **{"data-platform:sql": sql})
+
+
+DOCUMENTED_SERVERLESS = {
+    "GP_S_Gen5_1": (1, 0.5, 512),
+    "GP_S_Gen5_2": (2, 0.5, 1024),
+    "GP_S_Gen5_4": (4, 0.5, 1024),
+    "GP_S_Gen5_6": (6, 0.75, 1024),
+    "GP_S_Gen5_8": (8, 1.0, 2048),
+    "GP_S_Gen5_10": (10, 1.25, 2048),
+    "GP_S_Gen5_12": (12, 1.5, 3072),
+    "GP_S_Gen5_14": (14, 1.75, 3072),
+    "GP_S_Gen5_16": (16, 2.0, 3072),
+    "GP_S_Gen5_18": (18, 2.25, 3072),
+    "GP_S_Gen5_20": (20, 2.5, 3072),
+    "GP_S_Gen5_24": (24, 3.0, 4096),
+    "GP_S_Gen5_32": (32, 4.0, 4096),
+    "GP_S_Gen5_40": (40, 5.0, 4096),
+    "GP_S_Gen5_80": (80, 10.0, 4096),
+}
+"""Each General Purpose serverless objective: (max vCores, min vCores, max data GB), as the vCore resource limits of
+single databases list them (https://learn.microsoft.com/azure/azure-sql/database/resource-limits-vcore-single-
+databases#general-purpose---serverless-compute---standard-series-gen5), written out here: an objective the table
+loses or a figure it changes fails."""
+
+
+def test_the_serverless_objectives_are_the_documented_ones() -> None:
+    table = {sku: (o.max_vcores, o.min_vcores, o.max_data_gb) for sku, o in SERVERLESS_OBJECTIVES.items()}
+    assert table == DOCUMENTED_SERVERLESS
+
+
+def test_the_low_scale_regions_are_the_documented_ones() -> None:
+    assert sorted(FLEX_LOW_SCALE_REGIONS) == ["australiaeast", "westeurope", "westus2"]
