@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from deployability.catalogue.network import GROUP_IDS
 from preview.plan import Plan
 from preview.resource_types import ResourceType
+from preview.view import UNKNOWN
 from tests.support.catalogue import details, edited, fired, one_of, replaced
 from tests.support.registrations import reg
 
@@ -29,6 +31,14 @@ STORAGE_GROUP_IDS = (
 )
 """A storage account's private-link sub-resources
 (https://learn.microsoft.com/azure/private-link/private-endpoint-overview#private-link-resource), written out here."""
+DOCUMENTED_GROUP_IDS = {
+    "microsoft.storage/storageaccounts": set(STORAGE_GROUP_IDS),
+    "microsoft.keyvault/vaults": {"vault"},
+    "microsoft.sql/servers": {"sqlServer"},
+    "microsoft.web/sites": {"sites"},
+    "microsoft.datafactory/factories": {"dataFactory", "portal"},
+}
+"""Each target type's sub-resources, from the same page: what the rule must know, no more and no less."""
 DATA_FLOW_CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
 """The core counts a data flow runtime takes (Data Factory REST API, IntegrationRuntimeDataFlowProperties.coreCount)."""
 
@@ -293,3 +303,32 @@ def test_a_zone_takes_1000_links_and_100_of_them_with_auto_registration() -> Non
     assert fired(links(101, registering=True), "private-dns-link-limits") == [
         "101 auto-registration links on one zone; Azure allows 100"
     ]
+
+
+def test_group_id_judges_manual_connections_as_it_judges_automatic_ones() -> None:
+    """A connection that waits for the owner's approval (manualPrivateLinkServiceConnections) names its group id
+    the same way; a wrong one is refused the same way."""
+    vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a"
+    endpoint = reg(
+        ResourceType.PRIVATE_ENDPOINT,
+        "pe",
+        privateEndpointName="pe",
+        manualPrivateLinkServiceConnections=[{"name": "c", "privateLinkServiceId": vault, "groupIds": ["blob"]}],
+    )
+    assert fired([endpoint], "private-endpoint-group-id") == [
+        "group id 'blob' is not a sub-resource of microsoft.keyvault/vaults; it has vault"
+    ]
+
+
+def test_the_rule_knows_exactly_the_documented_group_ids() -> None:
+    assert {target: set(groups) for target, groups in GROUP_IDS.items()} == DOCUMENTED_GROUP_IDS
+
+
+def test_links_are_grouped_by_zone_and_its_resource_group_and_judged_only_when_both_ends_are_known() -> None:
+    """Two zones of one name in two resource groups are two zones: one VNet links to each once. A link whose zone
+    or VNet the plan does not know yet is not judged."""
+    (first,) = links(1)
+    other_group = dataclasses.replace(first, urn=first.urn + "-2", inputs={**first.inputs, "resourceGroupName": "rg-b"})
+    assert fired([first, other_group], "private-dns-link-limits") == []
+    unknown_zone = dataclasses.replace(first, urn=first.urn + "-3", inputs={**first.inputs, "privateZoneName": UNKNOWN})
+    assert fired([unknown_zone, unknown_zone], "private-dns-link-limits") == []
