@@ -332,3 +332,35 @@ def test_links_are_grouped_by_zone_and_its_resource_group_and_judged_only_when_b
     assert fired([first, other_group], "private-dns-link-limits") == []
     unknown_zone = dataclasses.replace(first, urn=first.urn + "-3", inputs={**first.inputs, "privateZoneName": UNKNOWN})
     assert fired([unknown_zone, unknown_zone], "private-dns-link-limits") == []
+
+
+def test_one_vnet_linked_twice_to_a_zone_is_found_whatever_the_case_of_its_id() -> None:
+    (first,) = links(1)
+    vnet_id = first.inputs["virtualNetwork"]["id"]
+    again = dataclasses.replace(
+        first,
+        urn=first.urn + "-again",
+        name="again",
+        inputs={**first.inputs, "virtualNetwork": {"id": vnet_id.upper()}},
+    )
+    assert details([first, again], "private-dns-link-limits") == [
+        ("again", "links the same zone and VNet as 'link-0'; a VNet is linked to a zone once")
+    ]
+
+
+@pytest.mark.parametrize("group", ["sites-staging", "Sites-Staging"])
+def test_a_slot_group_id_is_taken_by_a_site_and_only_by_a_site(group: str) -> None:
+    """A site's deployment slot has its own sub-resource, `sites-<slot name>`."""
+
+    def endpoint(target: str) -> Any:
+        connection = {"name": "c", "privateLinkServiceId": target, "groupIds": [group]}
+        return reg(
+            ResourceType.PRIVATE_ENDPOINT, "pe", privateEndpointName="pe", privateLinkServiceConnections=[connection]
+        )
+
+    site = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-a"
+    vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a"
+    assert fired([endpoint(site)], "private-endpoint-group-id") == []
+    assert fired([endpoint(vault)], "private-endpoint-group-id") == [
+        f"group id {group!r} is not a sub-resource of microsoft.keyvault/vaults; it has vault"
+    ]

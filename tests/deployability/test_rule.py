@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deployability.rule import subnet_and_network, subnet_name
+from deployability.rule import flex_plans, subnet_and_network, subnet_name
 from preview.mocks import Registration
 from preview.resource_types import ResourceType
 from preview.view import UNKNOWN, PlanView
@@ -50,3 +50,14 @@ def test_a_subnet_name_is_the_last_segment_of_a_subnet_id_only() -> None:
     assert subnet_name(NETWORK_ID) is None
     assert subnet_name(UNKNOWN) is None
     assert subnet_name("") is None
+
+
+def test_a_plan_is_flex_consumption_by_its_sku_name_or_tier_and_a_plan_without_a_sku_is_not() -> None:
+    plans = [
+        reg(ResourceType.APP_SERVICE_PLAN, "by-name", name="a", sku={"name": "FC1"}),
+        reg(ResourceType.APP_SERVICE_PLAN, "by-tier", name="b", sku={"tier": "FlexConsumption"}),
+        reg(ResourceType.APP_SERVICE_PLAN, "premium", name="c", sku={"name": "EP1", "tier": "ElasticPremium"}),
+        reg(ResourceType.APP_SERVICE_PLAN, "unknown", name="d", sku=UNKNOWN),
+        reg(ResourceType.APP_SERVICE_PLAN, "none", name="e"),
+    ]
+    assert [plan.name for plan in flex_plans(PlanView.of_registrations(plans))] == ["by-name", "by-tier"]
