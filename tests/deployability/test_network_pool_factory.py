@@ -29,8 +29,8 @@ STORAGE_GROUP_IDS = (
     *("blob", "blob_secondary", "dfs", "dfs_secondary", "file", "file_secondary", "queue", "queue_secondary"),
     *("table", "table_secondary", "web", "web_secondary"),
 )
-"""A storage account's private-link sub-resources
-(https://learn.microsoft.com/azure/private-link/private-endpoint-overview#private-link-resource), written out here."""
+"""A storage account's private-link sub-resources (https://learn.microsoft.com/azure/private-link/private-endpoint-dns),
+written out here."""
 DOCUMENTED_GROUP_IDS = {
     "microsoft.storage/storageaccounts": set(STORAGE_GROUP_IDS),
     "microsoft.keyvault/vaults": {"vault"},
@@ -295,8 +295,8 @@ def links(count: int, registering: bool = False) -> list[Any]:
 
 
 def test_a_zone_takes_1000_links_and_100_of_them_with_auto_registration() -> None:
-    """Azure DNS limits (https://learn.microsoft.com/azure/dns/dns-faq-private#what-are-the-limits): each at its
-    bound and one past it."""
+    """Private DNS limits (https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-
+    service-limits): each at its bound and one past it."""
     assert fired(links(1000), "private-dns-link-limits") == []
     assert fired(links(1001), "private-dns-link-limits") == ["1001 VNet links on one zone; Azure allows 1000"]
     assert fired(links(100, registering=True), "private-dns-link-limits") == []
