@@ -303,3 +303,20 @@ def test_the_program_deploys_the_section_of_the_stack_it_runs_for(
 def test_apply_leaves_items_without_overrides_untouched() -> None:
     item = AdfItem(AdfKind.PIPELINE, "PL_X", "pipelines_json/pipeline/PL_X.json", {"name": "PL_X", "properties": {}})
     assert apply_overrides(item, (), VALUES) is item
+
+
+def nested(levels: int) -> Any:
+    """A JSON value `levels` deep: lists inside lists around a number."""
+    value: Any = 0
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_overrides_json_nested_past_64_levels_is_refused_and_64_levels_are_read(tmp_path: Path) -> None:
+    """The sections object is one level; a `$comment` section is read and skipped, whatever it holds."""
+    deepest = {"$comment": nested(63)}
+    content = load(write(tmp_path / "at", fixture_files(), deepest))
+    assert content.overrides == ()
+    message = problems_of(tmp_path / "past", fixture_files(), {"$comment": nested(64)})
+    assert "pipelines_json/overrides.json: (root): nested too deeply; at most 64 levels of objects and lists" in message

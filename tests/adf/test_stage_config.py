@@ -252,10 +252,20 @@ def test_overrides_json_applies_first_and_the_stage_config_second(tmp_path: Path
     assert (pipeline["description"], pipeline["activities"][0]["name"]) == ("x", "EveryFolder")
 
 
-def test_removing_an_array_element_conflicts_with_a_path_through_that_array(tmp_path: Path) -> None:
-    overrides = {"prod": {"pipeline/PL_Copy": [{"action": "remove", "path": "properties.activities[0]"}]}}
-    root = tree(tmp_path, {"config-prod.csv": HEADER + "pipeline,PL_Copy,activities[1].name,X\n"}, overrides)
-    assert "also set by pipelines_json/overrides.json: prod (properties.activities[0])" in problems(root)
+@pytest.mark.parametrize(("action", "index"), [("remove", 0), ("add", 2)])
+def test_removing_or_appending_an_array_element_conflicts_with_a_path_through_that_array(
+    tmp_path: Path, action: str, index: int
+) -> None:
+    """Either changes the array the stage config's activities[1] is read from: the same value, set in two files."""
+    entry: dict[str, Any] = {"action": action, "path": f"properties.activities[{index}]"}
+    if action == "add":
+        entry["value"] = {"name": "W", "type": "Wait", "typeProperties": {"waitTimeInSeconds": 1}}
+    root = tree(
+        tmp_path,
+        {"config-prod.csv": HEADER + "pipeline,PL_Copy,activities[1].name,X\n"},
+        {"prod": {"pipeline/PL_Copy": [entry]}},
+    )
+    assert f"also set by pipelines_json/overrides.json: prod (properties.activities[{index}])" in problems(root)
 
 
 @pytest.mark.parametrize(
