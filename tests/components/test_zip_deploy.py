@@ -170,12 +170,24 @@ def test_a_deployment_that_never_appears_times_out_naming_the_404(standin: Azure
     assert len(standin.requests("GET", path)) > 2
 
 
+@pytest.mark.parametrize(("code", "words"), [(0, "is pending"), (1, "is building"), (2, "is deploying")])
 def test_a_deployment_still_running_at_the_deadline_times_out_naming_its_last_status(
-    standin: AzureStandIn, package: Path
+    standin: AzureStandIn, package: Path, code: int, words: str
 ) -> None:
-    scm, _ = scripted(standin, "slow", status(2))
-    with pytest.raises(RuntimeError, match=r"did not complete within 0\.12 s \(it is deploying\)$"):
+    scm, _ = scripted(standin, f"slow{code}", status(code))
+    with pytest.raises(RuntimeError) as raised:
         publish(scm, package, SHORT)
+    assert str(raised.value).endswith(f"did not complete within 0.12 s (it {words})")
+
+
+def test_the_default_timing_polls_every_2_s_as_the_publish_contract_asks() -> None:
+    """Tools poll no more often than about every 2 s (Azure/azure-dev#3658); the deploy gets 15 minutes, a fresh
+    role or a throttled host 10 minutes of retries 10 s apart. A stack's props may set each, and unset ones keep
+    these."""
+    assert PublishTiming() == PublishTiming(
+        poll_interval_seconds=2.0, deploy_timeout_seconds=900.0, retry_seconds=600.0, retry_interval_seconds=10.0
+    )
+    assert PublishTiming.from_props({"deploy_timeout_seconds": 60}) == PublishTiming(deploy_timeout_seconds=60.0)
 
 
 @pytest.mark.parametrize("answer", [404, 429, 500, 502, 503, 504])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ OUTPUTS = {
     "resource_group_name": "rg",
 }
 SID = "0x33221100554477668899AABBCCDDEEFF"
+CLIENT = "00112233-4455-6677-8899-aabbccddeeff"
+"""The factory identity's client id whose SID is `SID`."""
 
 
 @pytest.fixture
@@ -400,3 +404,52 @@ def test_an_identity_without_a_client_id_asks_for_the_sid_flag(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[0]))
     with pytest.raises(SqlInputError, match=r"no system-assigned identity.*--var FactoryIdentitySid"):
         sql.factory_client_id(server.coordinates, endpoint=server.endpoint)
+
+
+@pytest.mark.parametrize("pair", ["NAME", "=value", ""])
+def test_a_variable_without_a_name_or_an_equals_sign_is_refused(pair: str) -> None:
+    with pytest.raises(SqlInputError, match=f"--var {pair!r}: expected NAME=VALUE"):
+        sql.parse_variables([pair])
+
+
+def test_a_variable_takes_everything_after_the_first_equals_sign() -> None:
+    assert sql.parse_variables(["A=b=c", "EMPTY="]) == {"A": "b=c", "EMPTY": ""}
+
+
+def never_read() -> dict[str, Any]:
+    raise AssertionError("the outputs were read although the flags named everything")
+
+
+def test_the_outputs_fill_in_what_the_flags_leave_out_and_are_not_read_when_they_name_everything() -> None:
+    named = {"FactoryIdentityName": "adf", "FactoryIdentitySid": SID}
+    assert sql.resolve_target(never_read, "s", "d", named) == sql.SqlTarget("s", "d", named)
+    target = sql.resolve_target(dict(OUTPUTS), server="other.database.windows.net", client_id=lambda _f: CLIENT)
+    assert target == sql.SqlTarget(
+        "other.database.windows.net", "db", {"FactoryIdentityName": "adf-x", "FactoryIdentitySid": SID}
+    )
+
+
+@pytest.mark.parametrize("output", ["subscription_id", "resource_group_name", "factory_name"])
+def test_a_missing_factory_output_is_named_when_the_sid_must_be_read(output: str) -> None:
+    found = {key: value for key, value in OUTPUTS.items() if key != output}
+    with pytest.raises(SqlInputError, match=f"the stack has no output {output}; pass --var FactoryIdentitySid="):
+        sql.resolve_target(found, variables={"FactoryIdentityName": "adf"}, client_id=lambda _f: CLIENT)
+
+
+def test_a_stack_without_a_database_name_asks_for_the_flags() -> None:
+    found = {key: value for key, value in OUTPUTS.items() if key != "sql_database_name"}
+    with pytest.raises(SqlInputError, match="pass --server, --database and --var FactoryIdentityName=<factory>"):
+        sql.resolve_target(found, client_id=lambda _f: CLIENT)
+
+
+def test_migrations_connect_with_their_own_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each script commits or rolls back as a whole (autocommit off), over TLS, as the current Entra identity."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+    driver = types.ModuleType("mssql_python")
+    driver.connect = lambda text, **options: calls.append((text, options)) or "connection"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mssql_python", driver)
+    assert sql.connect("sql-x.database.windows.net", "db") == "connection"
+    ((text, options),) = calls
+    assert options == {"autocommit": False}
+    assert "Server=tcp:sql-x.database.windows.net,1433;Database=db;" in text
+    assert "Authentication=ActiveDirectoryDefault;" in text and "Encrypt=yes;TrustServerCertificate=no;" in text

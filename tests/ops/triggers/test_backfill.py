@@ -210,6 +210,8 @@ def test_48_monthly_windows_start_and_49_are_refused(interval: int, unit: str) -
         ("2026-12-01T10:00:00+00:00", "2027-03-01T09:59:00+00:00", 2),  # a minute early on the same day
         ("2026-12-15T00:00:00+00:00", "2027-03-14T23:00:00+00:00", 2),  # a day early
         ("2026-12-01T00:00:00+00:00", "2027-12-01T00:00:00+00:00", 4),  # interval 3: twelve months, four windows
+        ("2026-12-15T10:00:00+00:00", "2026-12-20T10:00:00+00:00", 0),  # later in the same month: none yet
+        ("2026-12-15T10:00:00+00:00", "2027-01-15T09:59:00+00:00", 0),  # next month, a minute short: none yet
     ],
 )
 def test_monthly_windows_count_whole_months_from_the_start_day_and_time(start: str, now: str, windows: int) -> None:
