@@ -445,8 +445,13 @@ def test_a_stack_without_a_database_name_asks_for_the_flags() -> None:
 def test_migrations_connect_with_their_own_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each script commits or rolls back as a whole (autocommit off), over TLS, as the current Entra identity."""
     calls: list[tuple[str, dict[str, Any]]] = []
+
+    def connect(text: str, **options: Any) -> str:
+        calls.append((text, options))
+        return "connection"
+
     driver = types.ModuleType("mssql_python")
-    driver.connect = lambda text, **options: calls.append((text, options)) or "connection"  # type: ignore[attr-defined]
+    driver.connect = connect  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "mssql_python", driver)
     assert sql.connect("sql-x.database.windows.net", "db") == "connection"
     ((text, options),) = calls
