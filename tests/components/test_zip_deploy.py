@@ -70,8 +70,23 @@ def test_an_scm_host_that_cannot_be_reached_yet_is_retried_then_named_with_the_p
     with pytest.raises(RuntimeError) as info:
         publish("http://127.0.0.1:9/unit-scm", package)
     message = str(info.value)
-    assert "could not be reached within 0.15 s" in message and "Connection refused" in message
+    assert "the SCM host 127.0.0.1 could not be reached within 0.15 s" in message and "Connection refused" in message
     assert "private endpoint (group sites" in message
+
+
+@pytest.mark.parametrize(
+    ("status", "body"), [(400, {"Message": "bad zip"}), (409, {"Message": "BlobUploadFailed: 403 Forbidden"})]
+)
+def test_only_a_400_naming_blob_upload_failed_is_a_fresh_role(
+    standin: AzureStandIn, package: Path, status: int, body: dict[str, str]
+) -> None:
+    """Any other client error is the answer: no retry, and the message is Kudu's own."""
+    case = f"client{status}"
+    standin.script("POST", f"/unit-scm/{case}/api/publish", Reply.json(status, body), Reply(202))
+    with pytest.raises(RuntimeError) as info:
+        publish(f"{standin.url}/unit-scm/{case}", package)
+    assert str(info.value).startswith(f"publishing {package} to {standin.url}/unit-scm/{case} failed: HTTP {status} ")
+    assert len(standin.requests("POST", f"/unit-scm/{case}/api/publish")) == 1
 
 
 @pytest.mark.parametrize(
