@@ -62,8 +62,10 @@ def factory_calling(*targets: str, via: str | None = None) -> list[Registration]
 
 
 def network(*subnets: str, vnet: str = "vnet-x") -> list[Registration]:
+    """A VNet whose logical name (`platform-<name>`) is not its Azure name, as in the program: messages name the
+    Azure one."""
     return [
-        reg(ResourceType.VIRTUAL_NETWORK, vnet, virtualNetworkName=vnet),
+        reg(ResourceType.VIRTUAL_NETWORK, f"platform-{vnet}", virtualNetworkName=vnet),
         *(reg(ResourceType.SUBNET, f"{vnet}-{s}", subnetName=s, virtualNetworkName=vnet) for s in subnets),
     ]
 
