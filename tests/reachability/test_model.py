@@ -11,7 +11,7 @@ from preview.plan import Plan
 from preview.resource_types import ResourceType
 from preview.view import PlanView
 from reachability import check
-from reachability.model import NodeKind, edges
+from reachability.model import NodeKind, edges, factory_edges
 from stack.private_dns import DataPlane
 from tests.support.registrations import PROVIDERS, reg, view_of
 
@@ -497,3 +497,11 @@ def test_test_and_prod_give_every_conversation_a_private_path_and_dev_a_public_o
         assert check(view) == [], stack
         found = {(e.caller.kind, e.target.kind, e.group_id) for e in edges(view)}
         assert ("function", "lake", "blob") in found and ("factory", "lake", "dfs") in found, stack
+
+
+def test_one_runtime_named_in_two_letter_cases_is_one_conversation_with_a_target() -> None:
+    """ADF names ignore case: LS_Lake via `ir` and LS_Lake2 via `IR` are one conversation, named by the first."""
+    second = linked_service("LS_Lake2", "IR", type="AzureBlobFS", url="https://stlake.dfs.core.windows.net/")
+    regs = [*factory_calling("lake", via="ir"), second, lake()]
+    purposes = [e.purpose for e in factory_edges(view_of(*regs)) if e.target.kind == NodeKind.LAKE]
+    assert purposes == ["linked service LS_Lake, on ir"]
