@@ -238,12 +238,6 @@ def caller_network(caller: Node, view: PlanView) -> tuple[Registration, Registra
     return (subnet, vnet) if vnet is not None else None
 
 
-def caller_vnet(caller: Node, view: PlanView) -> Registration | None:
-    """The planned VNet the caller sends from, through the subnet it is integrated into."""
-    found = caller_network(caller, view)
-    return found[1] if found is not None else None
-
-
 def _zone_name(zone: Registration | None, view: PlanView) -> str:
     return (view.own_name(zone) or "").lower() if zone is not None else ""
 

@@ -265,6 +265,16 @@ def test_ids_are_compared_without_regard_to_case() -> None:
     assert _lake_edges(closed_lake_with_endpoint(target=LAKE.upper()), NodeKind.FUNCTION) == []
 
 
+def test_a_zone_named_in_capitals_is_the_same_zone() -> None:
+    """DNS names ignore case: the zone `PrivateLink.Blob.Core.Windows.Net` is the blob zone."""
+    capitals = BLOB_ZONE.title()
+    regs = [
+        *[r for r in closed_lake_with_endpoint() if r.type != ResourceType.PRIVATE_DNS_ZONE],
+        reg(ResourceType.PRIVATE_DNS_ZONE, capitals, privateZoneName=capitals),
+    ]
+    assert _lake_edges(regs, NodeKind.FUNCTION) == []
+
+
 @pytest.mark.parametrize(
     ("broken", "expected"),
     [
