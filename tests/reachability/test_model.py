@@ -515,3 +515,28 @@ def test_one_runtime_named_in_two_letter_cases_is_one_conversation_with_a_target
     regs = [*factory_calling("lake", via="ir"), second, lake()]
     purposes = [e.purpose for e in factory_edges(view_of(*regs)) if e.target.kind == NodeKind.LAKE]
     assert purposes == ["linked service LS_Lake, on ir"]
+
+
+def test_a_data_flow_talks_to_its_sinks_stores_as_to_its_sources() -> None:
+    """A data flow reads its sources and writes its sinks on the activity's runtime: both are conversations."""
+    regs = data_flow_pipeline("ir")
+    (flow,) = [r for r in regs if r.type == ResourceType.DATA_FLOW]
+    written = {"referenceName": "DS_Sql", "type": "DatasetReference"}
+    sink_flow = reg(
+        ResourceType.DATA_FLOW,
+        "df",
+        factoryName="adf-x",
+        dataFlowName="DF_Cleanse",
+        properties={**flow.inputs["properties"], "sources": [], "sinks": [{"name": "Out", "dataset": written}]},
+    )
+    sql_dataset = reg(
+        ResourceType.DATASET,
+        "ds-sql",
+        factoryName="adf-x",
+        datasetName="DS_Sql",
+        properties={"type": "AzureSqlTable", "linkedServiceName": {"referenceName": "LS_Sql"}},
+    )
+    server = reg(ResourceType.SQL_SERVER, "sql", serverName="sql-x")
+    world = [*factory_calling("sql"), server, sql_dataset, *[sink_flow if r is flow else r for r in regs]]
+    purposes = {e.purpose for e in factory_edges(view_of(*world)) if e.target.kind == NodeKind.SQL}
+    assert "pipeline PL_Cleanse, activity Cleanse (data flow), on ir" in purposes
