@@ -390,6 +390,10 @@ def test_removing_any_part_of_the_managed_path_fires_the_rule(broken: dict[str, 
     assert expected in message
 
 
+def test_a_runtime_referenced_in_other_letter_case_is_the_planned_managed_runtime() -> None:
+    assert _lake_edges([*_managed(via="IR"), lake(bypass="None", public="Disabled")], NodeKind.FACTORY) == []
+
+
 def test_a_linked_service_without_connect_via_runs_on_auto_resolve_and_is_told_to_move() -> None:
     (message,) = _lake_edges([*_managed(via=None), lake(bypass="None", public="Disabled")], NodeKind.FACTORY)
     assert message.startswith(
