@@ -544,3 +544,11 @@ def test_a_data_flow_talks_to_its_sinks_stores_as_to_its_sources() -> None:
     world = [*factory_calling("sql"), server, sql_dataset, *[sink_flow if r is flow else r for r in regs]]
     purposes = {e.purpose for e in factory_edges(view_of(*world)) if e.target.kind == NodeKind.SQL}
     assert "pipeline PL_Cleanse, activity Cleanse (data flow), on ir" in purposes
+
+
+def test_a_secret_from_a_vault_the_plan_does_not_hold_is_no_conversation() -> None:
+    secret = {"type": "AzureKeyVaultSecret", "store": {"referenceName": "LS_Vault"}, "secretName": "key"}
+    caller = linked_service("LS_Func", "ir", type="AzureFunction", functionKey=secret, functionAppUrl="https://x")
+    elsewhere = linked_service("LS_Vault", type="AzureKeyVault", baseUrl="https://kv-elsewhere.vault.azure.net/")
+    regs = [factory(), caller, elsewhere, reg(ResourceType.VAULT, "vault", vaultName="kv-x")]
+    assert [e for e in edges(view_of(*regs)) if e.caller.kind == NodeKind.FACTORY] == []
