@@ -265,3 +265,16 @@ def test_a_package_that_changed_after_it_was_hashed_is_not_sent(standin: AzureSt
             credential=StandInCredential(),
         )
     assert standin.requests("POST", "/kudu/changed/api/publish") == []
+
+
+@pytest.mark.parametrize("answer", [429, 500, 503])
+def test_throttling_and_server_errors_are_retried_until_the_budget_and_then_said_so(
+    standin: AzureStandIn, package: Path, answer: int
+) -> None:
+    case = f"busy{answer}"
+    standin.script("POST", f"/unit-scm/{case}/api/publish", Reply(answer, b"busy"))
+    with pytest.raises(RuntimeError) as info:
+        publish(f"{standin.url}/unit-scm/{case}", package, SHORT)
+    assert "failed after 0.15 s (" in str(info.value)
+    assert f"attempts, last HTTP {answer} busy): the publish endpoint kept failing" in str(info.value)
+    assert len(standin.requests("POST", f"/unit-scm/{case}/api/publish")) >= 2

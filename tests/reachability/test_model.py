@@ -552,3 +552,24 @@ def test_a_secret_from_a_vault_the_plan_does_not_hold_is_no_conversation() -> No
     elsewhere = linked_service("LS_Vault", type="AzureKeyVault", baseUrl="https://kv-elsewhere.vault.azure.net/")
     regs = [factory(), caller, elsewhere, reg(ResourceType.VAULT, "vault", vaultName="kv-x")]
     assert [e for e in edges(view_of(*regs)) if e.caller.kind == NodeKind.FACTORY] == []
+
+
+def test_a_data_flow_source_inline_on_a_linked_service_is_a_conversation_with_its_store() -> None:
+    """An inline source names its linked service directly, without a dataset."""
+    regs = data_flow_pipeline("ir")
+    (flow,) = [r for r in regs if r.type == ResourceType.DATA_FLOW]
+    inline = {"name": "In", "linkedService": {"referenceName": "LS_Lake", "type": "LinkedServiceReference"}}
+    inline_flow = reg(
+        ResourceType.DATA_FLOW,
+        "df",
+        factoryName="adf-x",
+        dataFlowName="DF_Cleanse",
+        properties={**flow.inputs["properties"], "sources": [inline]},
+    )
+    world = [
+        *factory_calling("lake"),
+        lake(),
+        *[inline_flow if r is flow else r for r in regs if r.type != ResourceType.DATASET],
+    ]
+    purposes = {e.purpose for e in factory_edges(view_of(*world)) if e.target.kind == NodeKind.LAKE}
+    assert "pipeline PL_Cleanse, activity Cleanse (data flow), on ir" in purposes
