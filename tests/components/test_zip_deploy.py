@@ -267,7 +267,7 @@ def test_a_package_that_changed_after_it_was_hashed_is_not_sent(standin: AzureSt
     assert standin.requests("POST", "/kudu/changed/api/publish") == []
 
 
-@pytest.mark.parametrize("answer", [429, 500, 503])
+@pytest.mark.parametrize("answer", [429, 500])
 def test_throttling_and_server_errors_are_retried_until_the_budget_and_then_said_so(
     standin: AzureStandIn, package: Path, answer: int
 ) -> None:
