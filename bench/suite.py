@@ -46,7 +46,7 @@ def run() -> str:
             "",
             "Where the time goes (`python -m pytest -n 2 --durations=0`, and a sampling profile of the whole run):",
             "each worker collects the suite (about 2.5 s: importing pulumi, azure-native and the project), and",
-            "pytest-xdist adds about 1 ms of reporting to each of the 3,400 tests. About half of the rest is tests",
+            "pytest-xdist adds about 1 ms of reporting to each of the 3,470 tests. About half of the rest is tests",
             "that start processes on purpose: the Azurite outage tests (each restarts the emulator), the CLI cases",
             "(one warm interpreter per run, shared by the workers: 1.4 s to start, then about 50 ms a case), the",
             "install test (a build and a fresh plan), the piped and interrupted plans, the dynamic providers' host,",
