@@ -146,3 +146,27 @@ def test_blob_path_ends_with(ends: str, refused: bool) -> None:
 def test_custom_events_without_events_is_refused() -> None:
     (finding,) = findings(trigger("CustomEventsTrigger", {"scope": "/topics/orders"}))
     assert "properties.typeProperties.events: None names no event" in finding
+
+
+@pytest.mark.parametrize("day", ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+def test_every_day_of_the_week_is_a_monthly_occurrence_day(day: str) -> None:
+    """The DaysOfWeek values of the Data Factory REST API (RecurrenceScheduleOccurrence.day), in full."""
+    for occurrence in (1, 5, -1):
+        found = findings(
+            schedule(frequency="Month", schedule={"monthlyOccurrences": [{"day": day, "occurrence": occurrence}]})
+        )
+        assert found == [], (day, occurrence)
+
+
+def test_a_retry_count_of_0_is_allowed() -> None:
+    assert findings(tumbling_window(retryPolicy={"count": 0, "intervalInSeconds": 30})) == []
+
+
+def test_a_self_dependency_offset_of_0_is_refused_and_a_negative_one_is_allowed() -> None:
+    def self_dependent(offset: str) -> list[str]:
+        entry = {"type": "SelfDependencyTumblingWindowTriggerReference", "offset": offset, "size": "01:00:00"}
+        return findings(tumbling_window(dependsOn=[entry]))
+
+    (finding,) = self_dependent("00:00:00")
+    assert "dependsOn[0].offset: '00:00:00': a self-dependency needs a negative offset" in finding
+    assert self_dependent("-01:00:00") == []
