@@ -292,6 +292,14 @@ def test_append_variable_to_an_undeclared_variable_is_refused_and_names_the_decl
     assert "'ghost' is not a variable of this pipeline; declared: files" in finding
 
 
+def test_a_variable_is_found_whatever_the_case_of_its_name_and_an_empty_declaration_says_none() -> None:
+    """ADF names ignore case; a pipeline that declares no variable (an empty object) has none to offer."""
+    append = activity("Add", "AppendVariable", typeProperties={"variableName": "FILES", "value": "x"})
+    assert findings(pipeline([append], variables={"files": {"type": "Array"}})) == []
+    (finding,) = findings(pipeline([append], variables={}))
+    assert "'FILES' is not a variable of this pipeline; declared: none" in finding
+
+
 def test_setting_the_pipeline_return_value_needs_no_variable() -> None:
     returned = activity(
         "Return", "SetVariable", typeProperties={"variableName": "pipelineReturnValue", "setSystemVariable": True}
