@@ -1,4 +1,4 @@
-"""The helpers every deployability rule reads ids with: a subnet's planned network, a subnet's name."""
+"""The helpers the deployability rules share: a subnet's planned network, its name, the Flex Consumption plans."""
 
 from __future__ import annotations
 
