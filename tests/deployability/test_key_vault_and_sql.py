@@ -141,23 +141,28 @@ def test_firewall_fires_on_a_server_without_public_access_and_is_quiet_with_it(d
     assert fired(dev.all_resources, "sql-firewall-public-access-disabled") == []
 
 
+def firewall_rules(count: int, servers: tuple[str, ...] = ("sql-a",)) -> list[Any]:
+    """`count` one-address firewall rules, on the servers named in turn."""
+    return [
+        reg(
+            ResourceType.SQL_FIREWALL_RULE,
+            f"r{i}",
+            firewallRuleName=f"r{i}",
+            serverName=servers[i % len(servers)],
+            startIpAddress="203.0.113.1",
+            endIpAddress="203.0.113.1",
+        )
+        for i in range(count)
+    ]
+
+
 def test_firewall_rules_fire_for_a_bad_address_a_reversed_range_and_past_128(dev: Plan) -> None:
     assert fired(replaced(dev.all_resources, FIREWALL, startIpAddress="300.0.0.1"), "sql-firewall-rules") == [
         "startIpAddress '300.0.0.1' is not an IPv4 address"
     ]
     regs = replaced(dev.all_resources, FIREWALL, startIpAddress="203.0.113.9", endIpAddress="203.0.113.1")
     assert fired(regs, "sql-firewall-rules") == ["endIpAddress 203.0.113.1 is below startIpAddress 203.0.113.9"]
-    rules = [
-        reg(
-            ResourceType.SQL_FIREWALL_RULE,
-            f"r{i}",
-            firewallRuleName=f"r{i}",
-            serverName="sql-a",
-            startIpAddress="203.0.113.1",
-            endIpAddress="203.0.113.1",
-        )
-        for i in range(129)
-    ]
+    rules = firewall_rules(129)
     assert fired(rules[:128], "sql-firewall-rules") == []
     assert fired(rules, "sql-firewall-rules") == ["129 firewall rules on one server; Azure allows 128"]
 
@@ -191,15 +196,5 @@ def test_a_firewall_rule_finds_its_server_by_name_when_its_own_id_is_unknown() -
 
 
 def test_firewall_rules_are_counted_per_server_without_regard_to_case() -> None:
-    rules = [
-        reg(
-            ResourceType.SQL_FIREWALL_RULE,
-            f"r{i}",
-            firewallRuleName=f"r{i}",
-            serverName="sql-a" if i % 2 else "SQL-A",
-            startIpAddress="203.0.113.1",
-            endIpAddress="203.0.113.1",
-        )
-        for i in range(129)
-    ]
+    rules = firewall_rules(129, servers=("sql-a", "SQL-A"))
     assert fired(rules, "sql-firewall-rules") == ["129 firewall rules on one server; Azure allows 128"]

@@ -305,16 +305,20 @@ def test_a_zone_takes_1000_links_and_100_of_them_with_auto_registration() -> Non
     ]
 
 
+VAULT_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a"
+SITE_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-a"
+
+
+def endpoint_to(target: str, group: str, connections: str = "privateLinkServiceConnections") -> Any:
+    """A hand-made private endpoint with one connection of kind `connections` to `target`'s `group`."""
+    inputs: dict[str, Any] = {connections: [{"name": "c", "privateLinkServiceId": target, "groupIds": [group]}]}
+    return reg(ResourceType.PRIVATE_ENDPOINT, "pe", privateEndpointName="pe", **inputs)
+
+
 def test_group_id_judges_manual_connections_as_it_judges_automatic_ones() -> None:
     """A connection that waits for the owner's approval (manualPrivateLinkServiceConnections) names its group id
     the same way; a wrong one is refused the same way."""
-    vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a"
-    endpoint = reg(
-        ResourceType.PRIVATE_ENDPOINT,
-        "pe",
-        privateEndpointName="pe",
-        manualPrivateLinkServiceConnections=[{"name": "c", "privateLinkServiceId": vault, "groupIds": ["blob"]}],
-    )
+    endpoint = endpoint_to(VAULT_ID, "blob", connections="manualPrivateLinkServiceConnections")
     assert fired([endpoint], "private-endpoint-group-id") == [
         "group id 'blob' is not a sub-resource of microsoft.keyvault/vaults; it has vault"
     ]
@@ -351,16 +355,7 @@ def test_one_vnet_linked_twice_to_a_zone_is_found_whatever_the_case_of_its_id() 
 @pytest.mark.parametrize("group", ["sites-staging", "Sites-Staging"])
 def test_a_slot_group_id_is_taken_by_a_site_and_only_by_a_site(group: str) -> None:
     """A site's deployment slot has its own sub-resource, `sites-<slot name>`."""
-
-    def endpoint(target: str) -> Any:
-        connection = {"name": "c", "privateLinkServiceId": target, "groupIds": [group]}
-        return reg(
-            ResourceType.PRIVATE_ENDPOINT, "pe", privateEndpointName="pe", privateLinkServiceConnections=[connection]
-        )
-
-    site = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-a"
-    vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a"
-    assert fired([endpoint(site)], "private-endpoint-group-id") == []
-    assert fired([endpoint(vault)], "private-endpoint-group-id") == [
+    assert fired([endpoint_to(SITE_ID, group)], "private-endpoint-group-id") == []
+    assert fired([endpoint_to(VAULT_ID, group)], "private-endpoint-group-id") == [
         f"group id {group!r} is not a sub-resource of microsoft.keyvault/vaults; it has vault"
     ]

@@ -403,9 +403,11 @@ def test_a_linked_service_without_connect_via_runs_on_auto_resolve_and_is_told_t
     assert "AutoResolveIntegrationRuntime (the linked service's `connectVia`" in message
 
 
-def data_flow_pipeline(runtime: str | None) -> list[Registration]:
-    """A pipeline whose one activity runs a data flow from a lake dataset, on `runtime` (None: the activity names
-    none)."""
+def data_flow_pipeline(
+    runtime: str | None, sources: list[dict[str, Any]] | None = None, sinks: list[dict[str, Any]] | None = None
+) -> list[Registration]:
+    """A pipeline whose one activity runs a data flow, on `runtime` (None: the activity names none), with the lake
+    dataset DS_Lake; the flow reads DS_Lake unless `sources` says otherwise, and writes `sinks` (none by default)."""
     activity: dict[str, Any] = {
         "name": "Cleanse",
         "type": "ExecuteDataFlow",
@@ -427,7 +429,11 @@ def data_flow_pipeline(runtime: str | None) -> list[Registration]:
             "df",
             factoryName="adf-x",
             dataFlowName="DF_Cleanse",
-            properties={"type": "MappingDataFlow", "sources": [{"name": "In", "dataset": dataset}], "sinks": []},
+            properties={
+                "type": "MappingDataFlow",
+                "sources": [{"name": "In", "dataset": dataset}] if sources is None else sources,
+                "sinks": sinks or [],
+            },
         ),
         reg(ResourceType.PIPELINE, "pl", factoryName="adf-x", pipelineName="PL_Cleanse", activities=[activity]),
     ]
@@ -523,16 +529,7 @@ def test_one_runtime_named_in_two_letter_cases_is_one_conversation_with_a_target
 
 def test_a_data_flow_talks_to_its_sinks_stores_as_to_its_sources() -> None:
     """A data flow reads its sources and writes its sinks on the activity's runtime: both are conversations."""
-    regs = data_flow_pipeline("ir")
-    (flow,) = [r for r in regs if r.type == ResourceType.DATA_FLOW]
-    written = {"referenceName": "DS_Sql", "type": "DatasetReference"}
-    sink_flow = reg(
-        ResourceType.DATA_FLOW,
-        "df",
-        factoryName="adf-x",
-        dataFlowName="DF_Cleanse",
-        properties={**flow.inputs["properties"], "sources": [], "sinks": [{"name": "Out", "dataset": written}]},
-    )
+    written = {"name": "Out", "dataset": {"referenceName": "DS_Sql", "type": "DatasetReference"}}
     sql_dataset = reg(
         ResourceType.DATASET,
         "ds-sql",
@@ -541,7 +538,7 @@ def test_a_data_flow_talks_to_its_sinks_stores_as_to_its_sources() -> None:
         properties={"type": "AzureSqlTable", "linkedServiceName": {"referenceName": "LS_Sql"}},
     )
     server = reg(ResourceType.SQL_SERVER, "sql", serverName="sql-x")
-    world = [*factory_calling("sql"), server, sql_dataset, *[sink_flow if r is flow else r for r in regs]]
+    world = [*factory_calling("sql"), server, sql_dataset, *data_flow_pipeline("ir", sources=[], sinks=[written])]
     purposes = {e.purpose for e in factory_edges(view_of(*world)) if e.target.kind == NodeKind.SQL}
     assert "pipeline PL_Cleanse, activity Cleanse (data flow), on ir" in purposes
 
@@ -556,20 +553,7 @@ def test_a_secret_from_a_vault_the_plan_does_not_hold_is_no_conversation() -> No
 
 def test_a_data_flow_source_inline_on_a_linked_service_is_a_conversation_with_its_store() -> None:
     """An inline source names its linked service directly, without a dataset."""
-    regs = data_flow_pipeline("ir")
-    (flow,) = [r for r in regs if r.type == ResourceType.DATA_FLOW]
     inline = {"name": "In", "linkedService": {"referenceName": "LS_Lake", "type": "LinkedServiceReference"}}
-    inline_flow = reg(
-        ResourceType.DATA_FLOW,
-        "df",
-        factoryName="adf-x",
-        dataFlowName="DF_Cleanse",
-        properties={**flow.inputs["properties"], "sources": [inline]},
-    )
-    world = [
-        *factory_calling("lake"),
-        lake(),
-        *[inline_flow if r is flow else r for r in regs if r.type != ResourceType.DATASET],
-    ]
+    world = [*factory_calling("lake"), lake(), *data_flow_pipeline("ir", sources=[inline])]
     purposes = {e.purpose for e in factory_edges(view_of(*world)) if e.target.kind == NodeKind.LAKE}
     assert "pipeline PL_Cleanse, activity Cleanse (data flow), on ir" in purposes
