@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,22 +24,58 @@ if TYPE_CHECKING:
 
 STACKS = ("dev", "test", "prod")
 
-GC_THRESHOLDS = (50_000, 20, 10)
-"""The workers' collector thresholds (Python's are 700, 10, 10): collecting the suite imports pulumi, azure-native
-and the project, and the tests allocate millions of objects, so a collection every 700 net allocations took about
-1.7 s of each worker's CPU (1 s at these thresholds; the suite's CPU time 2% less, measured pair by pair). Set as
-this file is imported, before the test modules are. Cyclic garbage waits for fewer, larger collections; the peak
-memory of a worker stays under 600 MB."""
-gc.set_threshold(*GC_THRESHOLDS)
+MEMORY_TEMP_ROOT = Path("/dev/shm")
+"""Where the run's temporary folders go when it is a tmpfs with room to spare (`_memory_temp_root`)."""
+
+MEMORY_TEMP_ROOT_MINIMUM_FREE = 2 * 1024**3
+"""The free space the memory-backed root must have: the suite's folders are removed as its tests pass, so a run holds
+a few hundred MB at once; a container's default /dev/shm (64 MB) falls back to the disk."""
+
+
+def _memory_temp_root() -> Path | None:
+    """/dev/shm when it is a writable tmpfs with MEMORY_TEMP_ROOT_MINIMUM_FREE bytes free, else None."""
+    if not MEMORY_TEMP_ROOT.is_dir() or not os.access(MEMORY_TEMP_ROOT, os.W_OK | os.X_OK):
+        return None
+    stats = os.statvfs(MEMORY_TEMP_ROOT)
+    return MEMORY_TEMP_ROOT if stats.f_bavail * stats.f_frsize >= MEMORY_TEMP_ROOT_MINIMUM_FREE else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Put the run's temporary folders (tmp_path, tempfile, the processes the tests start) in memory.
+
+    The suite writes and removes tens of thousands of small files (project copies, ADF trees, packages, logs); on
+    ext4 each creation and removal is journalled, which cost the run several seconds of system time. A root the user
+    chose (`--basetemp`, PYTEST_DEBUG_TEMPROOT or TMPDIR) is kept. Decided once, in the process that starts the run:
+    pytest-xdist workers inherit its environment and take their folders under its base folder.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.option.basetemp:
+        return
+    if "PYTEST_DEBUG_TEMPROOT" in os.environ or "TMPDIR" in os.environ:
+        return
+    root = _memory_temp_root()
+    if root is not None:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = os.environ["TMPDIR"] = str(root)
+        tempfile.tempdir = None  # read TMPDIR again
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Keep the collector off the modules every test module imported (pulumi, azure-native, ...).
+    """Keep the collector off the modules every test module imported (pulumi, azure-native, ...), and off the tests.
 
-    They live as long as the session, yet each full collection walked all of them again;
-    frozen objects are skipped. Objects created by the tests are collected as usual.
+    The modules live as long as the session, yet each full collection walked all of them again; frozen objects are
+    skipped. The tests' own garbage is freed by reference counting as they end; what is left in reference cycles
+    (a plan's outputs, futures and tasks refer to each other) stays until the worker exits. Collecting it after
+    every plan walked each plan's hundreds of thousands of objects once more: 1.5 s of each worker's CPU, while a
+    worker's peak memory grew by about 50 MB without it. Tests that need the collector switch it on themselves
+    (tests/preview/test_plan.py); `pytest_runtest_teardown` switches it off again after any test, or any command
+    run in-process, that switched it on.
     """
     gc.freeze()
+    gc.disable()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    gc.disable()
 
 
 class CommittedPlans:
@@ -100,6 +137,17 @@ def public_test(tmp_path_factory: pytest.TempPathFactory) -> Plan:
             "test", PROJECT_DIR, config_overrides={"data-platform:network": {"privateNetworking": False}}
         ),
     )
+
+
+@pytest.fixture(scope="session")
+def installed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's packages as an install puts them in site-packages (tests/support/installed.py), built once per
+    run and shared between the workers; tests import from it and never change it."""
+    from tests.support.installed import build_site
+
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = shared_folder(basetemp)
+    return made_once(shared, "installed-site", lambda: build_site((shared or basetemp) / "installed"))
 
 
 @pytest.fixture

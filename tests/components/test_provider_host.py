@@ -40,7 +40,6 @@ from components.dynamic_provider import ProjectProvider
 from components.first_deployment import _FirstDeploymentHourProvider, whole_hour
 from components.host_keys import _HostKeysProvider
 from components.zip_deploy import PublishTiming, _ZipDeployProvider
-from stack.packages import top_level_packages
 from tests.support.azure_standin import (
     AzureStandIn,
     Reply,
@@ -269,26 +268,6 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first.write_bytes(bytes(range(256)) * 512 + b"\r\n\x00")
     second.write_bytes(bytes(reversed(range(256))) * 512)
     return first, second
-
-
-@pytest.fixture(scope="module")
-def installed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The packages `pip install .` puts in site-packages, built offline from what pyproject.toml declares.
-
-    pip's own build (pip install .) fetches setuptools in an isolated environment; offline, with
-    the pinned setuptools and no `wheel`, it cannot make the wheel. `build_py` is the step of
-    that build that selects and copies the declared packages, and it fails the same way when
-    none are declared ("Multiple top-level packages discovered in a flat-layout").
-    """
-    out = tmp_path_factory.mktemp("installed")
-    build = [sys.executable, "-c", "from setuptools import setup; setup()", "--quiet"]
-    build += ["egg_info", "--egg-base", str(out), "build", "--build-base", str(out / "build")]
-    build += ["build_py", "--build-lib", str(out / "site")]
-    result = subprocess.run(build, cwd=ROOT, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    site = out / "site"
-    assert tuple(sorted(p.name for p in site.iterdir())) == top_level_packages(ROOT)
-    return site
 
 
 @pytest.fixture(scope="module")

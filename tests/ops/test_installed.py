@@ -13,20 +13,10 @@ from preview.plan import Plan
 from tests.support.checkout import PROJECT_DIR
 
 
-def installed_packages(out: Path) -> Path:
-    """What `pip install --no-deps .` puts in site-packages, built offline as the build selects it (pip's own build
-    needs setuptools from an index and `wheel`; build_py is its step that selects and copies the packages)."""
-    out.mkdir()
-    build = [sys.executable, "-c", "from setuptools import setup; setup()", "--quiet"]
-    build += ["egg_info", "--egg-base", str(out), "build", "--build-base", str(out / "build")]
-    build += ["build_py", "--build-lib", str(out / "site")]
-    result = subprocess.run(build, cwd=PROJECT_DIR, capture_output=True, text=True, check=False, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return out / "site"
-
-
-def test_an_installed_ops_plans_the_project_named_by_project_dir_from_elsewhere(tmp_path: Path, dev: Plan) -> None:
-    site = installed_packages(tmp_path / "install")
+def test_an_installed_ops_plans_the_project_named_by_project_dir_from_elsewhere(
+    tmp_path: Path, dev: Plan, installed_site: Path
+) -> None:
+    site = installed_site
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     result = subprocess.run(

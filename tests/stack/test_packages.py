@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,17 +14,11 @@ NOT_INSTALLED = frozenset({"tests", "bench"})
 """The packages of the repository that an install leaves out: the test suite and the benchmarks."""
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def built(installed_site: Path) -> Path:
     """What setuptools' build_py puts in the wheel: the step of `pip install .` that selects and copies the
-    packages. Its metadata and build folders go to a temporary folder, so the checkout stays as it is."""
-    out = tmp_path_factory.mktemp("build")
-    build = [sys.executable, "-c", "from setuptools import setup; setup()", "--quiet"]
-    build += ["egg_info", "--egg-base", str(out), "build", "--build-base", str(out / "build")]
-    build += ["build_py", "--build-lib", str(out / "site")]
-    result = subprocess.run(build, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return out / "site"
+    packages."""
+    return installed_site
 
 
 def test_the_build_installs_every_module_of_every_package_but_the_tests_and_benchmarks(built: Path) -> None:
@@ -42,6 +34,7 @@ def test_the_build_installs_every_module_of_every_package_but_the_tests_and_benc
 def test_project_packages_are_the_packages_the_build_installs(built: Path) -> None:
     installed = {".".join(path.relative_to(built).parent.parts) for path in built.rglob("__init__.py")}
     assert project_packages(PROJECT_DIR) == tuple(sorted(installed))
+    assert tuple(sorted(path.name for path in built.iterdir())) == top_level_packages(PROJECT_DIR)
     assert {"deployability", "reachability", "policy.rules", "preview.diagram", "preview.schema"} <= installed
 
 
