@@ -6,10 +6,11 @@ views into the project's `docs/`, where the committed pictures live and the up-t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from preview.diagram import VIEWS, Renderer, render_svg
+from preview.diagram import VIEWS, Renderer, render_svgs
 from preview.plan import Plan
 from stack.errors import InputError
 
@@ -41,13 +42,19 @@ def views_to_draw(view: str | None, output: Path | None) -> list[str]:
     return ["architecture"] if output is not None else sorted(VIEWS)
 
 
-def draw(plan: Plan, renderer: Renderer, view: str, output: Path) -> Drawn:
-    """Write `<output>.dot` and `<output>.svg` of one view; renders first, so a failed render writes nothing."""
-    source = VIEWS[view](plan)
-    svg = render_svg(source, renderer)
-    dot_file = output.with_name(f"{output.name}.dot")
-    svg_file = output.with_name(f"{output.name}.svg")
-    dot_file.parent.mkdir(parents=True, exist_ok=True)
-    dot_file.write_text(source, encoding="utf-8")
-    svg_file.write_text(svg, encoding="utf-8")
-    return Drawn(view, dot_file, svg_file)
+def draw(plan: Plan, renderer: Renderer, outputs: Mapping[str, Path]) -> list[Drawn]:
+    """Write `<output>.dot` and `<output>.svg` of each view named in `outputs` (view -> output), in that order.
+
+    Every view is rendered first, by one Graphviz process, so a failed render writes nothing."""
+    sources = {view: VIEWS[view](plan) for view in outputs}
+    svgs = render_svgs(list(sources.values()), renderer)
+    drawn = []
+    for (view, source), svg in zip(sources.items(), svgs, strict=True):
+        output = outputs[view]
+        dot_file = output.with_name(f"{output.name}.dot")
+        svg_file = output.with_name(f"{output.name}.svg")
+        dot_file.parent.mkdir(parents=True, exist_ok=True)
+        dot_file.write_text(source, encoding="utf-8")
+        svg_file.write_text(svg, encoding="utf-8")
+        drawn.append(Drawn(view, dot_file, svg_file))
+    return drawn

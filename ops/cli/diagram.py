@@ -50,9 +50,11 @@ def run(args: argparse.Namespace, out: Output) -> Report:
     project = project_dir(args)
     renderer = find_renderer(project)  # before the plan: a machine without the renderer fails at once
     plan = checked_plan(args)
+    outputs = {
+        view: args.output or default_output(project, view, args.stack) for view in views_to_draw(args.view, args.output)
+    }
     drawn = []
-    for view in views_to_draw(args.view, args.output):
-        written = draw(plan, renderer, view, args.output or default_output(project, view, args.stack))
+    for written in draw(plan, renderer, outputs):
         out.say(f"wrote {written.dot} and {written.svg}")
-        drawn.append({"view": view, "dot": str(written.dot), "svg": str(written.svg)})
+        drawn.append({"view": written.view, "dot": str(written.dot), "svg": str(written.svg)})
     return Report({"stack": args.stack, "views": drawn})

@@ -69,13 +69,18 @@ def run(args: argparse.Namespace, out: Output) -> Report:
     from ops.plan import passed_line
     from preview.plan import azure_names, render_tree
 
+    previous = None
+    if args.previous is not None:
+        from transitions import read_previous
+
+        previous = read_previous(args.previous)  # a file that is no plan is refused before the stack is planned
     plan = checked_plan(args)
     out.warn(passed_line())
-    if args.previous is not None:
+    if previous is not None:
         from preview.view import PlanView
-        from transitions import read_previous, transitions
+        from transitions import transitions
 
-        transition = transitions(read_previous(args.previous), PlanView.of(plan), plan.config)
+        transition = transitions(previous, PlanView.of(plan), plan.config)
         out.warn("\n".join(transition.lines()))
         transition.check()
     if args.names:

@@ -34,6 +34,7 @@ from preview.diagram.render import (
     RenderError,
     find_renderer,
     render_svg,
+    render_svgs,
     source_digest,
 )
 from preview.plan import Plan
@@ -56,5 +57,6 @@ __all__ = [
     "factory_content",
     "find_renderer",
     "render_svg",
+    "render_svgs",
     "source_digest",
 ]

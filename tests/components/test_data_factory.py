@@ -154,11 +154,12 @@ def test_overrides_put_this_stacks_values_into_the_content(prod: Plan) -> None:
             assert properties["recurrence"]["timeZone"] == "UTC"
 
 
-def test_time_zone_of_schedule_triggers_follows_config() -> None:
-    from ops.plan import all_checks_but, run_plan
+def test_time_zone_of_schedule_triggers_follows_config_and_utc_start_times_are_then_refused() -> None:
+    """The zone reaches every schedule; the committed start times keep their 'Z', which ADF refuses for a non-UTC
+    zone, so the same plan fails the deployability check (its trigger-local-time-without-z rule)."""
+    from deployability import DeployabilityError
+    from ops.plan import all_checks_but, checks_named, run_plan, run_plan_checks
 
-    # The committed start times keep their 'Z', which ADF refuses for a non-UTC zone (the plan's
-    # trigger-local-time-without-z rule); this test is about the zone only.
     overrides = {"data-platform:timeZone": "W. Europe Standard Time"}
     plan = run_plan("dev", PROJECT_DIR, config_overrides=overrides, checks=all_checks_but("deployability"))
     schedules = [
@@ -168,13 +169,8 @@ def test_time_zone_of_schedule_triggers_follows_config() -> None:
     ]
     assert schedules
     assert all(s["recurrence"]["timeZone"] == "W. Europe Standard Time" for s in schedules)
-
-
-def test_a_non_utc_time_zone_with_utc_start_times_is_refused_by_the_plan(plan_with) -> None:
-    from deployability import DeployabilityError
-
     with pytest.raises(DeployabilityError) as info:
-        plan_with("dev", **{"data-platform:timeZone": "W. Europe Standard Time"})
+        run_plan_checks(plan, checks_named(["deployability"]))
     assert "trigger-local-time-without-z: platform-adf-content-trigger-TR_Archive_DailyMidnight" in str(info.value)
 
 

@@ -175,20 +175,15 @@ def documented(lines: list[str], start: str, tmp_path: Path) -> list[str]:
     return [str(tmp_path / "state.json") if PLACEHOLDER.fullmatch(word) else word for word in shlex.split(line)[3:]]
 
 
-def test_the_documented_offline_plans_pass(lines: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_documented_offline_plans_pass_and_the_transitions_checks_pass_from_what_they_print(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Each documented offline plan is one the validate stage runs (with `--json`, its artifact), and passes; each
+    `--from` line reads what that plan printed (the envelope) for the release it checks, and passes: a release
+    against itself changes nothing. One run of each plan serves both, as in the pipeline."""
     monkeypatch.chdir(PROJECT_DIR)  # `--project-dir foundation` is relative to the checkout, as in the pipeline
     plans = [line for line in lines if line.startswith("python -m ops plan") and "--from" not in line]
     assert plans == ["python -m ops plan --stack test --project-dir foundation", "python -m ops plan --stack test"]
-    for line in plans:
-        assert ops_main(shlex.split(line)[3:]) == 0, line
-
-
-def test_the_documented_transitions_checks_pass_from_the_plans_the_validate_stage_writes(
-    lines: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    """Each `--from` line reads what the validate stage's own plan command printed (`--json`: the envelope) for the
-    release it checks, and passes: a release against itself changes nothing."""
-    monkeypatch.chdir(PROJECT_DIR)
     pipeline = compile_pipeline(read_files(PROJECT_DIR))
     validate = [
         command.replace('"$s"', STACK)
@@ -198,14 +193,16 @@ def test_the_documented_transitions_checks_pass_from_the_plans_the_validate_stag
     ]
     checks = [line for line in lines if line.startswith("python -m ops plan") and "--from" in line]
     assert [shape(line)[1]["--project-dir"] for line in checks] == ["foundation", "."]
-    for line in checks:
-        project = shape(line)[1]["--project-dir"] or ""
+    for line, check in zip(plans, checks, strict=True):
+        project = shape(line)[1].get("--project-dir") or "."
+        assert (shape(check)[1]["--project-dir"] or ".") == project
         (written,) = [c for c in validate if (shape(c)[1].get("--project-dir") or ".") == project]
+        assert matches(f"{line} --json", written), (line, written)
         assert ops_main(shlex.split(written)[3:]) == 0, written
         previous = tmp_path / f"plan-{project.strip('.') or 'platform'}.json"
         previous.write_text(capsys.readouterr().out)
-        argv = [str(previous) if word == "<plan>" else word for word in shlex.split(line)[3:]]
-        assert ops_main(argv) == 0, line
+        argv = [str(previous) if word == "<plan>" else word for word in shlex.split(check)[3:]]
+        assert ops_main(argv) == 0, check
         assert f"transitions from {previous}: 0 refused, 0 replaced" in capsys.readouterr().err
 
 

@@ -103,4 +103,6 @@ def test_ops_plan_from_a_file_that_is_no_plan_exits_2_naming_it(
     previous = tmp_path / "export.json"
     previous.write_text(json.dumps({"version": 3, "deployment": {}}))
     assert main(["plan", "--stack", "dev", "--from", str(previous)]) == 2
-    assert f"error: {previous}: this is a `pulumi stack export` file, not a plan" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"error: {previous}: this is a `pulumi stack export` file, not a plan" in err
+    assert "checks passed" not in err  # refused before the stack was planned

@@ -17,6 +17,7 @@ from preview.diagram import (
     RenderError,
     find_renderer,
     render_svg,
+    render_svgs,
     source_digest,
 )
 from preview.diagram import render as render_module
@@ -50,16 +51,21 @@ def png(width: int, height: int) -> bytes:
 
 
 def test_the_svg_inlines_every_icon_and_refers_to_no_file(renderer: Renderer) -> None:
-    svg = render_svg(SMALL, renderer)
-    assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
-    assert ">bronze</text>" in svg and ">silver</text>" in svg
-    hrefs = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
-    assert len(hrefs) == 1, hrefs
-    prefix = "data:image/png;base64,"
-    assert hrefs[0].startswith(prefix)
-    assert base64.b64decode(hrefs[0].removeprefix(prefix)) == (ICON_ROOT / ICON).read_bytes()
-    assert "resources/" not in svg
-    assert f"<!-- DOT source sha256: {source_digest(SMALL)} -->" in svg
+    """Two sources in one call (one Graphviz process): each SVG is its own source's, icons inlined."""
+    gold = SMALL.replace("silver", "gold")
+    svgs = render_svgs([SMALL, gold], renderer)
+    assert len(svgs) == 2
+    for svg, source, label in zip(svgs, (SMALL, gold), ("silver", "gold"), strict=True):
+        assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
+        assert ">bronze</text>" in svg and f">{label}</text>" in svg
+        hrefs = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
+        assert len(hrefs) == 1, hrefs
+        prefix = "data:image/png;base64,"
+        assert hrefs[0].startswith(prefix)
+        assert base64.b64decode(hrefs[0].removeprefix(prefix)) == (ICON_ROOT / ICON).read_bytes()
+        assert "resources/" not in svg
+        assert f"<!-- DOT source sha256: {source_digest(source)} -->" in svg
+    assert ">gold</text>" not in svgs[0]
 
 
 def test_icons_are_laid_out_from_their_own_size(renderer: Renderer, tmp_path: Path) -> None:
@@ -84,9 +90,9 @@ def test_a_missing_icon_or_a_file_that_is_no_png_is_refused(renderer: Renderer, 
         render_svg(SMALL, renderer, icon_root=tmp_path)
 
 
-def test_graphviz_errors_are_reported(renderer: Renderer) -> None:
-    with pytest.raises(RenderError, match="graphviz failed"):
-        render_svg("digraph { a -> }", renderer)
+def test_graphviz_errors_are_reported_naming_the_graph(renderer: Renderer) -> None:
+    with pytest.raises(RenderError, match=r"^graphviz failed: graph 2: .*syntax error"):
+        render_svgs([SMALL, "digraph { a -> }"], renderer)
 
 
 def test_the_package_is_found_in_the_nearest_node_modules_at_or_above_the_project(tmp_path: Path) -> None:
