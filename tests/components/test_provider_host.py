@@ -54,7 +54,7 @@ TYPE = "pulumi-python:dynamic:Resource"
 ENGINE_ADDRESS = "127.0.0.1:1"  # the host takes it as its argument and never dials it
 VAULT_AUDIENCE = "https://vault.azure.net"
 ARM_AUDIENCE = "https://management.azure.com"
-FAST = PublishTiming(poll_interval_seconds=0.05, deploy_timeout_seconds=5, retry_seconds=5, retry_interval_seconds=0.05)
+FAST = PublishTiming(poll_interval_seconds=0.01, deploy_timeout_seconds=5, retry_seconds=5, retry_interval_seconds=0.01)
 
 
 def sdk_serialized(provider: ProjectProvider) -> str:
@@ -189,7 +189,7 @@ def gate_inputs(probe_url: str, case: str) -> dict[str, Any]:
         "token_scope": f"{VAULT_AUDIENCE}/.default",
         "role_assignment_id": f"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/{case}",
         "timeout_seconds": 5,
-        "backoff_seconds": [0.05],
+        "backoff_seconds": [0.01],
         "__provider": GATE_PROVIDER,
     }
 
@@ -219,7 +219,7 @@ def keys_inputs(standin: AzureStandIn, case: str, *replies: Reply, timeout: floa
         "token_scope": f"{ARM_AUDIENCE}/.default",
         "api_version": "2025-05-01",
         "timeout_seconds": timeout,
-        "backoff_seconds": [0.05, 0.1],
+        "backoff_seconds": [0.01, 0.02],
         "__provider": KEYS_PROVIDER,
     }
 
@@ -471,21 +471,21 @@ def test_host_keys_never_put_a_key_in_an_error(program_host: ProviderHost, stand
 
 
 def test_every_wait_is_bounded(program_host: ProviderHost, standin: AzureStandIn, packages: tuple[Path, Path]) -> None:
-    short = PublishTiming(poll_interval_seconds=0.05, deploy_timeout_seconds=0.15, retry_seconds=0.15)
+    short = PublishTiming(poll_interval_seconds=0.01, deploy_timeout_seconds=0.1, retry_seconds=0.1)
     stuck = kudu(standin, "stuck", [accepted("stuck")], [2])
     blocked = kudu(standin, "blocked", [Reply.json(400, {"Message": "BlobUploadFailed: 403 Forbidden"})], [4])
     started = time.monotonic()
     deploy = Resource(program_host, "zip-bounded")
     timed_out = rpc_error(deploy.create, deploy.check(zip_inputs(stuck, packages[0], short)).inputs)
     assert "did not complete within" in timed_out and "is deploying" in timed_out
-    short = PublishTiming(retry_seconds=0.15, retry_interval_seconds=0.03)
+    short = PublishTiming(retry_seconds=0.1, retry_interval_seconds=0.02)
     gave_up = rpc_error(deploy.create, deploy.check(zip_inputs(blocked, packages[0], short)).inputs)
     assert "Storage Blob Data Owner" in gave_up
     gate = Resource(program_host, "gate-bounded")
     never = gate_inputs(vault(standin, "never", vault_403("ForbiddenByRbac")), "never")
-    assert "was not effective after" in rpc_error(gate.create, gate.check({**never, "timeout_seconds": 0.15}).inputs)
+    assert "was not effective after" in rpc_error(gate.create, gate.check({**never, "timeout_seconds": 0.1}).inputs)
     keys = Resource(program_host, "keys-bounded")
-    stopped = keys_inputs(standin, "stopped", host_not_started(), timeout=0.15)
+    stopped = keys_inputs(standin, "stopped", host_not_started(), timeout=0.1)
     never_started = rpc_error(keys.create, keys.check(stopped).inputs)
     assert "did not hand out its keys within" in never_started and "from host runtime" in never_started
     assert time.monotonic() - started < 3
