@@ -286,8 +286,9 @@ def test_the_program_deploys_the_section_of_the_stack_it_runs_for(
     root = tmp_path / "pipelines_json"
     shutil.copytree(PIPELINES_DIR, root)
     overrides = json.loads((root / "overrides.json").read_text())
-    entry = {"path": "properties.description", "value": "prod's own description"}
-    overrides["prod"] = {"pipeline/PL_Archive_SqlToLake": [entry]}
+    for stack in ("dev", "prod"):
+        entry = {"path": "properties.description", "value": f"{stack}'s own description"}
+        overrides[stack] = {"pipeline/PL_Archive_SqlToLake": [entry]}
     (root / "overrides.json").write_text(json.dumps(overrides))
     real_load_content = adf_load.load_content
 
@@ -295,9 +296,9 @@ def test_the_program_deploys_the_section_of_the_stack_it_runs_for(
         return real_load_content(root, *args, **kwargs)
 
     monkeypatch.setattr(adf_load, "load_content", from_the_copy)
-    plan = run_program("prod", PROJECT_DIR)
+    plan = run_program("dev", PROJECT_DIR)
     pipeline = next(r for r in plan.by_type("azure-native:datafactory:Pipeline") if "PL_Archive_SqlToLake" in r.name)
-    assert pipeline.inputs["description"] == "prod's own description"
+    assert pipeline.inputs["description"] == "dev's own description"
 
 
 def test_apply_leaves_items_without_overrides_untouched() -> None:
