@@ -37,13 +37,20 @@ class TemplateError(Exception):
     """The pipeline would not compile: a missing template or parameter, or an unknown parameter."""
 
 
+def read_texts(root: Path) -> tuple[tuple[str, str], ...]:
+    """The text of the pipeline and of every template under `root`, by path relative to `root`."""
+    paths = [root / PIPELINE, *sorted((root / TEMPLATE_DIR).glob("*.yml"))]
+    return tuple((path.relative_to(root).as_posix(), path.read_text(encoding="utf-8")) for path in paths)
+
+
+def parse_files(texts: tuple[tuple[str, str], ...]) -> Files:
+    """`read_texts`' files parsed, by path."""
+    return {name: yaml.load(text, Loader=SAFE_LOADER) for name, text in texts}
+
+
 def read_files(root: Path) -> Files:
     """The pipeline and every template under `root`, parsed, by path relative to `root`."""
-    paths = [root / PIPELINE, *sorted((root / TEMPLATE_DIR).glob("*.yml"))]
-    return {
-        path.relative_to(root).as_posix(): yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        for path in paths
-    }
+    return parse_files(read_texts(root))
 
 
 def _substitute(node: Any, parameters: dict[str, Any], where: str) -> Any:

@@ -14,9 +14,10 @@ shape as the pipeline's.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from delivery.pipeline import PIPELINE, TemplateError, compile_pipeline, read_files
+from delivery.pipeline import PIPELINE, TemplateError, compile_pipeline, parse_files, read_texts
 from delivery.stages import (
     PLATFORM_PROJECT_DIR,
     Agent,
@@ -47,11 +48,20 @@ def pipeline_stages(project_dir: Path, stack: str) -> tuple[Stage, ...] | None:
     if not (platform_dir / PIPELINE).is_file():
         return None
     try:
-        sequence = deploy_sequence(compile_pipeline(read_files(platform_dir)))
+        sequence = _deploy_sequence(read_texts(platform_dir))
     except (TemplateError, SequenceError) as error:
         raise PipelineReadError(f"{PIPELINE}: {error}; the deploy it runs cannot be rehearsed") from error
     found = tuple(stage for stage in sequence if stage.stack == stack)
     return found or None
+
+
+@functools.lru_cache(maxsize=4)
+def _deploy_sequence(texts: tuple[tuple[str, str], ...]) -> tuple[Stage, ...]:
+    """The deploy sequence of the pipeline with these files' texts, compiled once per distinct text in a process.
+
+    A plan reads the pipeline for each stack it rehearses, and a process that plans many times (the tests, a
+    benchmark) compiled the same text each time; the stages are frozen, so the cached tuple is shared safely."""
+    return tuple(deploy_sequence(compile_pipeline(parse_files(texts))))
 
 
 def _command(kind: CommandKind, line: str) -> Command:

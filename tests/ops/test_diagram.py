@@ -40,8 +40,11 @@ def test_writes_both_views_into_the_projects_docs_by_default(
 
 
 def test_output_names_one_view_the_architecture_unless_view_says(
-    dev: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dev: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """What the command writes for `--output` and `--view`; the plan is the session's dev plan (the command's own
+    planning is what the test above runs)."""
+    monkeypatch.setattr(ops.cli.plan, "checked_plan", lambda args: dev)
     assert main(_args(stack="dev", output=tmp_path / "arch")) == 0
     assert (tmp_path / "arch.dot").read_text(encoding="utf-8") == architecture_source(dev)
     assert _rendered_from(tmp_path / "arch.svg", architecture_source(dev))
