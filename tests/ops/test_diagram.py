@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 import ops.cli.plan
+import ops.diagram
 from ops.cli.main import main
-from ops.diagram import default_output, views_to_draw
-from preview.diagram import VIEWS, adf_source, architecture_source, source_digest
+from ops.diagram import default_output, draw, views_to_draw
+from preview.diagram import VIEWS, RenderError, adf_source, architecture_source, find_renderer, source_digest
 from preview.plan import Plan, copy_program
 from stack.errors import InputError
 from tests.support.checkout import PROJECT_DIR
@@ -112,3 +113,21 @@ def test_png_is_no_longer_a_format(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(_args(stack="staging")) == 2
     assert "Pulumi.staging.yaml: no such stack file" in capsys.readouterr().err
+
+
+def test_a_view_that_fails_to_render_leaves_every_view_unwritten(
+    dev: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every view is rendered before any file is written: one refused graph writes neither view."""
+    rendered: list[list[str]] = []
+
+    def refuses_the_second(sources: list[str], renderer: object) -> list[str]:
+        rendered.append(sources)
+        raise RenderError("graphviz failed: graph 2: syntax error")
+
+    monkeypatch.setattr(ops.diagram, "render_svgs", refuses_the_second)
+    outputs = {"architecture": tmp_path / "arch", "adf": tmp_path / "content"}
+    with pytest.raises(RenderError, match="graph 2"):
+        draw(dev, find_renderer(PROJECT_DIR), outputs)
+    assert rendered == [[architecture_source(dev), adf_source(dev)]]
+    assert list(tmp_path.iterdir()) == []
