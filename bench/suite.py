@@ -48,7 +48,7 @@ def run() -> str:
             "processes it starts, and a sampling profile of the whole run): each worker collects the suite (about 2 s",
             "of CPU: importing pulumi, azure-native and the project), and pytest-xdist adds about 1 ms of reporting to",
             "each of the 3,480 tests. About a quarter of the CPU is whole-program plans that have a stack, config or",
-            "content of their own (about 80, 0.15 to 0.45 s each, most of it in the Pulumi SDK's registration of",
+            "content of their own (about 75, 0.15 to 0.45 s each, most of it in the Pulumi SDK's registration of",
             "each resource); about a third is processes the tests start on purpose: the Azurite outage tests, the",
             "CLI cases (one warm interpreter per run, shared by the workers), the install test (a fresh plan from",
             "the packages built once per run for it and for the package-list and provider-host tests), the",
@@ -56,7 +56,7 @@ def run() -> str:
             "the diagrams. The ADF shape tests (about 1,800 variants of the rich trees through the loader, 3 ms each)",
             "take a tenth; the generator's statistical batches (100,000 rows) and some 3,350 tests of a few",
             "milliseconds each take most of the rest. The temporary folders are on tmpfs when /dev/shm has room, and",
-            "the workers' cyclic garbage collector is off after collection (tests/conftest.py).",
+            "the workers keep Python's cyclic garbage collector off (tests/conftest.py).",
             "",
             "Reproduce: `make bench` (this section alone: `python -m bench.suite`).",
         ]
