@@ -33,12 +33,17 @@ about 20 MB at once (measured on two workers); the margin is for the folders fai
 /dev/shm (64 MB) falls back to the disk."""
 
 
+def free_bytes(folder: Path) -> int:
+    """The space an ordinary user may still write in the file system that holds `folder`."""
+    stats = os.statvfs(folder)
+    return stats.f_bavail * stats.f_frsize
+
+
 def _memory_temp_root() -> Path | None:
     """/dev/shm when it is writable with MEMORY_TEMP_ROOT_MINIMUM_FREE bytes free, else None (as off Linux)."""
     if not MEMORY_TEMP_ROOT.is_dir() or not os.access(MEMORY_TEMP_ROOT, os.W_OK | os.X_OK):
         return None
-    stats = os.statvfs(MEMORY_TEMP_ROOT)
-    return MEMORY_TEMP_ROOT if stats.f_bavail * stats.f_frsize >= MEMORY_TEMP_ROOT_MINIMUM_FREE else None
+    return MEMORY_TEMP_ROOT if free_bytes(MEMORY_TEMP_ROOT) >= MEMORY_TEMP_ROOT_MINIMUM_FREE else None
 
 
 def pytest_configure(config: pytest.Config) -> None:

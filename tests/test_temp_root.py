@@ -14,18 +14,13 @@ import pytest
 from tests import conftest
 
 
-def _free_bytes(path: Path) -> int:
-    stats = os.statvfs(path)
-    return stats.f_bavail * stats.f_frsize
-
-
 def test_the_memory_root_needs_a_writable_folder_with_the_minimum_free(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(conftest, "MEMORY_TEMP_ROOT", tmp_path)
-    monkeypatch.setattr(conftest, "MEMORY_TEMP_ROOT_MINIMUM_FREE", _free_bytes(tmp_path) // 2)
+    monkeypatch.setattr(conftest, "MEMORY_TEMP_ROOT_MINIMUM_FREE", conftest.free_bytes(tmp_path) // 2)
     assert conftest._memory_temp_root() == tmp_path
-    monkeypatch.setattr(conftest, "MEMORY_TEMP_ROOT_MINIMUM_FREE", _free_bytes(tmp_path) * 2)
+    monkeypatch.setattr(conftest, "MEMORY_TEMP_ROOT_MINIMUM_FREE", conftest.free_bytes(tmp_path) * 2)
     assert conftest._memory_temp_root() is None
     monkeypatch.setattr(conftest, "MEMORY_TEMP_ROOT", tmp_path / "missing")
     assert conftest._memory_temp_root() is None
