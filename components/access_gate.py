@@ -23,6 +23,7 @@ stack state, which names them.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ import pulumi
 import pulumi.dynamic
 from azure.core.exceptions import AzureError
 
-from components.azure_http import AzureHttp, BoundedRetryPolicy
+from components.azure_http import AzureHttp, BoundedRetryPolicy, Clock
 from components.dynamic_provider import ProjectProvider
 
 if TYPE_CHECKING:
@@ -102,17 +103,18 @@ def wait_for_access(
     *,
     credential: TokenCredential | None = None,
     transport: HttpTransport[Any, Any] | None = None,
+    clock: Clock = time.monotonic,
 ) -> int:
     """Probe until the vault answers 2xx; return the number of probes.
 
     Waited on, for at most `timeout_seconds`: 403 ForbiddenByRbac, and what azure-core retries (connection and
     DNS errors, such as a private endpoint's DNS record not there yet; throttling; server errors). Anything else
-    fails at once, saying what it means.
+    fails at once, saying what it means. The bound is read on `clock`; the pauses go through the transport.
     """
     host = urlsplit(url).hostname or url
     http = AzureHttp(
         token_scope,
-        BoundedRetryPolicy(timeout_seconds, backoff_seconds, retry_when=_rbac_not_yet),
+        BoundedRetryPolicy(timeout_seconds, backoff_seconds, retry_when=_rbac_not_yet, clock=clock),
         credential=credential,
         transport=transport,
     )

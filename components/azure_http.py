@@ -14,6 +14,10 @@ for it (a fresh role in the vault, a starting Functions host). When time is up i
 answer (or raises the last error), so the provider says what it saw. Its pauses are the provider's own
 `backoff_seconds`, the last one repeating.
 
+Every wait reads a `Clock` (the process's monotonic clock unless the caller gives one) and pauses through the
+transport (`HttpTransport.sleep`, as azure-core's own retries do): a caller that gives both a clock and a
+transport whose pauses move it checks a wait of minutes without waiting.
+
 A token travels over TLS only: azure-core refuses bearer tokens on plain http, and the one exception
 allowed here is a loopback address (a local stand-in for Azure, as the tests use).
 
@@ -47,6 +51,9 @@ if TYPE_CHECKING:
 USER_AGENT = "data-platform-dynamic-provider"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
+Clock = Callable[[], float]
+"""Seconds on a monotonic scale: where a wait reads the time (`time.monotonic` unless a caller gives its own)."""
+
 RetryWhen = Callable[[Any], bool]
 """(answer) -> whether the provider waits and asks again: its own "not yet" answers."""
 
@@ -62,7 +69,7 @@ class BoundedRetryPolicy(RetryPolicy):
         seconds: float,
         backoff_seconds: Sequence[float],
         retry_when: RetryWhen | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(
             retry_total=_UNBOUNDED_COUNT,

@@ -29,6 +29,7 @@ stack state, which names them (see components/dynamic_provider.py).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ from azure.core.exceptions import AzureError
 from azure.core.polling import LROPoller
 from azure.mgmt.core.polling.arm_polling import ARMPolling
 
-from components.azure_http import AzureHttp, BoundedRetryPolicy, RetryWhen
+from components.azure_http import AzureHttp, BoundedRetryPolicy, Clock, RetryWhen
 from components.dynamic_provider import ProjectProvider
 
 if TYPE_CHECKING:
@@ -148,17 +149,19 @@ def approve(
     arm_endpoint: str = ARM,
     credential: TokenCredential | None = None,
     transport: HttpTransport[Any, Any] | None = None,
+    clock: Clock = time.monotonic,
 ) -> Mapping[str, Any]:
     """Approve the named endpoint's connection on the target, waiting for ADF to ask; returns the connection.
 
     The listing is read again every `poll_seconds` for at most `timeout_seconds` until the connection appears
     (and on connection errors, throttling and server errors, as azure-core retries them); the approval is an ARM
-    long-running operation, followed to its end with azure-mgmt-core's `ARMPolling`.
+    long-running operation, followed to its end with azure-mgmt-core's `ARMPolling`. The listing's bound is read
+    on `clock`; its pauses go through the transport.
     """
     version = api_version(target_resource_id)
     arm = arm_endpoint.rstrip("/")
     listing_url = f"{arm}{target_resource_id}/privateEndpointConnections?api-version={version}"
-    retry = BoundedRetryPolicy(timeout_seconds, (poll_seconds,), retry_when=_listing_lacks(endpoint_name))
+    retry = BoundedRetryPolicy(timeout_seconds, (poll_seconds,), retry_when=_listing_lacks(endpoint_name), clock=clock)
     http = AzureHttp(TOKEN_SCOPE, retry, credential=credential, transport=transport)
     try:
         listing = http.send("GET", listing_url)
@@ -183,7 +186,10 @@ def approve(
     body = approval_body(connection, f"Approved by the platform program for {endpoint_name}")
     # Its own client: the listing's "not yet" is no reason to send the approval again.
     http = AzureHttp(
-        TOKEN_SCOPE, BoundedRetryPolicy(timeout_seconds, (poll_seconds,)), credential=credential, transport=transport
+        TOKEN_SCOPE,
+        BoundedRetryPolicy(timeout_seconds, (poll_seconds,), clock=clock),
+        credential=credential,
+        transport=transport,
     )
     put = http.send_for_poller("PUT", f"{arm}{connection['id']}?api-version={version}", json=body)
     if put.http_response.status_code not in (200, 201, 202):

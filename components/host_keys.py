@@ -21,6 +21,7 @@ path and the class name stable: a delete runs the provider stored in the stack s
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -30,7 +31,7 @@ import pulumi.dynamic
 from azure.core.exceptions import AzureError
 from pulumi.runtime import rpc
 
-from components.azure_http import AzureHttp, BoundedRetryPolicy
+from components.azure_http import AzureHttp, BoundedRetryPolicy, Clock
 from components.dynamic_provider import ProjectProvider
 
 if TYPE_CHECKING:
@@ -121,15 +122,17 @@ def read_function_key(
     backoff_seconds: Sequence[float] = DEFAULT_BACKOFF_SECONDS,
     credential: TokenCredential | None = None,
     transport: HttpTransport[Any, Any] | None = None,
+    clock: Clock = time.monotonic,
 ) -> tuple[str, int]:
     """POST listkeys until the host answers; return (default function key, attempts).
 
     azure-core's pipeline retries, for at most `timeout_seconds`, the answers of a starting host
-    (`host_not_ready`) and what it retries itself (connection errors, throttling, server errors).
+    (`host_not_ready`) and what it retries itself (connection errors, throttling, server errors). The bound is
+    read on `clock`; the pauses go through the transport.
     """
     http = AzureHttp(
         token_scope,
-        BoundedRetryPolicy(timeout_seconds, backoff_seconds, retry_when=_starting),
+        BoundedRetryPolicy(timeout_seconds, backoff_seconds, retry_when=_starting, clock=clock),
         credential=credential,
         transport=transport,
     )

@@ -36,7 +36,7 @@ from azure.core.exceptions import AzureError
 from azure.core.polling import LROPoller, PollingMethod
 from pulumi.runtime import rpc
 
-from components.azure_http import AzureHttp, BoundedRetryPolicy
+from components.azure_http import AzureHttp, BoundedRetryPolicy, Clock
 from components.dynamic_provider import ProjectProvider
 from stack.errors import InputError
 
@@ -168,13 +168,15 @@ def publish_zip(
     *,
     credential: TokenCredential | None = None,
     transport: HttpTransport[Any, Any] | None = None,
+    clock: Clock = time.monotonic,
 ) -> str:
     """POST the package to `<scm_url>/api/publish`, then poll the deployment until it completes; return its id.
 
     The POST is retried for `timing.retry_seconds`: connection and DNS errors (in a private stack the SCM host
     resolves to the site's private endpoint only once its DNS record exists), throttling, server errors, and a
     fresh role's BlobUploadFailed. A 403 fails at once: Kudu refuses a caller that reaches a site with public
-    access disabled over no private path.
+    access disabled over no private path. Every wait reads `clock` and pauses through the transport
+    (components/azure_http.py).
     """
     timing = timing or PublishTiming()
     scm_url = scm_url.rstrip("/")
@@ -188,7 +190,9 @@ def publish_zip(
         )
 
     url = f"{scm_url}/api/publish?type=zip&RemoteBuild=false"
-    retry = BoundedRetryPolicy(timing.retry_seconds, (timing.retry_interval_seconds,), retry_when=_blob_upload_failed)
+    retry = BoundedRetryPolicy(
+        timing.retry_seconds, (timing.retry_interval_seconds,), retry_when=_blob_upload_failed, clock=clock
+    )
     http = AzureHttp(TOKEN_SCOPE, retry, credential=credential, transport=transport)
     try:
         answer = http.send("POST", url, content=body, headers={"Content-Type": "application/zip"}, read_timeout=600)
@@ -207,7 +211,7 @@ def publish_zip(
     status_url = f"{scm_url}/api/deployments/{deployment_id}" if deployment_id else location
     if not status_url:
         raise RuntimeError(f"{url} answered HTTP {status} without a deployment id to follow: {text[:300]}")
-    polling = KuduDeploymentPolling(status_url, timing, credential=credential, transport=transport)
+    polling = KuduDeploymentPolling(status_url, timing, credential=credential, transport=transport, clock=clock)
     LROPoller(http, answer, lambda _answer: None, polling).result()
     return deployment_id or status_url
 
@@ -252,7 +256,8 @@ class KuduDeploymentPolling(PollingMethod[None]):
 
     Every `poll_interval_seconds` it reads `GET <scm>/api/deployments/<id>`, for at most
     `deploy_timeout_seconds`; a 404 (not visible yet), throttling, a server error (the SCM site restarting,
-    Azure/azure-dev#4439) or a connection error is read again within that bound.
+    Azure/azure-dev#4439) or a connection error is read again within that bound. The bound is read on `clock`, and
+    the pause between reads goes through the transport, as the retries' pauses do.
     """
 
     def __init__(
@@ -262,11 +267,13 @@ class KuduDeploymentPolling(PollingMethod[None]):
         *,
         credential: TokenCredential | None = None,
         transport: HttpTransport[Any, Any] | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         self._status_url = status_url
         self._timing = timing
         self._credential = credential
         self._transport = transport
+        self._clock = clock
         self._status = "InProgress"
 
     def initialize(self, client: Any, initial_response: Any, deserialization_callback: Any) -> None:
@@ -283,12 +290,17 @@ class KuduDeploymentPolling(PollingMethod[None]):
 
     def run(self) -> None:
         timing = self._timing
-        deadline = time.monotonic() + timing.deploy_timeout_seconds
+        clock = self._clock
+        pause = self._transport.sleep if self._transport is not None else time.sleep
+        deadline = clock() + timing.deploy_timeout_seconds
         last = "gave no answer"
         while True:
-            remaining = max(deadline - time.monotonic(), 0.0)
+            remaining = max(deadline - clock(), 0.0)
             retry = BoundedRetryPolicy(
-                remaining, (timing.poll_interval_seconds,), retry_when=lambda answer: answer.status_code == 404
+                remaining,
+                (timing.poll_interval_seconds,),
+                retry_when=lambda answer: answer.status_code == 404,
+                clock=clock,
             )
             http = AzureHttp(TOKEN_SCOPE, retry, credential=self._credential, transport=self._transport)
             try:
@@ -317,13 +329,13 @@ class KuduDeploymentPolling(PollingMethod[None]):
                         f"reading the deployment status {self._status_url} failed: HTTP {answer.status_code} "
                         f"{answer.text()[:300]}"
                     )
-            if time.monotonic() + timing.poll_interval_seconds > deadline:
+            if clock() + timing.poll_interval_seconds > deadline:
                 self._status = "Failed"
                 raise RuntimeError(
                     f"the deployment {self._status_url} did not complete within "
                     f"{timing.deploy_timeout_seconds:g} s (it {last})"
                 )
-            time.sleep(timing.poll_interval_seconds)
+            pause(timing.poll_interval_seconds)
 
 
 def _known(value: Any) -> TypeGuard[str]:

@@ -9,6 +9,7 @@ import pytest
 
 from components.access_gate import ProbeResponse, wait_for_access
 from tests.support.azure_standin import AzureStandIn, Reply, StandInCredential
+from tests.support.fake_time import FakeTime
 
 SCOPE = "https://vault.azure.net/.default"
 
@@ -24,8 +25,12 @@ def vault_403(code: str | None) -> Reply:
 RBAC = vault_403("ForbiddenByRbac")
 
 
-def probe(url: str, timeout: float = 5, backoff: tuple[float, ...] = (0.01,)) -> int:
-    return wait_for_access(url, SCOPE, timeout, backoff, credential=StandInCredential())
+def probe(url: str, timeout: float = 300, backoff: tuple[float, ...] = (10.0,), time: FakeTime | None = None) -> int:
+    """The gate, on virtual time: its pauses pass at once."""
+    time = time or FakeTime()
+    return wait_for_access(
+        url, SCOPE, timeout, backoff, credential=StandInCredential(), clock=time, transport=time.transport()
+    )
 
 
 def test_returns_the_number_of_probes_once_the_role_is_effective(standin: AzureStandIn) -> None:
@@ -36,11 +41,13 @@ def test_returns_the_number_of_probes_once_the_role_is_effective(standin: AzureS
 
 def test_gives_up_after_the_bound_with_a_clear_message(standin: AzureStandIn) -> None:
     url = standin.script("GET", "/gate/never", RBAC)
+    time = FakeTime()
     with pytest.raises(RuntimeError) as info:
-        probe(url, timeout=0.15, backoff=(0.03,))
+        probe(url, timeout=60, backoff=(10.0,), time=time)
     message = str(info.value)
-    assert "not effective after 0.15 s" in message and "last HTTP 403 ForbiddenByRbac" in message
-    assert 3 <= len(standin.requests("GET", "/gate/never")) <= 8
+    assert "not effective after 60 s (7 probes" in message and "last HTTP 403 ForbiddenByRbac" in message
+    assert time.sleeps == [10.0] * 6, "a seventh pause would end past the bound"
+    assert len(standin.requests("GET", "/gate/never")) == 7
 
 
 def test_an_error_that_waiting_cannot_fix_fails_at_once(standin: AzureStandIn) -> None:
@@ -91,9 +98,9 @@ def test_a_403_naming_neither_role_nor_firewall_means_no_private_path_yet_and_na
 
 def test_a_vault_that_cannot_be_reached_yet_is_waited_on_then_named_with_the_path_it_needs() -> None:
     with pytest.raises(RuntimeError) as info:
-        probe("http://127.0.0.1:9/secrets?api-version=7.4", timeout=0.15, backoff=(0.03,))
+        probe("http://127.0.0.1:9/secrets?api-version=7.4", timeout=60, backoff=(10.0,))
     message = str(info.value)
-    assert "did not answer the access probe within 0.15 s" in message and "Connection refused" in message
+    assert "did not answer the access probe within 60 s (7 attempts" in message and "Connection refused" in message
     assert "private endpoint (group vault)" in message and "privatelink.vaultcore.azure.net" in message
 
 
@@ -107,7 +114,9 @@ def test_the_backoff_is_an_input(standin: AzureStandIn) -> None:
     with pytest.raises(RuntimeError, match=r"not effective after 2 s \(1 probes"):
         probe(slow, timeout=2, backoff=(3.0,))
     fast = standin.script("GET", "/gate/backoff-fast", RBAC, RBAC, RBAC, Reply(200))
-    assert probe(fast, timeout=2, backoff=(0.01,)) == 4
+    time = FakeTime()
+    assert probe(fast, timeout=2, backoff=(0.5,), time=time) == 4
+    assert time.sleeps == [0.5, 0.5, 0.5]
 
 
 def test_the_error_code_is_the_most_specific_one_in_the_body() -> None:

@@ -6,34 +6,13 @@ from typing import Any
 
 import pytest
 from azure.core.exceptions import ServiceRequestError
-from azure.core.pipeline.transport import RequestsTransport
 
 from components.azure_http import AzureHttp, BoundedRetryPolicy
 from tests.support.azure_standin import AzureStandIn, Reply, StandInCredential, token_for
+from tests.support.fake_time import FakeTime
 
 CLOSED_PORT_URL = "http://127.0.0.1:9/nothing-listens-here"
 """Port 9 (discard): nothing listens on the loopback address, so the connection is refused at once."""
-
-
-class FakeTime:
-    """A clock for the policy and a transport whose pauses move it: waits are checked without waiting."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def transport(self) -> RequestsTransport:
-        clock = self
-
-        class Pausing(RequestsTransport):
-            def sleep(self, duration: float) -> None:
-                clock.sleeps.append(duration)
-                clock.now += duration
-
-        return Pausing()
 
 
 def http(

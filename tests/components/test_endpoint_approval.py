@@ -11,6 +11,7 @@ import pytest
 from components import endpoint_approval
 from components.endpoint_approval import ApprovalError, approval_body, approve, find_connection
 from tests.support.azure_standin import AzureStandIn, Reply, StandInCredential, token_for
+from tests.support.fake_time import FakeTime
 
 LAKE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stlake"
 LISTING = f"{LAKE}/privateEndpointConnections"
@@ -34,14 +35,20 @@ def listing(*connections: dict[str, Any]) -> Reply:
     return Reply.json(200, {"value": list(connections)})
 
 
-def approve_on(standin: AzureStandIn, endpoint: str, *, timeout: float = 5) -> Mapping[str, Any]:
+def approve_on(
+    standin: AzureStandIn, endpoint: str, *, timeout: float = 300, time: FakeTime | None = None
+) -> Mapping[str, Any]:
+    """The approval against the stand-in, polling every 10 s on virtual time: the pauses pass at once."""
+    time = time or FakeTime()
     return approve(
         LAKE,
         endpoint,
         timeout_seconds=timeout,
-        poll_seconds=0.01,
+        poll_seconds=10,
         arm_endpoint=standin.url,
         credential=StandInCredential(),
+        clock=time,
+        transport=time.transport(),
     )
 
 
@@ -87,8 +94,10 @@ def test_an_approval_arm_accepts_asynchronously_is_followed_to_its_end(standin: 
     )
     approved = {**_connection(endpoint, "Approved"), "name": "approved-async"}
     standin.script("GET", connection_path(endpoint), Reply.json(200, approved))
-    assert approve_on(standin, endpoint)["name"] == "approved-async"
+    time = FakeTime()
+    assert approve_on(standin, endpoint, time=time)["name"] == "approved-async"
     assert len(standin.requests("GET", operation)) == 2, "polled until ARM said Succeeded"
+    assert set(time.sleeps) == {10}, "ARM's operation is read again after pauses of poll_seconds"
 
 
 def test_an_approved_connection_is_left_alone(standin: AzureStandIn) -> None:
@@ -103,15 +112,19 @@ def test_the_approval_waits_until_adf_has_asked(standin: AzureStandIn) -> None:
     before = len(standin.requests("GET", LISTING))
     standin.script("GET", LISTING, listing(), listing(), listing(_connection(endpoint, "Pending")))
     standin.script("PUT", connection_path(endpoint), Reply.json(200, _connection(endpoint, "Approved")))
-    approve_on(standin, endpoint)
+    time = FakeTime()
+    approve_on(standin, endpoint, time=time)
     assert len(standin.requests("GET", LISTING)) - before == 3
+    assert time.sleeps == [10, 10], "the listing read again every poll_seconds"
     assert len(standin.requests("PUT", connection_path(endpoint))) == 1
 
 
 def test_a_missing_connection_fails_at_the_deadline_listing_what_it_saw(standin: AzureStandIn) -> None:
     standin.script("GET", LISTING, listing(_connection("someone-else", "Pending")))
-    with pytest.raises(ApprovalError, match=r"after 0\.1s; connections seen: .*/privateEndpoints/someone-else"):
-        approve_on(standin, "adf-x.mpe-never", timeout=0.1)
+    before = len(standin.requests("GET", LISTING))
+    with pytest.raises(ApprovalError, match=r"after 60s; connections seen: .*/privateEndpoints/someone-else"):
+        approve_on(standin, "adf-x.mpe-never", timeout=60)
+    assert len(standin.requests("GET", LISTING)) - before == 7, "at 0, 10, ... 60 s"
 
 
 def test_a_rejected_connection_is_not_silently_reapproved(standin: AzureStandIn) -> None:

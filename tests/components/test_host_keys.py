@@ -19,6 +19,7 @@ from components.host_keys import (
 from preview.mocks import SECRET
 from tests.support.azure_standin import AzureStandIn, Reply, Seen, StandInCredential, listkeys_path, token_for
 from tests.support.component_plan import build, only
+from tests.support.fake_time import FakeTime
 
 APP_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func"
 URL = keys_url("https://arm.example", APP_ID)
@@ -32,15 +33,21 @@ def ok(key: str = KEY) -> Answer:
     return Answer(200, json.dumps({"masterKey": "m-" + key, "functionKeys": {"default": key}}))
 
 
-def read(standin: AzureStandIn, case: str, *replies: Reply, timeout: float = 5.0) -> tuple[str, int]:
-    """Read the key of an app whose listkeys answers these replies, the last repeating, with ARM stood in for."""
+def read(
+    standin: AzureStandIn, case: str, *replies: Reply, timeout: float = 300.0, time: FakeTime | None = None
+) -> tuple[str, int]:
+    """Read the key of an app whose listkeys answers these replies, the last repeating, with ARM stood in for; on
+    virtual time, so its pauses (5 s, then 10 s) pass at once."""
     app = f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-unit-{case}"
     standin.script("POST", listkeys_path(app), *replies)
+    time = time or FakeTime()
     return read_function_key(
         keys_url(standin.url, app),
         timeout_seconds=timeout,
-        backoff_seconds=(0.01, 0.02),
+        backoff_seconds=(5.0, 10.0),
         credential=StandInCredential(),
+        clock=time,
+        transport=time.transport(),
     )
 
 
@@ -71,8 +78,10 @@ def test_a_running_host_answers_at_once_with_an_arm_token(standin: AzureStandIn)
 
 def test_a_starting_host_is_waited_on(standin: AzureStandIn) -> None:
     replies = [reply(NOT_STARTED), Reply(503, b"Function host is not running."), reply(NOT_STARTED), reply(ok())]
-    assert read(standin, "starting", *replies) == (KEY, 4)
+    time = FakeTime()
+    assert read(standin, "starting", *replies, time=time) == (KEY, 4)
     assert len(posts(standin, "starting")) == 4
+    assert time.sleeps == [5.0, 10.0, 10.0], "the backoff's last pause repeats"
 
 
 @pytest.mark.parametrize(
@@ -111,11 +120,11 @@ def test_answers_waiting_cannot_fix_fail_at_once(standin: AzureStandIn, answer: 
 
 def test_the_wait_is_bounded_and_says_what_to_check(standin: AzureStandIn) -> None:
     with pytest.raises(HostKeysError) as info:
-        read(standin, "never", reply(NOT_STARTED), timeout=0.2)
+        read(standin, "never", reply(NOT_STARTED), timeout=60.0)
     message = str(info.value)
-    assert "within 0.2 s" in message and "from host runtime" in message
+    assert "within 60 s (7 attempts" in message and "from host runtime" in message
     assert "Storage Blob Data Owner" in message and "blob, queue and table private endpoints" in message
-    assert 3 <= len(posts(standin, "never")) <= 21
+    assert len(posts(standin, "never")) == 7, "pauses of 5 s, then 10 s: 55 s, and the next would end past 60 s"
 
 
 def test_a_host_without_a_default_key_fails_naming_keys_but_no_values(standin: AzureStandIn) -> None:

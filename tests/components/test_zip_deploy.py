@@ -12,6 +12,7 @@ import pytest
 from components.zip_deploy import MissingScmHostError, PublishTiming, publish_zip, scm_base_url
 from stack.errors import InputError
 from tests.support.azure_standin import AzureStandIn, Reply, StandInCredential
+from tests.support.fake_time import FakeTime
 
 REGIONAL = "func-gen-a1b2c3d4e5f6g7h8.westeurope-01.azurewebsites.net"
 REGIONAL_SCM = "func-gen-a1b2c3d4e5f6g7h8.scm.westeurope-01.azurewebsites.net"
@@ -32,9 +33,10 @@ def test_a_site_without_an_scm_host_fails_clearly() -> None:
     assert isinstance(raised.value, InputError)
 
 
-FAST = PublishTiming(
-    poll_interval_seconds=0.01, deploy_timeout_seconds=2, retry_seconds=0.15, retry_interval_seconds=0.03
-)
+FAST = PublishTiming(poll_interval_seconds=2, deploy_timeout_seconds=900, retry_seconds=60, retry_interval_seconds=10)
+"""The default polling and deploy bound; a minute of retries 10 s apart. The tests run on virtual time
+(tests/support/fake_time.py): every pause passes at once, and a bound allows the same number of requests on every
+run."""
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +46,16 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-SHORT = PublishTiming(
-    poll_interval_seconds=0.01, deploy_timeout_seconds=0.12, retry_seconds=0.15, retry_interval_seconds=0.03
-)
+SHORT = PublishTiming(poll_interval_seconds=2, deploy_timeout_seconds=10, retry_seconds=60, retry_interval_seconds=10)
+"""A deploy bound of 10 s: the deployment is read at 0, 2, ... 10 s."""
 
 
-def publish(scm: str, package: Path, timing: PublishTiming = FAST) -> str:
+def publish(scm: str, package: Path, timing: PublishTiming = FAST, time: FakeTime | None = None) -> str:
     digest = hashlib.sha256(package.read_bytes()).hexdigest()
-    return publish_zip(scm, str(package), digest, timing, credential=StandInCredential())
+    time = time or FakeTime()
+    return publish_zip(
+        scm, str(package), digest, timing, credential=StandInCredential(), clock=time, transport=time.transport()
+    )
 
 
 def test_a_403_from_the_scm_host_means_no_private_path_yet_and_names_the_endpoint(
@@ -70,7 +74,8 @@ def test_an_scm_host_that_cannot_be_reached_yet_is_retried_then_named_with_the_p
     with pytest.raises(RuntimeError) as info:
         publish("http://127.0.0.1:9/unit-scm", package)
     message = str(info.value)
-    assert "the SCM host 127.0.0.1 could not be reached within 0.15 s" in message and "Connection refused" in message
+    assert "the SCM host 127.0.0.1 could not be reached within 60 s (7 attempts" in message
+    assert "Connection refused" in message
     assert "private endpoint (group sites" in message
 
 
@@ -103,7 +108,7 @@ def test_a_package_the_host_storage_keeps_refusing_says_whether_the_network_or_t
     standin.script("POST", f"/unit-scm/{storage_error}/api/publish", refused)
     with pytest.raises(RuntimeError, match=hint):
         publish(f"{standin.url}/unit-scm/{storage_error}", package)
-    assert len(standin.requests("POST", f"/unit-scm/{storage_error}/api/publish")) >= 3, "a fresh role is waited on"
+    assert len(standin.requests("POST", f"/unit-scm/{storage_error}/api/publish")) == 7, "a fresh role is waited on"
 
 
 def test_a_deployment_that_is_not_visible_at_first_is_read_again(standin: AzureStandIn, package: Path) -> None:
@@ -171,18 +176,20 @@ def test_the_status_is_read_as_a_number_whatever_json_type_it_comes_as(standin: 
 
 def test_an_unknown_status_is_not_final_and_times_out_naming_it(standin: AzureStandIn, package: Path) -> None:
     scm, path = scripted(standin, "unknown", status(7))
+    time = FakeTime()
     with pytest.raises(RuntimeError) as raised:
-        publish(scm, package, SHORT)
-    assert str(raised.value) == f"the deployment {standin.url}{path} did not complete within 0.12 s (it has status 7)"
-    assert len(standin.requests("GET", path)) > 2
+        publish(scm, package, SHORT, time)
+    assert str(raised.value) == f"the deployment {standin.url}{path} did not complete within 10 s (it has status 7)"
+    assert len(standin.requests("GET", path)) == 6
+    assert time.sleeps == [2] * 5
 
 
 def test_a_deployment_that_never_appears_times_out_naming_the_404(standin: AzureStandIn, package: Path) -> None:
     scm, path = scripted(standin, "missing", Reply(404))
     with pytest.raises(RuntimeError) as raised:
         publish(scm, package, SHORT)
-    assert str(raised.value).endswith("did not complete within 0.12 s (it answered HTTP 404)")
-    assert len(standin.requests("GET", path)) > 2
+    assert str(raised.value).endswith("did not complete within 10 s (it answered HTTP 404)")
+    assert len(standin.requests("GET", path)) == 6
 
 
 @pytest.mark.parametrize(("code", "words"), [(0, "is pending"), (1, "is building"), (2, "is deploying")])
@@ -192,7 +199,7 @@ def test_a_deployment_still_running_at_the_deadline_times_out_naming_its_last_st
     scm, _ = scripted(standin, f"slow{code}", status(code))
     with pytest.raises(RuntimeError) as raised:
         publish(scm, package, SHORT)
-    assert str(raised.value).endswith(f"did not complete within 0.12 s (it {words})")
+    assert str(raised.value).endswith(f"did not complete within 10 s (it {words})")
 
 
 def test_the_default_timing_polls_every_2_s_as_the_publish_contract_asks() -> None:
@@ -275,6 +282,6 @@ def test_throttling_and_server_errors_are_retried_until_the_budget_and_then_said
     standin.script("POST", f"/unit-scm/{case}/api/publish", Reply(answer, b"busy"))
     with pytest.raises(RuntimeError) as info:
         publish(f"{standin.url}/unit-scm/{case}", package, SHORT)
-    assert "failed after 0.15 s (" in str(info.value)
+    assert "failed after 60 s (7 attempts" in str(info.value)
     assert f"attempts, last HTTP {answer} busy): the publish endpoint kept failing" in str(info.value)
-    assert len(standin.requests("POST", f"/unit-scm/{case}/api/publish")) >= 2
+    assert len(standin.requests("POST", f"/unit-scm/{case}/api/publish")) == 7
