@@ -91,9 +91,10 @@ class Inspection:
         return lines
 
 
-def _read_document(path: Path, file: str, problems: list[str]) -> dict[str, Any] | None:
+def _read_document(path: str, file: str, problems: list[str]) -> dict[str, Any] | None:
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        with open(path, encoding="utf-8-sig") as stream:
+            document = json.loads(stream.read())
     except json.JSONDecodeError as exc:
         problems.append(f"{file}: line {exc.lineno} column {exc.colno}: malformed JSON: {exc.msg}")
         return None
@@ -116,21 +117,21 @@ def _read_document(path: Path, file: str, problems: list[str]) -> dict[str, Any]
     return document
 
 
-def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem | None:
+def _read(path: str, file: str, kind: AdfKind, found: Inspection) -> AdfItem | None:
     problems = found.problems
-    file = path.relative_to(root.parent).as_posix()
     document = _read_document(path, file, problems)
     if document is None:
         return None
+    stem = os.path.splitext(os.path.basename(path))[0]
     name = document.get("name")
     if not isinstance(name, str) or not name:
-        problems.append(f"{file}: name: missing; expected the item's name, '{path.stem}'")
+        problems.append(f"{file}: name: missing; expected the item's name, '{stem}'")
         return None
-    if name.lower() == path.stem.lower() and name != path.stem:
+    if name.lower() == stem.lower() and name != stem:
         # ADF Studio names an item by its `name`; a rename that changes only the letter case can keep the old
         # file name in git on a case-insensitive file system, and ADF names ignore case anyway.
         found.notes.append(f"{file}: the file name differs from name '{name}' only in letter case; using '{name}'")
-    elif name != path.stem:
+    elif name != stem:
         problems.append(f"{file}: name: '{name}' differs from the file name; ADF Studio names the file '{name}.json'")
     if kind not in RULED_KINDS and not _NAME.match(name):
         problems.append(f"{file}: name: '{name}' is not a valid ADF name (letters, digits, _ - . and spaces)")
@@ -159,32 +160,40 @@ def _read(path: Path, kind: AdfKind, root: Path, found: Inspection) -> AdfItem |
     return AdfItem(kind=kind, name=name, file=file, document=document)
 
 
-def _kind_files(root: Path, kind: str) -> list[Path]:
+def _kind_files(root: Path, kind: str) -> list[tuple[str, str]]:
+    """Each file of `kind` in name order: its path, and the name messages give it (`<root's name>/<kind>/<file>`).
+
+    Plain strings, one directory read per kind: a folder of a few hundred files is read on every plan, twice, and
+    building a `Path` for each name cost more than reading the file."""
     if kind == AdfKind.MANAGED_PRIVATE_ENDPOINT:
-        return sorted(root.glob(f"{AdfKind.MANAGED_VIRTUAL_NETWORK}/*/{AdfKind.MANAGED_PRIVATE_ENDPOINT}/*"))
-    folder = root / kind
+        paths = sorted(root.glob(f"{AdfKind.MANAGED_VIRTUAL_NETWORK}/*/{AdfKind.MANAGED_PRIVATE_ENDPOINT}/*"))
+        return [(str(path), path.relative_to(root.parent).as_posix()) for path in paths]
+    folder = os.path.join(root, kind)
     try:
-        with os.scandir(folder) as entries:  # one directory read; a glob also matches and stats each name
-            return sorted(folder / entry.name for entry in entries if entry.is_file())
+        with os.scandir(folder) as entries:  # a glob also matches and stats each name
+            names = sorted(entry.name for entry in entries if entry.is_file())
     except OSError:  # missing, not a folder, or unreadable: no files, as a glob finds none
         return []
+    prefix = f"{root.name}/{kind}/" if root.name else f"{kind}/"
+    return [(os.path.join(folder, name), prefix + name) for name in names]
 
 
 def _read_folder(root: Path, found: Inspection) -> None:
     if not root.is_dir():
         return
-    for entry in sorted(root.iterdir()):
+    with os.scandir(root) as entries:
+        folders = sorted(entry.name for entry in entries if entry.is_dir())
+    for name in folders:
         # .git, .github; deployment/ holds azure.datafactory.tools' stage config (adf/stage_config.py), not content
-        if entry.is_dir() and entry.name not in (*FOLDERS, DEPLOYMENT_FOLDER) and not entry.name.startswith("."):
-            extra = extra_folder(entry)
+        if name not in (*FOLDERS, DEPLOYMENT_FOLDER) and not name.startswith("."):
+            extra = extra_folder(root / name)
             if extra.error is not None:
-                found.problems.append(f"{root.name}/{entry.name}/: {extra.error}")
+                found.problems.append(f"{root.name}/{name}/: {extra.error}")
             else:
-                found.notes.append(f"{root.name}/{entry.name}/: {extra.note}")
+                found.notes.append(f"{root.name}/{name}/: {extra.note}")
     for kind in (*KINDS, *SETTINGS_FOLDERS):
-        for path in _kind_files(root, kind):
-            file = path.relative_to(root.parent).as_posix()
-            if path.suffix != ".json":
+        for path, file in _kind_files(root, kind):
+            if os.path.splitext(path)[1] != ".json":  # as Path.suffix: ".json" alone is a name without one
                 found.problems.append(f"{file}: not a .json file")
                 continue
             found.files.append(file)
@@ -193,7 +202,7 @@ def _read_folder(root: Path, found: Inspection) -> None:
                 if document is not None:
                     read_settings(kind, document, file, found.global_parameters, found.notes, found.problems)
                 continue
-            item = _read(path, AdfKind(kind), root, found)
+            item = _read(path, file, AdfKind(kind), found)
             if item is not None:
                 found.items.append(item)
 

@@ -34,6 +34,28 @@ def test_file_name_must_match_the_name(tmp_path: Path) -> None:
     assert "pipelines_json/dataset/DS_Other.json: name: 'DS_Files' differs from the file name" in message
 
 
+def test_files_are_named_from_the_folder_above_the_content_and_only_json_files_are_read(tmp_path: Path) -> None:
+    root = write(tmp_path, fixture_files())
+    (root / "dataset" / "notes.txt").write_text("kept beside the datasets")
+    (root / "dataset" / ".json").write_text("{}")
+    (root / "dataset" / "DS_Upper.JSON").write_text("{}")
+    (root / "dataset" / "DS_Nameless.json").write_text('{"properties": {"type": "Json"}}')
+    (root / "dataset" / "DS.Dotted.json").write_text('{"name": "Other", "properties": {"type": "Json"}}')
+    factory = root.rename(tmp_path / "factory")
+    with pytest.raises(ContentError) as info:
+        load(factory)
+    problems = str(info.value).splitlines()[1:]
+    assert "  factory/dataset/notes.txt: not a .json file" in problems
+    assert "  factory/dataset/.json: not a .json file" in problems
+    assert "  factory/dataset/DS_Upper.JSON: not a .json file" in problems
+    assert "  factory/dataset/DS_Nameless.json: name: missing; expected the item's name, 'DS_Nameless'" in problems
+    assert (
+        "  factory/dataset/DS.Dotted.json: name: 'Other' differs from the file name; ADF Studio names the file "
+        "'Other.json'"
+    ) in problems
+    assert not [line for line in problems if "pipelines_json" in line or "DS_Files" in line]
+
+
 def test_duplicate_names_are_refused_ignoring_case(tmp_path: Path) -> None:
     files = fixture_files()
     twin = copy.deepcopy(files["dataset/DS_Files"])
