@@ -160,19 +160,23 @@ def _read(path: str, file: str, kind: AdfKind, found: Inspection) -> AdfItem | N
     return AdfItem(kind=kind, name=name, file=file, document=document)
 
 
-def _kind_files(root: Path, kind: str) -> list[tuple[str, str]]:
+def _kind_files(root: Path, kind: str, folders: Collection[str]) -> list[tuple[str, str]]:
     """Each file of `kind` in name order: its path, and the name messages give it (`<root's name>/<kind>/<file>`).
 
-    Plain strings, one directory read per kind: a folder of a few hundred files is read on every plan, twice, and
-    building a `Path` for each name cost more than reading the file."""
+    Plain strings, one directory read per kind that has a folder among `folders` (the root's): a folder of a few
+    hundred files is read on every plan, twice, and building a `Path` for each name cost more than reading it."""
     if kind == AdfKind.MANAGED_PRIVATE_ENDPOINT:
+        if AdfKind.MANAGED_VIRTUAL_NETWORK not in folders:
+            return []
         paths = sorted(root.glob(f"{AdfKind.MANAGED_VIRTUAL_NETWORK}/*/{AdfKind.MANAGED_PRIVATE_ENDPOINT}/*"))
         return [(str(path), path.relative_to(root.parent).as_posix()) for path in paths]
+    if kind not in folders:
+        return []
     folder = os.path.join(root, kind)
     try:
         with os.scandir(folder) as entries:  # a glob also matches and stats each name
             names = sorted(entry.name for entry in entries if entry.is_file())
-    except OSError:  # missing, not a folder, or unreadable: no files, as a glob finds none
+    except OSError:  # unreadable, or gone since the root was read: no files, as a glob finds none
         return []
     prefix = f"{root.name}/{kind}/" if root.name else f"{kind}/"
     return [(os.path.join(folder, name), prefix + name) for name in names]
@@ -183,6 +187,7 @@ def _read_folder(root: Path, found: Inspection) -> None:
         return
     with os.scandir(root) as entries:
         folders = sorted(entry.name for entry in entries if entry.is_dir())
+    present = frozenset(folders)
     for name in folders:
         # .git, .github; deployment/ holds azure.datafactory.tools' stage config (adf/stage_config.py), not content
         if name not in (*FOLDERS, DEPLOYMENT_FOLDER) and not name.startswith("."):
@@ -192,7 +197,7 @@ def _read_folder(root: Path, found: Inspection) -> None:
             else:
                 found.notes.append(f"{root.name}/{name}/: {extra.note}")
     for kind in (*KINDS, *SETTINGS_FOLDERS):
-        for path, file in _kind_files(root, kind):
+        for path, file in _kind_files(root, kind, present):
             if os.path.splitext(path)[1] != ".json":  # as Path.suffix: ".json" alone is a name without one
                 found.problems.append(f"{file}: not a .json file")
                 continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -158,9 +158,14 @@ class AdfItem:
         """Every value of the document with its path (`walk_json`), walked once for every check that reads them."""
         return tuple(walk_json(self.document))
 
-    def property_nodes(self) -> Iterator[tuple[str, Any]]:
+    def property_nodes(self) -> tuple[tuple[str, Any], ...]:
         """The values under `properties`, with their paths: the nodes whose path starts there."""
-        return (
+        return self._property_nodes
+
+    @cached_property
+    def _property_nodes(self) -> tuple[tuple[str, Any], ...]:
+        # Picked out once: the expression checks and the object rules both walk them.
+        return tuple(
             (path, value)
             for path, value in self.nodes
             if path.startswith("properties") and path[10:11] in ("", ".", "[")
