@@ -56,7 +56,8 @@ def run() -> str:
             "the diagrams. The ADF shape tests (about 1,800 variants of the rich trees through the loader, 3 ms each)",
             "take a tenth; the generator's statistical batches (100,000 rows) and some 3,350 tests of a few",
             "milliseconds each take most of the rest. The temporary folders are on tmpfs when /dev/shm has room, and",
-            "the workers keep Python's cyclic garbage collector off (tests/conftest.py).",
+            "the workers keep Python's cyclic garbage collector off and freeze their heap once their tests are done",
+            "(tests/conftest.py); the providers' bounded waits run on virtual time (tests/support/fake_time.py).",
             "",
             "Reproduce: `make bench` (this section alone: `python -m bench.suite`).",
         ]
