@@ -49,7 +49,7 @@ def run() -> str:
             "of CPU: importing pulumi, azure-native and the project), and pytest-xdist adds about 1 ms of reporting to",
             "each of the 3,480 tests. About a quarter of the CPU is whole-program plans that have a stack, config or",
             "content of their own (about 75, 0.15 to 0.45 s each, most of it in the Pulumi SDK's registration of",
-            "each resource); about a third is processes the tests start on purpose: the Azurite outage tests, the",
+            "each resource); about a third is processes the tests start on purpose: Azurite (once per worker that needs it), the",
             "CLI cases (one warm interpreter per run, shared by the workers), the install test (a fresh plan from",
             "the packages built once per run for it and for the package-list and provider-host tests), the",
             "interrupted and piped plans, the dynamic providers' host, pip for the function package and Graphviz for",

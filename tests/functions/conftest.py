@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -40,23 +40,15 @@ def start_azurite(**kwargs: Any) -> Azurite:
 
 
 @pytest.fixture(scope="session")
-def azurite_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
-    """One Azurite for the session, with the ``bronze`` container. It persists to disk, so that the outage tests
-    can stop it and start it again on the same port and data (one emulator, started once, for every test)."""
-    server = start_azurite(location=tmp_path_factory.mktemp("azurite"))
+def azurite() -> Iterator[Azurite]:
+    """One Azurite for the session, in memory, with the ``bronze`` container. The outage tests put a relay in front
+    of it that goes down and comes back (tests/support/outage_relay.py); the emulator itself keeps running."""
+    server = start_azurite()
     try:
         client(server).create_container()
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def azurite(azurite_session: Azurite) -> Azurite:
-    """The session's Azurite, running: an outage test that failed while it was stopped leaves it to start here."""
-    if azurite_session.process is None:
-        azurite_session.start()
-    return azurite_session
 
 
 @pytest.fixture
@@ -68,7 +60,14 @@ def bronze(azurite: Azurite) -> ContainerClient:
     return container
 
 
-def client(server: Azurite, container: str = CONTAINER, **options: Any) -> ContainerClient:
+class BlobEndpoint(Protocol):
+    """Where a client reaches the emulator's account: Azurite itself, or a relay in front of it."""
+
+    @property
+    def account_url(self) -> str: ...
+
+
+def client(server: BlobEndpoint, container: str = CONTAINER, **options: Any) -> ContainerClient:
     """A container client like the app's (SDK retries off), with the emulator credential."""
     return make_container_client(server.account_url, container, credential=Azurite.credential(), **options)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,8 @@ from eventgen.service import write_batch
 from eventgen.storage import RetryPolicy, UploadError, block_id, call_with_retry, is_transient, upload_atomically
 
 from tests.functions.conftest import CONTAINER, blob_names, client, no_sleep
-from tools.azurite import Azurite, free_port
+from tests.support.outage_relay import LOOPBACK, OutageRelay
+from tools.azurite import AZURITE_ACCOUNT, Azurite, free_port
 
 BLOCK = 64 * 1024  # small blocks: a ~1 MB batch is ~15 staged blocks
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.02)
@@ -175,21 +177,38 @@ def test_a_blob_is_invisible_while_its_blocks_are_staged(bronze: ContainerClient
 _containers = itertools.count()
 
 
-@pytest.fixture
-def restartable(azurite: Azurite) -> tuple[Azurite, str]:
-    """The running Azurite (it persists to disk) and a new, empty container of its own for the test.
+@dataclass
+class Account:
+    """The emulator's account as the uploads reach it: through a relay that `stop` takes down (connections refused,
+    the open ones reset) and `start` brings back on the same port, while Azurite keeps running with its data."""
 
-    Each test stops the emulator and starts it again itself, on the same port and data.
-    """
-    container = f"restart-{next(_containers)}"
+    relay: OutageRelay
+
+    @property
+    def account_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.relay.port}/{AZURITE_ACCOUNT}"
+
+    def stop(self) -> None:
+        self.relay.stop()
+
+    def start(self) -> None:
+        self.relay.start()
+
+
+@pytest.fixture
+def outage(azurite: Azurite) -> Iterator[tuple[Account, str]]:
+    """The account behind a relay that the test takes down and brings back, and a new, empty container of its own."""
+    container = f"outage-{next(_containers)}"
     client(azurite, container).create_container()
-    return azurite, container
+    with OutageRelay(azurite.port) as relay:
+        yield Account(relay), container
 
 
 @pytest.mark.parametrize("overwrite", [False, True], ids=["new-blob", "overwrite"])
-def test_azurite_stopped_mid_upload_leaves_no_partial_blob(restartable: tuple[Azurite, str], overwrite: bool) -> None:
-    """Azurite (persisting to disk) is stopped while blocks are being staged, then restarted on the same port."""
-    server, container = restartable
+def test_an_outage_mid_upload_leaves_no_partial_blob(outage: tuple[Account, str], overwrite: bool) -> None:
+    """The account goes away while blocks are being staged (the open connection reset, new ones refused), then
+    comes back on the same address."""
+    server, container = outage
     spec = batch(rows=12_000)
     expected = generate_csv(spec.generator_config())
     previous = generate_csv(batch(rows=3000, seed=77).generator_config())
@@ -213,7 +232,7 @@ def test_azurite_stopped_mid_upload_leaves_no_partial_blob(restartable: tuple[Az
     assert caught.value.operation == "stage_block" and caught.value.transient
     assert during == [visible_before]  # mid-upload, a reader saw only the old state
 
-    server.start()  # same port, same data directory
+    server.start()  # same address; the account kept what it had
     reader = client(server, container)
     assert blob_names(reader) == ([spec.blob_name] if overwrite else [])
     assert _visible(reader, spec.blob_name) == visible_before
@@ -225,8 +244,8 @@ def test_azurite_stopped_mid_upload_leaves_no_partial_blob(restartable: tuple[Az
     assert (len(committed), uncommitted) == (expected_blocks(spec), [])
 
 
-def test_an_outage_shorter_than_the_retry_budget_is_ridden_out(restartable: tuple[Azurite, str]) -> None:
-    server, container = restartable
+def test_an_outage_shorter_than_the_retry_budget_is_ridden_out(outage: tuple[Account, str]) -> None:
+    server, container = outage
     spec = batch(rows=12_000)
     stage_requests = 0
     sleeps: list[float] = []
