@@ -84,7 +84,7 @@ def cli(factory: AdfObjectsServer, source: Path, monkeypatch: pytest.MonkeyPatch
 
     def run(*argv: str) -> int:
         where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
-        common = ["--stack", "dev", "--endpoint", factory.endpoint, "--source", str(source), "--poll-seconds", "0.01"]
+        common = ["--stack", "dev", "--endpoint", factory.endpoint, "--source", str(source), "--poll-seconds", "0"]
         return main(["adf", "drift", *common, *where, *argv])
 
     return run

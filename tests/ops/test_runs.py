@@ -64,8 +64,8 @@ def cli(server: ArmServer, monkeypatch: pytest.MonkeyPatch, tls: tuple[Path, Pat
 
     def run(*argv: str) -> int:
         where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
-        extra = ["--stack", "dev", *where, "--endpoint", server.endpoint, "--poll-seconds", "0.01"]
-        return main(["run", *argv, *extra])
+        extra = ["--stack", "dev", *where, "--endpoint", server.endpoint, "--poll-seconds", "0"]
+        return main(["run", *extra, *argv])
 
     return run
 
@@ -200,7 +200,7 @@ def test_waiting_is_bounded_and_a_timeout_exits_4(
         "PL_Ingest", [RunFrame("Queued"), RunFrame("InProgress", [Activity("Copy_Events", "InProgress")])]
     )
 
-    assert cli("PL_Ingest", "--wait", "--timeout-seconds", "0.1") == 4
+    assert cli("PL_Ingest", "--wait", "--timeout-seconds", "0.1", "--poll-seconds", "0.02") == 4
 
     assert "is still InProgress after 0.1 s; it goes on in Azure" in capsys.readouterr().err
 
@@ -268,7 +268,7 @@ def test_run_pipeline_returns_the_outcome_and_reports_progress(server: ArmServer
     seen: list[RunResult] = []
 
     result = runs.run_pipeline(
-        factory, "PL_Ingest", {"day": "2025-01-31"}, wait=True, poll_seconds=0.01, on_progress=seen.append
+        factory, "PL_Ingest", {"day": "2025-01-31"}, wait=True, poll_seconds=0, on_progress=seen.append
     )
 
     assert [r.status for r in seen] == ["Queued", "InProgress", "Failed"]

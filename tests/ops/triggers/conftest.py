@@ -33,8 +33,8 @@ def cli(server: ArmServer, credential: FakeCredential) -> Cli:
 
     def run(*argv: str, coordinates: bool = True) -> int:
         where = ["--subscription", SUBSCRIPTION, "--resource-group", RESOURCE_GROUP, "--factory", FACTORY]
-        extra = [*(where if coordinates else []), "--endpoint", server.endpoint, "--poll-seconds", "0.01"]
-        return triggers_cli([argv[0], "--stack", "dev", *argv[1:], *extra])
+        extra = [*(where if coordinates else []), "--endpoint", server.endpoint, "--poll-seconds", "0"]
+        return triggers_cli([argv[0], "--stack", "dev", *extra, *argv[1:]])
 
     return run
 

@@ -343,7 +343,7 @@ def test_the_library_start_applies_the_default_bound_of_48(
         ["TR_48", "TR_49"],
         tmp_path / "state.json",
         endpoint=server.endpoint,
-        poll_seconds=0.01,
+        poll_seconds=0,
         say=lambda _: None,
     )
 

@@ -113,7 +113,7 @@ def test_json_envelope_of_a_start_with_failures_of_two_kinds(
     assert cli("start", "--restore", "--json", "--event-wait-seconds", "0") == 2, "no recording: input"
     assert json.loads(capsys.readouterr().out)["errors"][0]["kind"] == "input"
 
-    assert cli("start", "--json", "--event-wait-seconds", "0.05") == 3
+    assert cli("start", "--json", "--event-wait-seconds", "0.05", "--poll-seconds", "0.05") == 3
 
     document = json.loads(capsys.readouterr().out)
     assert (document["command"], document["ok"], document["exitCode"]) == ("triggers start", False, 3)

@@ -85,7 +85,7 @@ def test_an_event_subscription_that_stays_provisioning_times_out_without_startin
     server.add_trigger("TR_Daily")
     server.add_trigger("TR_Landing", type="BlobEventsTrigger", subscribe_stuck=True)
 
-    assert cli("start", "--event-wait-seconds", "0.2") == 4
+    assert cli("start", "--event-wait-seconds", "0.2", "--poll-seconds", "0.05") == 4
 
     err = capsys.readouterr().err
     assert "trigger 'TR_Landing': its event subscription is still Provisioning after 0.2 s; not started" in err
