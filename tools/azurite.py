@@ -40,13 +40,9 @@ def free_port() -> int:
 
 
 class Azurite:
-    """An Azurite blob service process on 127.0.0.1.
+    """An Azurite blob service process on 127.0.0.1, its data in memory (gone when the process stops)."""
 
-    ``location=None`` keeps data in memory (lost when the process stops); with a
-    directory, data survives a restart on the same port.
-    """
-
-    def __init__(self, *, port: int | None = None, location: Path | None = None, start_timeout: float = 30.0):
+    def __init__(self, *, port: int | None = None, start_timeout: float = 30.0):
         if not AZURITE_BIN.exists():
             raise AzuriteError(
                 f"Azurite is not installed ({AZURITE_BIN.relative_to(REPO_ROOT)} is missing): "
@@ -55,7 +51,6 @@ class Azurite:
         if shutil.which("node") is None:
             raise AzuriteError("Azurite needs Node.js (`node` is not on PATH)")
         self.port = port or free_port()
-        self.location = location
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[str] | None = None
         self.output: list[str] = []
@@ -80,19 +75,15 @@ class Azurite:
             "--skipApiVersionCheck",
             "--disableTelemetry",
             "--silent",
+            "--inMemoryPersistence", "--extentMemoryLimit", "1024",
         ]  # fmt: skip
-        if self.location is None:
-            command += ["--inMemoryPersistence", "--extentMemoryLimit", "1024"]
-        else:
-            self.location.mkdir(parents=True, exist_ok=True)
-            command += ["--location", str(self.location)]
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            cwd=self.location or REPO_ROOT,
+            cwd=REPO_ROOT,
         )
         _running.add(self)
         lines: queue.Queue[str | None] = queue.Queue()
@@ -116,7 +107,7 @@ class Azurite:
                 return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop gracefully (SIGTERM lets Azurite flush its metadata), SIGKILL if it hangs."""
+        """Stop gracefully (SIGTERM), SIGKILL if it hangs."""
         process, self.process = self.process, None
         _running.discard(self)
         if process is None or process.poll() is not None:
@@ -127,10 +118,6 @@ class Azurite:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=timeout)
-
-    def restart(self) -> Azurite:
-        self.stop()
-        return self.start()
 
     def __enter__(self) -> Azurite:
         return self.start()

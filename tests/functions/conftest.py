@@ -32,9 +32,9 @@ from tools.azurite import Azurite, AzuriteError  # noqa: E402
 CONTAINER = "bronze"
 
 
-def start_azurite(**kwargs: Any) -> Azurite:
+def start_azurite() -> Azurite:
     try:
-        return Azurite(**kwargs).start()
+        return Azurite().start()
     except AzuriteError as error:
         pytest.fail(str(error), pytrace=False)
 
