@@ -8,6 +8,7 @@ itself gave the same view to the client, at the cost of a Node.js start for ever
 
 from __future__ import annotations
 
+import contextlib
 import selectors
 import socket
 import struct
@@ -57,7 +58,10 @@ class OutageRelay:
         with self._lock:
             upstreams = list(self._open)
         for upstream in upstreams:
-            upstream.shutdown(socket.SHUT_RDWR)  # wakes its relay thread, which resets the client's side
+            # Wakes its relay thread, which resets the client's side. A relay that closed its upstream meanwhile
+            # ended that connection on its own.
+            with contextlib.suppress(OSError):
+                upstream.shutdown(socket.SHUT_RDWR)
         relays, self._relays = self._relays, []
         for relay in relays:
             relay.join(timeout=10)
