@@ -16,13 +16,12 @@ from tests.support.checkout import PROJECT_DIR
 def test_an_installed_ops_plans_the_project_named_by_project_dir_from_elsewhere(
     tmp_path: Path, dev: Plan, installed_site: Path
 ) -> None:
-    site = installed_site
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "ops", "plan", "--stack", "dev", "--project-dir", str(PROJECT_DIR), "--json"],
         cwd=elsewhere,
-        env={**os.environ, "PYTHONPATH": str(site)},
+        env={**os.environ, "PYTHONPATH": str(installed_site)},
         capture_output=True,
         text=True,
         check=False,
@@ -31,12 +30,12 @@ def test_an_installed_ops_plans_the_project_named_by_project_dir_from_elsewhere(
     assert result.returncode == 0, result.stderr[-3000:]
     document = json.loads(result.stdout)
     assert document["resources"] == json.loads(json.dumps(dev.document()["resources"]))
-    assert not (site / "pipelines_json").exists() and not (site / "Pulumi.yaml").exists()
+    assert not (installed_site / "pipelines_json").exists() and not (installed_site / "Pulumi.yaml").exists()
 
     lost = subprocess.run(
         [sys.executable, "-m", "ops", "plan", "--stack", "dev"],
         cwd=elsewhere,
-        env={**os.environ, "PYTHONPATH": str(site)},
+        env={**os.environ, "PYTHONPATH": str(installed_site)},
         capture_output=True,
         text=True,
         check=False,

@@ -11,30 +11,27 @@ from tests.support.checkout import PROJECT_DIR
 from tests.support.tree import in_a_package, python_files
 
 NOT_INSTALLED = frozenset({"tests", "bench"})
-"""The packages of the repository that an install leaves out: the test suite and the benchmarks."""
+"""The packages of the repository that an install leaves out: the test suite and the benchmarks.
+
+`installed_site` (tests/conftest.py) is what setuptools' build_py puts in the wheel: the step of `pip install .`
+that selects and copies the packages."""
 
 
-@pytest.fixture
-def built(installed_site: Path) -> Path:
-    """What setuptools' build_py puts in the wheel: the step of `pip install .` that selects and copies the
-    packages."""
-    return installed_site
-
-
-def test_the_build_installs_every_module_of_every_package_but_the_tests_and_benchmarks(built: Path) -> None:
+def test_the_build_installs_every_module_of_every_package_but_the_tests_and_benchmarks(installed_site: Path) -> None:
     expected = {
         path.relative_to(PROJECT_DIR)
         for path in python_files(PROJECT_DIR)
         if in_a_package(PROJECT_DIR, path) and path.relative_to(PROJECT_DIR).parts[0] not in NOT_INSTALLED
     }
     assert {Path("preview/schema/__init__.py"), Path("reachability/model.py")} <= expected
-    assert {path.relative_to(built) for path in python_files(built)} == expected
+    assert {path.relative_to(installed_site) for path in python_files(installed_site)} == expected
 
 
-def test_project_packages_are_the_packages_the_build_installs(built: Path) -> None:
-    installed = {".".join(path.relative_to(built).parent.parts) for path in built.rglob("__init__.py")}
+def test_project_packages_are_the_packages_the_build_installs(installed_site: Path) -> None:
+    site = installed_site
+    installed = {".".join(path.relative_to(site).parent.parts) for path in site.rglob("__init__.py")}
     assert project_packages(PROJECT_DIR) == tuple(sorted(installed))
-    assert tuple(sorted(path.name for path in built.iterdir())) == top_level_packages(PROJECT_DIR)
+    assert tuple(sorted(path.name for path in site.iterdir())) == top_level_packages(PROJECT_DIR)
     assert {"deployability", "reachability", "policy.rules", "preview.diagram", "preview.schema"} <= installed
 
 
